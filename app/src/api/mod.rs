@@ -1,0 +1,7 @@
+//! Server functions behind the pages, grouped by domain. Each has an explicit endpoint under
+//! `/fn/` so the URLs stay stable across builds (a cached wasm bundle must not call a 404).
+//! Devices and integrations use the versioned REST API instead.
+
+pub mod auth;
+pub mod frameworks;
+pub mod org;

@@ -1,0 +1,98 @@
+//! The server-side interface the app's server functions call (compiled with `ssr` only).
+//!
+//! The server crate implements [`Backend`] over its storage and auth, and puts it in the Leptos
+//! context together with the [`Caller`] its auth middleware resolved. Keeping this interface
+//! narrow lets the REST API and the pages share one implementation of every rule.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use domain::Catalogue;
+use domain::api::{ErrorBody, UnitInfo, UserInfo};
+use leptos::prelude::*;
+use uuid::Uuid;
+
+/// The signed-in user of the current request and the session that proves it.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: UserInfo,
+    /// Identifies the session row (a hash, never the token itself).
+    pub session_id: String,
+}
+
+/// What the auth middleware knows about the current request, put in its extensions.
+#[derive(Debug, Clone, Default)]
+pub struct RequestAuth {
+    pub caller: Option<Caller>,
+    /// The client's address, for rate limiting sign-in.
+    pub client_addr: String,
+}
+
+/// A successful sign-in: who, and the `Set-Cookie` value that starts their browser session.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: UserInfo,
+    pub set_cookie: String,
+}
+
+/// Everything the pages need from the server.
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    /// Checks a password (rate-limited) and opens a browser session.
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<SignedIn, ErrorBody>;
+    /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
+    async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody>;
+    /// Replaces the caller's password after checking the current one.
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ErrorBody>;
+    /// The units the caller may see, in tree order.
+    async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody>;
+    /// One unit the caller may see; `not_found` otherwise, so others' units do not leak.
+    async fn unit(&self, caller: &Caller, id: Uuid) -> Result<UnitInfo, ErrorBody>;
+    /// The framework catalogue loaded at start-up.
+    fn catalogue(&self) -> &Catalogue;
+}
+
+/// The backend the server put in context.
+pub fn backend() -> Result<Arc<dyn Backend>, ServerFnError> {
+    use_context::<Arc<dyn Backend>>()
+        .ok_or_else(|| ServerFnError::new("the server did not provide a backend"))
+}
+
+/// What the auth middleware resolved for this request.
+pub fn request_auth() -> RequestAuth {
+    use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestAuth>().cloned())
+        .unwrap_or_default()
+}
+
+/// The signed-in caller, or an `unauthenticated` error.
+pub fn require_caller() -> Result<Caller, ServerFnError> {
+    request_auth()
+        .caller
+        .ok_or_else(|| ServerFnError::new("Sign in to continue"))
+}
+
+/// Turns an interface error into a server function error carrying its sentence.
+pub fn to_server_error(e: ErrorBody) -> ServerFnError {
+    ServerFnError::new(e.message)
+}
+
+/// Sets a response header from a server function.
+pub fn set_header(name: http::HeaderName, value: &str) {
+    if let (Some(res), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(value),
+    ) {
+        res.append_header(name, value);
+    }
+}

@@ -1,0 +1,80 @@
+//! The NHS-style frame around every page: skip link, header with the trust and the signed-in
+//! user, navigation, the sync status line and the main landmark.
+
+use leptos::prelude::*;
+
+use crate::api::auth::current_user;
+use crate::components::sync_status::SyncStatus;
+
+/// The signed-in user of this page load, shared by the header and the pages.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<domain::api::UserInfo>, ServerFnError>>);
+
+/// Wraps every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let user = Resource::new_blocking(|| (), |_| current_user());
+    provide_context(UserResource(user));
+    view! {
+        <a href="#main-content" class="skip-link">"Skip to main content"</a>
+        <header class="header">
+            <div class="width-container header__inner">
+                <a href="/" class="header__service" aria-label="ReadyWard home">"ReadyWard"</a>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        user.await.ok().flatten().map(|u| view! { <HeaderUser user=u /> })
+                    })}
+                </Suspense>
+            </div>
+        </header>
+        <div class="width-container">
+            <SyncStatus />
+            <main id="main-content" class="main" tabindex="-1">
+                {children()}
+            </main>
+        </div>
+        <footer class="footer">
+            <div class="width-container">
+                <p>
+                    "Ratings shown by ReadyWard are indicative: CQC applies its own judgement."
+                </p>
+            </div>
+        </footer>
+    }
+}
+
+#[component]
+fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
+    let is_admin = user.role.can_administer();
+    view! {
+        <p class="header__trust">{user.trust_name.clone()}</p>
+        <nav class="header__nav" aria-label="Main">
+            <ul>
+                <li>
+                    <a href="/">"Home"</a>
+                </li>
+                <li>
+                    <a href="/frameworks">"Frameworks"</a>
+                </li>
+                {is_admin
+                    .then(|| {
+                        view! {
+                            <li>
+                                <a href="/admin">"Manage trust"</a>
+                            </li>
+                        }
+                    })}
+            </ul>
+        </nav>
+        <div class="header__account">
+            <span class="header__user">
+                {user.name.clone()} <span class="header__role">" ("{user.role.label()}")"</span>
+            </span>
+            <form method="post" action="/fn/sign_out" class="header__sign-out">
+                <button type="submit" class="button button--secondary">
+                    "Sign out"
+                </button>
+            </form>
+        </div>
+    }
+}

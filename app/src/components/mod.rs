@@ -1,0 +1,5 @@
+//! Pieces shared by every page.
+
+pub mod layout;
+pub mod signed_in;
+pub mod sync_status;

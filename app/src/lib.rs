@@ -1,0 +1,27 @@
+//! ReadyWard's user interface, written once and compiled twice: with `ssr` into the server, which
+//! renders every page, and with `hydrate` into the wasm bundle that makes those pages interactive.
+//!
+//! `api` holds the server functions the pages call (each with a fixed endpoint, so a cached
+//! bundle never calls a renamed URL); `backend` is the narrow interface the server implements for
+//! them; `pages` and `components` are the screens.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+pub mod components;
+pub mod pages;
+mod root;
+
+pub use root::{App, shell};
+
+/// Entry point of the wasm bundle: attaches the app to the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+    // A marker for end-to-end tests and support staff: the page is interactive now.
+    if let Some(body) = leptos::prelude::document().body() {
+        let _ = body.set_attribute("data-hydrated", "true");
+    }
+}

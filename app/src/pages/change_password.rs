@@ -1,0 +1,97 @@
+//! Choosing a new password: required after a one-time password, available to everyone.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::layout::UserResource;
+use crate::pages::sign_in::Field;
+
+fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
+    match code {
+        "wrong_current" => Some(("current_password", "Your current password is not right")),
+        "too_short" => Some(("new_password", "Enter a password of at least 10 characters")),
+        "mismatch" => Some(("confirm_password", "The two new passwords do not match")),
+        _ => None,
+    }
+}
+
+/// `GET /account/password`.
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let UserResource(user) = expect_context::<UserResource>();
+    let query = use_query_map();
+    let error = move || query.read().get("error").and_then(|c| error_for(&c));
+    let field_error =
+        move |field: &'static str| error().and_then(|(f, message)| (f == field).then_some(message));
+    view! {
+        <Title text="Change your password - ReadyWard" />
+        <div class="narrow">
+            {move || {
+                error()
+                    .map(|(field, message)| {
+                        view! {
+                            <div class="error-summary" role="alert">
+                                <h2>"There is a problem"</h2>
+                                <ul>
+                                    <li>
+                                        <a href=format!("#{field}")>{message}</a>
+                                    </li>
+                                </ul>
+                            </div>
+                        }
+                    })
+            }}
+            <h1>"Change your password"</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match user.await {
+                        Ok(Some(u)) if u.must_change_password => {
+                            Some(
+                                view! {
+                                    <p class="inset">
+                                        "You signed in with a one-time password. Choose your own password to continue."
+                                    </p>
+                                }
+                                    .into_any(),
+                            )
+                        }
+                        Ok(Some(_)) => None,
+                        _ => {
+                            Some(
+                                view! { <leptos_router::components::Redirect path="/sign-in" /> }
+                                    .into_any(),
+                            )
+                        }
+                    }
+                })}
+            </Suspense>
+            <form method="post" action="/fn/change_password" novalidate>
+                <Field
+                    id="current_password"
+                    label="Current password"
+                    kind="password"
+                    autocomplete="current-password"
+                    error=Signal::derive(move || field_error("current_password"))
+                />
+                <Field
+                    id="new_password"
+                    label="New password (at least 10 characters)"
+                    kind="password"
+                    autocomplete="new-password"
+                    error=Signal::derive(move || field_error("new_password"))
+                />
+                <Field
+                    id="confirm_password"
+                    label="Type the new password again"
+                    kind="password"
+                    autocomplete="new-password"
+                    error=Signal::derive(move || field_error("confirm_password"))
+                />
+                <button type="submit" class="button">
+                    "Save password"
+                </button>
+            </form>
+        </div>
+    }
+}

@@ -1,0 +1,8 @@
+//! One module per screen.
+
+pub mod change_password;
+pub mod frameworks;
+pub mod home;
+pub mod not_found;
+pub mod sign_in;
+pub mod ward;

@@ -1,0 +1,72 @@
+//! A ward's own page: where it sits in the trust. Inspections hang off it in later releases.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use crate::api::org::get_unit;
+use crate::components::signed_in::SignedIn;
+use crate::pages::not_found::NotFound;
+
+/// `GET /wards/{id}`.
+#[component]
+pub fn WardPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
+    view! {
+        <SignedIn render=move |_user| {
+            let unit = Resource::new(id, |id| async move {
+                match id {
+                    Some(id) => get_unit(id).await,
+                    None => Ok(None),
+                }
+            });
+            view! {
+                <Suspense fallback=|| view! { <p>"Loading ward…"</p> }>
+                    {move || Suspend::new(async move {
+                        match unit.await {
+                            Ok(Some(u)) => {
+                                let ward_type = domain::org::WardType::parse(&u.ward_type)
+                                    .map(|w| w.label())
+                                    .unwrap_or("Ward");
+                                view! {
+                                    <Title text=format!("{} - ReadyWard", u.name) />
+                                    <nav aria-label="Breadcrumb" class="breadcrumb">
+                                        <a href="/">"Home"</a>
+                                    </nav>
+                                    <span class="caption">{u.trust.name.clone()}</span>
+                                    <h1>{u.name.clone()}</h1>
+                                    <dl class="summary-list">
+                                        <div class="summary-list__row">
+                                            <dt>"Type"</dt>
+                                            <dd>{ward_type}</dd>
+                                        </div>
+                                        <div class="summary-list__row">
+                                            <dt>"Core service"</dt>
+                                            <dd>{u.core_service.name.clone()}</dd>
+                                        </div>
+                                        <div class="summary-list__row">
+                                            <dt>"Site"</dt>
+                                            <dd>{u.site.name.clone()}</dd>
+                                        </div>
+                                    </dl>
+                                }
+                                    .into_any()
+                            }
+                            Ok(None) => view! { <NotFound /> }.into_any(),
+                            Err(e) => {
+                                view! { <p class="error-message">{e.to_string()}</p> }.into_any()
+                            }
+                        }
+                    })}
+                </Suspense>
+            }
+        } />
+    }
+}

@@ -1,0 +1,61 @@
+//! The HTML document and the route table.
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::components::layout::Layout;
+use crate::pages::{
+    change_password::ChangePasswordPage, frameworks::FrameworkPage, frameworks::FrameworksPage,
+    home::HomePage, not_found::NotFound, sign_in::SignInPage, ward::WardPage,
+};
+
+/// The whole HTML document, rendered on the server for every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="theme-color" content="#005eb8" />
+                <link rel="stylesheet" href="/pkg/readyward.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: every page sits inside the shared layout.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title text="ReadyWard" />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/account/password")
+                        view=ChangePasswordPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,103 @@
+//! Wire types of external interface v1 (`/api/v1`), shared by the server, the app and tests.
+//!
+//! Field names here are the contract devices depend on: change them only with a new version.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::role::Role;
+
+/// The body of every error response: a machine code and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: String,
+    pub message: String,
+}
+
+/// `POST /api/v1/auth/login`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+
+/// The signed-in user, as the API and the pages describe them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserInfo {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub trust_id: Uuid,
+    /// The user's own trust, for the page header.
+    pub trust_name: String,
+    /// Set on a one-time password: the user must choose their own before anything else.
+    pub must_change_password: bool,
+}
+
+/// Answer to a successful sign-in.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginResponse {
+    /// Bearer token for devices and scripts; browsers also get it as an HttpOnly cookie.
+    pub token: String,
+    pub user: UserInfo,
+}
+
+/// `POST /api/v1/auth/password`: replace the caller's password.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// An id and a display name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NamedRef {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A ward or unit with where it sits: what `GET /api/v1/units` lists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UnitInfo {
+    pub id: Uuid,
+    pub name: String,
+    pub ward_type: String,
+    pub site: NamedRef,
+    pub core_service: NamedRef,
+    pub trust: NamedRef,
+}
+
+/// Shortest password the product accepts; long passphrases beat complexity rules.
+pub const MIN_PASSWORD_LEN: usize = 10;
+
+/// Checks a new password against the product's one rule; the error is a sentence for the field.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        return Err(format!(
+            "Enter a password of at least {MIN_PASSWORD_LEN} characters"
+        ));
+    }
+    if password.len() > 1024 {
+        return Err("Enter a password of at most 1024 characters".to_owned());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_passwords_are_refused_with_a_sentence() {
+        assert!(check_new_password("short").is_err_and(|m| m.contains("at least")));
+        assert!(check_new_password("a long enough passphrase").is_ok());
+    }
+}

@@ -1,0 +1,12 @@
+//! ReadyWard's domain: the facts both the server and the wasm client must agree on.
+//!
+//! Nothing here does I/O. The framework content itself lives in `data/` as versioned JSON and is
+//! only parsed and checked here, so the CQC's wording can change without touching code.
+
+pub mod api;
+pub mod framework;
+pub mod org;
+pub mod role;
+
+pub use framework::{Catalogue, Framework};
+pub use role::Role;

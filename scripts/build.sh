@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds ReadyWard for release: the wasm bundle and stylesheet into target/site, and the
+# server binary target/release/readyward.
+#
+# This does what `cargo leptos build --release` does, with the tools pinned in
+# scripts/setup.sh, but without needing cargo-leptos itself: installing it compiles for about
+# 18 minutes on a 2-core machine, which every fresh clone and CI run would pay.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+site=target/site
+pkg=$site/pkg
+mkdir -p "$pkg"
+
+echo "==> Building the wasm bundle (app, hydrate)"
+cargo build --locked -p app --lib --target wasm32-unknown-unknown \
+  --no-default-features --features hydrate --profile wasm-release
+# wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108 rewrites the
+# externref table of wasm-bindgen's output into one the browser refuses at start-up.
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o target/wasm32-unknown-unknown/wasm-release/app.opt.wasm \
+  target/wasm32-unknown-unknown/wasm-release/app.wasm
+wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name readyward \
+  target/wasm32-unknown-unknown/wasm-release/app.opt.wasm
+
+echo "==> Copying the stylesheet and public assets"
+cp style/main.css "$pkg/readyward.css"
+cp -R public/. "$site/"
+
+echo "==> Building the server"
+cargo build --locked --release -p server --bin readyward
+ls -l "$pkg"

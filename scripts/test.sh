@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The README's test command: every check there is, on a fresh machine too.
+#   formatting, clippy (server and wasm), the release build (reused below), unit and
+#   integration tests on SQLite and on a throwaway PostgreSQL, and Playwright end-to-end tests
+#   in Debian's Chromium against the built server. Starts what it needs and stops it after.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+step() { echo; echo "==> $* ($(date +%T))"; }
+
+step "Setting up tools"
+./scripts/setup.sh --test
+
+work=$(mktemp -d)
+pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n1)
+pg_bin=$(dirname "$pg_ctl")
+server_pid=""
+as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -f "$work/pg/data/postmaster.pid" ]] && as_postgres "$pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+step "Formatting"
+cargo fmt --all -- --check
+
+step "Lints (server, ssr) and (wasm, hydrate)"
+cargo clippy --locked -p domain -p server --all-targets -- -D warnings
+cargo clippy --locked -p app --lib --target wasm32-unknown-unknown --no-default-features \
+  --features hydrate -- -D warnings
+
+step "Release build (wasm bundle and server)"
+./scripts/build.sh
+
+step "Starting a throwaway PostgreSQL"
+mkdir -p "$work/pg"
+[[ $(id -u) -eq 0 ]] && chown postgres "$work" "$work/pg"
+as_postgres "$pg_bin/initdb" -D "$work/pg/data" -A trust -U postgres >/dev/null
+pg_port=55432
+as_postgres "$pg_ctl" -D "$work/pg/data" -o "-p $pg_port -k $work/pg -c listen_addresses=127.0.0.1" \
+  -l "$work/pg/log" -w start >/dev/null
+export READYWARD_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
+
+step "Unit and integration tests (SQLite and PostgreSQL)"
+cargo test --locked --release --workspace
+
+step "End-to-end tests in Chromium"
+port=3100
+data="$work/e2e-data"
+export READYWARD_DEMO_PASSWORD=readyward-demo-2026
+target/release/readyward seed-demo --data-dir "$data" >/dev/null
+target/release/readyward serve --addr "127.0.0.1:$port" --data-dir "$data" \
+  --login-limit-per-addr 1000 >"$work/server.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+(cd end2end && READYWARD_E2E_URL="http://127.0.0.1:$port" npx playwright test) || {
+  echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }
+
+step "All checks passed"

@@ -1,0 +1,30 @@
+//! `/api/v1/openapi.json`: the interface described from the handlers' own annotations.
+
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ReadyWard API",
+        version = "1",
+        description = "External interface v1 of ReadyWard."
+    ),
+    paths(
+        super::auth::login,
+        super::auth::logout,
+        super::auth::me,
+        super::auth::change_password,
+        super::frameworks::list,
+        super::frameworks::get,
+        super::units::list,
+        super::units::get,
+    ),
+    components(schemas(domain::api::ErrorBody))
+)]
+struct ApiDoc;
+
+/// `GET /api/v1/openapi.json` (no sign-in needed).
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

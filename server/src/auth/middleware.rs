@@ -1,0 +1,196 @@
+//! Request middleware: who is calling, whether a cookie request may change state, and the
+//! security headers every response carries.
+
+use std::net::SocketAddr;
+
+use app::backend::RequestAuth;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::session;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// How the caller presented their token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Credential {
+    Bearer,
+    Cookie,
+    None,
+}
+
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(session::token_from_cookie_header)
+}
+
+/// True when a state-changing request plainly comes from this site, by `Sec-Fetch-Site` or by
+/// `Origin` matching `Host`. Requests that carry neither header are not from a browser.
+fn same_origin(headers: &HeaderMap) -> Option<bool> {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return Some(matches!(site, "same-origin" | "none"));
+    }
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+    Some(origin_host.is_some() && origin_host == host)
+}
+
+/// Resolves the caller into the request's [`RequestAuth`] extension, and refuses cross-site
+/// state-changing requests that would ride on the session cookie.
+pub async fn authenticate(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let headers = request.headers();
+    let (credential, token) = match (bearer_token(headers), cookie_token(headers)) {
+        (Some(t), _) => (Credential::Bearer, Some(t.to_owned())),
+        (None, Some(t)) => (Credential::Cookie, Some(t.to_owned())),
+        (None, None) => (Credential::None, None),
+    };
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
+    if unsafe_method && credential != Credential::Bearer {
+        let verdict = same_origin(headers);
+        // A cookie request must prove it is same-origin; any request that says it is
+        // cross-site is refused (login CSRF included).
+        let refused = match credential {
+            Credential::Cookie => verdict != Some(true),
+            _ => verdict == Some(false),
+        };
+        if refused {
+            return ApiError::Forbidden("Cross-site requests may not change anything".to_owned())
+                .into_response();
+        }
+    }
+    let caller = match token {
+        Some(token) => match state.auth.resolve(&token).await {
+            Ok(caller) => caller,
+            Err(e) => return e.into_response(),
+        },
+        None => None,
+    };
+    let client_addr = client_addr(&request, state.config.trust_forwarded_for);
+    request.extensions_mut().insert(RequestAuth {
+        caller,
+        client_addr,
+    });
+    next.run(request).await
+}
+
+/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy.
+fn client_addr(request: &Request, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for
+        && let Some(first) = request
+            .headers()
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+    {
+        return first.trim().to_owned();
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// The strict policy for everything that is not an HTML page (pages set their own, with a nonce).
+const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Adds the security headers to every response.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let is_api =
+        request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/fn/");
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(self), microphone=(), geolocation=()"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(DEFAULT_CSP),
+        );
+    }
+    if is_api && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// The policy for an HTML page whose inline hydration script carries `nonce`.
+pub fn page_csp(nonce: &str) -> String {
+    format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; \
+         manifest-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; \
+         form-action 'self'; object-src 'none'"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.insert(*k, HeaderValue::from_static(v));
+        }
+        h
+    }
+
+    #[test]
+    fn origin_checks() {
+        assert_eq!(
+            same_origin(&headers(&[("sec-fetch-site", "same-origin")])),
+            Some(true)
+        );
+        assert_eq!(
+            same_origin(&headers(&[("sec-fetch-site", "cross-site")])),
+            Some(false)
+        );
+        assert_eq!(
+            same_origin(&headers(&[("origin", "http://a.test"), ("host", "a.test")])),
+            Some(true)
+        );
+        assert_eq!(
+            same_origin(&headers(&[
+                ("origin", "http://evil.test"),
+                ("host", "a.test")
+            ])),
+            Some(false)
+        );
+        assert_eq!(same_origin(&headers(&[])), None);
+    }
+}

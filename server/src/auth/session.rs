@@ -1,0 +1,133 @@
+//! Session tokens and cookies.
+//!
+//! A token is 32 random bytes; the database keeps only its SHA-256, so a leaked database does
+//! not hand out sessions. Browsers get the token in an HttpOnly SameSite=Lax cookie; devices and
+//! scripts send it as a bearer token.
+
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use crate::config::AuthLimits;
+use crate::store::SessionRecord;
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "readyward_session";
+
+/// How a session was started, which decides how it expires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Browser,
+    Device,
+}
+
+impl SessionKind {
+    /// The stored code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Browser => "browser",
+            SessionKind::Device => "device",
+        }
+    }
+}
+
+/// A fresh random token (URL-safe base64).
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// The stored id of a token.
+pub fn token_id(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// True once a session has been idle too long or lived too long for its kind.
+pub fn is_expired(session: &SessionRecord, now: DateTime<Utc>, limits: &AuthLimits) -> bool {
+    let idle = now.signed_duration_since(session.last_seen_at);
+    let age = now.signed_duration_since(session.created_at);
+    let over = |elapsed: chrono::Duration, limit: std::time::Duration| {
+        chrono::Duration::from_std(limit).is_ok_and(|limit| elapsed > limit)
+    };
+    match session.kind.as_str() {
+        "device" => over(idle, limits.device_idle),
+        _ => over(idle, limits.browser_idle) || over(age, limits.browser_absolute),
+    }
+}
+
+/// The `Set-Cookie` value that starts a browser session.
+pub fn session_cookie(token: &str, limits: &AuthLimits, secure: bool) -> String {
+    format!(
+        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        limits.browser_absolute.as_secs(),
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that removes the session cookie.
+pub fn clearing_cookie(secure: bool) -> String {
+    format!(
+        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The session token in a `Cookie` header, if any.
+pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value)
+        .filter(|v| !v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use uuid::Uuid;
+
+    fn session(kind: &str, created_mins_ago: i64, seen_mins_ago: i64) -> SessionRecord {
+        let now = Utc::now();
+        SessionRecord {
+            id: "x".into(),
+            user_id: Uuid::nil(),
+            kind: kind.into(),
+            created_at: now - chrono::Duration::minutes(created_mins_ago),
+            last_seen_at: now - chrono::Duration::minutes(seen_mins_ago),
+        }
+    }
+
+    #[test]
+    fn browser_sessions_expire_when_idle_or_old() {
+        let limits = AuthLimits::default();
+        let now = Utc::now();
+        assert!(!is_expired(&session("browser", 60, 5), now, &limits));
+        assert!(is_expired(&session("browser", 60, 31), now, &limits));
+        assert!(is_expired(&session("browser", 13 * 60, 1), now, &limits));
+        assert!(!is_expired(
+            &session("device", 60 * 24 * 40, 60 * 24),
+            now,
+            &limits
+        ));
+        assert!(is_expired(
+            &session("device", 60 * 24 * 40, 60 * 24 * 31),
+            now,
+            &limits
+        ));
+    }
+
+    #[test]
+    fn cookies_are_http_only_and_same_site() {
+        let c = session_cookie("tok", &AuthLimits::default(), true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert_eq!(
+            token_from_cookie_header("a=b; readyward_session=tok"),
+            Some("tok")
+        );
+        assert_eq!(token_from_cookie_header("readyward_session="), None);
+        assert_ne!(token_id("a"), token_id("b"));
+    }
+}

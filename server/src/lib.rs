@@ -1,0 +1,124 @@
+//! The `readyward` server: configuration, storage, auth, the REST API and the Leptos pages.
+//!
+//! A request passes, outermost first: panic guard, compression, tracing, security headers,
+//! authentication (which also refuses cross-site cookie writes), then either `/api/v1` (REST for
+//! devices), `/fn/*` (the pages' server functions) or a page render / static file.
+
+pub mod access;
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod error;
+pub mod seed;
+pub mod state;
+pub mod store;
+pub mod web;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use domain::Catalogue;
+use leptos::config::LeptosOptions;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::auth::AuthService;
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::Store;
+
+/// Opens storage, loads the frameworks and builds the shared state.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let store = store::open(&config.database_url()).await?;
+    state_with_store(config, store)
+}
+
+/// Builds the shared state over an already opened store (tests use this).
+pub fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
+    let catalogue = Arc::new(Catalogue::built_in()?);
+    let auth = AuthService::new(store.clone(), config.auth.clone())?;
+    let leptos = LeptosOptions::builder()
+        .output_name("readyward")
+        .site_root(config.site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    Ok(AppState {
+        store,
+        auth,
+        catalogue,
+        config: Arc::new(config),
+        leptos,
+    })
+}
+
+/// `GET /healthz`: 200 once the database answers.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok"),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable"),
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .merge(api::router(&state))
+        .merge(web::router(&state))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::middleware::authenticate,
+        ))
+        .layer(axum::middleware::from_fn(
+            auth::middleware::security_headers,
+        ))
+        .layer(TraceLayer::new_for_http())
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
+        }))
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let addr = config.addr;
+    let state = build_state(config).await?;
+    let app = router(state);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    tracing::info!(%addr, "ReadyWard is listening on http://{addr}");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    tracing::info!("ReadyWard stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

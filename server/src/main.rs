@@ -1,0 +1,143 @@
+//! The `readyward` command: `serve`, `seed-demo` and `create-trust`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use server::config::Config;
+use server::seed;
+
+#[derive(Parser)]
+#[command(
+    name = "readyward",
+    version,
+    about = "ReadyWard: get a trust ready for its CQC inspection"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives; shared by every subcommand.
+#[derive(Args)]
+struct Storage {
+    /// Folder for the SQLite database and photos.
+    #[arg(long, env = "READYWARD_DATA_DIR", default_value = "./data")]
+    data_dir: PathBuf,
+    /// Use PostgreSQL instead of SQLite (postgres://...).
+    #[arg(long, env = "DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database and serve the app and the API.
+    Serve {
+        #[command(flatten)]
+        storage: Storage,
+        /// Address to listen on.
+        #[arg(long, env = "READYWARD_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        /// Folder holding the built site (the /pkg bundle and public assets).
+        #[arg(long, env = "READYWARD_SITE_ROOT", default_value = "target/site")]
+        site_root: PathBuf,
+        /// Failed sign-ins allowed per email in the window.
+        #[arg(long, env = "READYWARD_LOGIN_LIMIT_PER_EMAIL", default_value_t = 5)]
+        login_limit_per_email: u32,
+        /// Failed sign-ins allowed per client address in the window.
+        #[arg(long, env = "READYWARD_LOGIN_LIMIT_PER_ADDR", default_value_t = 50)]
+        login_limit_per_addr: u32,
+        /// Minutes of inactivity before a browser session ends.
+        #[arg(long, env = "READYWARD_BROWSER_IDLE_MINUTES", default_value_t = 30)]
+        browser_idle_minutes: u64,
+        /// Mark cookies Secure (set this behind an HTTPS reverse proxy).
+        #[arg(long, env = "READYWARD_SECURE_COOKIES")]
+        secure_cookies: bool,
+        /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
+        #[arg(long, env = "READYWARD_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+    },
+    /// Create (once) the demo trust, its buddy trust and the five demo users.
+    SeedDemo {
+        #[command(flatten)]
+        storage: Storage,
+    },
+    /// Create a real trust and its first admin, who gets a one-time password.
+    CreateTrust {
+        #[command(flatten)]
+        storage: Storage,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        admin_email: String,
+        #[arg(long, default_value = "Trust administrator")]
+        admin_name: String,
+    },
+}
+
+fn config_for(storage: Storage) -> Config {
+    let mut config = Config::for_data_dir(storage.data_dir);
+    config.database_url = storage.database_url;
+    config
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("READYWARD_LOG")
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    match Cli::parse().command {
+        Command::Serve {
+            storage,
+            addr,
+            site_root,
+            login_limit_per_email,
+            login_limit_per_addr,
+            browser_idle_minutes,
+            secure_cookies,
+            trust_forwarded_for,
+        } => {
+            let mut config = config_for(storage);
+            config.addr = addr;
+            config.site_root = site_root;
+            config.auth.login_failures_per_email = login_limit_per_email;
+            config.auth.login_failures_per_addr = login_limit_per_addr;
+            config.auth.browser_idle = std::time::Duration::from_secs(browser_idle_minutes * 60);
+            config.secure_cookies = secure_cookies;
+            config.trust_forwarded_for = trust_forwarded_for;
+            server::serve(config).await
+        }
+        Command::SeedDemo { storage } => {
+            let state = server::build_state(config_for(storage)).await?;
+            let password = std::env::var("READYWARD_DEMO_PASSWORD")
+                .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.to_owned());
+            match seed::seed_demo(&state.store, &password).await? {
+                seed::SeedOutcome::Created => println!(
+                    "Demo trust created. Sign in as admin@demo.nhs.test, inspector@demo.nhs.test, \
+                     board@demo.nhs.test, admin@buddy.nhs.test or reviewer@buddy.nhs.test \
+                     with the password: {password}"
+                ),
+                seed::SeedOutcome::AlreadySeeded => println!("The demo trust is already there."),
+            }
+            Ok(())
+        }
+        Command::CreateTrust {
+            storage,
+            name,
+            admin_email,
+            admin_name,
+        } => {
+            let state = server::build_state(config_for(storage)).await?;
+            let one_time =
+                seed::create_trust(&state.store, &name, &admin_email, &admin_name).await?;
+            println!(
+                "Created {name}. Its admin {admin_email} signs in with the one-time password \
+                 {one_time} and must choose a new one."
+            );
+            Ok(())
+        }
+    }
+}

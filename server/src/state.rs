@@ -1,0 +1,27 @@
+//! The state every handler shares.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use domain::Catalogue;
+use leptos::config::LeptosOptions;
+
+use crate::auth::AuthService;
+use crate::config::Config;
+use crate::store::Store;
+
+/// Shared, cheaply cloned state of a running server.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub auth: AuthService,
+    pub catalogue: Arc<Catalogue>,
+    pub config: Arc<Config>,
+    pub leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}

@@ -1,0 +1,120 @@
+//! The server side of the Leptos app: page rendering, server functions, static files, and the
+//! [`Backend`] the app's server functions call.
+//!
+//! The backend delegates to the same services the REST API uses, so pages and devices share one
+//! implementation of every rule.
+
+use std::sync::Arc;
+
+use app::backend::{Backend, Caller, SignedIn};
+use async_trait::async_trait;
+use axum::Router;
+use axum::http::{HeaderValue, header};
+use domain::Catalogue;
+use domain::api::{ErrorBody, UnitInfo};
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
+use uuid::Uuid;
+
+use crate::access;
+use crate::auth::middleware::page_csp;
+use crate::auth::session::{self, SessionKind};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+fn body(e: ApiError) -> ErrorBody {
+    e.body()
+}
+
+#[async_trait]
+impl Backend for AppState {
+    async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        client_addr: &str,
+    ) -> Result<SignedIn, ErrorBody> {
+        let (token, user) = self
+            .auth
+            .sign_in(email, password, client_addr, SessionKind::Browser)
+            .await
+            .map_err(body)?;
+        Ok(SignedIn {
+            user,
+            set_cookie: session::session_cookie(
+                &token,
+                self.auth.limits(),
+                self.config.secure_cookies,
+            ),
+        })
+    }
+
+    async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody> {
+        self.auth.sign_out(caller).await.map_err(body)?;
+        Ok(session::clearing_cookie(self.config.secure_cookies))
+    }
+
+    async fn change_password(
+        &self,
+        caller: &Caller,
+        current: &str,
+        new: &str,
+    ) -> Result<(), ErrorBody> {
+        self.auth
+            .change_password(caller, current, new)
+            .await
+            .map_err(body)
+    }
+
+    async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody> {
+        access::units(&self.store, caller).await.map_err(body)
+    }
+
+    async fn unit(&self, caller: &Caller, id: Uuid) -> Result<UnitInfo, ErrorBody> {
+        access::unit(&self.store, caller, id).await.map_err(body)
+    }
+
+    fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+}
+
+/// What every page render and server function call gets in its Leptos context: the backend, and
+/// a fresh nonce for Leptos' inline hydration script with a CSP that allows that script, the
+/// wasm, and nothing else inline.
+fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
+    let backend: Arc<dyn Backend> = Arc::new(state.clone());
+    move || {
+        provide_context(backend.clone());
+        leptos::nonce::provide_nonce();
+        if let (Some(nonce), Some(res)) =
+            (leptos::nonce::use_nonce(), use_context::<ResponseOptions>())
+            && let Ok(value) = HeaderValue::from_str(&page_csp(&nonce.to_string()))
+        {
+            res.insert_header(header::CONTENT_SECURITY_POLICY, value);
+            res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+}
+
+/// Page routes, server functions and static files.
+pub fn router(state: &AppState) -> Router<AppState> {
+    let routes = generate_route_list(app::App);
+    let options = state.leptos.clone();
+    let context = page_context(state);
+    let server_fn_context = context.clone();
+    Router::new()
+        .route(
+            "/fn/{*name}",
+            axum::routing::post(move |req| {
+                leptos_axum::handle_server_fns_with_context(server_fn_context.clone(), req)
+            }),
+        )
+        .leptos_routes_with_context(state, routes, context.clone(), move || {
+            app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::shell))
+}

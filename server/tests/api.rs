@@ -1,0 +1,458 @@
+//! External interface v1, driven in-process: sign-in for every role, throttling, scoping,
+//! the framework catalogue, and the JSON errors of bad requests.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{PASSWORD, spawn_app, spawn_app_with};
+use serde_json::json;
+
+const DEMO_USERS: [(&str, &str); 5] = [
+    ("admin@demo.nhs.test", "trust_admin"),
+    ("inspector@demo.nhs.test", "ward_inspector"),
+    ("board@demo.nhs.test", "board_viewer"),
+    ("admin@buddy.nhs.test", "trust_admin"),
+    ("reviewer@buddy.nhs.test", "buddy_reviewer"),
+];
+
+#[tokio::test]
+async fn every_demo_role_signs_in_and_gets_a_cookie_and_a_token() {
+    let app = spawn_app().await;
+    for (email, role) in DEMO_USERS {
+        let reply = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email.to_uppercase(), "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{email}");
+        let body = reply.json();
+        assert_eq!(body["user"]["email"], email);
+        assert_eq!(body["user"]["role"], role);
+        assert!(body["user"]["trust_id"].is_string() && body["user"]["id"].is_string());
+        let cookie = reply
+            .headers
+            .get(header::SET_COOKIE)
+            .unwrap()
+            .to_str()
+            .unwrap();
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        let token = body["token"].as_str().unwrap();
+        let me = app.get("/api/v1/auth/me", Some(token)).await;
+        assert_eq!(me.json()["email"], email);
+    }
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_401_and_repeated_failures_are_429() {
+    let app = spawn_app().await;
+    let wrong = json!({"email": "inspector@demo.nhs.test", "password": "not-the-password"});
+    for _ in 0..5 {
+        let reply = app.post("/api/v1/auth/login", None, wrong.clone()).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(reply.error_code(), "unauthenticated");
+    }
+    let limited = app.post("/api/v1/auth/login", None, wrong).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(limited.error_code(), "rate_limited");
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+    // Even the right password waits out the limit for this account.
+    let right = json!({"email": "inspector@demo.nhs.test", "password": PASSWORD});
+    assert_eq!(
+        app.post("/api/v1/auth/login", None, right).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another account is not affected.
+    app.login("board@demo.nhs.test").await;
+}
+
+#[tokio::test]
+async fn failures_are_also_limited_per_address() {
+    let app = spawn_app_with(|c| {
+        c.auth.login_failures_per_addr = 3;
+        c.auth.login_failures_per_email = 100;
+    })
+    .await;
+    for i in 0..3 {
+        let body = json!({"email": format!("nobody{i}@demo.nhs.test"), "password": "x"});
+        assert_eq!(
+            app.post("/api/v1/auth/login", None, body).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let body = json!({"email": "admin@demo.nhs.test", "password": PASSWORD});
+    assert_eq!(
+        app.post("/api/v1/auth/login", None, body).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_email_is_401_like_a_wrong_password() {
+    let app = spawn_app().await;
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "who@x.test", "password": "whatever"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["message"], "Email or password is not right");
+}
+
+#[tokio::test]
+async fn unauthenticated_calls_are_401_and_public_ones_are_open() {
+    let app = spawn_app().await;
+    for path in [
+        "/api/v1/units",
+        "/api/v1/frameworks",
+        "/api/v1/frameworks/cqc-kloe-2017",
+        "/api/v1/auth/me",
+    ] {
+        let reply = app.get(path, None).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(reply.error_code(), "unauthenticated");
+    }
+    assert_eq!(
+        app.get("/api/v1/units", Some("made-up-token")).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(app.get("/healthz", None).await.status, StatusCode::OK);
+    let doc = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(doc.status, StatusCode::OK);
+    assert!(doc.json()["paths"]["/api/v1/units"].is_object());
+}
+
+#[tokio::test]
+async fn an_inspector_sees_their_trusts_wards_and_none_of_the_buddy_trusts() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&token)).await.json();
+    let units = units.as_array().unwrap();
+    assert!(units.len() >= 20, "{} units", units.len());
+    assert!(
+        units
+            .iter()
+            .all(|u| u["trust"]["name"] == server::seed::DEMO_TRUST)
+    );
+    for field in ["id", "name", "ward_type"] {
+        assert!(units[0][field].is_string(), "{field}");
+    }
+    for nested in ["site", "core_service", "trust"] {
+        assert!(units[0][nested]["id"].is_string() && units[0][nested]["name"].is_string());
+    }
+
+    // A buddy trust's unit is 404 for them, exactly like a unit that does not exist.
+    let buddy_token = app.login("admin@buddy.nhs.test").await;
+    let buddy_units = app.get("/api/v1/units", Some(&buddy_token)).await.json();
+    let buddy_unit = buddy_units[0]["id"].as_str().unwrap();
+    assert!(
+        buddy_units
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["trust"]["name"] == server::seed::BUDDY_TRUST)
+    );
+    let hidden = app
+        .get(&format!("/api/v1/units/{buddy_unit}"), Some(&token))
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    let missing = app
+        .get(
+            &format!("/api/v1/units/{}", uuid::Uuid::now_v7()),
+            Some(&token),
+        )
+        .await;
+    assert_eq!((missing.status, missing.body), (hidden.status, hidden.body));
+}
+
+#[tokio::test]
+async fn a_buddy_reviewer_sees_the_granted_trust_only_while_the_grant_runs() {
+    let app = spawn_app().await;
+    let token = app.login("reviewer@buddy.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&token)).await.json();
+    let trusts: std::collections::BTreeSet<String> = units
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["trust"]["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        trusts.contains(server::seed::DEMO_TRUST) && trusts.contains(server::seed::BUDDY_TRUST)
+    );
+
+    // The buddy trust's own admin holds no grant.
+    let admin = app.login("admin@buddy.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&admin)).await.json();
+    assert!(
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["trust"]["name"] == server::seed::BUDDY_TRUST)
+    );
+}
+
+#[tokio::test]
+async fn frameworks_come_back_with_27_kloes_and_34_quality_statements() {
+    let app = spawn_app().await;
+    let token = app.login("board@demo.nhs.test").await;
+    let list = app.get("/api/v1/frameworks", Some(&token)).await.json();
+    let ids: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["cqc-kloe-2017", "cqc-saf-2024"]);
+    assert!(list[0]["title"].is_string() && list[0]["version"].is_string());
+
+    let count_items = |f: &serde_json::Value| -> usize {
+        f["key_questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["items"].as_array().unwrap().len())
+            .sum()
+    };
+    let kloe = app
+        .get("/api/v1/frameworks/cqc-kloe-2017", Some(&token))
+        .await
+        .json();
+    assert_eq!(count_items(&kloe), 27);
+    let codes: Vec<&str> = kloe["key_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        ["safe", "effective", "caring", "responsive", "well_led"]
+    );
+    let s1 = &kloe["key_questions"][0]["items"][0];
+    assert_eq!(s1["code"], "S1");
+    let prompt = &s1["prompts"][0];
+    assert_eq!(prompt["code"], "S1.1");
+    assert!(
+        prompt["text"].is_string()
+            && prompt["ward_observable"].is_boolean()
+            && prompt["confirmed"].is_boolean()
+    );
+
+    let saf = app
+        .get("/api/v1/frameworks/cqc-saf-2024", Some(&token))
+        .await
+        .json();
+    assert_eq!(count_items(&saf), 34);
+    assert_eq!(saf["evidence_categories"].as_array().unwrap().len(), 6);
+    assert_eq!(saf["key_questions"][4]["items"][7]["code"], "QS-W8");
+
+    let unknown = app.get("/api/v1/frameworks/cqc-1999", Some(&token)).await;
+    assert_eq!(
+        (unknown.status, unknown.error_code()),
+        (StatusCode::NOT_FOUND, "not_found".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn malformed_requests_get_4xx_json_errors() {
+    let app = spawn_app_with(|c| c.max_json_bytes = 64 * 1024).await;
+    let cases: Vec<(&str, String, StatusCode, &str)> = vec![
+        (
+            "not json",
+            "{\"email\": ".to_owned(),
+            StatusCode::BAD_REQUEST,
+            "malformed_json",
+        ),
+        (
+            "wrong types",
+            json!({"email": 5, "password": []}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "missing fields",
+            json!({"mail": "x"}).to_string(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "an array",
+            "[]".to_owned(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_body",
+        ),
+        (
+            "oversized",
+            format!("{{\"email\": \"{}\"}}", "a".repeat(100 * 1024)),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+        ),
+    ];
+    for (what, body, status, code) in cases {
+        let reply = app.post_raw("/api/v1/auth/login", None, &body).await;
+        assert_eq!(reply.status, status, "{what}");
+        assert_eq!(reply.error_code(), code, "{what}");
+        assert!(reply.json()["message"].is_string());
+    }
+    let no_type = Request::post("/api/v1/auth/login")
+        .body(Body::from("{}"))
+        .unwrap();
+    let reply = app.send(no_type).await;
+    assert_eq!(
+        (reply.status, reply.error_code()),
+        (
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_type".to_owned()
+        )
+    );
+
+    let token = app.login("inspector@demo.nhs.test").await;
+    for path in [
+        "/api/v1/units/not-a-uuid",
+        "/api/v1/nothing-here",
+        "/api/v1/units/%ZZ",
+    ] {
+        let reply = app.get(path, Some(&token)).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(reply.error_code(), "not_found");
+    }
+    let wrong_method = app
+        .send(
+            Request::delete("/api/v1/units")
+                .header(header::AUTHORIZATION, format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.error_code(), "method_not_allowed");
+}
+
+#[tokio::test]
+async fn logout_kills_the_token() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let reply = app.post_raw("/api/v1/auth/logout", Some(&token), "").await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/units", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn idle_sessions_expire() {
+    let app = spawn_app_with(|c| c.auth.device_idle = std::time::Duration::ZERO).await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    assert_eq!(
+        app.get("/api/v1/units", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn cookie_requests_that_change_state_must_be_same_origin() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let cookie = format!("readyward_session={token}");
+    let cross = Request::post("/api/v1/auth/logout")
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::HOST, "readyward.test")
+        .body(Body::empty())
+        .unwrap();
+    let reply = app.send(cross).await;
+    assert_eq!(
+        (reply.status, reply.error_code()),
+        (StatusCode::FORBIDDEN, "forbidden".to_owned())
+    );
+    // Reading with the cookie works, and the session survived the refused request.
+    let read = Request::get("/api/v1/units")
+        .header(header::COOKIE, &cookie)
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(read).await.status, StatusCode::OK);
+    let same = Request::post("/api/v1/auth/logout")
+        .header(header::COOKIE, &cookie)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(same).await.status, StatusCode::NO_CONTENT);
+}
+
+#[tokio::test]
+async fn responses_carry_security_headers() {
+    let app = spawn_app().await;
+    let reply = app.get("/api/v1/openapi.json", None).await;
+    assert_eq!(reply.headers["x-content-type-options"], "nosniff");
+    assert_eq!(reply.headers["x-frame-options"], "DENY");
+    assert_eq!(reply.headers["referrer-policy"], "no-referrer");
+    assert!(
+        reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap()
+            .contains("frame-ancestors 'none'")
+    );
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_changed_and_then_works() {
+    let app = spawn_app().await;
+    let one_time = server::seed::create_trust(
+        &app.store,
+        "Westmoor NHS Trust",
+        "lead@westmoor.nhs.test",
+        "Ada Lead",
+    )
+    .await
+    .unwrap();
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "lead@westmoor.nhs.test", "password": one_time}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["user"]["must_change_password"], true);
+    let token = reply.json()["token"].as_str().unwrap().to_owned();
+    let short = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&token),
+            json!({"current_password": one_time, "new_password": "short"}),
+        )
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = app
+        .post(
+            "/api/v1/auth/password",
+            Some(&token),
+            json!({"current_password": one_time, "new_password": "a much longer passphrase"}),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT);
+    let again = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "lead@westmoor.nhs.test", "password": "a much longer passphrase"}),
+        )
+        .await;
+    assert_eq!(again.json()["user"]["must_change_password"], false);
+    // A new trust starts empty and sees nothing of the demo trust.
+    assert_eq!(
+        app.get("/api/v1/units", Some(&token)).await.json(),
+        json!([])
+    );
+}

@@ -1,0 +1,171 @@
+//! Test helpers: a fresh store per test (SQLite in a temp folder, or a throwaway PostgreSQL
+//! database), the whole router driven in-process, and JSON request shortcuts.
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use server::config::Config;
+use server::store::{self, Store};
+use tower::ServiceExt;
+
+/// Password of the seeded demo users in tests.
+pub const PASSWORD: &str = "test-password-123";
+
+/// A PostgreSQL server to test against, from `READYWARD_TEST_POSTGRES_URL`. Without it the
+/// PostgreSQL tests fail, unless `READYWARD_SKIP_POSTGRES=1` says to leave them out.
+pub fn postgres_admin_url() -> Option<String> {
+    match std::env::var("READYWARD_TEST_POSTGRES_URL") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("READYWARD_SKIP_POSTGRES").is_ok() => None,
+        Err(_) => panic!(
+            "set READYWARD_TEST_POSTGRES_URL (scripts/test.sh does) or READYWARD_SKIP_POSTGRES=1"
+        ),
+    }
+}
+
+/// Keeps a test's storage alive for as long as the test runs.
+pub struct TestStore {
+    pub store: Arc<dyn Store>,
+    pub dir: tempfile::TempDir,
+}
+
+/// A fresh SQLite store in a temporary folder.
+pub async fn sqlite_store() -> TestStore {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("readyward.db").display());
+    TestStore {
+        store: store::open(&url).await.unwrap(),
+        dir,
+    }
+}
+
+/// A fresh PostgreSQL database on the test server.
+pub async fn postgres_store(admin_url: &str) -> TestStore {
+    use sqlx::Connection;
+    let name = format!("readyward_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
+    let url = format!("{base}/{name}");
+    TestStore {
+        store: store::open(&url).await.unwrap(),
+        dir: tempfile::tempdir().unwrap(),
+    }
+}
+
+/// A running app (in-process) over a seeded SQLite store.
+pub struct TestApp {
+    pub router: Router,
+    pub store: Arc<dyn Store>,
+    _storage: TestStore,
+}
+
+/// Builds the app with the demo trust seeded; `tune` adjusts the configuration first.
+pub async fn spawn_app_with(tune: impl FnOnce(&mut Config)) -> TestApp {
+    let storage = sqlite_store().await;
+    server::seed::seed_demo(&storage.store, PASSWORD)
+        .await
+        .unwrap();
+    let mut config = Config::for_data_dir(storage.dir.path().to_path_buf());
+    tune(&mut config);
+    let state = server::state_with_store(config, storage.store.clone()).unwrap();
+    TestApp {
+        router: server::router(state),
+        store: storage.store.clone(),
+        _storage: storage,
+    }
+}
+
+/// Builds the app with default configuration and the demo trust seeded.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A response with its body read.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    /// The interface's error code of an error reply.
+    pub fn error_code(&self) -> String {
+        self.json()["error"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TestApp {
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Reply {
+        let mut b = Request::get(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, token: Option<&str>, body: &str) -> Reply {
+        let mut b = Request::post(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::from(body.to_owned())).unwrap())
+            .await
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
+        self.post_raw(path, token, &body.to_string()).await
+    }
+
+    /// Signs in through the API and returns the bearer token.
+    pub async fn login(&self, email: &str) -> String {
+        let reply = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                serde_json::json!({"email": email, "password": PASSWORD}),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "sign-in of {email}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        reply.json()["token"].as_str().unwrap().to_owned()
+    }
+}
