@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::Catalogue;
+use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, UnitInfo, UserInfo};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -58,6 +59,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody>;
     /// One unit the caller may see; `not_found` otherwise, so others' units do not leak.
     async fn unit(&self, caller: &Caller, id: Uuid) -> Result<UnitInfo, ErrorBody>;
+    /// The admin's view of their trust.
+    async fn trust_overview(&self, caller: &Caller) -> Result<TrustOverview, ErrorBody>;
+    /// Carries out an admin's change; a new one-time password comes back when one was made.
+    async fn administer(
+        &self,
+        caller: &Caller,
+        command: AdminCommand,
+    ) -> Result<Option<OneTimePassword>, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -10,8 +10,9 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    change_password::ChangePasswordPage, frameworks::FrameworkPage, frameworks::FrameworksPage,
-    home::HomePage, not_found::NotFound, sign_in::SignInPage, ward::WardPage,
+    admin::AdminPage, change_password::ChangePasswordPage, frameworks::FrameworkPage,
+    frameworks::FrameworksPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
+    ward::WardPage,
 };
 
 /// The whole HTML document, rendered on the server for every page.
@@ -51,6 +52,7 @@ pub fn App() -> impl IntoView {
                         view=ChangePasswordPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />

@@ -3,6 +3,7 @@
 //! Nothing here does I/O. The framework content itself lives in `data/` as versioned JSON and is
 //! only parsed and checked here, so the CQC's wording can change without touching code.
 
+pub mod admin;
 pub mod api;
 pub mod framework;
 pub mod org;

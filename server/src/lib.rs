@@ -5,6 +5,7 @@
 //! devices), `/fn/*` (the pages' server functions) or a page render / static file.
 
 pub mod access;
+pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;

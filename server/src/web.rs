@@ -11,16 +11,17 @@ use async_trait::async_trait;
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use domain::Catalogue;
+use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, UnitInfo};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use uuid::Uuid;
 
-use crate::access;
 use crate::auth::middleware::page_csp;
 use crate::auth::session::{self, SessionKind};
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::{access, admin};
 
 fn body(e: ApiError) -> ErrorBody {
     e.body()
@@ -72,6 +73,63 @@ impl Backend for AppState {
 
     async fn unit(&self, caller: &Caller, id: Uuid) -> Result<UnitInfo, ErrorBody> {
         access::unit(&self.store, caller, id).await.map_err(body)
+    }
+
+    async fn trust_overview(&self, caller: &Caller) -> Result<TrustOverview, ErrorBody> {
+        admin::overview(&self.store, caller).await.map_err(body)
+    }
+
+    async fn administer(
+        &self,
+        caller: &Caller,
+        command: AdminCommand,
+    ) -> Result<Option<OneTimePassword>, ErrorBody> {
+        let store = &self.store;
+        let result = match command {
+            AdminCommand::AddSite { name } => {
+                admin::add_site(store, caller, &name).await.map(|_| None)
+            }
+            AdminCommand::AddCoreService { site_id, name } => {
+                admin::add_core_service(store, caller, site_id, &name)
+                    .await
+                    .map(|_| None)
+            }
+            AdminCommand::AddUnit {
+                core_service_id,
+                name,
+                ward_type,
+            } => admin::add_unit(store, caller, core_service_id, &name, &ward_type)
+                .await
+                .map(|_| None),
+            AdminCommand::AddUser { email, name, role } => {
+                admin::add_user(store, caller, &email, &name, role)
+                    .await
+                    .map(Some)
+            }
+            AdminCommand::ResetPassword { user_id } => {
+                admin::reset_password(store, caller, user_id)
+                    .await
+                    .map(Some)
+            }
+            AdminCommand::UpdateUser {
+                user_id,
+                role,
+                active,
+            } => admin::update_user(store, caller, user_id, role, active)
+                .await
+                .map(|_| None),
+            AdminCommand::AddGrant {
+                reviewer_email,
+                starts_on,
+                ends_on,
+            } => admin::add_grant(store, caller, &reviewer_email, starts_on, ends_on)
+                .await
+                .map(|_| None),
+            AdminCommand::EndGrant { grant_id } => admin::end_grant(store, caller, grant_id)
+                .await
+                .map(|_| None),
+        };
+        result.map_err(body)
     }
 
     fn catalogue(&self) -> &Catalogue {

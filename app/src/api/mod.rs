@@ -2,6 +2,7 @@
 //! `/fn/` so the URLs stay stable across builds (a cached wasm bundle must not call a 404).
 //! Devices and integrations use the versioned REST API instead.
 
+pub mod admin;
 pub mod auth;
 pub mod frameworks;
 pub mod org;

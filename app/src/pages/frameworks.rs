@@ -95,7 +95,11 @@ fn FrameworkView(framework: Framework) -> impl IntoView {
                 observable,
             )}
         </p>
-        <p class="hint">{framework.notes.clone()}</p>
+        <p class="hint">
+            {format!(
+                "Written in plain words from CQC's published guidance. {confirmed} of {prompt_count} prompts have been checked against CQC's own pages.",
+            )}
+        </p>
         <nav aria-label="Key questions" class="jump-links">
             <ul>
                 {framework

@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod admin;
 pub mod change_password;
 pub mod frameworks;
 pub mod home;

@@ -149,6 +149,10 @@ pub trait Store: Send + Sync + 'static {
         password_hash: &str,
         must_change: bool,
     ) -> Result<(), StoreError>;
+    /// Users of one trust, by name.
+    async fn users_of_trust(&self, trust_id: Uuid) -> Result<Vec<UserRecord>, StoreError>;
+    /// Changes a user's role and whether they may sign in.
+    async fn update_user(&self, user_id: Uuid, role: &str, active: bool) -> Result<(), StoreError>;
 
     async fn create_session(&self, session: &SessionRecord) -> Result<(), StoreError>;
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError>;
@@ -184,6 +188,8 @@ pub trait Store: Send + Sync + 'static {
         reviewer_id: Uuid,
         today: NaiveDate,
     ) -> Result<Vec<Uuid>, StoreError>;
+    /// Ends a grant on `ends_on` (kept, not deleted, so the record of access stays).
+    async fn end_grant(&self, grant_id: Uuid, ends_on: NaiveDate) -> Result<(), StoreError>;
     /// Grants given by a trust.
     async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError>;
 }

@@ -233,6 +233,34 @@ macro_rules! impl_store {
                 Ok(())
             }
 
+            async fn users_of_trust(&self, trust_id: Uuid) -> Result<Vec<UserRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE u.trust_id = $1 ORDER BY u.name, u.email",
+                    $crate::store::sql::USER_SELECT
+                ))
+                .bind(trust_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn update_user(
+                &self,
+                user_id: Uuid,
+                role: &str,
+                active: bool,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query("UPDATE users SET role = $1, active = $2 WHERE id = $3")
+                    .bind(role)
+                    .bind(active)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
             async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
                 sqlx::query(
                     "INSERT INTO sessions (id, user_id, kind, created_at, last_seen_at) \
@@ -364,6 +392,22 @@ macro_rules! impl_store {
                 .fetch_all(&self.pool)
                 .await?;
                 Ok(rows.into_iter().map(|(id,)| id).collect())
+            }
+
+            async fn end_grant(
+                &self,
+                grant_id: Uuid,
+                ends_on: chrono::NaiveDate,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query("UPDATE buddy_grants SET ends_on = $1 WHERE id = $2")
+                    .bind(ends_on)
+                    .bind(grant_id)
+                    .execute(&self.pool)
+                    .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
             }
 
             async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError> {

@@ -67,6 +67,7 @@ pub async fn postgres_store(admin_url: &str) -> TestStore {
 /// A running app (in-process) over a seeded SQLite store.
 pub struct TestApp {
     pub router: Router,
+    pub state: server::state::AppState,
     pub store: Arc<dyn Store>,
     _storage: TestStore,
 }
@@ -81,7 +82,8 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Config)) -> TestApp {
     tune(&mut config);
     let state = server::state_with_store(config, storage.store.clone()).unwrap();
     TestApp {
-        router: server::router(state),
+        router: server::router(state.clone()),
+        state,
         store: storage.store.clone(),
         _storage: storage,
     }
@@ -149,6 +151,11 @@ impl TestApp {
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {
         self.post_raw(path, token, &body.to_string()).await
+    }
+
+    /// The caller a token stands for.
+    pub async fn caller(&self, token: &str) -> app::backend::Caller {
+        self.state.auth.resolve(token).await.unwrap().unwrap()
     }
 
     /// Signs in through the API and returns the bearer token.

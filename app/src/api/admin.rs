@@ -1,0 +1,143 @@
+//! Server functions of the "Manage trust" page. Form fields arrive as text and are parsed here
+//! so a blank or mangled field gets a sentence, not a decoding error.
+
+use domain::admin::{OneTimePassword, TrustOverview};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use domain::admin::AdminCommand;
+#[cfg(feature = "ssr")]
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::backend::{backend, require_caller, to_server_error};
+
+#[cfg(feature = "ssr")]
+async fn run(command: AdminCommand) -> Result<Option<OneTimePassword>, ServerFnError> {
+    let caller = require_caller()?;
+    backend()?
+        .administer(&caller, command)
+        .await
+        .map_err(to_server_error)
+}
+
+#[cfg(feature = "ssr")]
+fn parse_id(value: &str, what: &str) -> Result<Uuid, ServerFnError> {
+    Uuid::parse_str(value.trim()).map_err(|_| ServerFnError::new(format!("Choose a {what}")))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_role(value: &str) -> Result<domain::Role, ServerFnError> {
+    domain::Role::parse(value).ok_or_else(|| ServerFnError::new("Choose a role"))
+}
+
+#[cfg(feature = "ssr")]
+fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, ServerFnError> {
+    chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
+        .map_err(|_| ServerFnError::new(format!("Enter the {what} as a real date")))
+}
+
+/// The admin's view of their trust.
+#[server(prefix = "/fn", endpoint = "trust_overview")]
+pub async fn get_trust_overview() -> Result<TrustOverview, ServerFnError> {
+    let caller = require_caller()?;
+    backend()?
+        .trust_overview(&caller)
+        .await
+        .map_err(to_server_error)
+}
+
+/// Adds a site.
+#[server(prefix = "/fn", endpoint = "admin_add_site")]
+pub async fn admin_add_site(name: String) -> Result<(), ServerFnError> {
+    run(AdminCommand::AddSite { name }).await.map(|_| ())
+}
+
+/// Adds a core service to a site.
+#[server(prefix = "/fn", endpoint = "admin_add_core_service")]
+pub async fn admin_add_core_service(site_id: String, name: String) -> Result<(), ServerFnError> {
+    let site_id = parse_id(&site_id, "site")?;
+    run(AdminCommand::AddCoreService { site_id, name })
+        .await
+        .map(|_| ())
+}
+
+/// Adds a ward to a core service.
+#[server(prefix = "/fn", endpoint = "admin_add_unit")]
+pub async fn admin_add_unit(
+    core_service_id: String,
+    name: String,
+    ward_type: String,
+) -> Result<(), ServerFnError> {
+    let core_service_id = parse_id(&core_service_id, "core service")?;
+    run(AdminCommand::AddUnit {
+        core_service_id,
+        name,
+        ward_type,
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Creates a user; their one-time password comes back once.
+#[server(prefix = "/fn", endpoint = "admin_add_user")]
+pub async fn admin_add_user(
+    name: String,
+    email: String,
+    role: String,
+) -> Result<Option<OneTimePassword>, ServerFnError> {
+    let role = parse_role(&role)?;
+    run(AdminCommand::AddUser { email, name, role }).await
+}
+
+/// Gives a user a new one-time password.
+#[server(prefix = "/fn", endpoint = "admin_reset_password")]
+pub async fn admin_reset_password(
+    user_id: String,
+) -> Result<Option<OneTimePassword>, ServerFnError> {
+    let user_id = parse_id(&user_id, "user")?;
+    run(AdminCommand::ResetPassword { user_id }).await
+}
+
+/// Changes a user's role, or whether they may sign in (`active` is a checkbox: absent = off).
+#[server(prefix = "/fn", endpoint = "admin_update_user")]
+pub async fn admin_update_user(
+    user_id: String,
+    role: String,
+    active: Option<String>,
+) -> Result<(), ServerFnError> {
+    let user_id = parse_id(&user_id, "user")?;
+    let role = parse_role(&role)?;
+    run(AdminCommand::UpdateUser {
+        user_id,
+        role,
+        active: active.is_some(),
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Gives a buddy reviewer of another trust access between two dates.
+#[server(prefix = "/fn", endpoint = "admin_add_grant")]
+pub async fn admin_add_grant(
+    reviewer_email: String,
+    starts_on: String,
+    ends_on: String,
+) -> Result<(), ServerFnError> {
+    let starts_on = parse_date(&starts_on, "start date")?;
+    let ends_on = parse_date(&ends_on, "end date")?;
+    run(AdminCommand::AddGrant {
+        reviewer_email,
+        starts_on,
+        ends_on,
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Ends a buddy grant now.
+#[server(prefix = "/fn", endpoint = "admin_end_grant")]
+pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {
+    let grant_id = parse_id(&grant_id, "grant")?;
+    run(AdminCommand::EndGrant { grant_id }).await.map(|_| ())
+}

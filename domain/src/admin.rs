@@ -1,0 +1,105 @@
+//! What a trust admin sees and changes on the "Manage trust" pages.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::api::UnitInfo;
+use crate::role::Role;
+
+/// A site of the admin's trust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SiteView {
+    pub id: Uuid,
+    pub name: String,
+}
+
+/// A core service and the site it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CoreServiceView {
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub site_name: String,
+    pub name: String,
+}
+
+/// A user of the admin's trust (never their password hash).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Still on a one-time password.
+    pub must_change_password: bool,
+}
+
+/// Access the admin's trust gave a reviewer of another trust.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GrantView {
+    pub id: Uuid,
+    pub reviewer_name: String,
+    pub reviewer_email: String,
+    pub reviewer_trust: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// True when today falls within the grant.
+    pub current: bool,
+}
+
+/// Everything on the "Manage trust" page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrustOverview {
+    pub trust_name: String,
+    pub sites: Vec<SiteView>,
+    pub core_services: Vec<CoreServiceView>,
+    pub units: Vec<UnitInfo>,
+    pub users: Vec<UserView>,
+    pub grants: Vec<GrantView>,
+}
+
+/// The result of creating a user or resetting a password: shown once to the admin.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OneTimePassword {
+    pub email: String,
+    pub password: String,
+}
+
+/// A change a trust admin asks for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum AdminCommand {
+    AddSite {
+        name: String,
+    },
+    AddCoreService {
+        site_id: Uuid,
+        name: String,
+    },
+    AddUnit {
+        core_service_id: Uuid,
+        name: String,
+        ward_type: String,
+    },
+    AddUser {
+        email: String,
+        name: String,
+        role: Role,
+    },
+    ResetPassword {
+        user_id: Uuid,
+    },
+    UpdateUser {
+        user_id: Uuid,
+        role: Role,
+        active: bool,
+    },
+    AddGrant {
+        reviewer_email: String,
+        starts_on: NaiveDate,
+        ends_on: NaiveDate,
+    },
+    EndGrant {
+        grant_id: Uuid,
+    },
+}

@@ -1,0 +1,63 @@
+// A trust admin manages the trust in the app: adds a ward, adds a user (who gets a one-time
+// password and must change it at first sign-in), and the ward reaches the home page.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { hydrated, signIn } from './helpers';
+
+test('an admin adds a ward and a user, who must change the one-time password', async ({ page, browser }) => {
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.getByRole('link', { name: 'Manage trust' }).click();
+  await expect(page.getByRole('heading', { name: 'Manage trust', level: 1 })).toBeVisible();
+  await hydrated(page);
+
+  const ward = `Ward ${Date.now() % 100000} - Test`;
+  await page.getByLabel('Core service', { exact: true }).selectOption({ label: 'Surgery (St Aidan\'s Hospital)' });
+  await page.getByLabel('Ward name').fill(ward);
+  await page.getByLabel('Ward type').selectOption('surgical');
+  await page.getByRole('button', { name: 'Add ward' }).click();
+  await expect(page.getByRole('link', { name: ward })).toBeVisible();
+
+  // The same name again is refused, with the reason next to the form.
+  await page.getByLabel('Core service', { exact: true }).selectOption({ label: 'Surgery (St Aidan\'s Hospital)' });
+  await page.getByLabel('Ward name').fill(ward);
+  await page.getByRole('button', { name: 'Add ward' }).click();
+  await expect(page.getByRole('alert')).toContainText('already has a ward with this name');
+
+  const email = `nurse${Date.now()}@demo.nhs.test`;
+  await page.getByLabel('Full name').fill('Jo Lee');
+  await page.getByLabel('Email address', { exact: true }).fill(email);
+  await page.getByLabel('Role', { exact: true }).selectOption('ward_inspector');
+  await page.getByRole('button', { name: 'Add user' }).click();
+  const panel = page.locator('.panel');
+  await expect(panel).toContainText(email);
+  const oneTime = (await page.locator('.panel__secret').innerText()).trim();
+  expect(oneTime).toMatch(/^[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}$/);
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+  // The new user signs in with it and is sent to choose their own password.
+  const context = await browser.newContext();
+  const other = await context.newPage();
+  await other.goto('/sign-in');
+  await other.getByLabel('Email').fill(email);
+  await other.getByLabel('Password').fill(oneTime);
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await expect(other).toHaveURL(/\/account\/password/);
+  await expect(other.getByRole('heading', { name: 'Change your password' })).toBeVisible();
+  await other.getByLabel('Current password').fill(oneTime);
+  await other.getByLabel(/^New password/).fill('my own long passphrase');
+  await other.getByLabel('Type the new password again').fill('my own long passphrase');
+  await other.getByRole('button', { name: 'Save password' }).click();
+  await expect(other.getByRole('heading', { level: 1 })).toContainText('Hello, Jo Lee');
+  await expect(other.getByRole('link', { name: ward })).toBeVisible();
+  await context.close();
+});
+
+test('people who are not admins cannot open Manage trust', async ({ page }) => {
+  await signIn(page, 'inspector@demo.nhs.test');
+  await expect(page.getByRole('link', { name: 'Manage trust' })).toHaveCount(0);
+  await page.goto('/admin');
+  await expect(page.getByText('Only trust administrators can manage the trust.')).toBeVisible();
+});

@@ -1,0 +1,337 @@
+//! Trust administration: sites, core services, wards, users and buddy grants.
+//!
+//! Every function checks the caller is a trust admin and touches only their own trust: ids
+//! from another trust are `NotFound`, exactly like ids that do not exist.
+
+use std::sync::Arc;
+
+use app::backend::Caller;
+use chrono::{Days, NaiveDate, Utc};
+use domain::Role;
+use domain::admin::{
+    CoreServiceView, GrantView, OneTimePassword, SiteView, TrustOverview, UserView,
+};
+use domain::org::WardType;
+use uuid::Uuid;
+
+use crate::access::require_admin;
+use crate::auth::password;
+use crate::auth::service::normalise_email;
+use crate::error::ApiError;
+use crate::store::{CoreServiceRecord, GrantRecord, NewUnit, NewUser, SiteRecord, Store};
+
+/// A trimmed, non-empty, reasonably short name, or a sentence saying what is wrong.
+fn clean_name(what: &str, name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ApiError::Unprocessable(format!("Enter a {what} name")));
+    }
+    if name.chars().count() > 120 {
+        return Err(ApiError::Unprocessable(format!(
+            "Enter a {what} name of at most 120 characters"
+        )));
+    }
+    Ok(name.to_owned())
+}
+
+fn clean_email(email: &str) -> Result<String, ApiError> {
+    let email = normalise_email(email);
+    let valid = email.len() <= 254
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && domain.contains('.') && !domain.contains('@')
+        });
+    if valid {
+        Ok(email)
+    } else {
+        Err(ApiError::Unprocessable(
+            "Enter an email address in the correct format, like name@nhs.net".to_owned(),
+        ))
+    }
+}
+
+/// Everything the "Manage trust" page shows.
+pub async fn overview(store: &Arc<dyn Store>, caller: &Caller) -> Result<TrustOverview, ApiError> {
+    require_admin(caller)?;
+    let trust_id = caller.user.trust_id;
+    let sites = store.sites_of_trust(trust_id).await?;
+    let core_services = store
+        .core_services_of_trust(trust_id)
+        .await?
+        .into_iter()
+        .map(|cs| CoreServiceView {
+            site_name: sites
+                .iter()
+                .find(|s| s.id == cs.site_id)
+                .map(|s| s.name.clone())
+                .unwrap_or_default(),
+            id: cs.id,
+            site_id: cs.site_id,
+            name: cs.name,
+        })
+        .collect();
+    let users = store
+        .users_of_trust(trust_id)
+        .await?
+        .into_iter()
+        .filter_map(|u| {
+            Some(UserView {
+                role: Role::parse(&u.role)?,
+                id: u.id,
+                email: u.email,
+                name: u.name,
+                active: u.active,
+                must_change_password: u.must_change_password,
+            })
+        })
+        .collect();
+    let today = Utc::now().date_naive();
+    let mut grants = Vec::new();
+    for g in store.grants_of_trust(trust_id).await? {
+        if let Some(reviewer) = store.user_by_id(g.reviewer_id).await? {
+            grants.push(GrantView {
+                id: g.id,
+                reviewer_name: reviewer.name,
+                reviewer_email: reviewer.email,
+                reviewer_trust: reviewer.trust_name,
+                starts_on: g.starts_on,
+                ends_on: g.ends_on,
+                current: g.starts_on <= today && today <= g.ends_on,
+            });
+        }
+    }
+    Ok(TrustOverview {
+        trust_name: caller.user.trust_name.clone(),
+        sites: sites
+            .into_iter()
+            .map(|s| SiteView {
+                id: s.id,
+                name: s.name,
+            })
+            .collect(),
+        core_services,
+        units: store.units_of_trust(trust_id).await?,
+        users,
+        grants,
+    })
+}
+
+/// Adds a site to the caller's trust.
+pub async fn add_site(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    name: &str,
+) -> Result<Uuid, ApiError> {
+    require_admin(caller)?;
+    let id = Uuid::now_v7();
+    let name = clean_name("site", name)?;
+    store
+        .create_site(&SiteRecord {
+            id,
+            trust_id: caller.user.trust_id,
+            name,
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Adds a core service to one of the caller's sites.
+pub async fn add_core_service(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    site_id: Uuid,
+    name: &str,
+) -> Result<Uuid, ApiError> {
+    require_admin(caller)?;
+    let trust_id = caller.user.trust_id;
+    let name = clean_name("core service", name)?;
+    if !store
+        .sites_of_trust(trust_id)
+        .await?
+        .iter()
+        .any(|s| s.id == site_id)
+    {
+        return Err(ApiError::NotFound);
+    }
+    let id = Uuid::now_v7();
+    store
+        .create_core_service(&CoreServiceRecord {
+            id,
+            trust_id,
+            site_id,
+            name,
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Adds a ward to one of the caller's core services.
+pub async fn add_unit(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    core_service_id: Uuid,
+    name: &str,
+    ward_type: &str,
+) -> Result<Uuid, ApiError> {
+    require_admin(caller)?;
+    let trust_id = caller.user.trust_id;
+    let name = clean_name("ward", name)?;
+    let ward_type = WardType::parse(ward_type)
+        .ok_or_else(|| ApiError::Unprocessable("Choose a ward type".to_owned()))?;
+    let services = store.core_services_of_trust(trust_id).await?;
+    if !services.iter().any(|s| s.id == core_service_id) {
+        return Err(ApiError::NotFound);
+    }
+    let id = Uuid::now_v7();
+    store
+        .create_unit(&NewUnit {
+            id,
+            trust_id,
+            core_service_id,
+            name,
+            ward_type: ward_type.as_str().to_owned(),
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Creates a user of the caller's trust with a one-time password they must change.
+pub async fn add_user(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    email: &str,
+    name: &str,
+    role: Role,
+) -> Result<OneTimePassword, ApiError> {
+    require_admin(caller)?;
+    let email = clean_email(email)?;
+    let name = clean_name("person's", name)?;
+    let one_time = password::one_time_password();
+    store
+        .create_user(&NewUser {
+            id: Uuid::now_v7(),
+            trust_id: caller.user.trust_id,
+            email: email.clone(),
+            name,
+            role: role.as_str().to_owned(),
+            password_hash: password::hash_blocking(one_time.clone()).await?,
+            must_change_password: true,
+        })
+        .await?;
+    Ok(OneTimePassword {
+        email,
+        password: one_time,
+    })
+}
+
+/// A user of the caller's trust, or `NotFound`.
+async fn own_user(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    user_id: Uuid,
+) -> Result<crate::store::UserRecord, ApiError> {
+    store
+        .user_by_id(user_id)
+        .await?
+        .filter(|u| u.trust_id == caller.user.trust_id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Gives a user a new one-time password and ends their sessions.
+pub async fn reset_password(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    user_id: Uuid,
+) -> Result<OneTimePassword, ApiError> {
+    require_admin(caller)?;
+    let user = own_user(store, caller, user_id).await?;
+    let one_time = password::one_time_password();
+    let hash = password::hash_blocking(one_time.clone()).await?;
+    store.set_password(user.id, &hash, true).await?;
+    store.delete_sessions_of_user(user.id, None).await?;
+    Ok(OneTimePassword {
+        email: user.email,
+        password: one_time,
+    })
+}
+
+/// Changes a user's role and whether they may sign in. Admins cannot lock themselves out.
+pub async fn update_user(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    user_id: Uuid,
+    role: Role,
+    active: bool,
+) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    let user = own_user(store, caller, user_id).await?;
+    if user.id == caller.user.id && (!active || role != Role::TrustAdmin) {
+        return Err(ApiError::Unprocessable(
+            "You cannot remove your own admin access. Ask another admin to do it".to_owned(),
+        ));
+    }
+    store.update_user(user.id, role.as_str(), active).await?;
+    if !active {
+        store.delete_sessions_of_user(user.id, None).await?;
+    }
+    Ok(())
+}
+
+/// Gives a buddy reviewer of another trust access to the caller's trust between two dates.
+pub async fn add_grant(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    reviewer_email: &str,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+) -> Result<Uuid, ApiError> {
+    require_admin(caller)?;
+    if ends_on < starts_on {
+        return Err(ApiError::Unprocessable(
+            "The end date must be on or after the start date".to_owned(),
+        ));
+    }
+    if ends_on.signed_duration_since(starts_on).num_days() > 366 {
+        return Err(ApiError::Unprocessable(
+            "Give access for at most a year at a time".to_owned(),
+        ));
+    }
+    let reviewer = store
+        .user_by_email(&normalise_email(reviewer_email))
+        .await?
+        .filter(|u| u.role == Role::BuddyReviewer.as_str() && u.trust_id != caller.user.trust_id)
+        .ok_or_else(|| {
+            ApiError::Unprocessable(
+                "There is no buddy reviewer of another trust with this email".to_owned(),
+            )
+        })?;
+    let id = Uuid::now_v7();
+    store
+        .create_grant(&GrantRecord {
+            id,
+            trust_id: caller.user.trust_id,
+            reviewer_id: reviewer.id,
+            starts_on,
+            ends_on,
+        })
+        .await?;
+    Ok(id)
+}
+
+/// Ends a grant of the caller's trust yesterday, so access stops now and the record stays.
+pub async fn end_grant(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    grant_id: Uuid,
+) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    let grants = store.grants_of_trust(caller.user.trust_id).await?;
+    let grant = grants
+        .iter()
+        .find(|g| g.id == grant_id)
+        .ok_or(ApiError::NotFound)?;
+    let yesterday = Utc::now().date_naive() - Days::new(1);
+    store
+        .end_grant(grant.id, yesterday.min(grant.ends_on))
+        .await?;
+    Ok(())
+}

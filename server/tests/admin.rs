@@ -1,0 +1,273 @@
+//! Trust administration: what admins can change, and that nobody else (and no other trust) can.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::{Days, Utc};
+use common::{PASSWORD, spawn_app};
+use domain::Role;
+use serde_json::json;
+use server::admin;
+use server::error::ApiError;
+
+#[tokio::test]
+async fn an_admin_builds_the_tree_and_the_new_ward_reaches_inspectors() {
+    let app = spawn_app().await;
+    let admin_caller = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let store = &app.store;
+    let site = admin::add_site(store, &admin_caller, "  Eastgate Clinic ")
+        .await
+        .unwrap();
+    let service = admin::add_core_service(store, &admin_caller, site, "Outpatients")
+        .await
+        .unwrap();
+    admin::add_unit(store, &admin_caller, service, "Clinic A", "outpatients")
+        .await
+        .unwrap();
+
+    let overview = admin::overview(store, &admin_caller).await.unwrap();
+    assert!(overview.sites.iter().any(|s| s.name == "Eastgate Clinic"));
+    assert!(
+        overview
+            .core_services
+            .iter()
+            .any(|c| c.name == "Outpatients" && c.site_name == "Eastgate Clinic")
+    );
+    assert_eq!(overview.users.len(), 3);
+    assert_eq!(overview.grants.len(), 1);
+    assert!(overview.grants[0].current);
+
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    assert!(
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["name"] == "Clinic A" && u["site"]["name"] == "Eastgate Clinic")
+    );
+
+    // Bad input is refused with a sentence and changes nothing.
+    assert!(matches!(
+        admin::add_site(store, &admin_caller, "   ").await,
+        Err(ApiError::Unprocessable(_))
+    ));
+    assert!(matches!(
+        admin::add_site(store, &admin_caller, "Eastgate Clinic").await,
+        Err(ApiError::Conflict(_))
+    ));
+    assert!(matches!(
+        admin::add_unit(store, &admin_caller, service, "Clinic B", "spaceship").await,
+        Err(ApiError::Unprocessable(_))
+    ));
+}
+
+#[tokio::test]
+async fn only_admins_administer_and_only_their_own_trust() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    for email in [
+        "inspector@demo.nhs.test",
+        "board@demo.nhs.test",
+        "reviewer@buddy.nhs.test",
+    ] {
+        let caller = app.caller(&app.login(email).await).await;
+        assert!(
+            matches!(
+                admin::overview(store, &caller).await,
+                Err(ApiError::Forbidden(_))
+            ),
+            "{email}"
+        );
+        assert!(
+            matches!(
+                admin::add_site(store, &caller, "X").await,
+                Err(ApiError::Forbidden(_))
+            ),
+            "{email}"
+        );
+    }
+    let demo_admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let buddy_admin = app.caller(&app.login("admin@buddy.nhs.test").await).await;
+    let buddy_site = admin::overview(store, &buddy_admin).await.unwrap().sites[0].id;
+    assert!(matches!(
+        admin::add_core_service(store, &demo_admin, buddy_site, "Surgery 2").await,
+        Err(ApiError::NotFound)
+    ));
+    let buddy_user = admin::overview(store, &buddy_admin).await.unwrap().users[0].id;
+    assert!(matches!(
+        admin::reset_password(store, &demo_admin, buddy_user).await,
+        Err(ApiError::NotFound)
+    ));
+    assert!(matches!(
+        admin::update_user(store, &demo_admin, buddy_user, Role::BoardViewer, false).await,
+        Err(ApiError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let admin_caller = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let otp = admin::add_user(
+        store,
+        &admin_caller,
+        " Nurse.Lee@Demo.NHS.test ",
+        "Jo Lee",
+        Role::WardInspector,
+    )
+    .await
+    .unwrap();
+    assert_eq!(otp.email, "nurse.lee@demo.nhs.test");
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": otp.email, "password": otp.password}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["user"]["must_change_password"], true);
+    let token = reply.json()["token"].as_str().unwrap().to_owned();
+    assert!(matches!(
+        admin::add_user(
+            store,
+            &admin_caller,
+            "nurse.lee@demo.nhs.test",
+            "Again",
+            Role::BoardViewer
+        )
+        .await,
+        Err(ApiError::Conflict(_))
+    ));
+    assert!(matches!(
+        admin::add_user(store, &admin_caller, "not-an-email", "X", Role::BoardViewer).await,
+        Err(ApiError::Unprocessable(_))
+    ));
+
+    let user_id = reply.json()["user"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    admin::update_user(store, &admin_caller, user_id, Role::WardInspector, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        app.get("/api/v1/units", Some(&token)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let again = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": otp.email, "password": otp.password}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNAUTHORIZED);
+
+    // Reactivated with a new role, and a reset makes the old password useless.
+    admin::update_user(store, &admin_caller, user_id, Role::BoardViewer, true)
+        .await
+        .unwrap();
+    let reset = admin::reset_password(store, &admin_caller, user_id)
+        .await
+        .unwrap();
+    let old = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": otp.email, "password": otp.password}),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": reset.email, "password": reset.password}),
+        )
+        .await;
+    assert_eq!(new.json()["user"]["role"], "board_viewer");
+
+    // An admin cannot lock themselves out.
+    let me = admin_caller.user.id;
+    assert!(matches!(
+        admin::update_user(store, &admin_caller, me, Role::TrustAdmin, false).await,
+        Err(ApiError::Unprocessable(_))
+    ));
+    assert!(matches!(
+        admin::update_user(store, &admin_caller, me, Role::BoardViewer, true).await,
+        Err(ApiError::Unprocessable(_))
+    ));
+}
+
+#[tokio::test]
+async fn buddy_grants_open_and_close_access() {
+    let app = spawn_app().await;
+    let store = &app.store;
+    let demo_admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let demo_units = |units: serde_json::Value| {
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|u| u["trust"]["name"] == server::seed::DEMO_TRUST)
+            .count()
+    };
+    assert!(demo_units(app.get("/api/v1/units", Some(&reviewer)).await.json()) >= 20);
+
+    let grant = admin::overview(store, &demo_admin).await.unwrap().grants[0].id;
+    admin::end_grant(store, &demo_admin, grant).await.unwrap();
+    assert_eq!(
+        demo_units(app.get("/api/v1/units", Some(&reviewer)).await.json()),
+        0
+    );
+    let overview = admin::overview(store, &demo_admin).await.unwrap();
+    assert!(
+        !overview.grants[0].current,
+        "the ended grant stays on record"
+    );
+
+    let today = Utc::now().date_naive();
+    admin::add_grant(
+        store,
+        &demo_admin,
+        "REVIEWER@buddy.nhs.test",
+        today,
+        today + Days::new(30),
+    )
+    .await
+    .unwrap();
+    assert!(demo_units(app.get("/api/v1/units", Some(&reviewer)).await.json()) >= 20);
+
+    // Only a buddy reviewer of another trust can be granted access, for a sensible period.
+    for email in [
+        "inspector@demo.nhs.test",
+        "admin@buddy.nhs.test",
+        "nobody@x.test",
+    ] {
+        assert!(
+            matches!(
+                admin::add_grant(store, &demo_admin, email, today, today).await,
+                Err(ApiError::Unprocessable(_))
+            ),
+            "{email}"
+        );
+    }
+    assert!(matches!(
+        admin::add_grant(
+            store,
+            &demo_admin,
+            "reviewer@buddy.nhs.test",
+            today,
+            today - Days::new(1)
+        )
+        .await,
+        Err(ApiError::Unprocessable(_))
+    ));
+    let _ = PASSWORD;
+}
