@@ -9,7 +9,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
-use domain::api::{ErrorBody, UnitInfo, UserInfo};
+use domain::api::{ErrorBody, ErrorCode, UnitInfo, UserInfo};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -84,15 +84,26 @@ pub fn request_auth() -> RequestAuth {
         .unwrap_or_default()
 }
 
-/// The signed-in caller, or an `unauthenticated` error.
+/// The signed-in caller, or an `unauthenticated` error (status 401).
 pub fn require_caller() -> Result<Caller, ServerFnError> {
-    request_auth()
-        .caller
-        .ok_or_else(|| ServerFnError::new("Sign in to continue"))
+    request_auth().caller.ok_or_else(|| {
+        to_server_error(ErrorBody {
+            error: ErrorCode::Unauthenticated.as_str().to_owned(),
+            message: "Sign in to continue".to_owned(),
+        })
+    })
 }
 
-/// Turns an interface error into a server function error carrying its sentence.
+/// Turns an interface error into a server function error carrying its sentence, and gives the
+/// response the status that goes with its code (a refused request is never a 500).
 pub fn to_server_error(e: ErrorBody) -> ServerFnError {
+    let status = ErrorCode::parse(&e.error).status();
+    if let (Some(res), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(status),
+    ) {
+        res.set_status(status);
+    }
     ServerFnError::new(e.message)
 }
 

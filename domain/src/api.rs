@@ -15,6 +15,84 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// The machine codes of error bodies, each with its HTTP status: one table for the REST API
+/// and the pages' server functions alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    MalformedJson,
+    InvalidBody,
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    Conflict,
+    TooLarge,
+    UnsupportedType,
+    Unprocessable,
+    RateLimited,
+    MethodNotAllowed,
+    InternalError,
+}
+
+impl ErrorCode {
+    const ALL: [ErrorCode; 12] = [
+        ErrorCode::MalformedJson,
+        ErrorCode::InvalidBody,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::NotFound,
+        ErrorCode::Conflict,
+        ErrorCode::TooLarge,
+        ErrorCode::UnsupportedType,
+        ErrorCode::Unprocessable,
+        ErrorCode::RateLimited,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::InternalError,
+    ];
+
+    /// The code as sent in `{"error": ...}`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::InvalidBody => "invalid_body",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::TooLarge => "too_large",
+            ErrorCode::UnsupportedType => "unsupported_type",
+            ErrorCode::Unprocessable => "unprocessable",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::InternalError => "internal_error",
+        }
+    }
+
+    /// The HTTP status that goes with the code.
+    pub fn status(self) -> u16 {
+        match self {
+            ErrorCode::MalformedJson => 400,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::Forbidden => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Conflict => 409,
+            ErrorCode::TooLarge => 413,
+            ErrorCode::UnsupportedType => 415,
+            ErrorCode::InvalidBody | ErrorCode::Unprocessable => 422,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::InternalError => 500,
+        }
+    }
+
+    /// Parses a code; unknown codes are internal errors.
+    pub fn parse(code: &str) -> ErrorCode {
+        ErrorCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == code)
+            .unwrap_or(ErrorCode::InternalError)
+    }
+}
+
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -94,6 +172,15 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn error_codes_round_trip() {
+        for code in ErrorCode::ALL {
+            assert_eq!(ErrorCode::parse(code.as_str()), code);
+            assert!((400..600).contains(&code.status()));
+        }
+        assert_eq!(ErrorCode::parse("nonsense"), ErrorCode::InternalError);
+    }
 
     #[test]
     fn short_passwords_are_refused_with_a_sentence() {

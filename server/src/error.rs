@@ -11,7 +11,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::header::RETRY_AFTER;
 use axum::response::{IntoResponse, Response};
-use domain::api::ErrorBody;
+use domain::api::{ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 
 use crate::store::StoreError;
@@ -48,31 +48,26 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The status and machine code of the interface.
-    pub fn status_and_code(&self) -> (StatusCode, &'static str) {
+    /// The interface's machine code.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ApiError::MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed_json"),
-            ApiError::InvalidBody(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body"),
-            ApiError::Unauthenticated | ApiError::BadCredentials => {
-                (StatusCode::UNAUTHORIZED, "unauthenticated")
-            }
-            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
-            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
-            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            ApiError::UnsupportedType(_) => {
-                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type")
-            }
-            ApiError::Unprocessable(_) => (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
-            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
-            ApiError::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+            ApiError::MalformedJson(_) => ErrorCode::MalformedJson,
+            ApiError::InvalidBody(_) => ErrorCode::InvalidBody,
+            ApiError::Unauthenticated | ApiError::BadCredentials => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::TooLarge(_) => ErrorCode::TooLarge,
+            ApiError::UnsupportedType(_) => ErrorCode::UnsupportedType,
+            ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
+            ApiError::RateLimited { .. } => ErrorCode::RateLimited,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
 
     /// The JSON body of the interface.
     pub fn body(&self) -> ErrorBody {
-        let (_, code) = self.status_and_code();
         let message = match self {
             ApiError::Internal(_) => {
                 "Something went wrong on the server. Try again later".to_owned()
@@ -80,7 +75,7 @@ impl ApiError {
             other => other.to_string(),
         };
         ErrorBody {
-            error: code.to_owned(),
+            error: self.code().as_str().to_owned(),
             message,
         }
     }
@@ -91,7 +86,8 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(cause) = &self {
             tracing::error!(error = ?cause, "request failed");
         }
-        let (status, _) = self.status_and_code();
+        let status =
+            StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.body())).into_response();
         if let ApiError::RateLimited { retry_after_secs } = self {
             response

@@ -83,12 +83,17 @@ fn config_for(storage: Storage) -> Config {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("READYWARD_LOG")
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("READYWARD_LOG")
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    // One JSON object per line for log collectors; plain text for people.
+    if std::env::var("READYWARD_LOG_FORMAT").is_ok_and(|f| f == "json") {
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .init();
+    } else {
+        tracing_subscriber::fmt().with_env_filter(filter).init();
+    }
     match Cli::parse().command {
         Command::Serve {
             storage,

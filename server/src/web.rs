@@ -160,13 +160,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
     let options = state.leptos.clone();
     let context = page_context(state);
-    let server_fn_context = context.clone();
     Router::new()
+        // Known server functions are registered by `leptos_routes_with_context`; anything else
+        // under /fn/ is the interface's JSON 404.
         .route(
             "/fn/{*name}",
-            axum::routing::post(move |req| {
-                leptos_axum::handle_server_fns_with_context(server_fn_context.clone(), req)
-            }),
+            axum::routing::any(|| async { ApiError::NotFound }),
         )
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())

@@ -456,3 +456,30 @@ async fn a_one_time_password_must_be_changed_and_then_works() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn page_server_functions_refuse_without_a_500() {
+    let app = spawn_app().await;
+    let form = |path: &str| {
+        Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(""))
+            .unwrap()
+    };
+    let reply = app.send(form("/fn/list_units")).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let reply = app.send(form("/fn/no_such_function")).await;
+    assert_eq!(
+        (reply.status, reply.error_code()),
+        (StatusCode::NOT_FOUND, "not_found".to_owned())
+    );
+
+    // An inspector calling an admin function is refused with 403.
+    let token = app.login("inspector@demo.nhs.test").await;
+    let call = Request::post("/fn/admin_add_site")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::from("name=Sneaky"))
+        .unwrap();
+    assert_eq!(app.send(call).await.status, StatusCode::FORBIDDEN);
+}

@@ -21,20 +21,29 @@ async fn run(command: AdminCommand) -> Result<Option<OneTimePassword>, ServerFnE
         .map_err(to_server_error)
 }
 
+/// A 422 with a sentence for the form.
+#[cfg(feature = "ssr")]
+fn unprocessable(message: String) -> ServerFnError {
+    to_server_error(domain::api::ErrorBody {
+        error: domain::api::ErrorCode::Unprocessable.as_str().to_owned(),
+        message,
+    })
+}
+
 #[cfg(feature = "ssr")]
 fn parse_id(value: &str, what: &str) -> Result<Uuid, ServerFnError> {
-    Uuid::parse_str(value.trim()).map_err(|_| ServerFnError::new(format!("Choose a {what}")))
+    Uuid::parse_str(value.trim()).map_err(|_| unprocessable(format!("Choose a {what}")))
 }
 
 #[cfg(feature = "ssr")]
 fn parse_role(value: &str) -> Result<domain::Role, ServerFnError> {
-    domain::Role::parse(value).ok_or_else(|| ServerFnError::new("Choose a role"))
+    domain::Role::parse(value).ok_or_else(|| unprocessable("Choose a role".to_owned()))
 }
 
 #[cfg(feature = "ssr")]
 fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, ServerFnError> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
-        .map_err(|_| ServerFnError::new(format!("Enter the {what} as a real date")))
+        .map_err(|_| unprocessable(format!("Enter the {what} as a real date")))
 }
 
 /// The admin's view of their trust.

@@ -82,6 +82,7 @@ fn FrameworkView(framework: Framework) -> impl IntoView {
         .prompts()
         .filter(|(_, p)| p.ward_observable)
         .count();
+    let confirmed = framework.prompts().filter(|(_, p)| p.confirmed).count();
     view! {
         <Title text=format!("{} - ReadyWard", framework.title) />
         <nav aria-label="Breadcrumb" class="breadcrumb">
