@@ -84,14 +84,27 @@ pub fn request_auth() -> RequestAuth {
         .unwrap_or_default()
 }
 
-/// The signed-in caller, or an `unauthenticated` error (status 401).
-pub fn require_caller() -> Result<Caller, ServerFnError> {
+/// The signed-in caller, whether or not they still hold a one-time password; 401 otherwise.
+pub fn require_signed_in() -> Result<Caller, ServerFnError> {
     request_auth().caller.ok_or_else(|| {
         to_server_error(ErrorBody {
             error: ErrorCode::Unauthenticated.as_str().to_owned(),
             message: "Sign in to continue".to_owned(),
         })
     })
+}
+
+/// The signed-in caller who has chosen their own password: 401 when nobody is signed in, 403
+/// while a one-time password is still in use.
+pub fn require_caller() -> Result<Caller, ServerFnError> {
+    let caller = require_signed_in()?;
+    if caller.user.must_change_password {
+        return Err(to_server_error(ErrorBody {
+            error: ErrorCode::Forbidden.as_str().to_owned(),
+            message: "Choose your own password first".to_owned(),
+        }));
+    }
+    Ok(caller)
 }
 
 /// Turns an interface error into a server function error carrying its sentence, and gives the

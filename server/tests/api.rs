@@ -426,6 +426,15 @@ async fn a_one_time_password_must_be_changed_and_then_works() {
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json()["user"]["must_change_password"], true);
     let token = reply.json()["token"].as_str().unwrap().to_owned();
+    let blocked = app.get("/api/v1/units", Some(&token)).await;
+    assert_eq!(
+        (blocked.status, blocked.error_code()),
+        (StatusCode::FORBIDDEN, "forbidden".to_owned())
+    );
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&token)).await.status,
+        StatusCode::OK
+    );
     let short = app
         .post(
             "/api/v1/auth/password",

@@ -7,7 +7,7 @@ use domain::api::UserInfo;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use crate::backend::{backend, request_auth, require_caller, set_header};
+use crate::backend::{backend, request_auth, require_signed_in, set_header};
 
 /// The signed-in user, or `None`.
 #[server(prefix = "/fn", endpoint = "current_user")]
@@ -73,7 +73,7 @@ pub async fn change_password(
     new_password: String,
     confirm_password: String,
 ) -> Result<(), ServerFnError> {
-    let caller = require_caller()?;
+    let caller = require_signed_in()?;
     let redirect_error =
         |code: &str| leptos_axum::redirect(&format!("/account/password?error={code}"));
     if new_password != confirm_password {

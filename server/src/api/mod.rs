@@ -14,19 +14,30 @@ use axum::routing::{get, post};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The signed-in caller of an API request; `401 unauthenticated` when there is none.
+/// The signed-in caller of an API request; `401 unauthenticated` when there is none, and
+/// `403` while they still hold a one-time password (except for the calls that replace it).
 pub struct Authed(pub Caller);
+
+/// What a caller on a one-time password may still do.
+// Paths as seen inside the nested `/api/v1` router.
+const ONE_TIME_PASSWORD_PATHS: [&str; 3] = ["/auth/password", "/auth/logout", "/auth/me"];
 
 impl<S: Send + Sync> FromRequestParts<S> for Authed {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
+        let caller = parts
             .extensions
             .get::<RequestAuth>()
             .and_then(|a| a.caller.clone())
-            .map(Authed)
-            .ok_or(ApiError::Unauthenticated)
+            .ok_or(ApiError::Unauthenticated)?;
+        let path = parts.uri.path();
+        if caller.user.must_change_password && !ONE_TIME_PASSWORD_PATHS.contains(&path) {
+            return Err(ApiError::Forbidden(
+                "Choose your own password first (POST /api/v1/auth/password)".to_owned(),
+            ));
+        }
+        Ok(Authed(caller))
     }
 }
 
