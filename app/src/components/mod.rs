@@ -1,5 +1,6 @@
 //! Pieces shared by every page.
 
+pub mod form;
 pub mod layout;
 pub mod signed_in;
 pub mod sync_status;

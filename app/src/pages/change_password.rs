@@ -2,10 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
+use crate::components::form::{ErrorSummary, Field, use_form_error};
 use crate::components::layout::UserResource;
-use crate::pages::sign_in::Field;
 
 fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
     match code {
@@ -20,28 +19,11 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
-    let query = use_query_map();
-    let error = move || query.read().get("error").and_then(|c| error_for(&c));
-    let field_error =
-        move |field: &'static str| error().and_then(|(f, message)| (f == field).then_some(message));
+    let error = use_form_error(error_for);
     view! {
         <Title text="Change your password - ReadyWard" />
         <div class="narrow">
-            {move || {
-                error()
-                    .map(|(field, message)| {
-                        view! {
-                            <div class="error-summary" role="alert">
-                                <h2>"There is a problem"</h2>
-                                <ul>
-                                    <li>
-                                        <a href=format!("#{field}")>{message}</a>
-                                    </li>
-                                </ul>
-                            </div>
-                        }
-                    })
-            }}
+            <ErrorSummary error />
             <h1>"Change your password"</h1>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
@@ -72,21 +54,21 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     label="Current password"
                     kind="password"
                     autocomplete="current-password"
-                    error=Signal::derive(move || field_error("current_password"))
+                    error
                 />
                 <Field
                     id="new_password"
                     label="New password (at least 10 characters)"
                     kind="password"
                     autocomplete="new-password"
-                    error=Signal::derive(move || field_error("new_password"))
+                    error
                 />
                 <Field
                     id="confirm_password"
                     label="Type the new password again"
                     kind="password"
                     autocomplete="new-password"
-                    error=Signal::derive(move || field_error("confirm_password"))
+                    error
                 />
                 <button type="submit" class="button">
                     "Save password"

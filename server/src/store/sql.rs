@@ -52,6 +52,15 @@ pub(super) const USER_SELECT: &str = "SELECT u.id, u.trust_id, t.name AS trust_n
      u.name, u.role, u.password_hash, u.must_change_password, u.active \
      FROM users u JOIN trusts t ON t.id = u.trust_id";
 
+/// An update that touched no row was aimed at something that does not exist.
+pub(super) fn found(rows_affected: u64) -> Result<(), super::StoreError> {
+    if rows_affected == 0 {
+        Err(super::StoreError::NotFound)
+    } else {
+        Ok(())
+    }
+}
+
 macro_rules! impl_store {
     ($store:ty) => {
         #[async_trait::async_trait]
@@ -227,10 +236,7 @@ macro_rules! impl_store {
                 .bind(user_id)
                 .execute(&self.pool)
                 .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
+                $crate::store::sql::found(done.rows_affected())
             }
 
             async fn users_of_trust(&self, trust_id: Uuid) -> Result<Vec<UserRecord>, StoreError> {
@@ -255,10 +261,7 @@ macro_rules! impl_store {
                     .bind(user_id)
                     .execute(&self.pool)
                     .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
+                $crate::store::sql::found(done.rows_affected())
             }
 
             async fn create_session(&self, s: &SessionRecord) -> Result<(), StoreError> {
@@ -404,10 +407,7 @@ macro_rules! impl_store {
                     .bind(grant_id)
                     .execute(&self.pool)
                     .await?;
-                if done.rows_affected() == 0 {
-                    return Err(StoreError::NotFound);
-                }
-                Ok(())
+                $crate::store::sql::found(done.rows_affected())
             }
 
             async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError> {

@@ -1,0 +1,80 @@
+//! Form pieces in the NHS pattern: an error summary at the top that links to the field, and the
+//! same message again next to the field it concerns.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+/// The error a form came back with: the field's id and the sentence to show.
+pub type FormError = Signal<Option<(&'static str, &'static str)>>;
+
+/// Reads the `?error=<code>` a form post redirected back with, through the page's own table of
+/// codes (so nothing from the URL is ever shown as is).
+pub fn use_form_error(messages: fn(&str) -> Option<(&'static str, &'static str)>) -> FormError {
+    let query = use_query_map();
+    Signal::derive(move || query.read().get("error").and_then(|code| messages(&code)))
+}
+
+/// "There is a problem", linking to the field with the error.
+#[component]
+pub fn ErrorSummary(error: FormError) -> impl IntoView {
+    move || {
+        error.get().map(|(field, message)| {
+            view! {
+                <div class="error-summary" role="alert" aria-labelledby="error-summary-title">
+                    <h2 id="error-summary-title">"There is a problem"</h2>
+                    <ul>
+                        <li>
+                            <a href=format!("#{field}")>{message}</a>
+                        </li>
+                    </ul>
+                </div>
+            }
+        })
+    }
+}
+
+/// A labelled input with its error message next to it.
+#[component]
+pub fn Field(
+    id: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    error: FormError,
+) -> impl IntoView {
+    let mine = move || {
+        error
+            .get()
+            .and_then(|(field, message)| (field == id).then_some(message))
+    };
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
+    view! {
+        <div class="form-group" class:form-group--error=move || mine().is_some()>
+            <label class="label" for=id>
+                {label}
+            </label>
+            {move || {
+                mine()
+                    .map(|message| {
+                        view! {
+                            <p class="error-message" id=error_id.clone()>
+                                <span class="visually-hidden">"Error: "</span>
+                                {message}
+                            </p>
+                        }
+                    })
+            }}
+            <input
+                class="input"
+                id=id
+                name=id
+                type=kind
+                autocomplete=autocomplete
+                spellcheck="false"
+                aria-describedby=move || mine().map(|_| described.clone())
+                aria-invalid=move || mine().map(|_| "true")
+            />
+        </div>
+    }
+}
