@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, ErrorCode, UnitInfo, UserInfo};
+use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -67,6 +68,16 @@ pub trait Backend: Send + Sync + 'static {
         caller: &Caller,
         command: AdminCommand,
     ) -> Result<Option<OneTimePassword>, ErrorBody>;
+    /// The checklist templates the caller may use (newest versions).
+    async fn templates(&self, caller: &Caller) -> Result<Vec<ChecklistTemplate>, ErrorBody>;
+    /// Saves a template draft as a new template or the next version of one (admins only).
+    async fn save_template(
+        &self,
+        caller: &Caller,
+        draft: TemplateDraft,
+    ) -> Result<ChecklistTemplate, ErrorBody>;
+    /// Withdraws a template of the caller's trust (admins only).
+    async fn archive_template(&self, caller: &Caller, id: Uuid) -> Result<(), ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

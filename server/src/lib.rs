@@ -13,6 +13,7 @@ pub mod error;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod templates;
 pub mod web;
 
 use std::sync::Arc;
@@ -37,12 +38,13 @@ use crate::store::Store;
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
     let store = store::open(&config.database_url()).await?;
-    state_with_store(config, store)
+    state_with_store(config, store).await
 }
 
 /// Builds the shared state over an already opened store (tests use this).
-pub fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
+pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
     let catalogue = Arc::new(Catalogue::built_in()?);
+    templates::ensure_built_in(&store, &catalogue).await?;
     let auth = AuthService::new(store.clone(), config.auth.clone())?;
     let leptos = LeptosOptions::builder()
         .output_name("readyward")

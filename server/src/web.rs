@@ -13,6 +13,7 @@ use axum::http::{HeaderValue, header};
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, UnitInfo};
+use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use uuid::Uuid;
@@ -21,7 +22,7 @@ use crate::auth::middleware::page_csp;
 use crate::auth::session::{self, SessionKind};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{access, admin};
+use crate::{access, admin, templates};
 
 fn body(e: ApiError) -> ErrorBody {
     e.body()
@@ -130,6 +131,28 @@ impl Backend for AppState {
                 .map(|_| None),
         };
         result.map_err(body)
+    }
+
+    async fn templates(&self, caller: &Caller) -> Result<Vec<ChecklistTemplate>, ErrorBody> {
+        templates::for_caller(&self.store, caller)
+            .await
+            .map_err(body)
+    }
+
+    async fn save_template(
+        &self,
+        caller: &Caller,
+        draft: TemplateDraft,
+    ) -> Result<ChecklistTemplate, ErrorBody> {
+        templates::save(&self.store, &self.catalogue, caller, draft)
+            .await
+            .map_err(body)
+    }
+
+    async fn archive_template(&self, caller: &Caller, id: Uuid) -> Result<(), ErrorBody> {
+        templates::archive(&self.store, caller, id)
+            .await
+            .map_err(body)
     }
 
     fn catalogue(&self) -> &Catalogue {

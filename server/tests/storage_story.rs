@@ -8,7 +8,7 @@ use std::sync::Arc;
 use chrono::{Duration, Utc};
 use server::store::{
     CoreServiceRecord, GrantRecord, NewUnit, NewUser, SessionRecord, SiteRecord, Store, StoreError,
-    TrustRecord,
+    TemplateRecord, TrustRecord,
 };
 use uuid::Uuid;
 
@@ -227,6 +227,44 @@ async fn story(store: Arc<dyn Store>) {
         Vec::<Uuid>::new()
     );
     assert_eq!(store.grants_of_trust(other.id).await.unwrap(), vec![grant]);
+
+    let template = TemplateRecord {
+        id: Uuid::now_v7(),
+        version: 1,
+        trust_id: Some(trust.id),
+        name: "Story checklist".into(),
+        framework_id: "cqc-kloe-2017".into(),
+        ward_types: "[]".into(),
+        prompt_codes: "[\"S1.8\"]".into(),
+        archived: false,
+    };
+    store.insert_template_version(&template).await.unwrap();
+    assert!(matches!(
+        store.insert_template_version(&template).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let v2 = TemplateRecord {
+        version: 2,
+        name: "Story checklist v2".into(),
+        ..template.clone()
+    };
+    store.insert_template_version(&v2).await.unwrap();
+    let shared = TemplateRecord {
+        id: Uuid::now_v7(),
+        trust_id: None,
+        name: "Shared".into(),
+        ..template.clone()
+    };
+    store.insert_template_version(&shared).await.unwrap();
+    assert_eq!(
+        store.latest_templates(trust.id).await.unwrap(),
+        vec![shared.clone(), v2.clone()]
+    );
+    assert_eq!(
+        store.latest_templates(other.id).await.unwrap(),
+        vec![shared]
+    );
+    assert_eq!(store.latest_template(template.id).await.unwrap(), Some(v2));
 
     // Seeding the demo twice creates it once.
     assert_eq!(

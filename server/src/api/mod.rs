@@ -3,6 +3,7 @@
 mod auth;
 mod frameworks;
 pub mod openapi;
+mod templates;
 mod units;
 
 use app::backend::{Caller, RequestAuth};
@@ -50,6 +51,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/auth/password", post(auth::change_password))
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{id}", get(frameworks::get))
+        .route("/templates", get(templates::list))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

@@ -19,6 +19,7 @@ use utoipa::OpenApi;
         super::frameworks::get,
         super::units::list,
         super::units::get,
+        super::templates::list,
     ),
     components(schemas(domain::api::ErrorBody))
 )]

@@ -116,6 +116,22 @@ pub struct GrantRecord {
     pub ends_on: NaiveDate,
 }
 
+/// One version of a checklist template.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct TemplateRecord {
+    pub id: Uuid,
+    pub version: i32,
+    /// `None` for the built-in walk-round every trust shares.
+    pub trust_id: Option<Uuid>,
+    pub name: String,
+    pub framework_id: String,
+    /// JSON array of ward type codes.
+    pub ward_types: String,
+    /// JSON array of prompt codes, in order.
+    pub prompt_codes: String,
+    pub archived: bool,
+}
+
 /// The storage interface every part of the server uses.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -190,6 +206,14 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Uuid>, StoreError>;
     /// Ends a grant on `ends_on` (kept, not deleted, so the record of access stays).
     async fn end_grant(&self, grant_id: Uuid, ends_on: NaiveDate) -> Result<(), StoreError>;
+    /// Adds a template version; `Conflict` when that (id, version) exists already.
+    async fn insert_template_version(&self, template: &TemplateRecord) -> Result<(), StoreError>;
+    /// The newest version of every template a trust may use (its own and the built-in ones),
+    /// archived ones included so callers can tell.
+    async fn latest_templates(&self, trust_id: Uuid) -> Result<Vec<TemplateRecord>, StoreError>;
+    /// The newest version of one template, whoever owns it: callers check scope.
+    async fn latest_template(&self, id: Uuid) -> Result<Option<TemplateRecord>, StoreError>;
+
     /// Grants given by a trust.
     async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError>;
 }

@@ -52,6 +52,12 @@ pub(super) const USER_SELECT: &str = "SELECT u.id, u.trust_id, t.name AS trust_n
      u.name, u.role, u.password_hash, u.must_change_password, u.active \
      FROM users u JOIN trusts t ON t.id = u.trust_id";
 
+/// The newest version of each template; callers add their own `WHERE` on `t`.
+pub(super) const LATEST_TEMPLATE_SELECT: &str = "SELECT t.id, t.version, t.trust_id, t.name, \
+     t.framework_id, t.ward_types, t.prompt_codes, t.archived FROM checklist_templates t \
+     JOIN (SELECT id, MAX(version) AS version FROM checklist_templates GROUP BY id) newest \
+     ON newest.id = t.id AND newest.version = t.version";
+
 /// An update that touched no row was aimed at something that does not exist.
 pub(super) fn found(rows_affected: u64) -> Result<(), super::StoreError> {
     if rows_affected == 0 {
@@ -408,6 +414,47 @@ macro_rules! impl_store {
                     .execute(&self.pool)
                     .await?;
                 $crate::store::sql::found(done.rows_affected())
+            }
+
+            async fn insert_template_version(&self, t: &TemplateRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO checklist_templates (id, version, trust_id, name, framework_id, \
+                     ward_types, prompt_codes, archived, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(t.id)
+                .bind(t.version)
+                .bind(t.trust_id)
+                .bind(&t.name)
+                .bind(&t.framework_id)
+                .bind(&t.ward_types)
+                .bind(&t.prompt_codes)
+                .bind(t.archived)
+                .bind(chrono::Utc::now())
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_as("someone else changed this checklist at the same time"))?;
+                Ok(())
+            }
+
+            async fn latest_templates(&self, trust_id: Uuid) -> Result<Vec<TemplateRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE (t.trust_id = $1 OR t.trust_id IS NULL) ORDER BY t.trust_id IS NOT NULL, t.name",
+                    $crate::store::sql::LATEST_TEMPLATE_SELECT
+                ))
+                .bind(trust_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn latest_template(&self, id: Uuid) -> Result<Option<TemplateRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE t.id = $1",
+                    $crate::store::sql::LATEST_TEMPLATE_SELECT
+                ))
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?)
             }
 
             async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError> {

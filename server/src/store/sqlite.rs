@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::sql::impl_store;
 use super::{
     CoreServiceRecord, GrantRecord, NewUnit, NewUser, SessionRecord, SiteRecord, StoreError,
-    TrustRecord, UserRecord, conflict_as,
+    TemplateRecord, TrustRecord, UserRecord, conflict_as,
 };
 
 /// The SQLite implementation of [`super::Store`].

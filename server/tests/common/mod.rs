@@ -80,7 +80,9 @@ pub async fn spawn_app_with(tune: impl FnOnce(&mut Config)) -> TestApp {
         .unwrap();
     let mut config = Config::for_data_dir(storage.dir.path().to_path_buf());
     tune(&mut config);
-    let state = server::state_with_store(config, storage.store.clone()).unwrap();
+    let state = server::state_with_store(config, storage.store.clone())
+        .await
+        .unwrap();
     TestApp {
         router: server::router(state.clone()),
         state,

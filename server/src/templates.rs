@@ -1,0 +1,139 @@
+//! Checklist templates: the built-in ward walk-round, kept in step with the framework data, and
+//! the templates trust admins build. Every change is a new version; nothing is overwritten, so
+//! an inspection can always name the exact version it used.
+
+use std::sync::Arc;
+
+use app::backend::Caller;
+use domain::Catalogue;
+use domain::template::{
+    ChecklistTemplate, DEFAULT_TEMPLATE_FRAMEWORK, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME,
+    TemplateDraft, walk_round_prompts,
+};
+use uuid::Uuid;
+
+use crate::access::require_admin;
+use crate::error::ApiError;
+use crate::store::{Store, TemplateRecord};
+
+fn to_json(list: &[String]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
+}
+
+/// The wire form of a stored version.
+pub fn to_wire(t: &TemplateRecord) -> Result<ChecklistTemplate, ApiError> {
+    let parse = |json: &str| -> Result<Vec<String>, ApiError> {
+        serde_json::from_str(json).map_err(|e| ApiError::Internal(e.into()))
+    };
+    Ok(ChecklistTemplate {
+        id: t.id,
+        version: t.version,
+        name: t.name.clone(),
+        framework_id: t.framework_id.clone(),
+        ward_types: parse(&t.ward_types)?,
+        prompt_codes: parse(&t.prompt_codes)?,
+        built_in: t.trust_id.is_none(),
+    })
+}
+
+/// Makes sure the built-in walk-round asks exactly the framework's observable prompts, adding a
+/// new version when the framework data changed since the last start.
+pub async fn ensure_built_in(store: &Arc<dyn Store>, catalogue: &Catalogue) -> anyhow::Result<()> {
+    let framework = catalogue
+        .get(DEFAULT_TEMPLATE_FRAMEWORK)
+        .ok_or_else(|| anyhow::anyhow!("framework {DEFAULT_TEMPLATE_FRAMEWORK} is missing"))?;
+    let prompts = to_json(&walk_round_prompts(framework));
+    let current = store.latest_template(DEFAULT_TEMPLATE_ID).await?;
+    if current.as_ref().is_some_and(|t| t.prompt_codes == prompts) {
+        return Ok(());
+    }
+    let record = TemplateRecord {
+        id: DEFAULT_TEMPLATE_ID,
+        version: current.map_or(1, |t| t.version + 1),
+        trust_id: None,
+        name: DEFAULT_TEMPLATE_NAME.to_owned(),
+        framework_id: DEFAULT_TEMPLATE_FRAMEWORK.to_owned(),
+        ward_types: "[]".to_owned(),
+        prompt_codes: prompts,
+        archived: false,
+    };
+    match store.insert_template_version(&record).await {
+        // Another server instance added the same version first: fine.
+        Ok(()) | Err(crate::store::StoreError::Conflict(_)) => Ok(()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The templates the caller's devices may use: built-in first, then the trust's own, newest
+/// versions only, archived ones left out.
+pub async fn for_caller(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+) -> Result<Vec<ChecklistTemplate>, ApiError> {
+    store
+        .latest_templates(caller.user.trust_id)
+        .await?
+        .iter()
+        .filter(|t| !t.archived)
+        .map(to_wire)
+        .collect()
+}
+
+/// Saves an admin's draft: a new template, or the next version of one of their trust's own.
+pub async fn save(
+    store: &Arc<dyn Store>,
+    catalogue: &Catalogue,
+    caller: &Caller,
+    draft: TemplateDraft,
+) -> Result<ChecklistTemplate, ApiError> {
+    require_admin(caller)?;
+    draft
+        .validate(catalogue.get(&draft.framework_id))
+        .map_err(ApiError::Unprocessable)?;
+    let (id, version) = match draft.id {
+        None => (Uuid::now_v7(), 1),
+        Some(id) => {
+            let current = own_template(store, caller, id).await?;
+            (id, current.version + 1)
+        }
+    };
+    let record = TemplateRecord {
+        id,
+        version,
+        trust_id: Some(caller.user.trust_id),
+        name: draft.name.trim().to_owned(),
+        framework_id: draft.framework_id,
+        ward_types: to_json(&draft.ward_types),
+        prompt_codes: to_json(&draft.prompt_codes),
+        archived: false,
+    };
+    store.insert_template_version(&record).await?;
+    to_wire(&record)
+}
+
+/// Withdraws a template from devices (a new, archived version; earlier versions stay).
+pub async fn archive(store: &Arc<dyn Store>, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    let current = own_template(store, caller, id).await?;
+    store
+        .insert_template_version(&TemplateRecord {
+            version: current.version + 1,
+            archived: true,
+            ..current
+        })
+        .await?;
+    Ok(())
+}
+
+/// The newest version of a template of the caller's own trust (built-in ones are not theirs).
+async fn own_template(
+    store: &Arc<dyn Store>,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<TemplateRecord, ApiError> {
+    store
+        .latest_template(id)
+        .await?
+        .filter(|t| t.trust_id == Some(caller.user.trust_id))
+        .ok_or(ApiError::NotFound)
+}
