@@ -27,6 +27,11 @@ wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name readyward 
 echo "==> Copying the stylesheet and public assets"
 cp style/main.css "$pkg/readyward.css"
 cp -R public/. "$site/"
+# The service worker's cache is named after this build's exact /pkg files.
+build_id=$(cat "$pkg/readyward.js" "$pkg/readyward_bg.wasm" "$pkg/readyward.css" "$site/shell.html" \
+  "$site/shell.js" "$site/pwa.js" | sha256sum | cut -c1-16)
+sed "s/__BUILD_ID__/$build_id/" public/sw.js > "$site/sw.js"
+echo "build id $build_id"
 
 echo "==> Building the server"
 cargo build --locked --release -p server --bin readyward

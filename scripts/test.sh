@@ -60,6 +60,7 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$work/server.log"; exit 1; }
+export READYWARD_BIN="$root/target/release/readyward" READYWARD_SITE_ROOT="$root/target/site"
 (cd end2end && READYWARD_E2E_URL="http://127.0.0.1:$port" npx playwright test) || {
   echo "--- server log ---"; tail -n 50 "$work/server.log"; exit 1; }
 

@@ -20,8 +20,23 @@ pub use root::{App, shell};
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
-    // A marker for end-to-end tests and support staff: the page is interactive now.
+    mark_body("data-hydrated");
+}
+
+/// Entry point of the offline shell (`/shell.html`): there is no server-rendered page to attach
+/// to, so the app renders itself on the device.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn mount_offline() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(App);
+    mark_body("data-mounted");
+}
+
+/// A marker for end-to-end tests and support staff: the page is interactive now.
+#[cfg(feature = "hydrate")]
+fn mark_body(attribute: &str) {
     if let Some(body) = leptos::prelude::document().body() {
-        let _ = body.set_attribute("data-hydrated", "true");
+        let _ = body.set_attribute(attribute, "true");
     }
 }

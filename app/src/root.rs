@@ -10,8 +10,14 @@ use leptos_router::{
 
 use crate::components::layout::Layout;
 use crate::pages::{
-    admin::AdminPage, change_password::ChangePasswordPage, frameworks::FrameworkPage,
-    frameworks::FrameworksPage, home::HomePage, not_found::NotFound, sign_in::SignInPage,
+    admin::AdminPage,
+    change_password::ChangePasswordPage,
+    checklists::{ChecklistBuilderPage, ChecklistsPage},
+    frameworks::FrameworkPage,
+    frameworks::FrameworksPage,
+    home::HomePage,
+    not_found::NotFound,
+    sign_in::SignInPage,
     ward::WardPage,
 };
 
@@ -26,6 +32,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="theme-color" content="#005eb8" />
                 <link rel="stylesheet" href="/pkg/readyward.css" />
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/icon-192.png" />
+                <script src="/pwa.js" defer></script>
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -53,6 +62,17 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/checklists") view=ChecklistsPage ssr=SsrMode::Async />
+                    <Route
+                        path=path!("/admin/checklists/new")
+                        view=ChecklistBuilderPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=path!("/admin/checklists/:id")
+                        view=ChecklistBuilderPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />

@@ -6,3 +6,4 @@ pub mod admin;
 pub mod auth;
 pub mod frameworks;
 pub mod org;
+pub mod templates;

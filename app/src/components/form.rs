@@ -78,3 +78,31 @@ pub fn Field(
         </div>
     }
 }
+
+/// The sentence of a server function error, without the framework's prefix.
+pub fn message(e: &ServerFnError) -> String {
+    match e {
+        ServerFnError::ServerError(m) => m.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The sentence of an action's last error, if its last run failed.
+pub fn error_of<T>(value: Option<Result<T, ServerFnError>>) -> Option<String> {
+    value.and_then(|r| r.err()).map(|e| message(&e))
+}
+
+/// An action's error, shown next to its form.
+#[component]
+pub fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|m| {
+            view! {
+                <p class="error-message" role="alert">
+                    <span class="visually-hidden">"Error: "</span>
+                    {m}
+                </p>
+            }
+        })
+    }
+}

@@ -10,35 +10,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::admin::*;
+use crate::components::form::{ActionError, error_of, message};
 use crate::components::signed_in::SignedIn;
-
-/// The sentence of a server function error, without the framework's prefix.
-fn message(e: &ServerFnError) -> String {
-    match e {
-        ServerFnError::ServerError(m) => m.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// The sentence of an action's last error, if its last run failed.
-fn error_of<T>(value: Option<Result<T, ServerFnError>>) -> Option<String> {
-    value.and_then(|r| r.err()).map(|e| message(&e))
-}
-
-/// An action's error, shown next to its form.
-#[component]
-fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
-    move || {
-        message.get().map(|m| {
-            view! {
-                <p class="error-message" role="alert">
-                    <span class="visually-hidden">"Error: "</span>
-                    {m}
-                </p>
-            }
-        })
-    }
-}
 
 /// `GET /admin`.
 #[component]
@@ -97,6 +70,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#wards">"Wards"</a></li>
                 <li><a href="#users">"Users"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
+                <li><a href="/admin/checklists">"Checklists"</a></li>
             </ul>
         </nav>
         {move || {

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod change_password;
+pub mod checklists;
 pub mod frameworks;
 pub mod home;
 pub mod not_found;

@@ -118,8 +118,9 @@ const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 
 
 /// Adds the security headers to every response.
 pub async fn security_headers(request: Request, next: Next) -> Response {
-    let is_api =
-        request.uri().path().starts_with("/api/") || request.uri().path().starts_with("/fn/");
+    let path = request.uri().path();
+    let is_api = path.starts_with("/api/") || path.starts_with("/fn/");
+    let is_service_worker = path == "/sw.js";
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.insert(
@@ -137,16 +138,37 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("same-origin"),
     );
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        // Static HTML (the offline shell) runs only scripts from this site, never inline ones;
+        // the service worker lives under the policy it is served with, and must fetch.
+        let is_html = h
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"));
+        let csp = if is_html || is_service_worker {
+            STATIC_PAGE_CSP
+        } else {
+            DEFAULT_CSP
+        };
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(DEFAULT_CSP),
+            HeaderValue::from_static(csp),
         );
     }
     if is_api && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    if is_service_worker {
+        // Browsers must always fetch the worker afresh to learn of a new build.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    }
     response
 }
+
+/// The policy for static HTML and the service worker: a page's, without any inline script.
+const STATIC_PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; manifest-src 'self'; \
+     worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; \
+     object-src 'none'";
 
 /// The policy for an HTML page whose inline hydration script carries `nonce`.
 pub fn page_csp(nonce: &str) -> String {

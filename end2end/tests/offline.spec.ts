@@ -1,0 +1,94 @@
+// The installable, offline-capable shell. This spec starts and stops its own server so it can
+// take it away for real (setOffline does not reliably cut service-worker traffic).
+import { test, expect, Page } from '@playwright/test';
+import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const BIN = process.env.READYWARD_BIN ?? path.resolve(__dirname, '../../target/release/readyward');
+const SITE = process.env.READYWARD_SITE_ROOT ?? path.resolve(__dirname, '../../target/site');
+const PORT = 3199;
+const BASE = `http://127.0.0.1:${PORT}`;
+
+let server: ChildProcess | undefined;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-offline-'));
+
+async function startServer() {
+  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${PORT}`, '--data-dir', dataDir, '--site-root', SITE], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${BASE}/healthz`)).ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the server did not start');
+}
+
+async function stopServer() {
+  if (!server) return;
+  const exited = new Promise((r) => server!.once('exit', r));
+  server.kill('SIGKILL');
+  await exited;
+  server = undefined;
+}
+
+/** Waits until the service worker has installed and controls the page. */
+async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+test.beforeAll(async () => {
+  execFileSync(BIN, ['seed-demo', '--data-dir', dataDir]);
+  await startServer();
+});
+
+test.afterAll(async () => {
+  await stopServer();
+});
+
+test('the app is installable and opens with the server gone', async ({ page }) => {
+  const manifest = await (await fetch(`${BASE}/manifest.webmanifest`)).json();
+  expect(manifest.display).toBe('standalone');
+  for (const size of ['192x192', '512x512']) {
+    expect(manifest.icons.some((i: any) => i.sizes === size && i.purpose === 'maskable')).toBe(true);
+  }
+
+  await page.goto(`${BASE}/sign-in`);
+  await controlled(page);
+  const cached = await page.evaluate(async () => {
+    const keys = (await caches.keys()).filter((k) => k.startsWith('readyward-'));
+    const cache = await caches.open(keys[0]);
+    return { keys, urls: (await cache.keys()).map((r) => new URL(r.url).pathname) };
+  });
+  expect(cached.keys).toHaveLength(1);
+  expect(cached.urls).toEqual(expect.arrayContaining(['/pkg/readyward_bg.wasm', '/pkg/readyward.js', '/shell.html']));
+  expect(cached.urls.some((u: string) => u.startsWith('/api/'))).toBe(false);
+
+  await stopServer();
+  await page.goto(`${BASE}/`);
+  await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByRole('status')).toBeVisible();
+  // The API is never answered from a cache.
+  const apiOffline = await page.evaluate(async () => {
+    try {
+      await fetch('/api/v1/frameworks');
+      return 'answered';
+    } catch {
+      return 'failed';
+    }
+  });
+  expect(apiOffline).toBe('failed');
+
+  await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+});
