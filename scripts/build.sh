@@ -15,14 +15,14 @@ mkdir -p "$pkg"
 echo "==> Building the wasm bundle (app, hydrate)"
 cargo build --locked -p app --lib --target wasm32-unknown-unknown \
   --no-default-features --features hydrate --profile wasm-release
-# wasm-opt runs on rustc's output, before wasm-bindgen: Debian's binaryen 108 rewrites the
-# externref table of wasm-bindgen's output into one the browser refuses at start-up.
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  -o target/wasm32-unknown-unknown/wasm-release/app.opt.wasm \
-  target/wasm32-unknown-unknown/wasm-release/app.wasm
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name readyward \
-  target/wasm32-unknown-unknown/wasm-release/app.opt.wasm
+  target/wasm32-unknown-unknown/wasm-release/app.wasm
+# binaryen's wasm-opt from the npm registry (tools/): Debian's 108 rewrites wasm-bindgen's
+# externref table into one the browser refuses, and optimising before wasm-bindgen breaks it.
+tools/node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers \
+  --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  -o "$pkg/readyward_bg.wasm" "$pkg/readyward_bg.wasm"
 
 echo "==> Copying the stylesheet and public assets"
 cp style/main.css "$pkg/readyward.css"

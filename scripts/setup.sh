@@ -3,8 +3,9 @@
 # it only installs what is missing.
 #   - the wasm32 target for rustc (rustup)
 #   - wasm-bindgen CLI, pinned to the wasm-bindgen version in Cargo.lock
-#   - Debian's binaryen (wasm-opt), and with --test also Chromium, ChromeDriver and PostgreSQL
-#   - with --test: the end-to-end test packages (npm ci in end2end/)
+#   - binaryen's wasm-opt from the npm registry (npm ci in tools/)
+#   - with --test: Debian's Chromium, ChromeDriver and PostgreSQL, and the end-to-end test
+#     packages (npm ci in end2end/)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,6 @@ for_tests=false
 sudo_if_needed() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
 
 packages=()
-command -v wasm-opt >/dev/null || packages+=(binaryen)
 if $for_tests; then
   command -v chromium >/dev/null || packages+=(chromium)
   command -v chromedriver >/dev/null || packages+=(chromium-driver)
@@ -35,6 +35,11 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "==> Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
+  echo "==> Installing the build tools (wasm-opt)"
+  (cd tools && npm ci --no-audit --no-fund)
 fi
 
 if $for_tests; then

@@ -32,6 +32,10 @@ cargo clippy --locked -p domain -p server --all-targets -- -D warnings
 cargo clippy --locked -p app --lib --target wasm32-unknown-unknown --no-default-features \
   --features hydrate -- -D warnings
 
+step "Device store tests in headless Chromium (wasm-bindgen-test)"
+CHROMEDRIVER=$(command -v chromedriver) cargo test --locked -p app --target wasm32-unknown-unknown \
+  --no-default-features --features hydrate --test device_store
+
 step "Release build (wasm bundle and server)"
 ./scripts/build.sh
 

@@ -5,10 +5,13 @@
 //! bundle never calls a renamed URL); `backend` is the narrow interface the server implements for
 //! them; `pages` and `components` are the screens.
 
+#![recursion_limit = "256"]
+
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 pub mod components;
+pub mod device;
 pub mod pages;
 mod root;
 

@@ -16,6 +16,7 @@ use crate::pages::{
     frameworks::FrameworkPage,
     frameworks::FrameworksPage,
     home::HomePage,
+    inspection::InspectionPage,
     not_found::NotFound,
     sign_in::SignInPage,
     ward::WardPage,
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
                         view=ChecklistBuilderPage
                         ssr=SsrMode::Async
                     />
+                    <Route path=path!("/inspections/:id") view=InspectionPage />
                     <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />

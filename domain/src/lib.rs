@@ -8,6 +8,7 @@ pub mod api;
 pub mod framework;
 pub mod org;
 pub mod role;
+pub mod sync;
 pub mod template;
 
 pub use framework::{Catalogue, Framework};

@@ -1,6 +1,7 @@
 // The installable, offline-capable shell. This spec starts and stops its own server so it can
 // take it away for real (setOffline does not reliably cut service-worker traffic).
 import { test, expect, Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -91,4 +92,57 @@ test('the app is installable and opens with the server gone', async ({ page }) =
   await startServer();
   await page.goto(`${BASE}/sign-in`);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+});
+
+/** Answers the n-th prompt card on the page with the given choice. */
+async function answer(page: Page, index: number, choice: string) {
+  const card = page.locator('fieldset.prompt-card').nth(index);
+  await card.getByRole('radio', { name: choice, exact: true }).check();
+  return card;
+}
+
+test('an inspection started online carries on with the server gone', async ({ page }) => {
+  if (!server) await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await controlled(page);
+  await expect(page.getByLabel('Checklist')).toBeVisible();
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
+
+  // A note first, then five answers: each answer is one queued change, after the start.
+  const first = page.locator('fieldset.prompt-card').first();
+  await first.getByLabel('Note', { exact: true }).fill('Sharps bin overfull in bay 2');
+  await first.getByLabel('Note', { exact: true }).blur();
+  const choices = ['Met', 'Partially met', 'Not met', 'Not applicable', 'Met'];
+  for (let i = 0; i < 5; i++) await answer(page, i, choices[i]);
+  await expect(page.getByRole('status')).toHaveText('6 changes waiting to sync');
+  await expect(page.getByRole('heading', { name: /^5 of \d+ prompts answered$/ })).toBeVisible();
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+  // The server goes away; a reload opens the same inspection from the device.
+  await stopServer();
+  await page.reload();
+  await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
+  for (let i = 0; i < 5; i++) {
+    const card = page.locator('fieldset.prompt-card').nth(i);
+    await expect(card.getByRole('radio', { name: choices[i], exact: true })).toBeChecked();
+  }
+  await expect(first.getByLabel('Note', { exact: true })).toHaveValue('Sharps bin overfull in bay 2');
+
+  // Five more answers offline, then finish: the status counts what waits.
+  for (let i = 5; i < 10; i++) await answer(page, i, 'Met');
+  await page.getByRole('button', { name: 'Finish inspection' }).click();
+  await expect(page.getByText('This inspection is finished.')).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('12 changes waiting to sync');
+  await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
 });

@@ -15,6 +15,7 @@ pub struct UserResource(pub Resource<Result<Option<domain::api::UserInfo>, Serve
 pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new_blocking(|| (), |_| current_user());
     provide_context(UserResource(user));
+    provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
     view! {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="header">

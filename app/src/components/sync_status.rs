@@ -1,8 +1,22 @@
 //! The always-visible `role="status"` line that tells the sync state in plain words.
 //!
-//! Screen readers announce changes to it; tests and training material rely on its wording.
+//! It counts the signed-in user's changes waiting in the device's outbox; screen readers
+//! announce each change of it, and tests and training material rely on its wording.
 
 use leptos::prelude::*;
+
+use crate::components::layout::UserResource;
+
+/// Bumped after every write to the outbox, so the status line counts again.
+#[derive(Clone, Copy)]
+pub struct OutboxTick(pub RwSignal<u32>);
+
+impl OutboxTick {
+    /// Tells the status line that the outbox changed.
+    pub fn bump(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
 
 /// The plain-words sentence for a number of records still waiting to sync.
 pub fn sync_message(waiting: usize, failure: Option<&str>) -> String {
@@ -17,14 +31,43 @@ pub fn sync_message(waiting: usize, failure: Option<&str>) -> String {
     }
 }
 
-/// The status line. Until the device keeps an outbox, nothing can be waiting.
+/// The status line. The count lives on the device, so the server renders a neutral line and
+/// the browser fills in the count.
 #[component]
 pub fn SyncStatus() -> impl IntoView {
+    let UserResource(user) = expect_context::<UserResource>();
+    let OutboxTick(tick) = expect_context::<OutboxTick>();
+    let waiting = LocalResource::new(move || {
+        tick.track();
+        let user_id = user.get().and_then(|u| u.ok().flatten()).map(|u| u.id);
+        async move { count(user_id).await }
+    });
     view! {
         <p role="status" class="sync-status">
-            {sync_message(0, None)}
+            <Suspense fallback=|| "Checking for changes waiting to sync…">
+                {move || Suspend::new(async move {
+                    match waiting.await {
+                        Some(n) => sync_message(n, None),
+                        None => "This device cannot count its waiting changes".to_owned(),
+                    }
+                })}
+            </Suspense>
         </p>
     }
+}
+
+/// The user's waiting changes; the whole device's when nobody is known to be signed in.
+#[cfg(feature = "hydrate")]
+async fn count(user_id: Option<uuid::Uuid>) -> Option<usize> {
+    match user_id {
+        Some(id) => crate::device::outbox_count(id).await.ok(),
+        None => crate::device::outbox_total().await.ok(),
+    }
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn count(_user_id: Option<uuid::Uuid>) -> Option<usize> {
+    None
 }
 
 #[cfg(test)]

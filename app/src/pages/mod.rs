@@ -5,6 +5,8 @@ pub mod change_password;
 pub mod checklists;
 pub mod frameworks;
 pub mod home;
+pub mod inspection;
 pub mod not_found;
 pub mod sign_in;
+pub mod start_inspection;
 pub mod ward;

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::api::org::get_unit;
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
+use crate::pages::start_inspection::StartInspection;
 
 /// `GET /wards/{id}`.
 #[component]
@@ -20,7 +21,7 @@ pub fn WardPage() -> impl IntoView {
             .and_then(|s| Uuid::parse_str(&s).ok())
     };
     view! {
-        <SignedIn render=move |_user| {
+        <SignedIn render=move |user| {
             let unit = Resource::new(id, |id| async move {
                 match id {
                     Some(id) => get_unit(id).await,
@@ -29,9 +30,14 @@ pub fn WardPage() -> impl IntoView {
             });
             view! {
                 <Suspense fallback=|| view! { <p>"Loading ward…"</p> }>
-                    {move || Suspend::new(async move {
+                    {move || {
+                        let user = user.clone();
+                        Suspend::new(async move {
                         match unit.await {
                             Ok(Some(u)) => {
+                                let can_inspect = user.role.can_inspect();
+                                let start_user = user.clone();
+                                let start_unit = u.clone();
                                 let ward_type = domain::org::WardType::parse(&u.ward_type)
                                     .map(|w| w.label())
                                     .unwrap_or("Ward");
@@ -56,6 +62,7 @@ pub fn WardPage() -> impl IntoView {
                                             <dd>{u.site.name.clone()}</dd>
                                         </div>
                                     </dl>
+                                    {can_inspect.then(|| view! { <StartInspection user=start_user unit=start_unit /> })}
                                 }
                                     .into_any()
                             }
@@ -64,7 +71,7 @@ pub fn WardPage() -> impl IntoView {
                                 view! { <p class="error-message">{e.to_string()}</p> }.into_any()
                             }
                         }
-                    })}
+                    })}}
                 </Suspense>
             }
         } />

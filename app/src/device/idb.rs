@@ -1,0 +1,232 @@
+//! IndexedDB through rexie. Each operation opens the database, runs one short transaction and
+//! awaits only IndexedDB requests inside it (anything else would let it auto-commit early).
+
+use chrono::Utc;
+use domain::sync::{FindingData, InspectionStatus, Mutation, kind};
+use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::{DeviceError, LocalInspection, OutboxEntry};
+
+const DB_NAME: &str = "readyward";
+const DB_VERSION: u32 = 1;
+const INSPECTIONS: &str = "inspections";
+const FINDINGS: &str = "findings";
+const OUTBOX: &str = "outbox";
+
+impl From<rexie::Error> for DeviceError {
+    fn from(e: rexie::Error) -> Self {
+        DeviceError::Storage(e.to_string())
+    }
+}
+
+/// Matches records whose index value is this id.
+fn only(id: Uuid) -> Result<KeyRange, DeviceError> {
+    KeyRange::only(&JsValue::from_str(&id.to_string()))
+        .map_err(|e| DeviceError::Storage(e.to_string()))
+}
+
+async fn open() -> Result<Rexie, DeviceError> {
+    Ok(Rexie::builder(DB_NAME)
+        .version(DB_VERSION)
+        .add_object_store(
+            ObjectStore::new(INSPECTIONS)
+                .key_path("id")
+                .add_index(Index::new("user_id", "user_id")),
+        )
+        .add_object_store(
+            ObjectStore::new(FINDINGS)
+                .key_path("id")
+                .add_index(Index::new("inspection_id", "inspection_id")),
+        )
+        .add_object_store(
+            ObjectStore::new(OUTBOX)
+                .key_path("seq")
+                .auto_increment(true)
+                .add_index(Index::new("user_id", "user_id")),
+        )
+        .build()
+        .await?)
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, DeviceError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| DeviceError::Storage(e.to_string()))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, DeviceError> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| DeviceError::Storage(e.to_string()))
+}
+
+fn mutation<T: Serialize>(kind: &str, data: &T) -> Result<Mutation, DeviceError> {
+    Ok(Mutation {
+        id: Uuid::now_v7(),
+        kind: kind.to_owned(),
+        data: serde_json::to_value(data).map_err(|e| DeviceError::Storage(e.to_string()))?,
+    })
+}
+
+fn outbox_entry(user_id: Uuid, mutation: Mutation) -> OutboxEntry {
+    OutboxEntry {
+        user_id,
+        mutation,
+        queued_at: Utc::now(),
+    }
+}
+
+/// The `inspection.upsert` a local inspection stands for.
+fn upsert_of(inspection: &LocalInspection) -> domain::sync::InspectionData {
+    domain::sync::InspectionData {
+        id: inspection.id,
+        unit_id: inspection.unit_id,
+        framework_id: inspection.framework_id.clone(),
+        template_id: Some(inspection.template_id),
+        template_version: Some(inspection.template_version),
+        started_at: inspection.started_at,
+        status: inspection.status,
+    }
+}
+
+/// Stores an inspection and queues its `inspection.upsert`, in one transaction.
+pub async fn save_inspection(inspection: &LocalInspection) -> Result<(), DeviceError> {
+    let entry = outbox_entry(
+        inspection.user_id,
+        mutation(kind::INSPECTION_UPSERT, &upsert_of(inspection))?,
+    );
+    let (record, queued) = (to_js(inspection)?, to_js(&entry)?);
+    let db = open().await?;
+    let tx = db.transaction(&[INSPECTIONS, OUTBOX], TransactionMode::ReadWrite)?;
+    tx.store(INSPECTIONS)?.put(&record, None).await?;
+    tx.store(OUTBOX)?.add(&queued, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// One inspection of this device, if it is there.
+pub async fn inspection(id: Uuid) -> Result<Option<LocalInspection>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[INSPECTIONS], TransactionMode::ReadOnly)?;
+    let found = tx
+        .store(INSPECTIONS)?
+        .get(JsValue::from_str(&id.to_string()))
+        .await?;
+    tx.done().await?;
+    found.map(from_js).transpose()
+}
+
+/// The user's inspections on this device, newest first.
+pub async fn inspections_of(user_id: Uuid) -> Result<Vec<LocalInspection>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[INSPECTIONS], TransactionMode::ReadOnly)?;
+    let key = only(user_id)?;
+    let rows = tx
+        .store(INSPECTIONS)?
+        .index("user_id")?
+        .get_all(Some(key), None)
+        .await?;
+    tx.done().await?;
+    let mut list: Vec<LocalInspection> = rows.into_iter().map(from_js).collect::<Result<_, _>>()?;
+    list.sort_by_key(|i| std::cmp::Reverse(i.started_at));
+    Ok(list)
+}
+
+/// Every finding of an inspection.
+pub async fn findings_of(inspection_id: Uuid) -> Result<Vec<FindingData>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[FINDINGS], TransactionMode::ReadOnly)?;
+    let key = only(inspection_id)?;
+    let rows = tx
+        .store(FINDINGS)?
+        .index("inspection_id")?
+        .get_all(Some(key), None)
+        .await?;
+    tx.done().await?;
+    rows.into_iter().map(from_js).collect()
+}
+
+/// Stores a finding and, once it has an answer, queues its `finding.record`, in one
+/// transaction. Refused once the inspection is finished.
+pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
+    let record = to_js(finding)?;
+    let queued = match finding.response {
+        Some(_) => Some(to_js(&outbox_entry(
+            user_id,
+            mutation(kind::FINDING_RECORD, finding)?,
+        ))?),
+        None => None,
+    };
+    let db = open().await?;
+    let tx = db.transaction(&[INSPECTIONS, FINDINGS, OUTBOX], TransactionMode::ReadWrite)?;
+    let inspection = tx
+        .store(INSPECTIONS)?
+        .get(JsValue::from_str(&finding.inspection_id.to_string()))
+        .await?
+        .map(from_js::<LocalInspection>)
+        .transpose()?;
+    match inspection {
+        None => {
+            tx.abort().await?;
+            return Err(DeviceError::Missing);
+        }
+        Some(i) if i.status == InspectionStatus::Submitted => {
+            tx.abort().await?;
+            return Err(DeviceError::Finished);
+        }
+        Some(_) => {}
+    }
+    tx.store(FINDINGS)?.put(&record, None).await?;
+    if let Some(queued) = queued {
+        tx.store(OUTBOX)?.add(&queued, None).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Marks an inspection finished (read-only from now on) and queues the change.
+pub async fn finish_inspection(id: Uuid) -> Result<LocalInspection, DeviceError> {
+    let mut inspection = inspection(id).await?.ok_or(DeviceError::Missing)?;
+    if inspection.status == InspectionStatus::Submitted {
+        return Err(DeviceError::Finished);
+    }
+    inspection.status = InspectionStatus::Submitted;
+    save_inspection(&inspection).await?;
+    Ok(inspection)
+}
+
+/// How many changes of this user wait to sync.
+pub async fn outbox_count(user_id: Uuid) -> Result<usize, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let key = only(user_id)?;
+    let count = tx.store(OUTBOX)?.index("user_id")?.count(Some(key)).await?;
+    tx.done().await?;
+    Ok(count as usize)
+}
+
+/// How many changes wait to sync on this device, whoever made them (when nobody is known to be
+/// signed in, e.g. offline before sign-in).
+pub async fn outbox_total() -> Result<usize, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let count = tx.store(OUTBOX)?.count(None).await?;
+    tx.done().await?;
+    Ok(count as usize)
+}
+
+/// The user's queued changes, oldest first.
+pub async fn outbox_of(user_id: Uuid) -> Result<Vec<OutboxEntry>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let key = only(user_id)?;
+    let rows = tx
+        .store(OUTBOX)?
+        .index("user_id")?
+        .get_all(Some(key), None)
+        .await?;
+    tx.done().await?;
+    rows.into_iter().map(from_js).collect()
+}

@@ -1,0 +1,78 @@
+//! The device's own store: inspections, findings and the outbox of changes waiting to sync,
+//! kept in IndexedDB so nothing depends on the network.
+//!
+//! Everything a tap changes is written in one IndexedDB transaction together with its outbox
+//! entry before the screen confirms it. The records are plain serde types; `idb` holds the
+//! browser code and exists only in the wasm build (pages call it from client-only tasks).
+
+#[cfg(feature = "hydrate")]
+mod idb;
+
+use chrono::{DateTime, Utc};
+use domain::sync::{FindingData, InspectionStatus, Mutation};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+#[cfg(feature = "hydrate")]
+pub use idb::*;
+
+/// A prompt as the inspection asks it: copied from the framework when the inspection starts,
+/// so the inspection reads the same offline and after the framework data changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalPrompt {
+    pub code: String,
+    pub text: String,
+    pub item_code: String,
+    pub item_title: String,
+    pub key_question: String,
+    pub key_question_title: String,
+}
+
+/// An inspection as the device keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalInspection {
+    pub id: Uuid,
+    /// Whose work this is: a shared tablet keeps each user's inspections apart.
+    pub user_id: Uuid,
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub template_id: Uuid,
+    pub template_version: i32,
+    pub template_name: String,
+    pub framework_id: String,
+    pub prompts: Vec<LocalPrompt>,
+    pub started_at: DateTime<Utc>,
+    pub status: InspectionStatus,
+}
+
+/// A change waiting to sync, with the user it belongs to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEntry {
+    pub user_id: Uuid,
+    pub mutation: Mutation,
+    pub queued_at: DateTime<Utc>,
+}
+
+/// Why the device store could not do something, in words for the screen.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DeviceError {
+    #[error("This device could not save: {0}")]
+    Storage(String),
+    #[error("This inspection is finished and can no longer change")]
+    Finished,
+    #[error("This inspection is not on this device")]
+    Missing,
+}
+
+/// A finding with nothing answered yet.
+pub fn blank_finding(inspection_id: Uuid, item_code: &str) -> FindingData {
+    FindingData {
+        id: Uuid::now_v7(),
+        inspection_id,
+        item_code: item_code.to_owned(),
+        response: None,
+        note: String::new(),
+        photo_ids: Vec::new(),
+        observed_at: Utc::now(),
+    }
+}

@@ -1,0 +1,325 @@
+//! The inspection page: every prompt of the checklist on one scrolling page, grouped by key
+//! question and KLOE, with jump links and progress. Each answer and note is saved to the device
+//! (with its outbox entry) before the page says so; nothing waits for the network.
+
+use std::collections::HashMap;
+
+use domain::sync::{FindingData, InspectionStatus, Response};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use uuid::Uuid;
+
+use crate::components::sync_status::OutboxTick;
+use crate::device::{LocalInspection, LocalPrompt};
+
+/// The inspection and its findings by prompt code, as loaded from the device.
+type Loaded = Result<Option<(LocalInspection, HashMap<String, FindingData>)>, String>;
+
+#[cfg(feature = "hydrate")]
+async fn load(id: Uuid) -> Loaded {
+    let inspection = crate::device::inspection(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(inspection) = inspection else {
+        return Ok(None);
+    };
+    let findings = crate::device::findings_of(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|f| (f.item_code.clone(), f))
+        .collect();
+    Ok(Some((inspection, findings)))
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn load(_id: Uuid) -> Loaded {
+    Ok(None)
+}
+
+/// `GET /inspections/{id}`: rendered from the device's store, so it works offline.
+#[component]
+pub fn InspectionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| Uuid::parse_str(&s).ok())
+    };
+    let loaded = LocalResource::new(move || {
+        let id = id();
+        async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
+        <Title text="Inspection - ReadyWard" />
+        <Suspense fallback=|| view! { <p>"Opening the inspection on this device…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok(Some((inspection, findings))) => view! { <Inspection inspection findings /> }.into_any(),
+                    Ok(None) => view! {
+                        <h1>"Inspection not on this device"</h1>
+                        <p>"Inspections live on the device they were started on until they sync."</p>
+                        <p><a href="/">"Go to the home page"</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A key question of the checklist, with its items in checklist order.
+struct Section {
+    code: String,
+    title: String,
+    items: Vec<ItemGroup>,
+}
+
+/// A KLOE (or quality statement) with the checklist's prompts under it.
+struct ItemGroup {
+    code: String,
+    title: String,
+    prompts: Vec<LocalPrompt>,
+}
+
+/// Groups prompts by key question, then item, each in order of first appearance.
+fn grouped(prompts: &[LocalPrompt]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for p in prompts {
+        let at = match sections.iter().position(|s| s.code == p.key_question) {
+            Some(at) => at,
+            None => {
+                sections.push(Section {
+                    code: p.key_question.clone(),
+                    title: p.key_question_title.clone(),
+                    items: Vec::new(),
+                });
+                sections.len() - 1
+            }
+        };
+        let items = &mut sections[at].items;
+        match items.iter_mut().find(|i| i.code == p.item_code) {
+            Some(item) => item.prompts.push(p.clone()),
+            None => items.push(ItemGroup {
+                code: p.item_code.clone(),
+                title: p.item_title.clone(),
+                prompts: vec![p.clone()],
+            }),
+        }
+    }
+    sections
+}
+
+fn anchor(code: &str) -> String {
+    format!("prompt-{}", code.replace('.', "-"))
+}
+
+#[component]
+fn Inspection(
+    inspection: LocalInspection,
+    findings: HashMap<String, FindingData>,
+) -> impl IntoView {
+    let tick = expect_context::<OutboxTick>();
+    let findings = RwSignal::new(findings);
+    let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
+    let error = RwSignal::new(None::<String>);
+    let total = inspection.prompts.len();
+    let answered = move || {
+        findings
+            .read()
+            .values()
+            .filter(|f| f.response.is_some())
+            .count()
+    };
+    let prompts = inspection.prompts.clone();
+    let first_unanswered = move || {
+        let f = findings.read();
+        prompts
+            .iter()
+            .find(|p| f.get(&p.code).and_then(|x| x.response).is_none())
+            .map(|p| p.code.clone())
+    };
+    let groups = grouped(&inspection.prompts);
+    let kq_progress = groups
+        .iter()
+        .map(|s| {
+            let codes: Vec<String> = s
+                .items
+                .iter()
+                .flat_map(|i| i.prompts.iter().map(|p| p.code.clone()))
+                .collect();
+            (s.code.clone(), s.title.clone(), codes)
+        })
+        .collect::<Vec<_>>();
+    let inspection_id = inspection.id;
+    let user_id = inspection.user_id;
+    let save = move |finding: FindingData| {
+        findings.update(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        persist(user_id, finding, error, tick);
+    };
+    let finish = move |_| finish_it(inspection_id, finished, error, tick);
+    view! {
+        <span class="caption">{inspection.template_name.clone()} " · version " {inspection.template_version}</span>
+        <h1>{inspection.unit_name.clone()}</h1>
+        <section class="progress" aria-labelledby="progress-heading">
+            <h2 id="progress-heading" class="progress__title">
+                {move || format!("{} of {} prompts answered", answered(), total)}
+            </h2>
+            <ul class="progress__list">
+                {kq_progress.into_iter().map(|(code, title, codes)| {
+                    let count = codes.len();
+                    view! {
+                        <li>
+                            <a href=format!("#kq-{code}")>{title}</a>
+                            {move || {
+                                let f = findings.read();
+                                let done = codes.iter().filter(|c| f.get(*c).and_then(|x| x.response).is_some()).count();
+                                format!(" {done} of {count}")
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || first_unanswered().map(|code| view! {
+                <p><a href=format!("#{}", anchor(&code))>{format!("Go to the next unanswered prompt ({code})")}</a></p>
+            })}
+            {move || finished.get().then(|| view! {
+                <p class="inset">"This inspection is finished. It can be read but no longer changed."</p>
+            })}
+        </section>
+        {move || error.get().map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
+        {groups.into_iter().map(|section| view! {
+            <section aria-labelledby=format!("kq-{}", section.code)>
+                <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
+                {section.items.into_iter().map(|item| view! {
+                    <h3 class="item-heading">{item.code} " " {item.title}</h3>
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings finished save /> }).collect_view()}
+                }).collect_view()}
+            </section>
+        }).collect_view()}
+        <section class="inline-form" aria-labelledby="finish-heading">
+            <h2 id="finish-heading">"Finish"</h2>
+            <p>{move || {
+                let left = total - answered();
+                if left == 0 { "Every prompt is answered.".to_owned() } else { format!("{left} prompts are still unanswered.") }
+            }}</p>
+            <button type="button" class="button" on:click=finish disabled=move || finished.get()>
+                "Finish inspection"
+            </button>
+        </section>
+    }
+}
+
+#[component]
+fn PromptCard(
+    prompt: LocalPrompt,
+    inspection_id: Uuid,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    finished: RwSignal<bool>,
+    save: impl Fn(FindingData) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let code = prompt.code.clone();
+    let id = anchor(&code);
+    let current = {
+        let code = code.clone();
+        move || {
+            findings
+                .read()
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
+        }
+    };
+    let note_id = format!("{id}-note");
+    let radios = Response::ALL
+        .into_iter()
+        .map(|r| {
+            let radio_id = format!("{id}-{}", r.as_str());
+            let current = current.clone();
+            let checked = {
+                let current = current.clone();
+                move || current().response == Some(r)
+            };
+            view! {
+                <div class="radio">
+                    <input type="radio" id=radio_id.clone() name=id.clone() value=r.as_str()
+                        prop:checked=checked disabled=move || finished.get()
+                        on:change=move |_| {
+                            let mut f = current();
+                            f.response = Some(r);
+                            f.observed_at = chrono::Utc::now();
+                            save(f);
+                        } />
+                    <label for=radio_id>{r.label()}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let note_current = current.clone();
+    let note_value = current.clone();
+    view! {
+        <fieldset class="prompt-card" id=id.clone()>
+            <legend class="prompt-card__legend">
+                <span class="prompt__code">{code.clone()}</span> " " {prompt.text.clone()}
+            </legend>
+            <div class="radios">{radios}</div>
+            <div class="form-group">
+                <label class="label" for=note_id.clone()>"Note"</label>
+                <textarea class="input textarea" id=note_id rows="2"
+                    prop:value=move || note_value().note
+                    disabled=move || finished.get()
+                    on:change=move |ev| {
+                        let mut f = note_current();
+                        f.note = event_target_value(&ev);
+                        save(f);
+                    }></textarea>
+            </div>
+        </fieldset>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn persist(user_id: Uuid, finding: FindingData, error: RwSignal<Option<String>>, tick: OutboxTick) {
+    leptos::task::spawn_local(async move {
+        match crate::device::record_finding(user_id, &finding).await {
+            Ok(()) => {
+                error.set(None);
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn persist(_: Uuid, _: FindingData, _: RwSignal<Option<String>>, _: OutboxTick) {}
+
+#[cfg(feature = "hydrate")]
+fn finish_it(
+    id: Uuid,
+    finished: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
+    leptos::task::spawn_local(async move {
+        match crate::device::finish_inspection(id).await {
+            Ok(_) => {
+                finished.set(true);
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn finish_it(_: Uuid, _: RwSignal<bool>, _: RwSignal<Option<String>>, _: OutboxTick) {}

@@ -1,0 +1,119 @@
+//! The device store in a real browser's IndexedDB (headless Chromium via wasm-bindgen-test):
+//! every answer is stored together with its outbox entry, each user's work stays apart, and a
+//! finished inspection refuses changes.
+#![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+#![allow(clippy::unwrap_used)]
+
+use app::device::{self, DeviceError, LocalInspection, LocalPrompt};
+use chrono::Utc;
+use domain::sync::{InspectionStatus, Response, kind};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn inspection(user_id: Uuid) -> LocalInspection {
+    LocalInspection {
+        id: Uuid::now_v7(),
+        user_id,
+        unit_id: Uuid::now_v7(),
+        unit_name: "Ward 10".into(),
+        template_id: Uuid::now_v7(),
+        template_version: 1,
+        template_name: "Walk-round".into(),
+        framework_id: "cqc-kloe-2017".into(),
+        prompts: vec![LocalPrompt {
+            code: "S1.8".into(),
+            text: "Clean".into(),
+            item_code: "S1".into(),
+            item_title: "Safeguarding".into(),
+            key_question: "safe".into(),
+            key_question_title: "Safe".into(),
+        }],
+        started_at: Utc::now(),
+        status: InspectionStatus::InProgress,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn answers_are_stored_with_their_outbox_entries() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    assert_eq!(device::outbox_count(user).await, Ok(1));
+    assert_eq!(
+        device::inspection(started.id).await.unwrap(),
+        Some(started.clone())
+    );
+
+    // A note without an answer is kept, but nothing is queued yet.
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.note = "Sharps bin overfull".into();
+    device::record_finding(user, &finding).await.unwrap();
+    assert_eq!(device::outbox_count(user).await, Ok(1));
+
+    finding.response = Some(Response::NotMet);
+    device::record_finding(user, &finding).await.unwrap();
+    finding.response = Some(Response::PartiallyMet);
+    device::record_finding(user, &finding).await.unwrap();
+    let stored = device::findings_of(started.id).await.unwrap();
+    assert_eq!(
+        stored,
+        vec![finding.clone()],
+        "one finding, holding the latest answer"
+    );
+
+    let queued = device::outbox_of(user).await.unwrap();
+    let kinds: Vec<&str> = queued.iter().map(|e| e.mutation.kind.as_str()).collect();
+    assert_eq!(
+        kinds,
+        [
+            kind::INSPECTION_UPSERT,
+            kind::FINDING_RECORD,
+            kind::FINDING_RECORD
+        ]
+    );
+    assert_eq!(queued[2].mutation.data["response"], "partially_met");
+    assert_eq!(queued[2].mutation.data["id"], finding.id.to_string());
+    assert_ne!(
+        queued[1].mutation.id, queued[2].mutation.id,
+        "each change has its own id"
+    );
+
+    // Another user of the same tablet sees none of it.
+    let other = Uuid::now_v7();
+    assert_eq!(device::outbox_count(other).await, Ok(0));
+    assert!(device::inspections_of(other).await.unwrap().is_empty());
+    assert_eq!(device::inspections_of(user).await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_inspection_is_read_only() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let finished = device::finish_inspection(started.id).await.unwrap();
+    assert_eq!(finished.status, InspectionStatus::Submitted);
+    assert_eq!(device::outbox_count(user).await, Ok(2));
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.response = Some(Response::Met);
+    assert_eq!(
+        device::record_finding(user, &finding).await,
+        Err(DeviceError::Finished)
+    );
+    assert!(device::findings_of(started.id).await.unwrap().is_empty());
+    assert_eq!(
+        device::outbox_count(user).await,
+        Ok(2),
+        "nothing queued for a refused change"
+    );
+    assert_eq!(
+        device::finish_inspection(started.id).await.err(),
+        Some(DeviceError::Finished)
+    );
+    let missing = device::blank_finding(Uuid::now_v7(), "S1.8");
+    assert_eq!(
+        device::record_finding(user, &missing).await,
+        Err(DeviceError::Missing)
+    );
+}

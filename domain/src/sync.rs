@@ -1,0 +1,111 @@
+//! What devices send to `POST /api/v1/sync/push`: mutations, each naming the record it changes.
+//!
+//! The device makes every id (UUID v7), so re-sending a mutation is harmless: the server tells a
+//! repeat by its id.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One change, as queued on the device and pushed to the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Mutation {
+    /// Identifies the change (not the record).
+    pub id: Uuid,
+    pub kind: String,
+    pub data: serde_json::Value,
+}
+
+/// Whether an inspection can still change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionStatus {
+    InProgress,
+    Submitted,
+}
+
+/// `inspection.upsert`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InspectionData {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    pub framework_id: String,
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
+    pub started_at: DateTime<Utc>,
+    pub status: InspectionStatus,
+}
+
+/// An inspector's answer to a prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Response {
+    Met,
+    PartiallyMet,
+    NotMet,
+    NotApplicable,
+}
+
+impl Response {
+    /// Every answer, in the order the form offers them.
+    pub const ALL: [Response; 4] = [
+        Response::Met,
+        Response::PartiallyMet,
+        Response::NotMet,
+        Response::NotApplicable,
+    ];
+
+    /// The words on the radio button.
+    pub fn label(self) -> &'static str {
+        match self {
+            Response::Met => "Met",
+            Response::PartiallyMet => "Partially met",
+            Response::NotMet => "Not met",
+            Response::NotApplicable => "Not applicable",
+        }
+    }
+
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Response::Met => "met",
+            Response::PartiallyMet => "partially_met",
+            Response::NotMet => "not_met",
+            Response::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// `finding.record`: the current answer and note for one prompt of an inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FindingData {
+    pub id: Uuid,
+    pub inspection_id: Uuid,
+    pub item_code: String,
+    pub response: Option<Response>,
+    pub note: String,
+    pub photo_ids: Vec<Uuid>,
+    pub observed_at: DateTime<Utc>,
+}
+
+/// Kind names of the mutations.
+pub mod kind {
+    pub const INSPECTION_UPSERT: &str = "inspection.upsert";
+    pub const FINDING_RECORD: &str = "finding.record";
+    pub const INTERVIEW_RECORD: &str = "interview.record";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn responses_serialise_as_the_interface_codes() {
+        for r in Response::ALL {
+            let json = serde_json::to_string(&r).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", r.as_str()));
+        }
+        let status = serde_json::to_string(&InspectionStatus::InProgress).unwrap_or_default();
+        assert_eq!(status, "\"in_progress\"");
+    }
+}
