@@ -117,3 +117,37 @@ async fn a_finished_inspection_is_read_only() {
         Err(DeviceError::Missing)
     );
 }
+
+#[wasm_bindgen_test]
+async fn interview_notes_are_queued_and_kept_per_inspection() {
+    use domain::sync::{InterviewData, Interviewee};
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let interview = InterviewData {
+        id: Uuid::now_v7(),
+        inspection_id: started.id,
+        interviewee: Interviewee::Staff,
+        item_codes: vec!["W3".into(), "W7".into()],
+        note: "Knows how to raise a concern; has used Freedom to Speak Up".into(),
+        observed_at: Utc::now(),
+    };
+    device::record_interview(user, &interview).await.unwrap();
+    assert_eq!(
+        device::interviews_of(started.id).await.unwrap(),
+        vec![interview.clone()]
+    );
+    let queued = device::outbox_of(user).await.unwrap();
+    assert_eq!(queued[1].mutation.kind, kind::INTERVIEW_RECORD);
+    assert_eq!(queued[1].mutation.data["interviewee"], "staff");
+    assert_eq!(queued[1].mutation.data["item_codes"][1], "W7");
+    device::finish_inspection(started.id).await.unwrap();
+    let late = InterviewData {
+        id: Uuid::now_v7(),
+        ..interview
+    };
+    assert_eq!(
+        device::record_interview(user, &late).await,
+        Err(DeviceError::Finished)
+    );
+}

@@ -88,6 +88,53 @@ pub struct FindingData {
     pub observed_at: DateTime<Utc>,
 }
 
+/// Who an interview was with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interviewee {
+    Staff,
+    Patient,
+    Relative,
+}
+
+impl Interviewee {
+    /// Every kind of interviewee, in the order the form offers them.
+    pub const ALL: [Interviewee; 3] = [
+        Interviewee::Staff,
+        Interviewee::Patient,
+        Interviewee::Relative,
+    ];
+
+    /// The words on the radio button.
+    pub fn label(self) -> &'static str {
+        match self {
+            Interviewee::Staff => "Staff member",
+            Interviewee::Patient => "Patient",
+            Interviewee::Relative => "Relative or carer",
+        }
+    }
+
+    /// The stable code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interviewee::Staff => "staff",
+            Interviewee::Patient => "patient",
+            Interviewee::Relative => "relative",
+        }
+    }
+}
+
+/// `interview.record`: notes of a conversation, tagged to the KLOEs it informs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewData {
+    pub id: Uuid,
+    pub inspection_id: Uuid,
+    pub interviewee: Interviewee,
+    pub item_codes: Vec<String>,
+    pub note: String,
+    pub observed_at: DateTime<Utc>,
+}
+
 /// Kind names of the mutations.
 pub mod kind {
     pub const INSPECTION_UPSERT: &str = "inspection.upsert";

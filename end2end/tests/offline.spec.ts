@@ -141,8 +141,20 @@ test('an inspection started online carries on with the server gone', async ({ pa
 
   // Five more answers offline, then finish: the status counts what waits.
   for (let i = 5; i < 10; i++) await answer(page, i, 'Met');
+
+  // A patient interview, tagged to the KLOE it informs.
+  await page.getByRole('radio', { name: 'Patient', exact: true }).check();
+  await page.getByLabel(/^C1 /).check();
+  await page.getByLabel('Interview note', { exact: true }).fill('Staff were kind and explained my tablets');
+  await page.getByRole('button', { name: 'Save interview note' }).click();
+  await expect(page.locator('.user', { hasText: 'Staff were kind' })).toContainText('C1');
+  await expect(page.getByRole('status')).toHaveText('12 changes waiting to sync');
+
+  // The summary counts answers by key question before finishing.
+  await expect(page.getByRole('row', { name: /^Safe/ })).toBeVisible();
   await page.getByRole('button', { name: 'Finish inspection' }).click();
   await expect(page.getByText('This inspection is finished.')).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('12 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('13 changes waiting to sync');
+  await expect(page.getByRole('button', { name: 'Save interview note' })).toBeDisabled();
   await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
 });

@@ -2,7 +2,7 @@
 //! awaits only IndexedDB requests inside it (anything else would let it auto-commit early).
 
 use chrono::Utc;
-use domain::sync::{FindingData, InspectionStatus, Mutation, kind};
+use domain::sync::{FindingData, InspectionStatus, InterviewData, Mutation, kind};
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -12,10 +12,11 @@ use wasm_bindgen::JsValue;
 use super::{DeviceError, LocalInspection, OutboxEntry};
 
 const DB_NAME: &str = "readyward";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
 const OUTBOX: &str = "outbox";
+const INTERVIEWS: &str = "interviews";
 
 impl From<rexie::Error> for DeviceError {
     fn from(e: rexie::Error) -> Self {
@@ -39,6 +40,11 @@ async fn open() -> Result<Rexie, DeviceError> {
         )
         .add_object_store(
             ObjectStore::new(FINDINGS)
+                .key_path("id")
+                .add_index(Index::new("inspection_id", "inspection_id")),
+        )
+        .add_object_store(
+            ObjectStore::new(INTERVIEWS)
                 .key_path("id")
                 .add_index(Index::new("inspection_id", "inspection_id")),
         )
@@ -148,10 +154,45 @@ pub async fn findings_of(inspection_id: Uuid) -> Result<Vec<FindingData>, Device
     rows.into_iter().map(from_js).collect()
 }
 
-/// Stores a finding and, once it has an answer, queues its `finding.record`, in one
-/// transaction. Refused once the inspection is finished.
+/// Stores a record of an open inspection and queues its mutation, in one transaction that
+/// first checks the inspection is on the device and not finished.
+async fn record_in_open_inspection(
+    store_name: &str,
+    inspection_id: Uuid,
+    record: JsValue,
+    queued: Option<JsValue>,
+) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(
+        &[INSPECTIONS, store_name, OUTBOX],
+        TransactionMode::ReadWrite,
+    )?;
+    let inspection = tx
+        .store(INSPECTIONS)?
+        .get(JsValue::from_str(&inspection_id.to_string()))
+        .await?
+        .map(from_js::<LocalInspection>)
+        .transpose()?;
+    let refusal = match inspection {
+        None => Some(DeviceError::Missing),
+        Some(i) if i.status == InspectionStatus::Submitted => Some(DeviceError::Finished),
+        Some(_) => None,
+    };
+    if let Some(refusal) = refusal {
+        tx.abort().await?;
+        return Err(refusal);
+    }
+    tx.store(store_name)?.put(&record, None).await?;
+    if let Some(queued) = queued {
+        tx.store(OUTBOX)?.add(&queued, None).await?;
+    }
+    tx.done().await?;
+    Ok(())
+}
+
+/// Stores a finding and, once it has an answer, queues its `finding.record`. Refused once the
+/// inspection is finished.
 pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
-    let record = to_js(finding)?;
     let queued = match finding.response {
         Some(_) => Some(to_js(&outbox_entry(
             user_id,
@@ -159,31 +200,39 @@ pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), 
         ))?),
         None => None,
     };
+    record_in_open_inspection(FINDINGS, finding.inspection_id, to_js(finding)?, queued).await
+}
+
+/// Stores interview notes and queues their `interview.record`. Refused once the inspection is
+/// finished.
+pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Result<(), DeviceError> {
+    let queued = to_js(&outbox_entry(
+        user_id,
+        mutation(kind::INTERVIEW_RECORD, interview)?,
+    ))?;
+    record_in_open_inspection(
+        INTERVIEWS,
+        interview.inspection_id,
+        to_js(interview)?,
+        Some(queued),
+    )
+    .await
+}
+
+/// Every interview of an inspection, oldest first.
+pub async fn interviews_of(inspection_id: Uuid) -> Result<Vec<InterviewData>, DeviceError> {
     let db = open().await?;
-    let tx = db.transaction(&[INSPECTIONS, FINDINGS, OUTBOX], TransactionMode::ReadWrite)?;
-    let inspection = tx
-        .store(INSPECTIONS)?
-        .get(JsValue::from_str(&finding.inspection_id.to_string()))
-        .await?
-        .map(from_js::<LocalInspection>)
-        .transpose()?;
-    match inspection {
-        None => {
-            tx.abort().await?;
-            return Err(DeviceError::Missing);
-        }
-        Some(i) if i.status == InspectionStatus::Submitted => {
-            tx.abort().await?;
-            return Err(DeviceError::Finished);
-        }
-        Some(_) => {}
-    }
-    tx.store(FINDINGS)?.put(&record, None).await?;
-    if let Some(queued) = queued {
-        tx.store(OUTBOX)?.add(&queued, None).await?;
-    }
+    let tx = db.transaction(&[INTERVIEWS], TransactionMode::ReadOnly)?;
+    let key = only(inspection_id)?;
+    let rows = tx
+        .store(INTERVIEWS)?
+        .index("inspection_id")?
+        .get_all(Some(key), None)
+        .await?;
     tx.done().await?;
-    Ok(())
+    let mut list: Vec<InterviewData> = rows.into_iter().map(from_js).collect::<Result<_, _>>()?;
+    list.sort_by_key(|i| i.observed_at);
+    Ok(list)
 }
 
 /// Marks an inspection finished (read-only from now on) and queues the change.

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use domain::sync::{FindingData, InspectionStatus, Response};
+use domain::sync::{FindingData, InspectionStatus, InterviewData, Interviewee, Response};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,8 +13,16 @@ use uuid::Uuid;
 use crate::components::sync_status::OutboxTick;
 use crate::device::{LocalInspection, LocalPrompt};
 
-/// The inspection and its findings by prompt code, as loaded from the device.
-type Loaded = Result<Option<(LocalInspection, HashMap<String, FindingData>)>, String>;
+/// What the page shows, as loaded from the device.
+#[derive(Clone)]
+struct OnDevice {
+    inspection: LocalInspection,
+    /// Findings by prompt code.
+    findings: HashMap<String, FindingData>,
+    interviews: Vec<InterviewData>,
+}
+
+type Loaded = Result<Option<OnDevice>, String>;
 
 #[cfg(feature = "hydrate")]
 async fn load(id: Uuid) -> Loaded {
@@ -30,7 +38,14 @@ async fn load(id: Uuid) -> Loaded {
         .into_iter()
         .map(|f| (f.item_code.clone(), f))
         .collect();
-    Ok(Some((inspection, findings)))
+    let interviews = crate::device::interviews_of(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    Ok(Some(OnDevice {
+        inspection,
+        findings,
+        interviews,
+    }))
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -62,7 +77,7 @@ pub fn InspectionPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Opening the inspection on this device…"</p> }>
             {move || Suspend::new(async move {
                 match loaded.await {
-                    Ok(Some((inspection, findings))) => view! { <Inspection inspection findings /> }.into_any(),
+                    Ok(Some(on_device)) => view! { <Inspection on_device /> }.into_any(),
                     Ok(None) => view! {
                         <h1>"Inspection not on this device"</h1>
                         <p>"Inspections live on the device they were started on until they sync."</p>
@@ -122,10 +137,12 @@ fn anchor(code: &str) -> String {
 }
 
 #[component]
-fn Inspection(
-    inspection: LocalInspection,
-    findings: HashMap<String, FindingData>,
-) -> impl IntoView {
+fn Inspection(on_device: OnDevice) -> impl IntoView {
+    let OnDevice {
+        inspection,
+        findings,
+        interviews,
+    } = on_device;
     let tick = expect_context::<OutboxTick>();
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
@@ -158,6 +175,11 @@ fn Inspection(
             (s.code.clone(), s.title.clone(), codes)
         })
         .collect::<Vec<_>>();
+    let item_choices: Vec<(String, String)> = groups
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| (i.code.clone(), i.title.clone())))
+        .collect();
+    let summary_prompts = inspection.prompts.clone();
     let inspection_id = inspection.id;
     let user_id = inspection.user_id;
     let save = move |finding: FindingData| {
@@ -206,6 +228,8 @@ fn Inspection(
                 }).collect_view()}
             </section>
         }).collect_view()}
+        <Interviews inspection_id user_id items=item_choices interviews finished error tick />
+        <Summary prompts=summary_prompts findings />
         <section class="inline-form" aria-labelledby="finish-heading">
             <h2 id="finish-heading">"Finish"</h2>
             <p>{move || {
@@ -217,6 +241,200 @@ fn Inspection(
             </button>
         </section>
     }
+}
+
+/// Counts by key question and answer, and the prompts still unanswered.
+#[component]
+fn Summary(
+    prompts: Vec<LocalPrompt>,
+    findings: RwSignal<HashMap<String, FindingData>>,
+) -> impl IntoView {
+    let sections = grouped(&prompts);
+    view! {
+        <section aria-labelledby="summary-heading">
+            <h2 id="summary-heading">"Summary"</h2>
+            <table class="table">
+                <caption class="visually-hidden">"Answers by key question"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Key question"</th>
+                        {Response::ALL.into_iter().map(|r| view! { <th scope="col">{r.label()}</th> }).collect_view()}
+                        <th scope="col">"Unanswered"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {sections.into_iter().map(|section| {
+                        let codes: Vec<String> = section.items.iter().flat_map(|i| i.prompts.iter().map(|p| p.code.clone())).collect();
+                        let count = move |want: Option<Response>| {
+                            let f = findings.read();
+                            codes.iter().filter(|c| f.get(*c).and_then(|x| x.response) == want).count()
+                        };
+                        let count = std::sync::Arc::new(count);
+                        view! {
+                            <tr>
+                                <th scope="row">{section.title}</th>
+                                {Response::ALL.into_iter().map(|r| {
+                                    let count = count.clone();
+                                    view! { <td>{move || count(Some(r))}</td> }
+                                }).collect_view()}
+                                <td>{let count = count.clone(); move || count(None)}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || {
+                let f = findings.read();
+                let open: Vec<LocalPrompt> = prompts.iter().filter(|p| f.get(&p.code).and_then(|x| x.response).is_none()).cloned().collect();
+                (!open.is_empty()).then(|| view! {
+                    <details class="item">
+                        <summary>{format!("Prompts still unanswered ({})", open.len())}</summary>
+                        <ul>
+                            {open.into_iter().map(|p| view! {
+                                <li><a href=format!("#{}", anchor(&p.code))>{p.code.clone()} " " {p.text.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            }}
+        </section>
+    }
+}
+
+/// Staff and patient interview notes, each tagged to the KLOEs it informs.
+#[component]
+fn Interviews(
+    inspection_id: Uuid,
+    user_id: Uuid,
+    items: Vec<(String, String)>,
+    interviews: Vec<InterviewData>,
+    finished: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) -> impl IntoView {
+    let recorded = RwSignal::new(interviews);
+    let who = RwSignal::new(Interviewee::Staff);
+    let tags = RwSignal::new(Vec::<String>::new());
+    let note = RwSignal::new(String::new());
+    let field_error = RwSignal::new(None::<&'static str>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if note.get_untracked().trim().is_empty() {
+            field_error.set(Some("Write what was said before saving"));
+            return;
+        }
+        field_error.set(None);
+        let interview = InterviewData {
+            id: Uuid::now_v7(),
+            inspection_id,
+            interviewee: who.get_untracked(),
+            item_codes: tags.get_untracked(),
+            note: note.get_untracked().trim().to_owned(),
+            observed_at: chrono::Utc::now(),
+        };
+        save_interview(user_id, interview, recorded, error, tick, move || {
+            note.set(String::new());
+            tags.set(Vec::new());
+        });
+    };
+    view! {
+        <section class="inline-form" aria-labelledby="interviews-heading">
+            <h2 id="interviews-heading">"Interview notes"</h2>
+            <ul class="user-list">
+                {move || recorded.get().into_iter().map(|i| view! {
+                    <li class="user">
+                        <p class="user__name"><strong>{i.interviewee.label()}</strong> " "
+                            <span class="hint">{if i.item_codes.is_empty() { "No KLOE tagged".to_owned() } else { i.item_codes.join(", ") }}</span></p>
+                        <p>{i.note}</p>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <form on:submit=submit>
+                <fieldset class="fieldset" disabled=move || finished.get()>
+                    <legend class="label">"Who did you speak to?"</legend>
+                    <div class="radios">
+                        {Interviewee::ALL.into_iter().map(|i| {
+                            let id = format!("interviewee-{}", i.as_str());
+                            view! {
+                                <div class="radio">
+                                    <input type="radio" id=id.clone() name="interviewee" value=i.as_str()
+                                        prop:checked=move || who.get() == i on:change=move |_| who.set(i) />
+                                    <label for=id>{i.label()}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <fieldset class="fieldset" disabled=move || finished.get()>
+                    <legend class="label">"KLOEs it informs"</legend>
+                    <div class="tag-choices">
+                        {items.into_iter().map(|(code, title)| {
+                            let id = format!("interview-tag-{code}");
+                            let toggle_code = code.clone();
+                            let checked_code = code.clone();
+                            view! {
+                                <div class="checkbox">
+                                    <input type="checkbox" id=id.clone()
+                                        prop:checked=move || tags.read().contains(&checked_code)
+                                        on:change=move |_| tags.update(|t| {
+                                            match t.iter().position(|c| *c == toggle_code) {
+                                                Some(at) => { t.remove(at); }
+                                                None => t.push(toggle_code.clone()),
+                                            }
+                                        }) />
+                                    <label for=id><strong>{code.clone()}</strong> " " {title}</label>
+                                </div>
+                            }
+                        }).collect_view()}
+                    </div>
+                </fieldset>
+                <div class="form-group" class:form-group--error=move || field_error.get().is_some()>
+                    <label class="label" for="interview-note">"Interview note"</label>
+                    {move || field_error.get().map(|m| view! {
+                        <p class="error-message" id="interview-note-error"><span class="visually-hidden">"Error: "</span>{m}</p>
+                    })}
+                    <textarea class="input textarea" id="interview-note" rows="3"
+                        aria-describedby=move || field_error.get().map(|_| "interview-note-error")
+                        prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))
+                        disabled=move || finished.get()></textarea>
+                </div>
+                <button type="submit" class="button" disabled=move || finished.get()>"Save interview note"</button>
+            </form>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn save_interview(
+    user_id: Uuid,
+    interview: InterviewData,
+    recorded: RwSignal<Vec<InterviewData>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+    done: impl FnOnce() + 'static,
+) {
+    leptos::task::spawn_local(async move {
+        match crate::device::record_interview(user_id, &interview).await {
+            Ok(()) => {
+                recorded.update(|list| list.push(interview));
+                error.set(None);
+                tick.bump();
+                done();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn save_interview(
+    _: Uuid,
+    _: InterviewData,
+    _: RwSignal<Vec<InterviewData>>,
+    _: RwSignal<Option<String>>,
+    _: OutboxTick,
+    _: impl FnOnce() + 'static,
+) {
 }
 
 #[component]
