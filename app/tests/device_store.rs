@@ -151,3 +151,68 @@ async fn interview_notes_are_queued_and_kept_per_inspection() {
         Err(DeviceError::Finished)
     );
 }
+
+/// A PNG of the given size, drawn by the browser.
+async fn picture(width: u32, height: u32) -> web_sys::Blob {
+    use wasm_bindgen::JsCast;
+    let canvas: web_sys::HtmlCanvasElement = leptos::prelude::document()
+        .create_element("canvas")
+        .unwrap()
+        .unchecked_into();
+    canvas.set_width(width);
+    canvas.set_height(height);
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let done =
+            wasm_bindgen::prelude::Closure::once_into_js(move |blob: wasm_bindgen::JsValue| {
+                let _ = resolve.call1(&wasm_bindgen::JsValue::NULL, &blob);
+            });
+        canvas.to_blob(done.unchecked_ref()).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .unwrap()
+        .unchecked_into()
+}
+
+#[wasm_bindgen_test]
+async fn photos_are_downscaled_and_stored_with_their_finding() {
+    let big = picture(3000, 1000).await;
+    let small = device::downscale(&big).await.unwrap();
+    assert_eq!((small.width, small.height), (2048, 683));
+    assert_eq!(small.blob.type_(), "image/jpeg");
+
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let photo = device::StoredPhoto {
+        id: Uuid::now_v7(),
+        blob: small.blob,
+        width: 2048,
+        height: 683,
+    };
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.response = Some(Response::NotMet);
+    finding.photo_ids.push(photo.id);
+    device::add_photo(user, &finding, &photo).await.unwrap();
+    // The upsert, the finding and the photo itself all wait to sync.
+    assert_eq!(device::outbox_count(user).await, Ok(3));
+    let stored = device::photos_of(started.id).await.unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!((stored[0].id, stored[0].width), (photo.id, 2048));
+    assert!(stored[0].blob.size() > 1000.0);
+    assert_eq!(
+        device::findings_of(started.id).await.unwrap()[0].photo_ids,
+        vec![photo.id]
+    );
+
+    finding.photo_ids.clear();
+    device::remove_photo(user, &finding, photo.id)
+        .await
+        .unwrap();
+    assert!(device::photos_of(started.id).await.unwrap().is_empty());
+    assert_eq!(
+        device::outbox_count(user).await,
+        Ok(3),
+        "photo gone, the changed finding queued"
+    );
+}

@@ -122,6 +122,14 @@ test('an inspection started online carries on with the server gone', async ({ pa
   const choices = ['Met', 'Partially met', 'Not met', 'Not applicable', 'Met'];
   for (let i = 0; i < 5; i++) await answer(page, i, choices[i]);
   await expect(page.getByRole('status')).toHaveText('6 changes waiting to sync');
+
+  // A 12-megapixel camera photo is downscaled on the device and waits to sync with its finding.
+  await first.getByLabel('Add photo').setInputFiles(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
+  const thumbnail = first.getByRole('img', { name: /^Photo 1 for / });
+  await expect(thumbnail).toBeVisible();
+  const size = await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
+  expect(size).toEqual([1536, 2048]);
+  await expect(page.getByRole('status')).toHaveText('8 changes waiting to sync');
   await expect(page.getByRole('heading', { name: /^5 of \d+ prompts answered$/ })).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).analyze();
@@ -138,6 +146,7 @@ test('an inspection started online carries on with the server gone', async ({ pa
     await expect(card.getByRole('radio', { name: choices[i], exact: true })).toBeChecked();
   }
   await expect(first.getByLabel('Note', { exact: true })).toHaveValue('Sharps bin overfull in bay 2');
+  await expect(first.getByRole('img', { name: /^Photo 1 for / })).toBeVisible();
 
   // Five more answers offline, then finish: the status counts what waits.
   for (let i = 5; i < 10; i++) await answer(page, i, 'Met');
@@ -148,13 +157,13 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await page.getByLabel('Interview note', { exact: true }).fill('Staff were kind and explained my tablets');
   await page.getByRole('button', { name: 'Save interview note' }).click();
   await expect(page.locator('.user', { hasText: 'Staff were kind' })).toContainText('C1');
-  await expect(page.getByRole('status')).toHaveText('12 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('14 changes waiting to sync');
 
   // The summary counts answers by key question before finishing.
   await expect(page.getByRole('row', { name: /^Safe/ })).toBeVisible();
   await page.getByRole('button', { name: 'Finish inspection' }).click();
   await expect(page.getByText('This inspection is finished.')).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('13 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('15 changes waiting to sync');
   await expect(page.getByRole('button', { name: 'Save interview note' })).toBeDisabled();
   await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
 });

@@ -12,11 +12,12 @@ use wasm_bindgen::JsValue;
 use super::{DeviceError, LocalInspection, OutboxEntry};
 
 const DB_NAME: &str = "readyward";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
 const OUTBOX: &str = "outbox";
 const INTERVIEWS: &str = "interviews";
+const PHOTOS: &str = "photos";
 
 impl From<rexie::Error> for DeviceError {
     fn from(e: rexie::Error) -> Self {
@@ -42,6 +43,12 @@ async fn open() -> Result<Rexie, DeviceError> {
             ObjectStore::new(FINDINGS)
                 .key_path("id")
                 .add_index(Index::new("inspection_id", "inspection_id")),
+        )
+        .add_object_store(
+            ObjectStore::new(PHOTOS)
+                .key_path("id")
+                .add_index(Index::new("inspection_id", "inspection_id"))
+                .add_index(Index::new("user_id", "user_id")),
         )
         .add_object_store(
             ObjectStore::new(INTERVIEWS)
@@ -161,10 +168,11 @@ async fn record_in_open_inspection(
     inspection_id: Uuid,
     record: JsValue,
     queued: Option<JsValue>,
+    photo: PhotoChange,
 ) -> Result<(), DeviceError> {
     let db = open().await?;
     let tx = db.transaction(
-        &[INSPECTIONS, store_name, OUTBOX],
+        &[INSPECTIONS, store_name, OUTBOX, PHOTOS],
         TransactionMode::ReadWrite,
     )?;
     let inspection = tx
@@ -186,21 +194,133 @@ async fn record_in_open_inspection(
     if let Some(queued) = queued {
         tx.store(OUTBOX)?.add(&queued, None).await?;
     }
+    match photo {
+        PhotoChange::None => {}
+        PhotoChange::Add(value) => {
+            tx.store(PHOTOS)?.put(&value, None).await?;
+        }
+        PhotoChange::Remove(id) => {
+            tx.store(PHOTOS)?
+                .delete(JsValue::from_str(&id.to_string()))
+                .await?
+        }
+    }
     tx.done().await?;
     Ok(())
+}
+
+/// What happens to a photo in the same transaction as its finding.
+enum PhotoChange {
+    None,
+    Add(JsValue),
+    Remove(Uuid),
+}
+
+/// A photo kept on the device until the server has it.
+pub struct StoredPhoto {
+    pub id: Uuid,
+    pub blob: web_sys::Blob,
+    pub width: u32,
+    pub height: u32,
+}
+
+fn queued_finding(user_id: Uuid, finding: &FindingData) -> Result<Option<JsValue>, DeviceError> {
+    match finding.response {
+        Some(_) => Ok(Some(to_js(&outbox_entry(
+            user_id,
+            mutation(kind::FINDING_RECORD, finding)?,
+        ))?)),
+        None => Ok(None),
+    }
+}
+
+/// Stores a photo with the finding that now names it, in one transaction.
+pub async fn add_photo(
+    user_id: Uuid,
+    finding: &FindingData,
+    photo: &StoredPhoto,
+) -> Result<(), DeviceError> {
+    use js_sys::Reflect;
+    let value = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| {
+        Reflect::set(&value, &JsValue::from_str(k), v)
+            .map_err(|_| DeviceError::Storage("photo".into()))
+    };
+    set("id", &JsValue::from_str(&photo.id.to_string()))?;
+    set(
+        "inspection_id",
+        &JsValue::from_str(&finding.inspection_id.to_string()),
+    )?;
+    set("user_id", &JsValue::from_str(&user_id.to_string()))?;
+    set("item_code", &JsValue::from_str(&finding.item_code))?;
+    set("width", &JsValue::from(photo.width))?;
+    set("height", &JsValue::from(photo.height))?;
+    set("blob", &photo.blob)?;
+    record_in_open_inspection(
+        FINDINGS,
+        finding.inspection_id,
+        to_js(finding)?,
+        queued_finding(user_id, finding)?,
+        PhotoChange::Add(value.into()),
+    )
+    .await
+}
+
+/// Deletes a photo and stores the finding without it, in one transaction.
+pub async fn remove_photo(
+    user_id: Uuid,
+    finding: &FindingData,
+    photo_id: Uuid,
+) -> Result<(), DeviceError> {
+    record_in_open_inspection(
+        FINDINGS,
+        finding.inspection_id,
+        to_js(finding)?,
+        queued_finding(user_id, finding)?,
+        PhotoChange::Remove(photo_id),
+    )
+    .await
+}
+
+/// The photos of an inspection on this device.
+pub async fn photos_of(inspection_id: Uuid) -> Result<Vec<StoredPhoto>, DeviceError> {
+    use js_sys::Reflect;
+    use wasm_bindgen::JsCast;
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
+    let key = only(inspection_id)?;
+    let rows = tx
+        .store(PHOTOS)?
+        .index("inspection_id")?
+        .get_all(Some(key), None)
+        .await?;
+    tx.done().await?;
+    let get = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            Some(StoredPhoto {
+                id: Uuid::parse_str(&get(row, "id")?.as_string()?).ok()?,
+                blob: get(row, "blob")?.dyn_into().ok()?,
+                width: get(row, "width")?.as_f64()? as u32,
+                height: get(row, "height")?.as_f64()? as u32,
+            })
+        })
+        .collect())
 }
 
 /// Stores a finding and, once it has an answer, queues its `finding.record`. Refused once the
 /// inspection is finished.
 pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
-    let queued = match finding.response {
-        Some(_) => Some(to_js(&outbox_entry(
-            user_id,
-            mutation(kind::FINDING_RECORD, finding)?,
-        ))?),
-        None => None,
-    };
-    record_in_open_inspection(FINDINGS, finding.inspection_id, to_js(finding)?, queued).await
+    let queued = queued_finding(user_id, finding)?;
+    record_in_open_inspection(
+        FINDINGS,
+        finding.inspection_id,
+        to_js(finding)?,
+        queued,
+        PhotoChange::None,
+    )
+    .await
 }
 
 /// Stores interview notes and queues their `interview.record`. Refused once the inspection is
@@ -215,6 +335,7 @@ pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Resul
         interview.inspection_id,
         to_js(interview)?,
         Some(queued),
+        PhotoChange::None,
     )
     .await
 }
@@ -246,24 +367,33 @@ pub async fn finish_inspection(id: Uuid) -> Result<LocalInspection, DeviceError>
     Ok(inspection)
 }
 
-/// How many changes of this user wait to sync.
+/// How many records of this user wait to sync: queued changes and photos not yet uploaded.
 pub async fn outbox_count(user_id: Uuid) -> Result<usize, DeviceError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let key = only(user_id)?;
-    let count = tx.store(OUTBOX)?.index("user_id")?.count(Some(key)).await?;
+    let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadOnly)?;
+    let changes = tx
+        .store(OUTBOX)?
+        .index("user_id")?
+        .count(Some(only(user_id)?))
+        .await?;
+    let photos = tx
+        .store(PHOTOS)?
+        .index("user_id")?
+        .count(Some(only(user_id)?))
+        .await?;
     tx.done().await?;
-    Ok(count as usize)
+    Ok((changes + photos) as usize)
 }
 
 /// How many changes wait to sync on this device, whoever made them (when nobody is known to be
 /// signed in, e.g. offline before sign-in).
 pub async fn outbox_total() -> Result<usize, DeviceError> {
     let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let count = tx.store(OUTBOX)?.count(None).await?;
+    let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadOnly)?;
+    let changes = tx.store(OUTBOX)?.count(None).await?;
+    let photos = tx.store(PHOTOS)?.count(None).await?;
     tx.done().await?;
-    Ok(count as usize)
+    Ok((changes + photos) as usize)
 }
 
 /// The user's queued changes, oldest first.

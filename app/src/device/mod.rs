@@ -7,6 +7,8 @@
 
 #[cfg(feature = "hydrate")]
 mod idb;
+#[cfg(feature = "hydrate")]
+mod photo;
 
 use chrono::{DateTime, Utc};
 use domain::sync::{FindingData, InspectionStatus, Mutation};
@@ -15,6 +17,23 @@ use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
 pub use idb::*;
+#[cfg(feature = "hydrate")]
+pub use photo::*;
+
+/// Photos are stored on the device with their long side at most this many pixels.
+pub const PHOTO_MAX_LONG_SIDE: u32 = 2048;
+
+/// The size an image of `width` x `height` is scaled to so its long side is at most `max`
+/// (never enlarged; never below one pixel).
+pub fn fit_within(width: u32, height: u32, max: u32) -> (u32, u32) {
+    let long = width.max(height);
+    if long <= max || long == 0 {
+        return (width, height);
+    }
+    let scale = f64::from(max) / f64::from(long);
+    let side = |v: u32| ((f64::from(v) * scale).round() as u32).max(1);
+    (side(width), side(height))
+}
 
 /// A prompt as the inspection asks it: copied from the framework when the inspection starts,
 /// so the inspection reads the same offline and after the framework data changes.
@@ -74,5 +93,18 @@ pub fn blank_finding(inspection_id: Uuid, item_code: &str) -> FindingData {
         note: String::new(),
         photo_ids: Vec::new(),
         observed_at: Utc::now(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit_within;
+
+    #[test]
+    fn photos_shrink_to_the_long_side_and_never_grow() {
+        assert_eq!(fit_within(4000, 3000, 2048), (2048, 1536));
+        assert_eq!(fit_within(3000, 4000, 2048), (1536, 2048));
+        assert_eq!(fit_within(800, 600, 2048), (800, 600));
+        assert_eq!(fit_within(10000, 1, 2048), (2048, 1));
     }
 }

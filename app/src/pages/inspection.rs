@@ -20,6 +20,8 @@ struct OnDevice {
     /// Findings by prompt code.
     findings: HashMap<String, FindingData>,
     interviews: Vec<InterviewData>,
+    /// Photo id to a link that shows it from the device.
+    photos: HashMap<Uuid, String>,
 }
 
 type Loaded = Result<Option<OnDevice>, String>;
@@ -41,10 +43,17 @@ async fn load(id: Uuid) -> Loaded {
     let interviews = crate::device::interviews_of(id)
         .await
         .map_err(|e| e.to_string())?;
+    let photos = crate::device::photos_of(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(|p| Some((p.id, crate::device::object_url(&p.blob)?)))
+        .collect();
     Ok(Some(OnDevice {
         inspection,
         findings,
         interviews,
+        photos,
     }))
 }
 
@@ -142,7 +151,9 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         inspection,
         findings,
         interviews,
+        photos,
     } = on_device;
+    let photos = RwSignal::new(photos);
     let tick = expect_context::<OutboxTick>();
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
@@ -224,7 +235,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                 <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
                 {section.items.into_iter().map(|item| view! {
                     <h3 class="item-heading">{item.code} " " {item.title}</h3>
-                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings finished save /> }).collect_view()}
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings finished save photos error tick /> }).collect_view()}
                 }).collect_view()}
             </section>
         }).collect_view()}
@@ -444,6 +455,9 @@ fn PromptCard(
     findings: RwSignal<HashMap<String, FindingData>>,
     finished: RwSignal<bool>,
     save: impl Fn(FindingData) + Copy + Send + Sync + 'static,
+    photos: RwSignal<HashMap<Uuid, String>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
 ) -> impl IntoView {
     let code = prompt.code.clone();
     let id = anchor(&code);
@@ -501,8 +515,200 @@ fn PromptCard(
                         save(f);
                     }></textarea>
             </div>
+            <PhotoField code=code.clone() inspection_id findings finished photos error tick />
         </fieldset>
     }
+}
+
+/// "Add photo" for one prompt, with the photos already taken and a way to remove each.
+#[component]
+fn PhotoField(
+    code: String,
+    inspection_id: Uuid,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    finished: RwSignal<bool>,
+    photos: RwSignal<HashMap<Uuid, String>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) -> impl IntoView {
+    let input_id = format!("{}-photo", anchor(&code));
+    let busy = RwSignal::new(false);
+    let current = {
+        let code = code.clone();
+        move || {
+            findings
+                .read()
+                .get(&code)
+                .cloned()
+                .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
+        }
+    };
+    let on_file = {
+        let current = current.clone();
+        move |ev: leptos::ev::Event| {
+            let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
+            add_photo(input, current(), findings, photos, busy, error, tick);
+        }
+    };
+    let shown = {
+        let current = current.clone();
+        move || {
+            let finding = current();
+            let urls = photos.get();
+            finding
+                .photo_ids
+                .iter()
+                .enumerate()
+                .filter_map(|(n, id)| urls.get(id).map(|u| (n, *id, u.clone())))
+                .collect::<Vec<_>>()
+        }
+    };
+    view! {
+        <div class="photos">
+            <ul class="photos__list">
+                {move || {
+                    let code = code.clone();
+                    let current = current.clone();
+                    shown()
+                        .into_iter()
+                        .map(|(n, id, url)| {
+                            let current = current.clone();
+                            view! {
+                                <li class="photo">
+                                    <img src=url alt=format!("Photo {} for {}", n + 1, code) />
+                                    <button type="button" class="button button--secondary" disabled=move || finished.get()
+                                        on:click=move |_| {
+                                            let mut f = current();
+                                            f.photo_ids.retain(|p| *p != id);
+                                            remove_photo(f, id, findings, photos, error, tick);
+                                        }>
+                                        "Remove photo" <span class="visually-hidden">{format!(" {}", n + 1)}</span>
+                                    </button>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <label class="label" for=input_id.clone()>"Add photo"</label>
+            <input type="file" class="file-input" id=input_id accept="image/*" capture="environment"
+                disabled=move || finished.get() || busy.get() on:change=on_file />
+            {move || busy.get().then(|| view! { <p class="hint">"Saving photo…"</p> })}
+        </div>
+    }
+}
+
+/// Downscales the chosen file, stores it with the finding that names it, and shows it.
+#[cfg(feature = "hydrate")]
+fn add_photo(
+    input: leptos::web_sys::HtmlInputElement,
+    finding: FindingData,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    photos: RwSignal<HashMap<Uuid, String>>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
+    use crate::device::{self, DeviceError, StoredPhoto};
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        let result = async {
+            let small = device::downscale(&file).await?;
+            let photo = StoredPhoto {
+                id: Uuid::now_v7(),
+                blob: small.blob,
+                width: small.width,
+                height: small.height,
+            };
+            let mut finding = finding;
+            finding.photo_ids.push(photo.id);
+            let owner = device::inspection(finding.inspection_id)
+                .await?
+                .ok_or(DeviceError::Missing)?;
+            device::add_photo(owner.user_id, &finding, &photo).await?;
+            Ok::<_, DeviceError>((finding, photo))
+        }
+        .await;
+        match result {
+            Ok((finding, photo)) => {
+                if let Some(url) = device::object_url(&photo.blob) {
+                    photos.update(|p| {
+                        p.insert(photo.id, url);
+                    });
+                }
+                findings.update(|f| {
+                    f.insert(finding.item_code.clone(), finding);
+                });
+                error.set(None);
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+        input.set_value("");
+        busy.set(false);
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn add_photo(
+    _: leptos::web_sys::HtmlInputElement,
+    _: FindingData,
+    _: RwSignal<HashMap<String, FindingData>>,
+    _: RwSignal<HashMap<Uuid, String>>,
+    _: RwSignal<bool>,
+    _: RwSignal<Option<String>>,
+    _: OutboxTick,
+) {
+}
+
+/// Deletes a photo from the device together with its mention in the finding.
+#[cfg(feature = "hydrate")]
+fn remove_photo(
+    finding: FindingData,
+    photo_id: Uuid,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    photos: RwSignal<HashMap<Uuid, String>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
+    use crate::device::{self, DeviceError};
+    leptos::task::spawn_local(async move {
+        let result = async {
+            let owner = device::inspection(finding.inspection_id)
+                .await?
+                .ok_or(DeviceError::Missing)?;
+            device::remove_photo(owner.user_id, &finding, photo_id).await
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                photos.update(|p| {
+                    if let Some(url) = p.remove(&photo_id) {
+                        let _ = leptos::web_sys::Url::revoke_object_url(&url);
+                    }
+                });
+                findings.update(|f| {
+                    f.insert(finding.item_code.clone(), finding);
+                });
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn remove_photo(
+    _: FindingData,
+    _: Uuid,
+    _: RwSignal<HashMap<String, FindingData>>,
+    _: RwSignal<HashMap<Uuid, String>>,
+    _: RwSignal<Option<String>>,
+    _: OutboxTick,
+) {
 }
 
 #[cfg(feature = "hydrate")]
