@@ -28,7 +28,7 @@ step "Formatting"
 cargo fmt --all -- --check
 
 step "Lints (server, ssr) and (wasm, hydrate)"
-cargo clippy --locked -p domain -p server --all-targets -- -D warnings
+cargo clippy --locked -p domain -p server -p app --all-targets -- -D warnings
 cargo clippy --locked -p app --lib --target wasm32-unknown-unknown --no-default-features \
   --features hydrate -- -D warnings
 

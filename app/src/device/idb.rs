@@ -6,6 +6,8 @@ use domain::sync::{FindingData, InspectionStatus, InterviewData, Mutation, kind}
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use std::rc::Rc;
+
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
@@ -31,7 +33,22 @@ fn only(id: Uuid) -> Result<KeyRange, DeviceError> {
         .map_err(|e| DeviceError::Storage(e.to_string()))
 }
 
-async fn open() -> Result<Rexie, DeviceError> {
+thread_local! {
+    /// One connection per page, opened on first use: opening IndexedDB costs more than a write.
+    static DB: std::cell::RefCell<Option<Rc<Rexie>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The page's connection to the device database, opened (and upgraded) on first use.
+async fn open() -> Result<Rc<Rexie>, DeviceError> {
+    if let Some(db) = DB.with(|db| db.borrow().clone()) {
+        return Ok(db);
+    }
+    let db = Rc::new(connect().await?);
+    DB.with(|cell| *cell.borrow_mut() = Some(db.clone()));
+    Ok(db)
+}
+
+async fn connect() -> Result<Rexie, DeviceError> {
     Ok(Rexie::builder(DB_NAME)
         .version(DB_VERSION)
         .add_object_store(

@@ -20,6 +20,27 @@ pub use idb::*;
 #[cfg(feature = "hydrate")]
 pub use photo::*;
 
+/// Starts a User Timing measurement (visible in the browser's performance tools, and read by
+/// the benchmarks in `end2end/bench`); hand the returned mark to [`end_timing`].
+#[cfg(feature = "hydrate")]
+pub fn start_timing(name: &str) -> Option<String> {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let perf = web_sys::window()?.performance()?;
+    let mark = format!("{name}:{}", NEXT.fetch_add(1, Ordering::Relaxed));
+    perf.mark(&mark).ok()?;
+    Some(mark)
+}
+
+/// Ends a measurement begun with [`start_timing`], recording it under `name`.
+#[cfg(feature = "hydrate")]
+pub fn end_timing(name: &str, mark: Option<String>) {
+    if let (Some(mark), Some(perf)) = (mark, web_sys::window().and_then(|w| w.performance())) {
+        let _ = perf.measure_with_start_mark(name, &mark);
+        perf.clear_marks_with_mark_name(&mark);
+    }
+}
+
 /// Photos are stored on the device with their long side at most this many pixels.
 pub const PHOTO_MAX_LONG_SIDE: u32 = 2048;
 

@@ -155,6 +155,13 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     } = on_device;
     let photos = RwSignal::new(photos);
     let tick = expect_context::<OutboxTick>();
+    // For the benchmarks: when the inspection first shows, from the start of the page load.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(perf) = leptos::web_sys::window().and_then(|w| w.performance()) {
+            let _ = perf.mark("readyward:inspection-shown");
+        }
+    });
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
     let error = RwSignal::new(None::<String>);
@@ -713,9 +720,11 @@ fn remove_photo(
 
 #[cfg(feature = "hydrate")]
 fn persist(user_id: Uuid, finding: FindingData, error: RwSignal<Option<String>>, tick: OutboxTick) {
+    let timing = crate::device::start_timing("readyward:record");
     leptos::task::spawn_local(async move {
         match crate::device::record_finding(user_id, &finding).await {
             Ok(()) => {
+                crate::device::end_timing("readyward:record", timing);
                 error.set(None);
                 tick.bump();
             }

@@ -1,0 +1,95 @@
+// Benchmarks of the ward inspection on a device (not a test: it measures and prints).
+//   node end2end/bench/inspection.mjs        (after scripts/build.sh; starts its own server)
+// 1. Recording an answer: from the tap to the finding and its outbox entry committed in
+//    IndexedDB (the app's own `readyward:record` User Timing measures), p50/p95/max.
+// 2. With the server stopped, a reload of the inspection page until the inspection shows
+//    (`readyward:inspection-shown`, from navigation start).
+// 3. Compressed size (brotli, quality 11) of everything the browser downloads for the first page.
+import { chromium } from '../node_modules/playwright/index.mjs';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = path.join(root, 'target/release/readyward');
+const SITE = path.join(root, 'target/site');
+const PORT = 3299;
+const BASE = `http://127.0.0.1:${PORT}`;
+const PASSWORD = 'readyward-bench-2026';
+const data = mkdtempSync(path.join(os.tmpdir(), 'readyward-bench-'));
+
+execFileSync(BIN, ['seed-demo', '--data-dir', data], { env: { ...process.env, READYWARD_DEMO_PASSWORD: PASSWORD } });
+const server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${PORT}`, '--data-dir', data, '--site-root', SITE], { stdio: 'ignore' });
+for (let i = 0; i < 100; i++) {
+  try { if ((await fetch(`${BASE}/healthz`)).ok) break; } catch {}
+  await new Promise((r) => setTimeout(r, 100));
+}
+
+const stats = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
+  return { n: s.length, p50: q(0.5), p95: q(0.95), max: s[s.length - 1] };
+};
+const fmt = (x) => x.toFixed(1);
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const page = await browser.newPage({ viewport: { width: 768, height: 1024 } });
+const signInHtml = await (await fetch(`${BASE}/sign-in`)).arrayBuffer();
+await page.goto(`${BASE}/sign-in`);
+await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+await page.getByLabel('Password').fill(PASSWORD);
+await page.getByRole('button', { name: 'Sign in' }).click();
+await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+await page.evaluate(async () => {
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+});
+await page.getByRole('button', { name: 'Start inspection' }).click();
+await page.waitForURL(/\/inspections\//);
+const cards = page.locator('fieldset.prompt-card');
+await cards.first().waitFor();
+const count = await cards.count();
+for (const choice of ['Met', 'Not met', 'Partially met']) {
+  for (let i = 0; i < count; i++) await cards.nth(i).getByRole('radio', { name: choice, exact: true }).check();
+}
+await page.waitForTimeout(500);
+const record = stats(await page.evaluate(() => performance.getEntriesByName('readyward:record').map((e) => e.duration)));
+
+server.kill('SIGKILL');
+await new Promise((r) => server.once('exit', r));
+const reloads = [];
+for (let i = 0; i < 10; i++) {
+  await page.reload();
+  await page.waitForFunction(() => performance.getEntriesByName('readyward:inspection-shown').length > 0);
+  reloads.push(await page.evaluate(() => performance.getEntriesByName('readyward:inspection-shown')[0].startTime));
+}
+const reload = stats(reloads);
+await browser.close();
+
+const files = [
+  ['/sign-in (HTML)', Buffer.from(signInHtml)],
+  ...['pkg/readyward_bg.wasm', 'pkg/readyward.js', 'pkg/readyward.css', 'pwa.js'].map((f) => [`/${f}`, readFileSync(path.join(SITE, f))]),
+];
+const br = (b) => brotliCompressSync(b, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+const kb = (n) => (n / 1024).toFixed(1);
+console.log(`\n## Recording an answer (${record.n} taps, ${count} prompts x 3)\n`);
+console.log(`| p50 | p95 | max |\n|---|---|---|\n| ${fmt(record.p50)} ms | ${fmt(record.p95)} ms | ${fmt(record.max)} ms |`);
+console.log(`\n## Offline reload of the inspection page until it shows (${reload.n} reloads)\n`);
+console.log(`| p50 | p95 | max |\n|---|---|---|\n| ${fmt(reload.p50)} ms | ${fmt(reload.p95)} ms | ${fmt(reload.max)} ms |`);
+console.log('\n## First page download\n\n| file | raw KB | gzip KB | brotli-11 KB |\n|---|---|---|---|');
+let total = 0;
+let code = 0;
+for (const [name, bytes] of files) {
+  const b = br(bytes);
+  total += b;
+  if (name.endsWith('.wasm') || name.endsWith('readyward.js')) code += b;
+  console.log(`| ${name} | ${kb(bytes.length)} | ${kb(gzipSync(bytes, { level: 9 }).length)} | ${kb(b)} |`);
+}
+console.log(`\nbrotli total ${kb(total)} KB; wasm + js ${kb(code)} KB (budget 400 KB)`);
