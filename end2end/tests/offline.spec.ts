@@ -167,3 +167,34 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await expect(page.getByRole('button', { name: 'Save interview note' })).toBeDisabled();
   await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
 });
+
+test('signing out with work waiting warns, and the work is still there afterwards', async ({ page }) => {
+  if (!server) await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: /Ward 7 - Respiratory/ }).click();
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\//);
+  await answer(page, 0, 'Met');
+  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  await expect(page.getByText(/^This device holds .* of ReadyWard data/)).toBeVisible();
+
+  // Cancelling keeps the user signed in.
+  page.once('dialog', (d) => d.dismiss());
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+
+  let question = '';
+  page.once('dialog', (d) => { question = d.message(); d.accept(); });
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+  expect(question).toContain('2 changes waiting to sync. They stay on this device');
+
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+});

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::api::auth::current_user;
-use crate::components::sync_status::SyncStatus;
+use crate::components::sync_status::{SyncStatus, Waiting, sync_message};
 
 /// The signed-in user of this page load, shared by the header and the pages.
 #[derive(Clone, Copy)]
@@ -16,6 +16,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let user = Resource::new_blocking(|| (), |_| current_user());
     provide_context(UserResource(user));
     provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
+    crate::components::sync_status::provide_waiting();
     view! {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="header">
@@ -71,11 +72,32 @@ fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
             <span class="header__user">
                 {user.name.clone()} <span class="header__role">" ("{user.role.label()}")"</span>
             </span>
-            <form method="post" action="/fn/sign_out" class="header__sign-out">
+            <form method="post" action="/fn/sign_out" class="header__sign-out" on:submit=confirm_sign_out>
                 <button type="submit" class="button button--secondary">
                     "Sign out"
                 </button>
             </form>
         </div>
+    }
+}
+
+/// Signing out never loses work, but the user should know what stays behind on the tablet.
+fn confirm_sign_out(ev: leptos::ev::SubmitEvent) {
+    let Waiting(waiting) = expect_context::<Waiting>();
+    let Some(Some(n)) = waiting.get_untracked() else {
+        return;
+    };
+    if n == 0 {
+        return;
+    }
+    let question = format!(
+        "{}. They stay on this device and sync after you sign in again. Sign out now?",
+        sync_message(n, None)
+    );
+    let confirmed = leptos::web_sys::window()
+        .and_then(|w| w.confirm_with_message(&question).ok())
+        .unwrap_or(true);
+    if !confirmed {
+        ev.prevent_default();
     }
 }

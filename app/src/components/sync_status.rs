@@ -31,10 +31,13 @@ pub fn sync_message(waiting: usize, failure: Option<&str>) -> String {
     }
 }
 
-/// The status line. The count lives on the device, so the server renders a neutral line and
-/// the browser fills in the count.
-#[component]
-pub fn SyncStatus() -> impl IntoView {
+/// The number of records waiting to sync on this device for the signed-in user (`None` when it
+/// cannot be read), recounted whenever the outbox changes.
+#[derive(Clone, Copy)]
+pub struct Waiting(pub LocalResource<Option<usize>>);
+
+/// Starts counting waiting records for the page (called once, by the layout).
+pub fn provide_waiting() {
     let UserResource(user) = expect_context::<UserResource>();
     let OutboxTick(tick) = expect_context::<OutboxTick>();
     let waiting = LocalResource::new(move || {
@@ -42,6 +45,14 @@ pub fn SyncStatus() -> impl IntoView {
         let user_id = user.get().and_then(|u| u.ok().flatten()).map(|u| u.id);
         async move { count(user_id).await }
     });
+    provide_context(Waiting(waiting));
+}
+
+/// The status line. The count lives on the device, so the server renders a neutral line and
+/// the browser fills in the count.
+#[component]
+pub fn SyncStatus() -> impl IntoView {
+    let Waiting(waiting) = expect_context::<Waiting>();
     view! {
         <p role="status" class="sync-status">
             <Suspense fallback=|| "Checking for changes waiting to sync…">

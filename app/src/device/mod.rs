@@ -9,6 +9,8 @@
 mod idb;
 #[cfg(feature = "hydrate")]
 mod photo;
+#[cfg(feature = "hydrate")]
+mod storage;
 
 use chrono::{DateTime, Utc};
 use domain::sync::{FindingData, InspectionStatus, Mutation};
@@ -19,6 +21,40 @@ use uuid::Uuid;
 pub use idb::*;
 #[cfg(feature = "hydrate")]
 pub use photo::*;
+#[cfg(feature = "hydrate")]
+pub use storage::*;
+
+/// Below this much free space (or a tenth of the quota) the device warns before it runs out.
+pub const LOW_STORAGE_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
+
+/// Bytes in words: "3.4 MB", "2.1 GB".
+pub fn size_in_words(bytes: f64) -> String {
+    const MB: f64 = 1024.0 * 1024.0;
+    if bytes >= 1024.0 * MB {
+        format!("{:.1} GB", bytes / (1024.0 * MB))
+    } else {
+        format!("{:.1} MB", bytes / MB)
+    }
+}
+
+/// What the device says about its storage, and whether it is running short.
+pub fn storage_message(usage: f64, quota: f64, persisted: bool) -> (String, bool) {
+    let free = (quota - usage).max(0.0);
+    let low = free < LOW_STORAGE_BYTES || free < quota / 10.0;
+    let kept = if persisted {
+        "The browser will keep it even when space is short."
+    } else {
+        "The browser may clear it if space runs short, so sync often."
+    };
+    (
+        format!(
+            "This device holds {} of ReadyWard data, with room for {} more. {kept}",
+            size_in_words(usage),
+            size_in_words(free)
+        ),
+        low,
+    )
+}
 
 /// Starts a User Timing measurement (visible in the browser's performance tools, and read by
 /// the benchmarks in `end2end/bench`); hand the returned mark to [`end_timing`].
@@ -119,7 +155,21 @@ pub fn blank_finding(inspection_id: Uuid, item_code: &str) -> FindingData {
 
 #[cfg(test)]
 mod tests {
-    use super::fit_within;
+    use super::{fit_within, storage_message};
+
+    #[test]
+    fn storage_is_reported_in_words_and_warns_when_short() {
+        let (text, low) =
+            storage_message(3.5 * 1024.0 * 1024.0, 2.0 * 1024.0 * 1024.0 * 1024.0, true);
+        assert!(
+            text.starts_with(
+                "This device holds 3.5 MB of ReadyWard data, with room for 2.0 GB more."
+            ),
+            "{text}"
+        );
+        assert!(!low);
+        assert!(storage_message(950.0e6, 1000.0e6, false).1);
+    }
 
     #[test]
     fn photos_shrink_to_the_long_side_and_never_grow() {

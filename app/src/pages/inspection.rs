@@ -232,6 +232,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
             {move || first_unanswered().map(|code| view! {
                 <p><a href=format!("#{}", anchor(&code))>{format!("Go to the next unanswered prompt ({code})")}</a></p>
             })}
+            <StorageInfo />
             {move || finished.get().then(|| view! {
                 <p class="inset">"This inspection is finished. It can be read but no longer changed."</p>
             })}
@@ -716,6 +717,40 @@ fn remove_photo(
     _: RwSignal<Option<String>>,
     _: OutboxTick,
 ) {
+}
+
+/// How much the device holds and has room for, with a warning when it runs short. Asks the
+/// browser to keep the data (persistent storage) as the inspection opens.
+#[component]
+fn StorageInfo() -> impl IntoView {
+    let state = LocalResource::new(|| read_storage());
+    move || {
+        state.get().flatten().map(|(text, low)| {
+            view! {
+                <p class="hint">{text}</p>
+                {low.then(|| view! {
+                    <p class="warning" role="alert">
+                        "Storage on this device is running short. Sync and finish inspections before taking more photos."
+                    </p>
+                })}
+            }
+        })
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn read_storage() -> Option<(String, bool)> {
+    let s = crate::device::storage_state(true).await?;
+    Some(crate::device::storage_message(
+        s.usage,
+        s.quota,
+        s.persisted,
+    ))
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn read_storage() -> Option<(String, bool)> {
+    None
 }
 
 #[cfg(feature = "hydrate")]

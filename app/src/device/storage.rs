@@ -1,0 +1,43 @@
+//! The browser's storage for this site: asking it to keep our data (`persist()`), and how much
+//! is used and left (`estimate()`), so the device can warn before it runs short.
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+
+/// Used and available bytes, and whether the browser promised to keep the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StorageState {
+    pub usage: f64,
+    pub quota: f64,
+    pub persisted: bool,
+}
+
+/// Reads the storage state; with `ask` it first asks the browser to make storage persistent.
+pub async fn storage_state(ask: bool) -> Option<StorageState> {
+    let storage = web_sys::window()?.navigator().storage();
+    let persisted = if ask {
+        storage.persist().ok()
+    } else {
+        storage.persisted().ok()
+    };
+    let persisted = match persisted {
+        Some(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        None => false,
+    };
+    let estimate = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let number = |key: &str| {
+        Reflect::get(&estimate, &JsValue::from_str(key))
+            .ok()?
+            .as_f64()
+    };
+    Some(StorageState {
+        usage: number("usage")?,
+        quota: number("quota")?,
+        persisted,
+    })
+}
