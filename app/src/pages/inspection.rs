@@ -723,7 +723,7 @@ fn remove_photo(
 /// browser to keep the data (persistent storage) as the inspection opens.
 #[component]
 fn StorageInfo() -> impl IntoView {
-    let state = LocalResource::new(|| read_storage());
+    let state = LocalResource::new(read_storage);
     move || {
         state.get().flatten().map(|(text, low)| {
             view! {
