@@ -7,12 +7,13 @@ use domain::org::WardType;
 use domain::template::{ChecklistTemplate, DEFAULT_TEMPLATE_FRAMEWORK, TemplateDraft};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use uuid::Uuid;
 
 use crate::api::frameworks::{get_framework, list_frameworks};
 use crate::api::templates::{ArchiveTemplate, SaveTemplate, list_templates};
 use crate::components::form::{ActionError, error_of, message};
+use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 
 fn ward_type_labels(codes: &[String]) -> String {
@@ -123,13 +124,7 @@ async fn load_builder(id: Option<Uuid>) -> Result<BuilderData, ServerFnError> {
 /// `GET /admin/checklists/new` and `GET /admin/checklists/{id}`.
 #[component]
 pub fn ChecklistBuilderPage() -> impl IntoView {
-    let params = use_params_map();
-    let editing = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
+    let editing = use_id_param();
     view! {
         <Title text="Checklist - ReadyWard" />
         <SignedIn render=move |user| {

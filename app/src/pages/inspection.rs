@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use domain::sync::{FindingData, InspectionStatus, InterviewData, Interviewee, Response};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
+use crate::components::params::use_id_param;
 use crate::components::sync_status::OutboxTick;
 use crate::device::{LocalInspection, LocalPrompt};
 
@@ -65,13 +65,7 @@ async fn load(_id: Uuid) -> Loaded {
 /// `GET /inspections/{id}`: rendered from the device's store, so it works offline.
 #[component]
 pub fn InspectionPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
+    let id = use_id_param();
     let loaded = LocalResource::new(move || {
         let id = id();
         async move {

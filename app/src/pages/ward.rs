@@ -2,10 +2,9 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
 
 use crate::api::org::get_unit;
+use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
 use crate::pages::start_inspection::StartInspection;
@@ -13,13 +12,7 @@ use crate::pages::start_inspection::StartInspection;
 /// `GET /wards/{id}`.
 #[component]
 pub fn WardPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || {
-        params
-            .read()
-            .get("id")
-            .and_then(|s| Uuid::parse_str(&s).ok())
-    };
+    let id = use_id_param();
     view! {
         <SignedIn render=move |user| {
             let unit = Resource::new(id, |id| async move {
