@@ -3,8 +3,17 @@
 (function () {
   if (!('serviceWorker' in navigator)) return;
 
+  // Never in the middle of an inspection: the offer waits until the user leaves it.
+  function inspecting() {
+    return /^\/inspections\//.test(window.location.pathname);
+  }
+
   function offerUpdate(worker) {
     if (document.getElementById('update-banner')) return;
+    if (inspecting()) {
+      setTimeout(function () { offerUpdate(worker); }, 5000);
+      return;
+    }
     var banner = document.createElement('div');
     banner.id = 'update-banner';
     banner.className = 'update-banner';

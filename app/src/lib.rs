@@ -10,6 +10,8 @@
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
+#[cfg(feature = "hydrate")]
+mod browser;
 pub mod components;
 pub mod device;
 pub mod pages;
@@ -36,9 +38,10 @@ pub fn mount_offline() {
     mark_body("data-mounted");
 }
 
-/// A marker for end-to-end tests and support staff: the page is interactive now.
+/// A marker on `<body>` for end-to-end tests and support staff: `data-hydrated` or
+/// `data-mounted` (the page is interactive), `data-prepared` (offline copies are fresh).
 #[cfg(feature = "hydrate")]
-fn mark_body(attribute: &str) {
+pub(crate) fn mark_body(attribute: &str) {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute(attribute, "true");
     }

@@ -147,6 +147,13 @@ test('an inspection started online carries on with the server gone', async ({ pa
   }
   await expect(first.getByLabel('Note', { exact: true })).toHaveValue('Sharps bin overfull in bay 2');
   await expect(first.getByRole('img', { name: /^Photo 1 for / })).toBeVisible();
+  // Back at the prompt last worked on.
+  await expect(page).toHaveURL(/#prompt-/);
+  await expect(page.locator('fieldset.prompt-card').nth(4)).toBeInViewport();
+  // Opened again without the address saying where (a restarted tablet), it still goes there.
+  await page.goto(page.url().split('#')[0]);
+  await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(page.locator('fieldset.prompt-card').nth(4)).toBeInViewport();
 
   // Five more answers offline, then finish: the status counts what waits.
   for (let i = 5; i < 10; i++) await answer(page, i, 'Met');
@@ -197,4 +204,75 @@ test('signing out with work waiting warns, and the work is still there afterward
   await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+});
+
+const PASSWORD = process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026';
+
+test('signed in here before, an inspector signs in, starts and locks an inspection with no server', async ({ page }) => {
+  if (!server) await startServer();
+  page.on('dialog', (d) => d.accept());
+  await page.goto(`${BASE}/sign-in`);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  // The wards, checklists and frameworks are copied to the device once the home page is up.
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await controlled(page);
+
+  await stopServer();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+
+  // Only the password that signed in here before opens the device, and nothing is sent anywhere.
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#email-error')).toContainText('Email or password is not right');
+  await page.getByLabel('Email').fill('admin@demo.nhs.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.locator('#email-error')).toContainText('you have not signed in on this device before');
+  const kept = await page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
+  expect(kept).not.toContain(PASSWORD);
+
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+
+  // A ward and a checklist from the device's copies, and an inspection the server never saw.
+  await page.getByRole('link', { name: /Ward 8 - Cardiology/ }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 8 - Cardiology');
+  await expect(page.getByLabel('Checklist')).toBeVisible();
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
+  await answer(page, 0, 'Not met');
+  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  await page.reload();
+  await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 8 - Cardiology');
+
+  // "Lock" hides the inspection until the password is entered, and a reload does not undo it.
+  await page.getByRole('button', { name: 'Lock' }).click();
+  await expect(page.getByRole('heading', { name: 'ReadyWard is locked' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Ward 8 - Cardiology' })).toBeHidden();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ReadyWard is locked' })).toBeVisible();
+  await page.getByLabel('Password').fill('not-the-password');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.locator('#unlock-password-error')).toContainText('The password is not right');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByRole('heading', { name: 'Ward 8 - Cardiology' })).toBeVisible();
+  await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Not met', exact: true })).toBeChecked();
+
+  // Left idle for longer than the device allows, it locks by itself.
+  await page.evaluate(() => localStorage.setItem('readyward.last_active', String(Date.now() - 6 * 60_000)));
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'ReadyWard is locked' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
 });

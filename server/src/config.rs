@@ -49,6 +49,15 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Believe `X-Forwarded-For` for the client address (only behind a trusted reverse proxy).
     pub trust_forwarded_for: bool,
+    /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
+    pub tls: Option<TlsFiles>,
+}
+
+/// A PEM certificate chain and its private key.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    pub cert: PathBuf,
+    pub key: PathBuf,
 }
 
 impl Config {
@@ -63,6 +72,7 @@ impl Config {
             max_json_bytes: 5 * 1024 * 1024,
             secure_cookies: false,
             trust_forwarded_for: false,
+            tls: None,
         }
     }
 

@@ -18,6 +18,7 @@ pub mod web;
 
 use std::sync::Arc;
 
+use anyhow::Context;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -90,19 +91,49 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+/// Serves until Ctrl-C or SIGTERM, then lets in-flight requests finish. With `config.tls` it
+/// serves HTTPS itself (tablets need a secure origin for the camera and the service worker).
+pub async fn serve(mut config: Config) -> anyhow::Result<()> {
     let addr = config.addr;
+    let tls = config.tls.clone();
+    if tls.is_some() {
+        config.secure_cookies = true;
+    }
     let state = build_state(config).await?;
-    let app = router(state);
-    let listener = tokio::net::TcpListener::bind(addr).await?;
-    tracing::info!(%addr, "ReadyWard is listening on http://{addr}");
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    match tls {
+        None => {
+            let listener = tokio::net::TcpListener::bind(addr).await?;
+            tracing::info!(%addr, "ReadyWard is listening on http://{addr}");
+            axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+        Some(files) => {
+            // ring is the one crypto provider compiled in; installing it twice is harmless.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let tls = axum_server::tls_rustls::RustlsConfig::from_pem_file(&files.cert, &files.key)
+                .await
+                .with_context(|| {
+                    format!(
+                        "reading the TLS certificate {} and key {}",
+                        files.cert.display(),
+                        files.key.display()
+                    )
+                })?;
+            let handle = axum_server::Handle::new();
+            let stopper = handle.clone();
+            tokio::spawn(async move {
+                shutdown_signal().await;
+                stopper.graceful_shutdown(Some(std::time::Duration::from_secs(10)));
+            });
+            tracing::info!(%addr, "ReadyWard is listening on https://{addr}");
+            axum_server::bind_rustls(addr, tls)
+                .handle(handle)
+                .serve(app)
+                .await?;
+        }
+    }
     tracing::info!("ReadyWard stopped");
     Ok(())
 }

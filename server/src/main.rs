@@ -56,6 +56,12 @@ enum Command {
         /// Take the client address from X-Forwarded-For (only behind a trusted proxy).
         #[arg(long, env = "READYWARD_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
+        /// Serve HTTPS: the certificate chain (PEM). Needs --tls-key; cookies become Secure.
+        #[arg(long, env = "READYWARD_TLS_CERT", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// Serve HTTPS: the private key (PEM) of --tls-cert.
+        #[arg(long, env = "READYWARD_TLS_KEY", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// Create (once) the demo trust, its buddy trust and the five demo users.
     SeedDemo {
@@ -104,6 +110,8 @@ async fn main() -> anyhow::Result<()> {
             browser_idle_minutes,
             secure_cookies,
             trust_forwarded_for,
+            tls_cert,
+            tls_key,
         } => {
             let mut config = config_for(storage);
             config.addr = addr;
@@ -113,6 +121,9 @@ async fn main() -> anyhow::Result<()> {
             config.auth.browser_idle = std::time::Duration::from_secs(browser_idle_minutes * 60);
             config.secure_cookies = secure_cookies;
             config.trust_forwarded_for = trust_forwarded_for;
+            config.tls = tls_cert
+                .zip(tls_key)
+                .map(|(cert, key)| server::config::TlsFiles { cert, key });
             server::serve(config).await
         }
         Command::SeedDemo { storage } => {

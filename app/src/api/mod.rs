@@ -5,5 +5,6 @@
 pub mod admin;
 pub mod auth;
 pub mod frameworks;
+pub mod kept;
 pub mod org;
 pub mod templates;

@@ -3,7 +3,8 @@
 
 use leptos::prelude::*;
 
-use crate::api::auth::current_user;
+use crate::components::lock::{LockScreen, lock_now, provide_lock};
+use crate::components::session::{follow_server_session, signed_in_user};
 use crate::components::sync_status::{SyncStatus, Waiting, sync_message};
 
 /// The signed-in user of this page load, shared by the header and the pages.
@@ -13,8 +14,14 @@ pub struct UserResource(pub Resource<Result<Option<domain::api::UserInfo>, Serve
 /// Wraps every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| current_user());
+    let user = Resource::new_blocking(|| (), |_| signed_in_user());
     provide_context(UserResource(user));
+    Effect::new(move |_| {
+        if let Some(answer) = user.get() {
+            follow_server_session(answer);
+        }
+    });
+    let locked = provide_lock();
     provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
     view! {
@@ -31,7 +38,8 @@ pub fn Layout(children: Children) -> impl IntoView {
         </header>
         <div class="width-container">
             <SyncStatus />
-            <main id="main-content" class="main" tabindex="-1">
+            <LockScreen />
+            <main id="main-content" class="main" tabindex="-1" hidden=move || locked.get()>
                 {children()}
             </main>
         </div>
@@ -72,7 +80,10 @@ fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
             <span class="header__user">
                 {user.name.clone()} <span class="header__role">" ("{user.role.label()}")"</span>
             </span>
-            <form method="post" action="/fn/sign_out" class="header__sign-out" on:submit=confirm_sign_out>
+            <button type="button" class="button button--secondary" on:click=move |_| lock_now()>
+                "Lock"
+            </button>
+            <form method="post" action="/fn/sign_out" class="header__sign-out" on:submit=sign_out>
                 <button type="submit" class="button button--secondary">
                     "Sign out"
                 </button>
@@ -81,23 +92,30 @@ fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
     }
 }
 
+/// Signs out on the device and the server ("Sign out" in the header and on the lock screen).
 /// Signing out never loses work, but the user should know what stays behind on the tablet.
-fn confirm_sign_out(ev: leptos::ev::SubmitEvent) {
+pub fn sign_out(ev: leptos::ev::SubmitEvent) {
     let Waiting(waiting) = expect_context::<Waiting>();
-    let Some(Some(n)) = waiting.get_untracked() else {
-        return;
-    };
-    if n == 0 {
-        return;
+    if let Some(Some(n)) = waiting.get_untracked()
+        && n > 0
+    {
+        let question = format!(
+            "{}. They stay on this device and sync after you sign in again. Sign out now?",
+            sync_message(n, None)
+        );
+        let confirmed = leptos::web_sys::window()
+            .and_then(|w| w.confirm_with_message(&question).ok())
+            .unwrap_or(true);
+        if !confirmed {
+            ev.prevent_default();
+            #[cfg(feature = "hydrate")]
+            return;
+        }
     }
-    let question = format!(
-        "{}. They stay on this device and sync after you sign in again. Sign out now?",
-        sync_message(n, None)
-    );
-    let confirmed = leptos::web_sys::window()
-        .and_then(|w| w.confirm_with_message(&question).ok())
-        .unwrap_or(true);
-    if !confirmed {
+    // In the browser the device signs out too, even when the server cannot be reached.
+    #[cfg(feature = "hydrate")]
+    {
         ev.prevent_default();
+        leptos::task::spawn_local(crate::components::session::finish_sign_out());
     }
 }

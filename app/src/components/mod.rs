@@ -2,6 +2,8 @@
 
 pub mod form;
 pub mod layout;
+pub mod lock;
 pub mod params;
+pub mod session;
 pub mod signed_in;
 pub mod sync_status;

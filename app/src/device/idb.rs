@@ -14,12 +14,16 @@ use wasm_bindgen::JsValue;
 use super::{DeviceError, LocalInspection, OutboxEntry};
 
 const DB_NAME: &str = "readyward";
-const DB_VERSION: u32 = 3;
+const DB_VERSION: u32 = 4;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
 const OUTBOX: &str = "outbox";
 const INTERVIEWS: &str = "interviews";
 const PHOTOS: &str = "photos";
+/// Accounts that signed in on this device while online, keyed by email (see `account`).
+pub(super) const ACCOUNTS: &str = "accounts";
+/// Copies of server answers the device needs offline (wards, checklists, frameworks).
+pub(super) const COPIES: &str = "copies";
 
 impl From<rexie::Error> for DeviceError {
     fn from(e: rexie::Error) -> Self {
@@ -39,7 +43,7 @@ thread_local! {
 }
 
 /// The page's connection to the device database, opened (and upgraded) on first use.
-async fn open() -> Result<Rc<Rexie>, DeviceError> {
+pub(super) async fn open() -> Result<Rc<Rexie>, DeviceError> {
     if let Some(db) = DB.with(|db| db.borrow().clone()) {
         return Ok(db);
     }
@@ -72,6 +76,8 @@ async fn connect() -> Result<Rexie, DeviceError> {
                 .key_path("id")
                 .add_index(Index::new("inspection_id", "inspection_id")),
         )
+        .add_object_store(ObjectStore::new(ACCOUNTS).key_path("email"))
+        .add_object_store(ObjectStore::new(COPIES).key_path("key"))
         .add_object_store(
             ObjectStore::new(OUTBOX)
                 .key_path("seq")
@@ -82,13 +88,13 @@ async fn connect() -> Result<Rexie, DeviceError> {
         .await?)
 }
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, DeviceError> {
+pub(super) fn to_js<T: Serialize>(value: &T) -> Result<JsValue, DeviceError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| DeviceError::Storage(e.to_string()))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, DeviceError> {
+pub(super) fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T, DeviceError> {
     serde_wasm_bindgen::from_value(value).map_err(|e| DeviceError::Storage(e.to_string()))
 }
 
@@ -192,15 +198,20 @@ async fn record_in_open_inspection(
         &[INSPECTIONS, store_name, OUTBOX, PHOTOS],
         TransactionMode::ReadWrite,
     )?;
-    let inspection = tx
+    // Only the status is read: decoding the whole inspection (every prompt) on each tap
+    // would cost more than the write.
+    let status = tx
         .store(INSPECTIONS)?
         .get(JsValue::from_str(&inspection_id.to_string()))
         .await?
-        .map(from_js::<LocalInspection>)
+        .map(|record| js_sys::Reflect::get(&record, &JsValue::from_str("status")))
+        .transpose()
+        .map_err(|_| DeviceError::Storage("inspection status".into()))?
+        .map(from_js::<InspectionStatus>)
         .transpose()?;
-    let refusal = match inspection {
+    let refusal = match status {
         None => Some(DeviceError::Missing),
-        Some(i) if i.status == InspectionStatus::Submitted => Some(DeviceError::Finished),
+        Some(InspectionStatus::Submitted) => Some(DeviceError::Finished),
         Some(_) => None,
     };
     if let Some(refusal) = refusal {
@@ -425,4 +436,22 @@ pub async fn outbox_of(user_id: Uuid) -> Result<Vec<OutboxEntry>, DeviceError> {
         .await?;
     tx.done().await?;
     rows.into_iter().map(from_js).collect()
+}
+
+/// Writes one record into a store (replacing any with the same key).
+pub(super) async fn put_one(store: &str, record: &JsValue) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    tx.store(store)?.put(record, None).await?;
+    tx.done().await?;
+    Ok(())
+}
+
+/// Reads one record of a store by its key.
+pub(super) async fn get_one(store: &str, key: &str) -> Result<Option<JsValue>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let found = tx.store(store)?.get(JsValue::from_str(key)).await?;
+    tx.done().await?;
+    Ok(found)
 }

@@ -6,6 +6,10 @@
 //! browser code and exists only in the wasm build (pages call it from client-only tasks).
 
 #[cfg(feature = "hydrate")]
+mod account;
+#[cfg(feature = "hydrate")]
+mod copies;
+#[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
 mod photo;
@@ -18,11 +22,31 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
+pub use account::*;
+#[cfg(feature = "hydrate")]
+pub use copies::*;
+#[cfg(feature = "hydrate")]
 pub use idb::*;
 #[cfg(feature = "hydrate")]
 pub use photo::*;
 #[cfg(feature = "hydrate")]
 pub use storage::*;
+
+/// Minutes without a touch before the device locks, unless the device is set otherwise.
+pub const DEFAULT_LOCK_MINUTES: u32 = 5;
+
+/// The idle times a device can be set to lock after.
+pub const LOCK_MINUTE_CHOICES: [u32; 5] = [1, 2, 5, 10, 15];
+
+/// Whether the device, last touched at `last_ms`, should be locked at `now_ms`.
+pub fn idle_expired(last_ms: f64, now_ms: f64, minutes: u32) -> bool {
+    now_ms - last_ms >= f64::from(minutes) * 60_000.0
+}
+
+/// Compares two byte strings in time that does not depend on where they differ.
+pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
 
 /// Below this much free space (or a tenth of the quota) the device warns before it runs out.
 pub const LOW_STORAGE_BYTES: f64 = 100.0 * 1024.0 * 1024.0;
@@ -169,6 +193,22 @@ mod tests {
         );
         assert!(!low);
         assert!(storage_message(950.0e6, 1000.0e6, false).1);
+    }
+
+    #[test]
+    fn the_device_locks_once_idle_for_the_set_minutes() {
+        use super::idle_expired;
+        assert!(!idle_expired(0.0, 299_999.0, 5));
+        assert!(idle_expired(0.0, 300_000.0, 5));
+        assert!(idle_expired(0.0, 60_000.0, 1));
+    }
+
+    #[test]
+    fn verifiers_compare_whole() {
+        use super::same_bytes;
+        assert!(same_bytes(b"abc", b"abc"));
+        assert!(!same_bytes(b"abc", b"abd"));
+        assert!(!same_bytes(b"abc", b"ab"));
     }
 
     #[test]

@@ -1,4 +1,7 @@
 //! Choosing a new password: required after a one-time password, available to everyone.
+//!
+//! With the wasm bundle the form posts in the background, so that on success the device's
+//! offline verifier is renewed with the new password.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -11,6 +14,10 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
         "wrong_current" => Some(("current_password", "Your current password is not right")),
         "too_short" => Some(("new_password", "Enter a password of at least 10 characters")),
         "mismatch" => Some(("confirm_password", "The two new passwords do not match")),
+        "offline" => Some((
+            "current_password",
+            "Changing your password needs a connection. Try again when you are online",
+        )),
         _ => None,
     }
 }
@@ -20,6 +27,8 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
 pub fn ChangePasswordPage() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
     let error = use_form_error(error_for);
+    let navigate = leptos_router::hooks::use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| change_here(ev, navigate.clone());
     view! {
         <Title text="Change your password - ReadyWard" />
         <div class="narrow">
@@ -48,7 +57,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <form method="post" action="/fn/change_password" novalidate>
+            <form method="post" action="/fn/change_password" novalidate on:submit=submit>
                 <Field
                     id="current_password"
                     label="Current password"
@@ -76,4 +85,44 @@ pub fn ChangePasswordPage() -> impl IntoView {
             </form>
         </div>
     }
+}
+
+/// Changes the password from the browser and renews the device's verifier with it.
+#[cfg(feature = "hydrate")]
+fn change_here(
+    ev: leptos::ev::SubmitEvent,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    ev.prevent_default();
+    let Some(form) = ev.target() else {
+        return;
+    };
+    let fields = crate::browser::form_fields(
+        &form,
+        &["current_password", "new_password", "confirm_password"],
+    );
+    leptos::task::spawn_local(async move {
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let Ok(response) = crate::browser::post_form("/fn/change_password", &pairs).await else {
+            navigate("/account/password?error=offline", Default::default());
+            return;
+        };
+        let next = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
+        if next.starts_with("/account/password") {
+            navigate(&next, Default::default());
+            return;
+        }
+        if let Ok(Some(user)) = crate::api::auth::current_user().await {
+            let _ = crate::device::remember_account(&user, &fields[1].1).await;
+            crate::device::start_device_session(&user);
+        }
+        crate::browser::go_to(&next);
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn change_here(
+    _ev: leptos::ev::SubmitEvent,
+    _navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
 }

@@ -6,7 +6,8 @@ use domain::api::{NamedRef, UnitInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::org::list_units;
+use crate::api::kept;
+use crate::components::lock::LockSetting;
 use crate::components::signed_in::SignedIn;
 
 /// Consecutive runs of items sharing a key, in order: the server already sorts units in tree
@@ -42,7 +43,8 @@ pub fn HomePage() -> impl IntoView {
     view! {
         <Title text="Home - ReadyWard" />
         <SignedIn render=|user| {
-            let units = Resource::new(|| (), |_| list_units());
+            let user_id = user.id;
+            let units = Resource::new(|| (), move |_| kept::units(user_id));
             view! {
                 <h1>"Hello, " {user.name.clone()}</h1>
                 <p class="lede">{role_intro(user.role)}</p>
@@ -59,6 +61,7 @@ pub fn HomePage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
+                <LockSetting />
             }
         } />
     }

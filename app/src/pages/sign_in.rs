@@ -1,4 +1,8 @@
 //! The sign-in page: "Email", "Password", "Sign in", with errors beside the field they concern.
+//!
+//! Without the wasm bundle it is a plain form post. With it, the form posts in the background:
+//! on success the device keeps a verifier of the password (so this user can sign in again and
+//! unlock offline); when the server cannot be reached, the device checks that verifier instead.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,6 +23,15 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
             "email",
             "Too many attempts to sign in. Wait 15 minutes, then try again",
         )),
+        "offline_unknown" => Some((
+            "email",
+            "There is no connection, and you have not signed in on this device before. \
+             Connect to the internet to sign in",
+        )),
+        "unavailable" => Some((
+            "email",
+            "ReadyWard could not sign you in just now. Try again in a few minutes",
+        )),
         _ => None,
     }
 }
@@ -29,13 +42,16 @@ pub fn SignInPage() -> impl IntoView {
     let error = use_form_error(error_for);
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some();
+    let busy = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
+    let submit = move |ev: leptos::ev::SubmitEvent| sign_in_here(ev, busy, navigate.clone());
     view! {
         <Title text="Sign in - ReadyWard" />
         <div class="narrow">
             <ErrorSummary error />
             {move || signed_out().then(|| view! { <p class="inset">"You have signed out."</p> })}
             <h1>"Sign in"</h1>
-            <form method="post" action="/fn/sign_in" novalidate>
+            <form method="post" action="/fn/sign_in" novalidate on:submit=submit>
                 <Field id="email" label="Email" kind="email" autocomplete="username" error />
                 <Field
                     id="password"
@@ -44,10 +60,90 @@ pub fn SignInPage() -> impl IntoView {
                     autocomplete="current-password"
                     error
                 />
-                <button type="submit" class="button">
-                    "Sign in"
+                <button type="submit" class="button" disabled=move || busy.get()>
+                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
                 </button>
             </form>
         </div>
     }
+}
+
+/// Signs in from the browser: online through the server, offline against the device.
+#[cfg(feature = "hydrate")]
+fn sign_in_here(
+    ev: leptos::ev::SubmitEvent,
+    busy: RwSignal<bool>,
+    navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
+    ev.prevent_default();
+    let Some(form) = ev.target() else {
+        return;
+    };
+    let mut fields = crate::browser::form_fields(&form, &["email", "password"]).into_iter();
+    let (Some((_, email)), Some((_, password))) = (fields.next(), fields.next()) else {
+        return;
+    };
+    let email = email.trim().to_owned();
+    busy.set(true);
+    leptos::task::spawn_local(async move {
+        match sign_in_flow(&email, &password).await {
+            Ok(next) => crate::browser::go_to(&next),
+            Err(code) => {
+                busy.set(false);
+                navigate(&format!("/sign-in?error={code}"), Default::default());
+            }
+        }
+    });
+}
+
+/// Where to go after signing in, or the error code to show.
+#[cfg(feature = "hydrate")]
+async fn sign_in_flow(email: &str, password: &str) -> Result<String, &'static str> {
+    use crate::device::{
+        OfflineRefusal, check_on_device, remember_account, set_sign_out_pending,
+        start_device_session,
+    };
+    if email.is_empty() {
+        return Err("missing_email");
+    }
+    if password.is_empty() {
+        return Err("missing_password");
+    }
+    let fields = [("email", email), ("password", password)];
+    let Ok(response) = crate::browser::post_form("/fn/sign_in", &fields).await else {
+        // No server: the device checks the password against what it kept.
+        return match check_on_device(email, password).await {
+            Ok(Ok(user)) => {
+                start_device_session(&user);
+                Ok("/".to_owned())
+            }
+            Ok(Err(OfflineRefusal::Wrong)) => Err("invalid"),
+            Ok(Err(OfflineRefusal::UnknownHere)) | Err(_) => Err("offline_unknown"),
+        };
+    };
+    let next = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
+    if !response.ok() {
+        return Err("unavailable");
+    }
+    if let Some(code) = next.strip_prefix("/sign-in?error=") {
+        let known = ["missing_email", "missing_password", "rate_limited"];
+        return Err(known.into_iter().find(|k| *k == code).unwrap_or("invalid"));
+    }
+    if let Ok(Some(user)) = crate::api::auth::current_user().await {
+        set_sign_out_pending(false);
+        start_device_session(&user);
+        // A one-time password is about to be replaced: it is not worth keeping.
+        if !user.must_change_password {
+            let _ = remember_account(&user, password).await;
+        }
+    }
+    Ok(next)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn sign_in_here(
+    _ev: leptos::ev::SubmitEvent,
+    _busy: RwSignal<bool>,
+    _navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
+) {
 }

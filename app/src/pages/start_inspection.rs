@@ -8,12 +8,13 @@ use domain::api::{UnitInfo, UserInfo};
 use domain::template::{ChecklistTemplate, suits};
 use leptos::prelude::*;
 
-use crate::api::templates::list_templates;
+use crate::api::kept;
 
 /// The checklist select and the start button for one ward.
 #[component]
 pub fn StartInspection(user: UserInfo, unit: UnitInfo) -> impl IntoView {
-    let templates = Resource::new(|| (), |_| list_templates());
+    let user_id = user.id;
+    let templates = Resource::new(|| (), move |_| kept::templates(user_id));
     let chosen = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let starting = RwSignal::new(false);
@@ -97,18 +98,17 @@ fn begin(
     use crate::device::{LocalInspection, LocalPrompt};
     let navigate = leptos_router::hooks::use_navigate();
     leptos::task::spawn_local(async move {
-        let framework =
-            match crate::api::frameworks::get_framework(template.framework_id.clone()).await {
-                Ok(Some(f)) => f,
-                _ => {
-                    error.set(Some(
-                        "The checklist could not be loaded. Check the connection and try again"
-                            .to_owned(),
-                    ));
-                    starting.set(false);
-                    return;
-                }
-            };
+        let framework = match kept::framework(template.framework_id.clone()).await {
+            Ok(Some(f)) => f,
+            _ => {
+                error.set(Some(
+                    "The checklist could not be loaded. Check the connection and try again"
+                        .to_owned(),
+                ));
+                starting.set(false);
+                return;
+            }
+        };
         let prompts = template
             .prompt_codes
             .iter()

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::api::org::get_unit;
+use crate::api::kept;
 use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
@@ -15,9 +15,10 @@ pub fn WardPage() -> impl IntoView {
     let id = use_id_param();
     view! {
         <SignedIn render=move |user| {
-            let unit = Resource::new(id, |id| async move {
+            let user_id = user.id;
+            let unit = Resource::new(id, move |id| async move {
                 match id {
-                    Some(id) => get_unit(id).await,
+                    Some(id) => kept::unit(user_id, id).await,
                     None => Ok(None),
                 }
             });

@@ -1,0 +1,56 @@
+//! Browser calls the pages make outside Leptos' own machinery: posting a form in the
+//! background (so a failure to connect can be handled on the device) and full-page navigation
+//! (so the next page is a fresh server render, or the offline shell when there is no server).
+
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Posts form fields to a server function the way a browser form would, but asking for the
+/// answer rather than a redirect: the next address comes back in the `Location` header.
+/// `Err` means the server could not be reached.
+pub async fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<web_sys::Response, JsValue> {
+    let params = web_sys::UrlSearchParams::new()?;
+    for (name, value) in fields {
+        params.append(name, value);
+    }
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&params.into());
+    init.set_headers(&headers.into());
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
+    response.dyn_into()
+}
+
+/// The values of a form's named inputs, in the order asked for.
+pub fn form_fields(
+    target: &web_sys::EventTarget,
+    names: &[&'static str],
+) -> Vec<(&'static str, String)> {
+    let form = target.dyn_ref::<web_sys::HtmlFormElement>();
+    names
+        .iter()
+        .map(|name| {
+            let value = form
+                .and_then(|f| f.elements().named_item(name))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default();
+            (*name, value)
+        })
+        .collect()
+}
+
+/// Where a server function asked the browser to go next.
+pub fn location_of(response: &web_sys::Response) -> Option<String> {
+    response.headers().get("location").ok().flatten()
+}
+
+/// Loads `url` as a whole new page.
+pub fn go_to(url: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+}

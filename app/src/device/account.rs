@@ -1,0 +1,241 @@
+//! Who is using this device: the accounts that may sign in again offline, the device session
+//! and the idle lock.
+//!
+//! A successful online sign-in leaves a verifier on the device: PBKDF2-SHA-256 of the password
+//! with a fresh random salt, derived by the browser's WebCrypto. The password itself is never
+//! kept. Offline sign-in and unlocking derive again and compare. The session (who is signed in,
+//! whether the screen is locked, when they last touched it) lives in `localStorage`, so it is
+//! known synchronously on every page load and shared by the tablet's tabs.
+
+use domain::api::UserInfo;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use super::idb::{ACCOUNTS, from_js, get_one, put_one, to_js};
+use super::{DEFAULT_LOCK_MINUTES, DeviceError, idle_expired, same_bytes};
+
+/// PBKDF2 rounds: OWASP's figure for PBKDF2-HMAC-SHA-256, a fraction of a second on a tablet.
+const ITERATIONS: u32 = 600_000;
+const SESSION_KEY: &str = "readyward.session";
+const LOCKED_KEY: &str = "readyward.locked";
+const ACTIVE_KEY: &str = "readyward.last_active";
+const LOCK_MINUTES_KEY: &str = "readyward.lock_minutes";
+const SIGN_OUT_KEY: &str = "readyward.sign_out_pending";
+
+/// An account remembered on this device.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DeviceAccount {
+    /// Lower-case email: the key it is found by.
+    email: String,
+    user: UserInfo,
+    salt: String,
+    verifier: String,
+    iterations: u32,
+}
+
+fn storage_error(e: JsValue) -> DeviceError {
+    DeviceError::Storage(e.as_string().unwrap_or_else(|| format!("{e:?}")))
+}
+
+fn random_salt() -> Result<[u8; 16], DeviceError> {
+    let mut salt = [0u8; 16];
+    web_sys::window()
+        .ok_or_else(|| DeviceError::Storage("no window".into()))?
+        .crypto()
+        .map_err(storage_error)?
+        .get_random_values_with_u8_array(&mut salt)
+        .map_err(storage_error)?;
+    Ok(salt)
+}
+
+/// PBKDF2-SHA-256 of the password, 32 bytes, by WebCrypto.
+async fn derive(password: &str, salt: &[u8], iterations: u32) -> Result<Vec<u8>, DeviceError> {
+    let subtle = web_sys::window()
+        .ok_or_else(|| DeviceError::Storage("no window".into()))?
+        .crypto()
+        .map_err(storage_error)?
+        .subtle();
+    let raw = js_sys::Uint8Array::from(password.as_bytes());
+    let usages = js_sys::Array::of1(&JsValue::from_str("deriveBits"));
+    let key = JsFuture::from(
+        subtle
+            .import_key_with_str("raw", &raw, "PBKDF2", false, &usages)
+            .map_err(storage_error)?,
+    )
+    .await
+    .map_err(storage_error)?;
+    let params = web_sys::Pbkdf2Params::new(
+        "PBKDF2",
+        &JsValue::from_str("SHA-256"),
+        iterations,
+        &js_sys::Uint8Array::from(salt),
+    );
+    let bits = JsFuture::from(
+        subtle
+            .derive_bits_with_object(&params, &key.unchecked_into(), 256)
+            .map_err(storage_error)?,
+    )
+    .await
+    .map_err(storage_error)?;
+    Ok(js_sys::Uint8Array::new(&bits).to_vec())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// Remembers that this user signed in here with this password (checked by the server just
+/// now), so they can sign in again or unlock while offline.
+pub async fn remember_account(user: &UserInfo, password: &str) -> Result<(), DeviceError> {
+    let salt = random_salt()?;
+    let verifier = derive(password, &salt, ITERATIONS).await?;
+    let account = DeviceAccount {
+        email: user.email.to_lowercase(),
+        user: user.clone(),
+        salt: hex(&salt),
+        verifier: hex(&verifier),
+        iterations: ITERATIONS,
+    };
+    put_one(ACCOUNTS, &to_js(&account)?).await
+}
+
+/// Why an offline password check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineRefusal {
+    /// Nobody with that email has signed in on this device while online.
+    UnknownHere,
+    /// The password does not match.
+    Wrong,
+}
+
+/// Checks an email and password against the verifier kept on this device.
+pub async fn check_on_device(
+    email: &str,
+    password: &str,
+) -> Result<Result<UserInfo, OfflineRefusal>, DeviceError> {
+    let Some(found) = get_one(ACCOUNTS, &email.trim().to_lowercase()).await? else {
+        return Ok(Err(OfflineRefusal::UnknownHere));
+    };
+    let account: DeviceAccount = from_js(found)?;
+    let (Some(salt), Some(expected)) = (unhex(&account.salt), unhex(&account.verifier)) else {
+        return Ok(Err(OfflineRefusal::UnknownHere));
+    };
+    let derived = derive(password, &salt, account.iterations).await?;
+    Ok(if same_bytes(&derived, &expected) {
+        Ok(account.user)
+    } else {
+        Err(OfflineRefusal::Wrong)
+    })
+}
+
+/// Whether this user can unlock on this device (a verifier is kept for them).
+pub async fn can_unlock(user: &UserInfo) -> bool {
+    matches!(
+        get_one(ACCOUNTS, &user.email.to_lowercase()).await,
+        Ok(Some(_))
+    )
+}
+
+fn local() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+fn read(key: &str) -> Option<String> {
+    local()?.get_item(key).ok()?
+}
+
+fn write(key: &str, value: &str) {
+    if let Some(s) = local() {
+        let _ = s.set_item(key, value);
+    }
+}
+
+fn forget(key: &str) {
+    if let Some(s) = local() {
+        let _ = s.remove_item(key);
+    }
+}
+
+fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The user signed in on this device, as the device remembers it.
+pub fn device_user() -> Option<UserInfo> {
+    serde_json::from_str(&read(SESSION_KEY)?).ok()
+}
+
+/// Records who uses the device now (after an online or offline sign-in).
+pub fn start_device_session(user: &UserInfo) {
+    if let Ok(json) = serde_json::to_string(user) {
+        write(SESSION_KEY, &json);
+    }
+    forget(LOCKED_KEY);
+    touch();
+}
+
+/// Forgets who uses the device (their work and their account stay).
+pub fn end_device_session() {
+    forget(SESSION_KEY);
+    forget(LOCKED_KEY);
+}
+
+/// Whether the screen is locked.
+pub fn is_locked() -> bool {
+    read(LOCKED_KEY).is_some()
+}
+
+/// Locks or unlocks the screen.
+pub fn set_locked(locked: bool) {
+    if locked {
+        write(LOCKED_KEY, "1");
+    } else {
+        forget(LOCKED_KEY);
+        touch();
+    }
+}
+
+/// Notes that the user did something just now.
+pub fn touch() {
+    write(ACTIVE_KEY, &now_ms().to_string());
+}
+
+/// Minutes without a touch before the device locks.
+pub fn lock_minutes() -> u32 {
+    read(LOCK_MINUTES_KEY)
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(DEFAULT_LOCK_MINUTES)
+}
+
+/// Sets the idle time before the device locks.
+pub fn set_lock_minutes(minutes: u32) {
+    write(LOCK_MINUTES_KEY, &minutes.to_string());
+}
+
+/// Whether the user has been idle for longer than the lock allows.
+pub fn idle_too_long() -> bool {
+    let last = read(ACTIVE_KEY).and_then(|v| v.parse().ok()).unwrap_or(0.0);
+    idle_expired(last, now_ms(), lock_minutes())
+}
+
+/// Remembers that a sign-out could not reach the server, to finish it when it can.
+pub fn set_sign_out_pending(pending: bool) {
+    if pending {
+        write(SIGN_OUT_KEY, "1");
+    } else {
+        forget(SIGN_OUT_KEY);
+    }
+}
+
+/// Whether a sign-out still has to reach the server.
+pub fn sign_out_pending() -> bool {
+    read(SIGN_OUT_KEY).is_some()
+}
