@@ -227,6 +227,10 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     let inspection_id = inspection.id;
     // Back to where the inspector was: reload, a killed tab or a restarted tablet.
     Effect::new(move |_| return_to_prompt(inspection_id));
+    // `findings` is what the screen shows, changed once IndexedDB has committed; `latest` is
+    // the newest version of each finding, which the next edit builds on even while an earlier
+    // write is still in flight.
+    let latest = StoredValue::new(findings.clone());
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
     let error = RwSignal::new(None::<String>);
@@ -266,10 +270,10 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     let user_id = inspection.user_id;
     let save = move |finding: FindingData| {
         remember_prompt(inspection_id, &finding.item_code);
-        findings.update(|f| {
+        latest.update_value(|f| {
             f.insert(finding.item_code.clone(), finding.clone());
         });
-        persist(user_id, finding, error, tick);
+        persist(user_id, finding, findings, error, tick);
     };
     let finish = move |_| finish_it(inspection_id, finished, error, tick);
     view! {
@@ -308,7 +312,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                 <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
                 {section.items.into_iter().map(|item| view! {
                     <h3 class="item-heading">{item.code} " " {item.title}</h3>
-                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings finished save photos error tick /> }).collect_view()}
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save photos error tick /> }).collect_view()}
                 }).collect_view()}
             </section>
         }).collect_view()}
@@ -526,6 +530,7 @@ fn PromptCard(
     prompt: LocalPrompt,
     inspection_id: Uuid,
     findings: RwSignal<HashMap<String, FindingData>>,
+    latest: StoredValue<HashMap<String, FindingData>>,
     finished: RwSignal<bool>,
     save: impl Fn(FindingData) + Copy + Send + Sync + 'static,
     photos: RwSignal<HashMap<Uuid, String>>,
@@ -534,16 +539,19 @@ fn PromptCard(
 ) -> impl IntoView {
     let code = prompt.code.clone();
     let id = anchor(&code);
-    let current = {
+    // A memo per card: a tap re-renders its own card, not all of them.
+    let mine = {
+        let code = code.clone();
+        Memo::new(move |_| findings.read().get(&code).cloned())
+    };
+    let shown = {
         let code = code.clone();
         move || {
-            findings
-                .read()
-                .get(&code)
-                .cloned()
+            mine.get()
                 .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
         }
     };
+    let current = latest_of(latest, inspection_id, code.clone());
     let note_id = format!("{id}-note");
     let radios = Response::ALL
         .into_iter()
@@ -551,8 +559,8 @@ fn PromptCard(
             let radio_id = format!("{id}-{}", r.as_str());
             let current = current.clone();
             let checked = {
-                let current = current.clone();
-                move || current().response == Some(r)
+                let shown = shown.clone();
+                move || shown().response == Some(r)
             };
             view! {
                 <div class="radio">
@@ -570,7 +578,7 @@ fn PromptCard(
         })
         .collect_view();
     let note_current = current.clone();
-    let note_value = current.clone();
+    let note_value = shown.clone();
     view! {
         <fieldset class="prompt-card" id=id.clone()>
             <legend class="prompt-card__legend">
@@ -588,7 +596,7 @@ fn PromptCard(
                         save(f);
                     }></textarea>
             </div>
-            <PhotoField code=code.clone() inspection_id findings finished photos error tick />
+            <PhotoField code=code.clone() inspection_id findings latest finished photos error tick />
         </fieldset>
     }
 }
@@ -599,6 +607,7 @@ fn PhotoField(
     code: String,
     inspection_id: Uuid,
     findings: RwSignal<HashMap<String, FindingData>>,
+    latest: StoredValue<HashMap<String, FindingData>>,
     finished: RwSignal<bool>,
     photos: RwSignal<HashMap<Uuid, String>>,
     error: RwSignal<Option<String>>,
@@ -606,30 +615,30 @@ fn PhotoField(
 ) -> impl IntoView {
     let input_id = format!("{}-photo", anchor(&code));
     let busy = RwSignal::new(false);
-    let current = {
-        let code = code.clone();
-        move || {
-            findings
-                .read()
-                .get(&code)
-                .cloned()
-                .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
-        }
-    };
+    let current = latest_of(latest, inspection_id, code.clone());
     let on_file = {
         let current = current.clone();
         move |ev: leptos::ev::Event| {
             let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
-            add_photo(input, current(), findings, photos, busy, error, tick);
+            let kept = Kept { findings, latest };
+            add_photo(input, current(), kept, photos, busy, error, tick);
         }
     };
+    let photo_ids = {
+        let code = code.clone();
+        Memo::new(move |_| {
+            findings
+                .read()
+                .get(&code)
+                .map(|f| f.photo_ids.clone())
+                .unwrap_or_default()
+        })
+    };
     let shown = {
-        let current = current.clone();
         move || {
-            let finding = current();
+            let photo_ids = photo_ids.get();
             let urls = photos.get();
-            finding
-                .photo_ids
+            photo_ids
                 .iter()
                 .enumerate()
                 .filter_map(|(n, id)| urls.get(id).map(|u| (n, *id, u.clone())))
@@ -653,7 +662,7 @@ fn PhotoField(
                                         on:click=move |_| {
                                             let mut f = current();
                                             f.photo_ids.retain(|p| *p != id);
-                                            remove_photo(f, id, findings, photos, error, tick);
+                                            remove_photo(f, id, Kept { findings, latest }, photos, error, tick);
                                         }>
                                         "Remove photo" <span class="visually-hidden">{format!(" {}", n + 1)}</span>
                                     </button>
@@ -676,7 +685,7 @@ fn PhotoField(
 fn add_photo(
     input: leptos::web_sys::HtmlInputElement,
     finding: FindingData,
-    findings: RwSignal<HashMap<String, FindingData>>,
+    kept: Kept,
     photos: RwSignal<HashMap<Uuid, String>>,
     busy: RwSignal<bool>,
     error: RwSignal<Option<String>>,
@@ -712,9 +721,7 @@ fn add_photo(
                         p.insert(photo.id, url);
                     });
                 }
-                findings.update(|f| {
-                    f.insert(finding.item_code.clone(), finding);
-                });
+                kept.confirm(finding);
                 error.set(None);
                 tick.bump();
             }
@@ -729,7 +736,7 @@ fn add_photo(
 fn add_photo(
     _: leptos::web_sys::HtmlInputElement,
     _: FindingData,
-    _: RwSignal<HashMap<String, FindingData>>,
+    _: Kept,
     _: RwSignal<HashMap<Uuid, String>>,
     _: RwSignal<bool>,
     _: RwSignal<Option<String>>,
@@ -742,7 +749,7 @@ fn add_photo(
 fn remove_photo(
     finding: FindingData,
     photo_id: Uuid,
-    findings: RwSignal<HashMap<String, FindingData>>,
+    kept: Kept,
     photos: RwSignal<HashMap<Uuid, String>>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
@@ -763,9 +770,7 @@ fn remove_photo(
                         let _ = leptos::web_sys::Url::revoke_object_url(&url);
                     }
                 });
-                findings.update(|f| {
-                    f.insert(finding.item_code.clone(), finding);
-                });
+                kept.confirm(finding);
                 tick.bump();
             }
             Err(e) => error.set(Some(e.to_string())),
@@ -777,7 +782,7 @@ fn remove_photo(
 fn remove_photo(
     _: FindingData,
     _: Uuid,
-    _: RwSignal<HashMap<String, FindingData>>,
+    _: Kept,
     _: RwSignal<HashMap<Uuid, String>>,
     _: RwSignal<Option<String>>,
     _: OutboxTick,
@@ -823,13 +828,23 @@ async fn read_storage() -> Option<(String, bool)> {
     None
 }
 
+/// Stores a finding with its outbox entry; only then does the screen show it as saved.
 #[cfg(feature = "hydrate")]
-fn persist(user_id: Uuid, finding: FindingData, error: RwSignal<Option<String>>, tick: OutboxTick) {
+fn persist(
+    user_id: Uuid,
+    finding: FindingData,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
     let timing = crate::device::start_timing("readyward:record");
     leptos::task::spawn_local(async move {
         match crate::device::record_finding(user_id, &finding).await {
             Ok(()) => {
                 crate::device::end_timing("readyward:record", timing);
+                findings.update(|f| {
+                    f.insert(finding.item_code.clone(), finding);
+                });
                 error.set(None);
                 tick.bump();
             }
@@ -839,7 +854,47 @@ fn persist(user_id: Uuid, finding: FindingData, error: RwSignal<Option<String>>,
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn persist(_: Uuid, _: FindingData, _: RwSignal<Option<String>>, _: OutboxTick) {}
+fn persist(
+    _: Uuid,
+    _: FindingData,
+    _: RwSignal<HashMap<String, FindingData>>,
+    _: RwSignal<Option<String>>,
+    _: OutboxTick,
+) {
+}
+
+/// The findings as shown and as last edited (see `Inspection`), for code that changes both.
+#[derive(Clone, Copy)]
+struct Kept {
+    findings: RwSignal<HashMap<String, FindingData>>,
+    latest: StoredValue<HashMap<String, FindingData>>,
+}
+
+impl Kept {
+    /// A finding the device has stored: the newest edit, and now on screen.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn confirm(self, finding: FindingData) {
+        self.latest.update_value(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        self.findings.update(|f| {
+            f.insert(finding.item_code.clone(), finding);
+        });
+    }
+}
+
+/// The newest version of a prompt's finding, for an edit to build on.
+fn latest_of(
+    latest: StoredValue<HashMap<String, FindingData>>,
+    inspection_id: Uuid,
+    code: String,
+) -> impl Fn() -> FindingData + Clone + Send + Sync + 'static {
+    move || {
+        latest
+            .with_value(|f| f.get(&code).cloned())
+            .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
+    }
+}
 
 #[cfg(feature = "hydrate")]
 fn finish_it(

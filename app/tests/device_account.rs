@@ -1,0 +1,106 @@
+//! Who uses the device, in a real browser (headless Chromium via wasm-bindgen-test): the
+//! offline verifier accepts only the right password and never stores the password, the
+//! session and lock survive in the browser's storage, and kept copies read back.
+#![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
+#![allow(clippy::unwrap_used)]
+
+use app::device::{self, OfflineRefusal};
+use domain::Role;
+use domain::api::UserInfo;
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn user(email: &str) -> UserInfo {
+    UserInfo {
+        id: Uuid::now_v7(),
+        email: email.into(),
+        name: "Sam Inspector".into(),
+        role: Role::WardInspector,
+        trust_id: Uuid::now_v7(),
+        trust_name: "Northfield".into(),
+        must_change_password: false,
+    }
+}
+
+#[wasm_bindgen_test]
+async fn only_the_password_that_signed_in_here_opens_the_device() {
+    let sam = user("Sam.Inspector@demo.nhs.test");
+    device::remember_account(&sam, "correct horse battery")
+        .await
+        .unwrap();
+
+    // Email matching ignores case; the user comes back whole.
+    let back = device::check_on_device("sam.inspector@demo.nhs.test", "correct horse battery")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.id, sam.id);
+    assert!(matches!(
+        device::check_on_device(&sam.email, "correct horse battery!").await,
+        Ok(Err(OfflineRefusal::Wrong))
+    ));
+    assert!(matches!(
+        device::check_on_device("someone.else@demo.nhs.test", "correct horse battery").await,
+        Ok(Err(OfflineRefusal::UnknownHere))
+    ));
+    assert!(device::can_unlock(&sam).await);
+
+    // Signing in again with a new password replaces the verifier.
+    device::remember_account(&sam, "a brand new passphrase")
+        .await
+        .unwrap();
+    assert!(matches!(
+        device::check_on_device(&sam.email, "correct horse battery").await,
+        Ok(Err(OfflineRefusal::Wrong))
+    ));
+    assert!(matches!(
+        device::check_on_device(&sam.email, "a brand new passphrase").await,
+        Ok(Ok(_))
+    ));
+}
+
+#[wasm_bindgen_test]
+fn the_session_and_the_lock_are_kept_on_the_device() {
+    let sam = user("sam@demo.nhs.test");
+    device::start_device_session(&sam);
+    assert_eq!(device::device_user().map(|u| u.id), Some(sam.id));
+    assert!(!device::is_locked());
+    assert!(!device::idle_too_long());
+
+    device::set_locked(true);
+    assert!(device::is_locked());
+    device::set_locked(false);
+    assert!(!device::is_locked());
+
+    device::set_lock_minutes(1);
+    assert_eq!(device::lock_minutes(), 1);
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let long_ago = js_sys::Date::now() - 61_000.0;
+    storage
+        .set_item("readyward.last_active", &long_ago.to_string())
+        .unwrap();
+    assert!(device::idle_too_long());
+    device::set_lock_minutes(device::DEFAULT_LOCK_MINUTES);
+    assert!(!device::idle_too_long());
+
+    device::end_device_session();
+    assert!(device::device_user().is_none());
+}
+
+#[wasm_bindgen_test]
+async fn copies_of_server_answers_read_back() {
+    let key = format!("units:{}", Uuid::now_v7());
+    assert_eq!(device::copy_of::<Vec<String>>(&key).await.unwrap(), None);
+    device::keep_copy(&key, &vec!["Ward 10".to_owned()])
+        .await
+        .unwrap();
+    device::keep_copy(&key, &vec!["Ward 10".to_owned(), "Ward 7".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(
+        device::copy_of::<Vec<String>>(&key).await.unwrap(),
+        Some(vec!["Ward 10".to_owned(), "Ward 7".to_owned()])
+    );
+}
