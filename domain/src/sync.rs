@@ -9,15 +9,101 @@ use uuid::Uuid;
 
 /// One change, as queued on the device and pushed to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Mutation {
     /// Identifies the change (not the record).
     pub id: Uuid,
     pub kind: String,
+    /// The record as it now stands; `data.id` identifies it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Value,
+}
+
+/// Most mutations one push may carry.
+pub const MAX_PUSH_MUTATIONS: usize = 500;
+
+/// `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushRequest {
+    pub device_id: Uuid,
+    pub mutations: Vec<Mutation>,
+}
+
+/// What became of one pushed mutation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PushStatus {
+    /// Written now.
+    Applied,
+    /// Seen before with the same content: nothing written again.
+    Duplicate,
+    /// Seen before with other content: kept for review, nothing overwritten.
+    Conflict,
+    /// Not written; `error` says why. The rest of the batch still applies.
+    Rejected,
+}
+
+/// One result per pushed mutation, in the order sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResult {
+    pub id: Uuid,
+    pub status: PushStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Answer to `POST /api/v1/sync/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PushResponse {
+    pub results: Vec<PushResult>,
+}
+
+/// A finding as the server holds it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FindingView {
+    pub id: Uuid,
+    pub item_code: String,
+    pub response: Option<Response>,
+    pub note: String,
+    pub photo_ids: Vec<Uuid>,
+    pub observed_at: DateTime<Utc>,
+}
+
+/// A photo a finding names, and whether the server holds it yet.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoHeld {
+    pub id: Uuid,
+    pub held: bool,
+}
+
+/// `GET /api/v1/inspections/{id}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InspectionView {
+    pub id: Uuid,
+    pub unit_id: Uuid,
+    /// Who ran it.
+    pub user_id: Uuid,
+    pub framework_id: String,
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
+    pub started_at: DateTime<Utc>,
+    pub status: InspectionStatus,
+    pub findings: Vec<FindingView>,
+    pub interviews: Vec<InterviewData>,
+    /// Every photo the findings name, and whether the server holds it yet.
+    pub photos: Vec<PhotoHeld>,
 }
 
 /// Whether an inspection can still change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum InspectionStatus {
     InProgress,
@@ -26,6 +112,7 @@ pub enum InspectionStatus {
 
 /// `inspection.upsert`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InspectionData {
     pub id: Uuid,
     pub unit_id: Uuid,
@@ -38,6 +125,7 @@ pub struct InspectionData {
 
 /// An inspector's answer to a prompt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Response {
     Met,
@@ -90,6 +178,7 @@ pub struct FindingData {
 
 /// Who an interview was with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Interviewee {
     Staff,
@@ -126,6 +215,7 @@ impl Interviewee {
 
 /// `interview.record`: notes of a conversation, tagged to the KLOEs it informs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InterviewData {
     pub id: Uuid,
     pub inspection_id: Uuid,

@@ -166,8 +166,9 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await expect(page.locator('.user', { hasText: 'Staff were kind' })).toContainText('C1');
   await expect(page.getByRole('status')).toHaveText('14 changes waiting to sync');
 
-  // The summary counts answers by key question before finishing.
+  // The summary counts answers by key question, and the photos, before finishing.
   await expect(page.getByRole('row', { name: /^Safe/ })).toBeVisible();
+  await expect(page.locator('.summary-photos')).toHaveText(/^1 photo, for [A-Z]\d+\.\d+\.$/);
   await page.getByRole('button', { name: 'Finish inspection' }).click();
   await expect(page.getByText('This inspection is finished.')).toBeVisible();
   await expect(page.getByRole('status')).toHaveText('15 changes waiting to sync');

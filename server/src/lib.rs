@@ -13,6 +13,7 @@ pub mod error;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod sync;
 pub mod templates;
 pub mod web;
 

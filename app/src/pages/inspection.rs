@@ -338,9 +338,43 @@ fn Summary(
     findings: RwSignal<HashMap<String, FindingData>>,
 ) -> impl IntoView {
     let sections = grouped(&prompts);
+    let photo_prompts = prompts.clone();
+    let photos = move || {
+        let f = findings.read();
+        let with_photos: Vec<(String, usize)> = photo_prompts
+            .iter()
+            .filter_map(|p| {
+                let n = f.get(&p.code).map_or(0, |x| x.photo_ids.len());
+                (n > 0).then(|| (p.code.clone(), n))
+            })
+            .collect();
+        let total: usize = with_photos.iter().map(|(_, n)| n).sum();
+        let words = match total {
+            0 => "No photos taken yet.".to_owned(),
+            1 => "1 photo, for ".to_owned(),
+            n => format!("{n} photos, for "),
+        };
+        let list = with_photos
+            .iter()
+            .map(|(code, n)| {
+                if *n == 1 {
+                    code.clone()
+                } else {
+                    format!("{code} ({n})")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if total == 0 {
+            words
+        } else {
+            format!("{words}{list}.")
+        }
+    };
     view! {
         <section aria-labelledby="summary-heading">
             <h2 id="summary-heading">"Summary"</h2>
+            <p class="summary-photos">{photos}</p>
             <table class="table">
                 <caption class="visually-hidden">"Answers by key question"</caption>
                 <thead>

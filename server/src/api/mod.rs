@@ -3,6 +3,7 @@
 mod auth;
 mod frameworks;
 pub mod openapi;
+mod sync;
 mod templates;
 mod units;
 
@@ -52,6 +53,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{id}", get(frameworks::get))
         .route("/templates", get(templates::list))
+        .route("/sync/push", post(sync::push))
+        .route("/inspections/{id}", get(sync::inspection))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

@@ -20,6 +20,8 @@ use utoipa::OpenApi;
         super::units::list,
         super::units::get,
         super::templates::list,
+        super::sync::push,
+        super::sync::inspection,
     ),
     components(schemas(domain::api::ErrorBody))
 )]

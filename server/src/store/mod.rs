@@ -132,6 +132,33 @@ pub struct TemplateRecord {
     pub archived: bool,
 }
 
+/// A pushed change after `crate::sync` has parsed and checked it.
+#[derive(Debug, Clone)]
+pub enum Change {
+    Inspection(domain::sync::InspectionData),
+    Finding(domain::sync::FindingData),
+    Interview(domain::sync::InterviewData),
+    /// Refused before it reached the database, with the reason.
+    Invalid(String),
+}
+
+/// One mutation of a push, as sent and as understood.
+#[derive(Debug, Clone)]
+pub struct PushItem {
+    pub mutation_id: Uuid,
+    pub kind: String,
+    pub data: serde_json::Value,
+    pub change: Change,
+}
+
+/// Who pushes: the records they write belong to their trust.
+#[derive(Debug, Clone, Copy)]
+pub struct Pusher {
+    pub user_id: Uuid,
+    pub trust_id: Uuid,
+    pub device_id: Uuid,
+}
+
 /// The storage interface every part of the server uses.
 #[async_trait]
 pub trait Store: Send + Sync + 'static {
@@ -216,6 +243,20 @@ pub trait Store: Send + Sync + 'static {
 
     /// Grants given by a trust.
     async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError>;
+
+    /// Applies a push in order, in one transaction that is durable on disk before this
+    /// returns: one result per item (see `crate::sync` for the rules).
+    async fn apply_push(
+        &self,
+        pusher: &Pusher,
+        items: &[PushItem],
+    ) -> Result<Vec<domain::sync::PushResult>, StoreError>;
+    /// An inspection with its findings, interviews and photos, and the trust it belongs to:
+    /// callers check scope.
+    async fn inspection_view(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<(Uuid, domain::sync::InspectionView)>, StoreError>;
 }
 
 /// Opens the store a database URL names and brings its schema up to date.

@@ -28,4 +28,14 @@ impl PostgresStore {
     }
 }
 
+impl PostgresStore {
+    /// PostgreSQL commits are durable already (`synchronous_commit = on`, the default).
+    async fn set_durable(
+        _conn: &mut sqlx::pool::PoolConnection<sqlx::Postgres>,
+        _durable: bool,
+    ) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
 impl_store!(PostgresStore);

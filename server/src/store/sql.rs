@@ -58,6 +58,72 @@ pub(super) const LATEST_TEMPLATE_SELECT: &str = "SELECT t.id, t.version, t.trust
      JOIN (SELECT id, MAX(version) AS version FROM checklist_templates GROUP BY id) newest \
      ON newest.id = t.id AND newest.version = t.version";
 
+/// An inspection's own row.
+#[derive(sqlx::FromRow)]
+pub(super) struct InspectionRow {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub unit_id: Uuid,
+    pub user_id: Uuid,
+    pub framework_id: String,
+    pub template_id: Option<Uuid>,
+    pub template_version: Option<i32>,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub status: String,
+}
+
+/// A finding row; `photo_ids` is a JSON array.
+#[derive(sqlx::FromRow)]
+pub(super) struct FindingRow {
+    id: Uuid,
+    item_code: String,
+    response: Option<String>,
+    note: String,
+    photo_ids: String,
+    observed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<FindingRow> for domain::sync::FindingView {
+    fn from(r: FindingRow) -> Self {
+        domain::sync::FindingView {
+            id: r.id,
+            item_code: r.item_code,
+            response: r
+                .response
+                .and_then(|code| serde_json::from_value(serde_json::Value::String(code)).ok()),
+            note: r.note,
+            photo_ids: serde_json::from_str(&r.photo_ids).unwrap_or_default(),
+            observed_at: r.observed_at,
+        }
+    }
+}
+
+/// An interview row; `item_codes` is a JSON array.
+#[derive(sqlx::FromRow)]
+pub(super) struct InterviewRow {
+    id: Uuid,
+    inspection_id: Uuid,
+    interviewee: String,
+    item_codes: String,
+    note: String,
+    observed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl TryFrom<InterviewRow> for domain::sync::InterviewData {
+    type Error = serde_json::Error;
+
+    fn try_from(r: InterviewRow) -> Result<Self, Self::Error> {
+        Ok(domain::sync::InterviewData {
+            id: r.id,
+            inspection_id: r.inspection_id,
+            interviewee: serde_json::from_value(serde_json::Value::String(r.interviewee))?,
+            item_codes: serde_json::from_str(&r.item_codes)?,
+            note: r.note,
+            observed_at: r.observed_at,
+        })
+    }
+}
+
 /// An update that touched no row was aimed at something that does not exist.
 pub(super) fn found(rows_affected: u64) -> Result<(), super::StoreError> {
     if rows_affected == 0 {
@@ -465,6 +531,298 @@ macro_rules! impl_store {
                 .bind(trust_id)
                 .fetch_all(&self.pool)
                 .await?)
+            }
+
+            async fn apply_push(
+                &self,
+                pusher: &$crate::store::Pusher,
+                items: &[$crate::store::PushItem],
+            ) -> Result<Vec<domain::sync::PushResult>, StoreError> {
+                use $crate::store::Change;
+                use domain::sync::{PushResult, PushStatus};
+                use sqlx::Acquire;
+                let mut conn = self.pool.acquire().await?;
+                Self::set_durable(&mut conn, true).await?;
+                let mut tx = conn.begin().await?;
+                let mut results = Vec::with_capacity(items.len());
+                for item in items {
+                    let now = chrono::Utc::now();
+                    let result = |status, error: Option<String>| PushResult {
+                        id: item.mutation_id,
+                        status,
+                        error,
+                    };
+                    let seen: Option<(String, String)> =
+                        sqlx::query_as("SELECT kind, data FROM sync_mutations WHERE id = $1")
+                            .bind(item.mutation_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let Some((kind, data)) = seen {
+                        let same = kind == item.kind
+                            && serde_json::from_str::<serde_json::Value>(&data).ok().as_ref()
+                                == Some(&item.data);
+                        if same {
+                            results.push(result(PushStatus::Duplicate, None));
+                        } else {
+                            sqlx::query(
+                                "INSERT INTO sync_conflicts (mutation_id, trust_id, kind, data, \
+                                 user_id, device_id, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                            )
+                            .bind(item.mutation_id)
+                            .bind(pusher.trust_id)
+                            .bind(&item.kind)
+                            .bind(item.data.to_string())
+                            .bind(pusher.user_id)
+                            .bind(pusher.device_id)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            results.push(result(
+                                PushStatus::Conflict,
+                                Some("this change id was used before for other content; kept for review".to_owned()),
+                            ));
+                        }
+                        continue;
+                    }
+                    // Is the inspection a change names open, and this trust's?
+                    let open_inspection = |status: Option<(Uuid, String)>| match status {
+                        Some((trust, _)) if trust != pusher.trust_id => {
+                            Some("the inspection is not one of your trust's".to_owned())
+                        }
+                        Some((_, status)) if status == "submitted" => {
+                            Some("the inspection has been finished and can no longer change".to_owned())
+                        }
+                        Some(_) => None,
+                        None => Some("the inspection is not known: send its inspection.upsert first".to_owned()),
+                    };
+                    let inspection_of = |id: Uuid| {
+                        sqlx::query_as::<_, (Uuid, String)>(
+                            "SELECT trust_id, status FROM inspections WHERE id = $1",
+                        )
+                        .bind(id)
+                    };
+                    let refusal = match &item.change {
+                        Change::Invalid(reason) => Some(reason.clone()),
+                        Change::Inspection(d) => {
+                            let unit_trust: Option<(Uuid,)> = sqlx::query_as(
+                                "SELECT trust_id FROM units WHERE id = $1 AND active = $2",
+                            )
+                            .bind(d.unit_id)
+                            .bind(true)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                            let existing = inspection_of(d.id).fetch_optional(&mut *tx).await?;
+                            if unit_trust.map(|(t,)| t) != Some(pusher.trust_id) {
+                                Some("the ward is not one of your trust's".to_owned())
+                            } else if existing.is_some() {
+                                open_inspection(existing)
+                            } else {
+                                None
+                            }
+                        }
+                        Change::Finding(f) => {
+                            let elsewhere: Option<(Uuid,)> =
+                                sqlx::query_as("SELECT inspection_id FROM findings WHERE id = $1")
+                                    .bind(f.id)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            match elsewhere {
+                                Some((other,)) if other != f.inspection_id => {
+                                    Some("this finding belongs to another inspection".to_owned())
+                                }
+                                _ => open_inspection(
+                                    inspection_of(f.inspection_id).fetch_optional(&mut *tx).await?,
+                                ),
+                            }
+                        }
+                        Change::Interview(i) => {
+                            let elsewhere: Option<(Uuid,)> =
+                                sqlx::query_as("SELECT inspection_id FROM interviews WHERE id = $1")
+                                    .bind(i.id)
+                                    .fetch_optional(&mut *tx)
+                                    .await?;
+                            match elsewhere {
+                                Some((other,)) if other != i.inspection_id => {
+                                    Some("this interview belongs to another inspection".to_owned())
+                                }
+                                _ => open_inspection(
+                                    inspection_of(i.inspection_id).fetch_optional(&mut *tx).await?,
+                                ),
+                            }
+                        }
+                    };
+                    if let Some(reason) = refusal {
+                        results.push(result(PushStatus::Rejected, Some(reason)));
+                        continue;
+                    }
+                    let record_id = match &item.change {
+                        Change::Inspection(d) => {
+                            let status = match d.status {
+                                domain::sync::InspectionStatus::InProgress => "in_progress",
+                                domain::sync::InspectionStatus::Submitted => "submitted",
+                            };
+                            sqlx::query(
+                                "INSERT INTO inspections (id, trust_id, unit_id, user_id, framework_id, \
+                                 template_id, template_version, started_at, status, updated_at) \
+                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                                 ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, \
+                                 framework_id = excluded.framework_id, template_id = excluded.template_id, \
+                                 template_version = excluded.template_version, \
+                                 started_at = excluded.started_at, status = excluded.status, \
+                                 updated_at = excluded.updated_at",
+                            )
+                            .bind(d.id)
+                            .bind(pusher.trust_id)
+                            .bind(d.unit_id)
+                            .bind(pusher.user_id)
+                            .bind(&d.framework_id)
+                            .bind(d.template_id)
+                            .bind(d.template_version)
+                            .bind(d.started_at)
+                            .bind(status)
+                            .bind(now)
+                            .execute(&mut *tx)
+                            .await?;
+                            d.id
+                        }
+                        Change::Finding(f) => {
+                            sqlx::query(
+                                "INSERT INTO findings (id, inspection_id, item_code, response, note, \
+                                 photo_ids, observed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                                 ON CONFLICT (id) DO UPDATE SET item_code = excluded.item_code, \
+                                 response = excluded.response, note = excluded.note, \
+                                 photo_ids = excluded.photo_ids, observed_at = excluded.observed_at",
+                            )
+                            .bind(f.id)
+                            .bind(f.inspection_id)
+                            .bind(&f.item_code)
+                            .bind(f.response.map(|r| r.as_str()))
+                            .bind(&f.note)
+                            .bind(serde_json::to_string(&f.photo_ids).unwrap_or_default())
+                            .bind(f.observed_at)
+                            .execute(&mut *tx)
+                            .await?;
+                            f.id
+                        }
+                        Change::Interview(i) => {
+                            sqlx::query(
+                                "INSERT INTO interviews (id, inspection_id, interviewee, item_codes, \
+                                 note, observed_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                                 ON CONFLICT (id) DO UPDATE SET interviewee = excluded.interviewee, \
+                                 item_codes = excluded.item_codes, note = excluded.note, \
+                                 observed_at = excluded.observed_at",
+                            )
+                            .bind(i.id)
+                            .bind(i.inspection_id)
+                            .bind(i.interviewee.as_str())
+                            .bind(serde_json::to_string(&i.item_codes).unwrap_or_default())
+                            .bind(&i.note)
+                            .bind(i.observed_at)
+                            .execute(&mut *tx)
+                            .await?;
+                            i.id
+                        }
+                        Change::Invalid(_) => continue,
+                    };
+                    let data = item.data.to_string();
+                    sqlx::query(
+                        "INSERT INTO record_history (record_id, kind, mutation_id, data, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                    )
+                    .bind(record_id)
+                    .bind(&item.kind)
+                    .bind(item.mutation_id)
+                    .bind(&data)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "INSERT INTO sync_mutations (id, kind, data, user_id, device_id, received_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(item.mutation_id)
+                    .bind(&item.kind)
+                    .bind(&data)
+                    .bind(pusher.user_id)
+                    .bind(pusher.device_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                    results.push(result(PushStatus::Applied, None));
+                }
+                tx.commit().await?;
+                Self::set_durable(&mut conn, false).await?;
+                Ok(results)
+            }
+
+            async fn inspection_view(
+                &self,
+                id: Uuid,
+            ) -> Result<Option<(Uuid, domain::sync::InspectionView)>, StoreError> {
+                use domain::sync::{FindingView, InspectionView, InterviewData, PhotoHeld};
+                let Some(head) = sqlx::query_as::<_, $crate::store::sql::InspectionRow>(
+                    "SELECT id, trust_id, unit_id, user_id, framework_id, template_id, \
+                     template_version, started_at, status FROM inspections WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let findings: Vec<FindingView> = sqlx::query_as::<_, $crate::store::sql::FindingRow>(
+                    "SELECT id, item_code, response, note, photo_ids, observed_at FROM findings \
+                     WHERE inspection_id = $1 ORDER BY observed_at, id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect();
+                let interviews: Vec<InterviewData> =
+                    sqlx::query_as::<_, $crate::store::sql::InterviewRow>(
+                        "SELECT id, inspection_id, interviewee, item_codes, note, observed_at \
+                         FROM interviews WHERE inspection_id = $1 ORDER BY observed_at, id",
+                    )
+                    .bind(id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .into_iter()
+                    .filter_map(|r| r.try_into().ok())
+                    .collect();
+                let mut photos: Vec<PhotoHeld> = Vec::new();
+                for photo_id in findings.iter().flat_map(|f| f.photo_ids.iter().copied()) {
+                    if photos.iter().any(|p| p.id == photo_id) {
+                        continue;
+                    }
+                    let held: Option<(Uuid,)> =
+                        sqlx::query_as("SELECT id FROM photos WHERE id = $1 AND trust_id = $2")
+                            .bind(photo_id)
+                            .bind(head.trust_id)
+                            .fetch_optional(&self.pool)
+                            .await?;
+                    photos.push(PhotoHeld { id: photo_id, held: held.is_some() });
+                }
+                let trust_id = head.trust_id;
+                let view = InspectionView {
+                    id: head.id,
+                    unit_id: head.unit_id,
+                    user_id: head.user_id,
+                    framework_id: head.framework_id,
+                    template_id: head.template_id,
+                    template_version: head.template_version,
+                    started_at: head.started_at,
+                    status: if head.status == "submitted" {
+                        domain::sync::InspectionStatus::Submitted
+                    } else {
+                        domain::sync::InspectionStatus::InProgress
+                    },
+                    findings,
+                    interviews,
+                    photos,
+                };
+                Ok(Some((trust_id, view)))
             }
         }
     };

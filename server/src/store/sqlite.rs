@@ -40,4 +40,21 @@ impl SqliteStore {
     }
 }
 
+impl SqliteStore {
+    /// Sync pushes are acknowledged only once on disk: `synchronous = FULL` for that
+    /// transaction (the rest of the app keeps WAL's `NORMAL`).
+    async fn set_durable(
+        conn: &mut sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        durable: bool,
+    ) -> Result<(), StoreError> {
+        let pragma = if durable {
+            "PRAGMA synchronous = FULL"
+        } else {
+            "PRAGMA synchronous = NORMAL"
+        };
+        sqlx::query(pragma).execute(&mut **conn).await?;
+        Ok(())
+    }
+}
+
 impl_store!(SqliteStore);

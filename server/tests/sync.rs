@@ -1,0 +1,326 @@
+//! `POST /api/v1/sync/push` and `GET /api/v1/inspections/{id}`: every status of the interface,
+//! and the push rules told once against SQLite and once against PostgreSQL.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use common::{PASSWORD, spawn_app};
+use domain::sync::{PushStatus, kind};
+use serde_json::{Value, json};
+use server::store::{Change, PushItem, Pusher, Store};
+use uuid::Uuid;
+
+fn upsert(id: Uuid, unit_id: Uuid, status: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": kind::INSPECTION_UPSERT, "data": {
+        "id": id, "unit_id": unit_id, "framework_id": "cqc-kloe-2017",
+        "template_id": null, "template_version": null,
+        "started_at": "2026-11-25T09:00:00Z", "status": status}})
+}
+
+fn finding(id: Uuid, inspection_id: Uuid, response: &str, note: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": kind::FINDING_RECORD, "data": {
+        "id": id, "inspection_id": inspection_id, "item_code": "S1.8", "response": response,
+        "note": note, "photo_ids": [], "observed_at": "2026-11-25T09:05:00Z"}})
+}
+
+fn statuses(reply: &Value) -> Vec<String> {
+    reply["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+async fn ward_of(app: &common::TestApp, token: &str) -> Uuid {
+    let units = app.get("/api/v1/units", Some(token)).await.json();
+    units[0]["id"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn a_push_applies_in_order_and_a_retry_is_a_duplicate() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let unit = ward_of(&app, &token).await;
+    let (inspection, f1) = (Uuid::now_v7(), Uuid::now_v7());
+    let photo = Uuid::now_v7();
+    let mut answer = finding(f1, inspection, "met", "Clean and tidy");
+    answer["data"]["photo_ids"] = json!([photo]);
+    let interview = json!({"id": Uuid::now_v7(), "kind": kind::INTERVIEW_RECORD, "data": {
+        "id": Uuid::now_v7(), "inspection_id": inspection, "interviewee": "patient",
+        "item_codes": ["C1"], "note": "Staff were kind", "observed_at": "2026-11-25T09:10:00Z"}});
+    let batch = json!({"device_id": Uuid::now_v7(),
+        "mutations": [upsert(inspection, unit, "in_progress"), answer, interview]});
+
+    let first = app
+        .post("/api/v1/sync/push", Some(&token), batch.clone())
+        .await;
+    assert_eq!(
+        first.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
+    assert_eq!(statuses(&first.json()), ["applied", "applied", "applied"]);
+    // The whole batch again (a retry after a lost answer): nothing is written twice.
+    let again = app
+        .post("/api/v1/sync/push", Some(&token), batch.clone())
+        .await;
+    assert_eq!(
+        statuses(&again.json()),
+        ["duplicate", "duplicate", "duplicate"]
+    );
+
+    // A changed answer is a new mutation for the same record: the record changes.
+    let changed = json!({"device_id": Uuid::now_v7(),
+        "mutations": [finding(f1, inspection, "not_met", "Sharps bin overfull")]});
+    assert_eq!(
+        statuses(
+            &app.post("/api/v1/sync/push", Some(&token), changed)
+                .await
+                .json()
+        ),
+        ["applied"]
+    );
+
+    let view = app
+        .get(&format!("/api/v1/inspections/{inspection}"), Some(&token))
+        .await;
+    assert_eq!(view.status, StatusCode::OK);
+    let view = view.json();
+    assert_eq!(view["unit_id"], unit.to_string());
+    assert_eq!(view["status"], "in_progress");
+    assert_eq!(view["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(view["findings"][0]["response"], "not_met");
+    assert_eq!(view["findings"][0]["note"], "Sharps bin overfull");
+    assert_eq!(view["interviews"][0]["item_codes"], json!(["C1"]));
+    // The photo the first answer named is expected, not yet held (the new answer dropped it).
+    assert_eq!(view["photos"], json!([]));
+}
+
+#[tokio::test]
+async fn a_reused_id_is_a_conflict_and_bad_changes_are_rejected_alone() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let unit = ward_of(&app, &token).await;
+    let inspection = Uuid::now_v7();
+    let start = upsert(inspection, unit, "in_progress");
+    let mut reused = finding(Uuid::now_v7(), inspection, "met", "");
+    reused["id"] = start["id"].clone();
+    let mut unknown_code = finding(Uuid::now_v7(), inspection, "met", "");
+    unknown_code["data"]["item_code"] = json!("Z9.9");
+    let other_trust_unit = {
+        let buddy = app.login("admin@buddy.nhs.test").await;
+        ward_of(&app, &buddy).await
+    };
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": [
+        start.clone(),
+        reused,
+        unknown_code,
+        {"id": Uuid::now_v7(), "kind": "photo.teleport", "data": {"id": Uuid::now_v7()}},
+        finding(Uuid::now_v7(), Uuid::now_v7(), "met", "no such inspection"),
+        upsert(Uuid::now_v7(), other_trust_unit, "in_progress"),
+        {"id": Uuid::now_v7(), "kind": kind::FINDING_RECORD, "data": {"id": "not-a-uuid"}},
+        finding(Uuid::now_v7(), inspection, "partially_met", "still applies"),
+    ]});
+    let reply = app
+        .post("/api/v1/sync/push", Some(&token), batch)
+        .await
+        .json();
+    assert_eq!(
+        statuses(&reply),
+        [
+            "applied", "conflict", "rejected", "rejected", "rejected", "rejected", "rejected",
+            "applied"
+        ]
+    );
+    for r in &reply["results"].as_array().unwrap()[2..7] {
+        assert!(!r["error"].as_str().unwrap().is_empty(), "{r}");
+    }
+    // The conflict was kept for review and overwrote nothing.
+    let view = app
+        .get(&format!("/api/v1/inspections/{inspection}"), Some(&token))
+        .await
+        .json();
+    assert_eq!(view["findings"].as_array().unwrap().len(), 1);
+
+    // Once submitted, the inspection takes no more changes.
+    let finish = json!({"device_id": Uuid::now_v7(), "mutations": [
+        upsert(inspection, unit, "submitted"),
+        finding(Uuid::now_v7(), inspection, "met", "too late"),
+        upsert(inspection, unit, "in_progress"),
+    ]});
+    let reply = app
+        .post("/api/v1/sync/push", Some(&token), finish)
+        .await
+        .json();
+    assert_eq!(statuses(&reply), ["applied", "rejected", "rejected"]);
+}
+
+#[tokio::test]
+async fn every_error_status_of_push_and_inspection_reads() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let body = json!({"device_id": Uuid::now_v7(), "mutations": []});
+    assert_eq!(
+        app.post("/api/v1/sync/push", None, body.clone())
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let not_json = app
+        .post_raw("/api/v1/sync/push", Some(&token), "{not json")
+        .await;
+    assert_eq!(
+        (not_json.status, not_json.error_code().as_str()),
+        (StatusCode::BAD_REQUEST, "malformed_json")
+    );
+    let shapeless = app
+        .post("/api/v1/sync/push", Some(&token), json!({"mutations": []}))
+        .await;
+    assert_eq!(
+        (shapeless.status, shapeless.error_code().as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_body")
+    );
+    let board = app.login("board@demo.nhs.test").await;
+    let forbidden = app
+        .post("/api/v1/sync/push", Some(&board), body.clone())
+        .await;
+    assert_eq!(
+        (forbidden.status, forbidden.error_code().as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    let many: Vec<Value> = (0..501)
+        .map(|_| finding(Uuid::now_v7(), Uuid::now_v7(), "met", ""))
+        .collect();
+    let too_many = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&token),
+            json!({"device_id": Uuid::now_v7(), "mutations": many}),
+        )
+        .await;
+    assert_eq!(
+        (too_many.status, too_many.error_code().as_str()),
+        (StatusCode::PAYLOAD_TOO_LARGE, "too_large")
+    );
+    let huge = format!(
+        r#"{{"device_id":"{}","mutations":[],"pad":"{}"}}"#,
+        Uuid::now_v7(),
+        "x".repeat(6 * 1024 * 1024)
+    );
+    let too_big = app.post_raw("/api/v1/sync/push", Some(&token), &huge).await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let empty = app.post("/api/v1/sync/push", Some(&token), body).await;
+    assert_eq!(
+        (empty.status, empty.json()),
+        (StatusCode::OK, json!({"results": []}))
+    );
+
+    // Another trust's inspection reads as not found, as does an unknown one.
+    let unit = ward_of(&app, &token).await;
+    let inspection = Uuid::now_v7();
+    let start = json!({"device_id": Uuid::now_v7(), "mutations": [upsert(inspection, unit, "in_progress")]});
+    app.post("/api/v1/sync/push", Some(&token), start).await;
+    let path = format!("/api/v1/inspections/{inspection}");
+    assert_eq!(app.get(&path, Some(&board)).await.status, StatusCode::OK);
+    let outsider = app.login("admin@buddy.nhs.test").await;
+    assert_eq!(
+        app.get(&path, Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(
+            &format!("/api/v1/inspections/{}", Uuid::now_v7()),
+            Some(&token)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get("/api/v1/inspections/not-a-uuid", Some(&token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&path, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The store's side of the rules, the same on both databases.
+async fn push_story(store: Arc<dyn Store>) {
+    server::seed::seed_demo(&store, PASSWORD).await.unwrap();
+    let inspector = store
+        .user_by_email("inspector@demo.nhs.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let unit = store.units_of_trust(inspector.trust_id).await.unwrap()[0].id;
+    let pusher = Pusher {
+        user_id: inspector.id,
+        trust_id: inspector.trust_id,
+        device_id: Uuid::now_v7(),
+    };
+    let inspection = Uuid::now_v7();
+    let item = |value: Value| {
+        let data = value["data"].clone();
+        let change = match value["kind"].as_str().unwrap() {
+            kind::INSPECTION_UPSERT => {
+                Change::Inspection(serde_json::from_value(data.clone()).unwrap())
+            }
+            _ => Change::Finding(serde_json::from_value(data.clone()).unwrap()),
+        };
+        PushItem {
+            mutation_id: value["id"].as_str().unwrap().parse().unwrap(),
+            kind: value["kind"].as_str().unwrap().to_owned(),
+            data,
+            change,
+        }
+    };
+    let finding_id = Uuid::now_v7();
+    let items = vec![
+        item(upsert(inspection, unit, "in_progress")),
+        item(finding(finding_id, inspection, "met", "first")),
+        item(finding(finding_id, inspection, "not_met", "second")),
+    ];
+    let results = store.apply_push(&pusher, &items).await.unwrap();
+    assert!(
+        results.iter().all(|r| r.status == PushStatus::Applied),
+        "{results:?}"
+    );
+    let repeat = store.apply_push(&pusher, &items).await.unwrap();
+    assert!(
+        repeat.iter().all(|r| r.status == PushStatus::Duplicate),
+        "{repeat:?}"
+    );
+    let mut reused = items[1].clone();
+    reused.data["note"] = json!("changed under the same id");
+    let conflict = store.apply_push(&pusher, &[reused]).await.unwrap();
+    assert_eq!(conflict[0].status, PushStatus::Conflict);
+
+    let (trust, view) = store.inspection_view(inspection).await.unwrap().unwrap();
+    assert_eq!(trust, inspector.trust_id);
+    assert_eq!(view.findings.len(), 1);
+    assert_eq!(view.findings[0].note, "second");
+    assert!(view.started_at < Utc::now());
+}
+
+#[tokio::test]
+async fn push_story_on_sqlite() {
+    let storage = common::sqlite_store().await;
+    push_story(storage.store.clone()).await;
+}
+
+#[tokio::test]
+async fn push_story_on_postgres() {
+    let Some(url) = common::postgres_admin_url() else {
+        eprintln!("PostgreSQL push story skipped: READYWARD_SKIP_POSTGRES is set");
+        return;
+    };
+    let storage = common::postgres_store(&url).await;
+    push_story(storage.store.clone()).await;
+}
