@@ -15,7 +15,7 @@ test('an inspector signs in, sees the trust tree and opens a ward', async ({ pag
   await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
   await expect(page.getByText('Medical care (including older people\'s care)')).toBeVisible();
-  await expect(page.getByText('Northfield General Hospital')).toBeVisible();
+  await expect(page.getByText('Northfield General Hospital', { exact: true })).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).analyze();
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');

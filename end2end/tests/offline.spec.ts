@@ -109,6 +109,9 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  // The ward's page loaded on its own hydrates too.
+  await page.reload();
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   await controlled(page);
   await expect(page.getByLabel('Checklist')).toBeVisible();
   await page.getByRole('button', { name: 'Start inspection' }).click();
@@ -182,10 +185,13 @@ test('signing out with work waiting warns, and the work is still there afterward
   await page.getByLabel('Email').fill('inspector@demo.nhs.test');
   await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('link', { name: /Ward 7 - Respiratory/ }).click();
+  // Ward and checklist chosen on the home page.
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  const ward = page.getByLabel('Ward', { exact: true });
+  await ward.selectOption({ label: (await ward.locator('option', { hasText: 'Ward 7 - Respiratory' }).textContent())! });
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\//);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 7 - Respiratory');
   await answer(page, 0, 'Met');
   await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
   await expect(page.getByText(/^This device holds .* of ReadyWard data/)).toBeVisible();
@@ -244,9 +250,10 @@ test('signed in here before, an inspector signs in, starts and locks an inspecti
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
 
   // A ward and a checklist from the device's copies, and an inspection the server never saw.
-  await page.getByRole('link', { name: /Ward 8 - Cardiology/ }).click();
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 8 - Cardiology');
-  await expect(page.getByLabel('Checklist')).toBeVisible();
+  const ward = page.getByLabel('Ward', { exact: true });
+  const label = (await ward.locator('option', { hasText: 'Ward 8 - Cardiology' }).textContent())!;
+  await ward.selectOption({ label });
+  await expect(page.getByLabel('Checklist')).toHaveValue(/[0-9a-f-]{36}/);
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
   await answer(page, 0, 'Not met');

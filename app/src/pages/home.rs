@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use crate::api::kept;
 use crate::components::lock::LockSetting;
 use crate::components::signed_in::SignedIn;
+use crate::pages::start_inspection::StartInspection;
 
 /// Consecutive runs of items sharing a key, in order: the server already sorts units in tree
 /// order, so grouping runs keeps that order without re-sorting.
@@ -44,22 +45,46 @@ pub fn HomePage() -> impl IntoView {
         <Title text="Home - ReadyWard" />
         <SignedIn render=|user| {
             let user_id = user.id;
-            let units = Resource::new(|| (), move |_| kept::units(user_id));
+            let inspects = user.role.can_inspect();
+            // The wards and, for inspectors, the checklists, in one resource.
+            let units = Resource::new(
+                || (),
+                move |_| async move {
+                    let units = kept::units(user_id).await?;
+                    let templates = if inspects {
+                        kept::templates(user_id).await.unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                    Ok::<_, ServerFnError>((units, templates))
+                },
+            );
             view! {
                 <h1>"Hello, " {user.name.clone()}</h1>
                 <p class="lede">{role_intro(user.role)}</p>
                 <Suspense fallback=|| view! { <p>"Loading wards…"</p> }>
-                    {move || Suspend::new(async move {
+                    {move || {
+                        let user = user.clone();
+                        Suspend::new(async move {
                         match units.await {
-                            Ok(units) if units.is_empty() => {
+                            Ok((units, _)) if units.is_empty() => {
                                 view! { <p>"There are no wards set up yet."</p> }.into_any()
                             }
-                            Ok(units) => view! { <UnitTree units /> }.into_any(),
+                            Ok((units, templates)) => {
+                                let start = inspects.then(|| {
+                                    view! { <StartInspection user=user.clone() units=units.clone() templates /> }
+                                });
+                                view! {
+                                    {start}
+                                    <UnitTree units />
+                                }
+                                    .into_any()
+                            }
                             Err(e) => {
                                 view! { <p class="error-message">{e.to_string()}</p> }.into_any()
                             }
                         }
-                    })}
+                    })}}
                 </Suspense>
                 <LockSetting />
             }

@@ -1,87 +1,137 @@
-//! Starting a mock inspection from a ward's page: "Checklist" then "Start inspection".
+//! Starting a mock inspection: "Ward", "Checklist", then "Start inspection" (on the home page
+//! for every ward, and on a ward's own page for that ward).
 //!
 //! The inspection is created on the device: its prompts are copied from the framework into the
 //! inspection record, so it reads the same without a connection, and an `inspection.upsert`
-//! is queued in the same IndexedDB transaction.
+//! is queued in the same IndexedDB transaction. The checklists and frameworks come from the
+//! device's copies when there is no connection.
 
 use domain::api::{UnitInfo, UserInfo};
 use domain::template::{ChecklistTemplate, suits};
 use leptos::prelude::*;
+use uuid::Uuid;
 
-use crate::api::kept;
-
-/// The checklist select and the start button for one ward.
+/// The ward and checklist selects and the start button. `units` are the wards to choose
+/// from (the first is chosen to begin with); `templates` the checklists, loaded by the page
+/// together with its own data (a third level of nested resources would not hydrate).
 #[component]
-pub fn StartInspection(user: UserInfo, unit: UnitInfo) -> impl IntoView {
-    let user_id = user.id;
-    let templates = Resource::new(|| (), move |_| kept::templates(user_id));
+pub fn StartInspection(
+    user: UserInfo,
+    units: Vec<UnitInfo>,
+    templates: Vec<ChecklistTemplate>,
+) -> impl IntoView {
+    let ward = RwSignal::new(units.first().map(|u| u.id));
     let chosen = RwSignal::new(None::<String>);
     let error = RwSignal::new(None::<String>);
     let starting = RwSignal::new(false);
-    let unit_for_start = unit.clone();
+    let units = StoredValue::new(units);
+    let all = StoredValue::new(templates);
+    let ward_type = move || {
+        let id = ward.get();
+        units.with_value(|list| {
+            list.iter()
+                .find(|u| Some(u.id) == id)
+                .map(|u| u.ward_type.clone())
+                .unwrap_or_default()
+        })
+    };
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         error.set(None);
-        let Some(template) = templates.get().and_then(|r| r.ok()).and_then(|list| {
-            let id = chosen.get_untracked();
-            list.into_iter().find(|t| Some(t.id.to_string()) == id)
+        let Some(unit) = units.with_value(|list| {
+            list.iter()
+                .find(|u| Some(u.id) == ward.get_untracked())
+                .cloned()
+        }) else {
+            error.set(Some("Choose a ward".to_owned()));
+            return;
+        };
+        let id = chosen.get_untracked();
+        let Some(template) = all.with_value(|list| {
+            list.iter()
+                .find(|t| Some(t.id.to_string()) == id && suits(t, &unit.ward_type))
+                .cloned()
         }) else {
             error.set(Some("Choose a checklist".to_owned()));
             return;
         };
         starting.set(true);
-        begin(
-            user.clone(),
-            unit_for_start.clone(),
-            template,
-            error,
-            starting,
-        );
+        begin(user.clone(), unit, template, error, starting);
     };
     view! {
         <section aria-labelledby="start-heading" class="inline-form">
             <h2 id="start-heading">"Start a mock inspection"</h2>
-            <Suspense fallback=|| view! { <p>"Loading checklists…"</p> }>
-                {move || {
-                    let ward_type = unit.ward_type.clone();
-                    let start = start.clone();
-                    Suspend::new(async move {
-                    let list: Vec<ChecklistTemplate> = templates
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|t| suits(t, &ward_type))
-                        .collect();
-                    if chosen.get_untracked().is_none() {
-                        chosen.set(list.first().map(|t| t.id.to_string()));
-                    }
-                    view! {
-                        <form on:submit=start>
-                            <div class="form-group">
-                                <label class="label" for="checklist">"Checklist"</label>
-                                <select id="checklist" on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
-                                    {list
-                                        .into_iter()
-                                        .map(|t| {
-                                            let id = t.id.to_string();
-                                            let selected = Some(id.clone()) == chosen.get_untracked();
-                                            view! {
-                                                <option value=id selected=selected>
-                                                    {format!("{} ({} prompts)", t.name, t.prompt_codes.len())}
-                                                </option>
-                                            }
-                                        })
-                                        .collect_view()}
-                                </select>
-                            </div>
-                            {move || error.get().map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
-                            <button type="submit" class="button" disabled=move || starting.get()>
-                                {move || if starting.get() { "Starting…" } else { "Start inspection" }}
-                            </button>
-                        </form>
-                    }
-                })}}
-            </Suspense>
+            {
+                        // The checklists that suit the chosen ward, and the one chosen among them.
+                        let suitable = move || {
+                            let kind = ward_type();
+                            all.with_value(|list| {
+                                list.iter().filter(|t| suits(t, &kind)).cloned().collect::<Vec<_>>()
+                            })
+                        };
+                        Effect::new(move |_| {
+                            let list = suitable();
+                            let current = chosen.get_untracked();
+                            if !list.iter().any(|t| Some(t.id.to_string()) == current) {
+                                chosen.set(list.first().map(|t| t.id.to_string()));
+                            }
+                        });
+                        view! {
+                            <form on:submit=start>
+                                <div class="form-group">
+                                    <label class="label" for="ward">"Ward"</label>
+                                    <select
+                                        id="ward"
+                                        on:change=move |ev| ward.set(event_target_value(&ev).parse::<Uuid>().ok())
+                                    >
+                                        {units
+                                            .get_value()
+                                            .into_iter()
+                                            .map(|u| {
+                                                let selected = Some(u.id) == ward.get_untracked();
+                                                view! {
+                                                    <option value=u.id.to_string() selected=selected>
+                                                        {format!("{} ({})", u.name, u.site.name)}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                <div class="form-group">
+                                    <label class="label" for="checklist">"Checklist"</label>
+                                    // Every checklist is an option; those that do not suit the chosen
+                                    // ward are hidden (a select cannot hold reactive children and
+                                    // still hydrate).
+                                    <select
+                                        id="checklist"
+                                        prop:value=move || chosen.get().unwrap_or_default()
+                                        on:change=move |ev| chosen.set(Some(event_target_value(&ev)))
+                                    >
+                                        {all
+                                            .get_value()
+                                            .into_iter()
+                                            .map(|t| {
+                                                let id = t.id.to_string();
+                                                let label = format!("{} ({} prompts)", t.name, t.prompt_codes.len());
+                                                let fits = move || suits(&t, &ward_type());
+                                                let hide = fits.clone();
+                                                view! {
+                                                    <option value=id hidden=move || !hide() disabled=move || !fits()>
+                                                        {label}
+                                                    </option>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </select>
+                                </div>
+                                {move || error.get().map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
+                                <button type="submit" class="button" disabled=move || starting.get()>
+                                    {move || if starting.get() { "Starting…" } else { "Start inspection" }}
+                                </button>
+                            </form>
+                        }
+            }
         </section>
     }
 }
@@ -98,7 +148,7 @@ fn begin(
     use crate::device::{LocalInspection, LocalPrompt};
     let navigate = leptos_router::hooks::use_navigate();
     leptos::task::spawn_local(async move {
-        let framework = match kept::framework(template.framework_id.clone()).await {
+        let framework = match crate::api::kept::framework(template.framework_id.clone()).await {
             Ok(Some(f)) => f,
             _ => {
                 error.set(Some(

@@ -16,11 +16,19 @@ pub fn WardPage() -> impl IntoView {
     view! {
         <SignedIn render=move |user| {
             let user_id = user.id;
+            let inspects = user.role.can_inspect();
+            // The ward and, for inspectors, the checklists, in one resource.
             let unit = Resource::new(id, move |id| async move {
-                match id {
-                    Some(id) => kept::unit(user_id, id).await,
-                    None => Ok(None),
-                }
+                let unit = match id {
+                    Some(id) => kept::unit(user_id, id).await?,
+                    None => None,
+                };
+                let templates = if inspects && unit.is_some() {
+                    kept::templates(user_id).await.unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, ServerFnError>((unit, templates))
             });
             view! {
                 <Suspense fallback=|| view! { <p>"Loading ward…"</p> }>
@@ -28,7 +36,7 @@ pub fn WardPage() -> impl IntoView {
                         let user = user.clone();
                         Suspend::new(async move {
                         match unit.await {
-                            Ok(Some(u)) => {
+                            Ok((Some(u), templates)) => {
                                 let can_inspect = user.role.can_inspect();
                                 let start_user = user.clone();
                                 let start_unit = u.clone();
@@ -56,11 +64,11 @@ pub fn WardPage() -> impl IntoView {
                                             <dd>{u.site.name.clone()}</dd>
                                         </div>
                                     </dl>
-                                    {can_inspect.then(|| view! { <StartInspection user=start_user unit=start_unit /> })}
+                                    {can_inspect.then(|| view! { <StartInspection user=start_user units=vec![start_unit] templates /> })}
                                 }
                                     .into_any()
                             }
-                            Ok(None) => view! { <NotFound /> }.into_any(),
+                            Ok((None, _)) => view! { <NotFound /> }.into_any(),
                             Err(e) => {
                                 view! { <p class="error-message">{e.to_string()}</p> }.into_any()
                             }
