@@ -24,6 +24,29 @@ pub async fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<web_sys::Re
     response.dyn_into()
 }
 
+/// Posts JSON to the API (the session cookie goes with it). `Err` means the server could not
+/// be reached.
+pub async fn post_json(url: &str, body: &str) -> Result<web_sys::Response, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    headers.set("Content-Type", "application/json")?;
+    headers.set("Accept", "application/json")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&JsValue::from_str(body));
+    init.set_headers(&headers.into());
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
+    response.dyn_into()
+}
+
+/// The body of a response as text.
+pub async fn text_of(response: &web_sys::Response) -> Result<String, JsValue> {
+    JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .ok_or_else(|| JsValue::from_str("not text"))
+}
+
 /// The values of a form's named inputs, in the order asked for.
 pub fn form_fields(
     target: &web_sys::EventTarget,

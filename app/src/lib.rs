@@ -11,7 +11,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 #[cfg(feature = "hydrate")]
-mod browser;
+pub(crate) mod browser;
 pub mod components;
 pub mod device;
 pub mod pages;

@@ -216,3 +216,40 @@ async fn photos_are_downscaled_and_stored_with_their_finding() {
         "photo gone, the changed finding queued"
     );
 }
+
+#[wasm_bindgen_test]
+async fn acknowledged_changes_leave_the_outbox_and_refused_ones_wait() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.response = Some(Response::Met);
+    device::record_finding(user, &finding).await.unwrap();
+
+    let queued = device::queued_of(user).await.unwrap();
+    assert_eq!(queued.len(), 2);
+    assert!(queued[0].seq < queued[1].seq, "oldest first");
+    assert_eq!(queued[0].entry.mutation.kind, kind::INSPECTION_UPSERT);
+
+    // The server refused the finding: it stays, marked, until the user retries or discards it.
+    device::set_refusal(
+        queued[1].seq,
+        Some("the inspection has been finished".into()),
+    )
+    .await
+    .unwrap();
+    device::acknowledge(&[queued[0].seq]).await.unwrap();
+    let left = device::queued_of(user).await.unwrap();
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        left[0].entry.refused.as_deref(),
+        Some("the inspection has been finished")
+    );
+    assert_eq!(left[0].entry.mutation, queued[1].entry.mutation);
+    device::set_refusal(left[0].seq, None).await.unwrap();
+    assert_eq!(
+        device::queued_of(user).await.unwrap()[0].entry.refused,
+        None
+    );
+    assert_eq!(device::outbox_count(user).await, Ok(1));
+}

@@ -124,7 +124,8 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await first.getByLabel('Note', { exact: true }).blur();
   const choices = ['Met', 'Partially met', 'Not met', 'Not applicable', 'Met'];
   for (let i = 0; i < 5; i++) await answer(page, i, choices[i]);
-  await expect(page.getByRole('status')).toHaveText('6 changes waiting to sync');
+  // With the server there, the outbox drains by itself.
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
 
   // A 12-megapixel camera photo is downscaled on the device and waits to sync with its finding.
   await first.getByLabel('Add photo').setInputFiles(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
@@ -132,7 +133,8 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await expect(thumbnail).toBeVisible();
   const size = await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
   expect(size).toEqual([1536, 2048]);
-  await expect(page.getByRole('status')).toHaveText('8 changes waiting to sync');
+  // The finding naming the photo syncs; the photo itself waits for its upload.
+  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
   await expect(page.getByRole('heading', { name: /^5 of \d+ prompts answered$/ })).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).analyze();
@@ -167,16 +169,30 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await page.getByLabel('Interview note', { exact: true }).fill('Staff were kind and explained my tablets');
   await page.getByRole('button', { name: 'Save interview note' }).click();
   await expect(page.locator('.user', { hasText: 'Staff were kind' })).toContainText('C1');
-  await expect(page.getByRole('status')).toHaveText('14 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )7 changes waiting to sync$/);
 
   // The summary counts answers by key question, and the photos, before finishing.
   await expect(page.getByRole('row', { name: /^Safe/ })).toBeVisible();
   await expect(page.locator('.summary-photos')).toHaveText(/^1 photo, for [A-Z]\d+\.\d+\.$/);
   await page.getByRole('button', { name: 'Finish inspection' }).click();
   await expect(page.getByText('This inspection is finished.')).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText('15 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )8 changes waiting to sync$/);
+  await expect(page.getByRole('status')).toHaveText(/^Sync failed: no connection\. /);
   await expect(page.getByRole('button', { name: 'Save interview note' })).toBeDisabled();
   await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
+
+  // The server comes back: "Sync now" sends everything; only the photo (uploaded by a later
+  // release) still waits. The server holds exactly what was recorded.
+  await startServer();
+  await page.getByRole('button', { name: 'Sync now' }).click();
+  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
+  const id = new URL(page.url()).pathname.split('/').pop();
+  const held = await page.evaluate(async (id) => (await fetch(`/api/v1/inspections/${id}`)).json(), id);
+  expect(held.status).toBe('submitted');
+  expect(held.findings).toHaveLength(10);
+  expect(held.findings.find((f: any) => f.note === 'Sharps bin overfull in bay 2').photo_ids).toHaveLength(1);
+  expect(held.interviews).toHaveLength(1);
+  expect(held.photos).toEqual([{ id: expect.any(String), held: false }]);
 });
 
 test('signing out with work waiting warns, and the work is still there afterwards', async ({ page }) => {
@@ -185,15 +201,18 @@ test('signing out with work waiting warns, and the work is still there afterward
   await page.getByLabel('Email').fill('inspector@demo.nhs.test');
   await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  // Ward and checklist chosen on the home page.
+  // Ward and checklist chosen on the home page; then the server goes away, so work waits.
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await controlled(page);
+  await stopServer();
   const ward = page.getByLabel('Ward', { exact: true });
   await ward.selectOption({ label: (await ward.locator('option', { hasText: 'Ward 7 - Respiratory' }).textContent())! });
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\//);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 7 - Respiratory');
   await answer(page, 0, 'Met');
-  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )2 changes waiting to sync$/);
   await expect(page.getByText(/^This device holds .* of ReadyWard data/)).toBeVisible();
 
   // Cancelling keeps the user signed in.
@@ -207,10 +226,20 @@ test('signing out with work waiting warns, and the work is still there afterward
   await expect(page.getByText('You have signed out.')).toBeVisible();
   expect(question).toContain('2 changes waiting to sync. They stay on this device');
 
+  // Signed in again on the device, the work is still there; once the server is back and the
+  // author signs in there, it syncs.
   await page.getByLabel('Email').fill('inspector@demo.nhs.test');
   await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )2 changes waiting to sync$/);
+  await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
 });
 
 const PASSWORD = process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026';
@@ -257,7 +286,7 @@ test('signed in here before, an inspector signs in, starts and locks an inspecti
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
   await answer(page, 0, 'Not met');
-  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )2 changes waiting to sync$/);
   await page.reload();
   await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 8 - Cardiology');

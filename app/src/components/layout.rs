@@ -24,6 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let locked = provide_lock();
     provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
+    crate::components::sync_status::provide_sync();
     view! {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         <header class="header">

@@ -2,6 +2,10 @@
 //!
 //! It counts the signed-in user's changes waiting in the device's outbox; screen readers
 //! announce each change of it, and tests and training material rely on its wording.
+//!
+//! The sync engine lives here too: it drains the outbox when the page opens, when a change is
+//! queued, when the browser comes back online or the app becomes visible, on "Sync now", and
+//! after a failure on a timer with exponential backoff and jitter.
 
 use leptos::prelude::*;
 
@@ -48,22 +52,174 @@ pub fn provide_waiting() {
     provide_context(Waiting(waiting));
 }
 
-/// The status line. The count lives on the device, so the server renders a neutral line and
-/// the browser fills in the count.
+/// Why the last sync failed; `None` once a sync goes through.
+#[derive(Clone, Copy)]
+pub struct SyncFailure(pub RwSignal<Option<String>>);
+
+/// Starts the sync engine for the page (called once, by the layout, after `provide_waiting`).
+pub fn provide_sync() {
+    let failure = RwSignal::new(None::<String>);
+    provide_context(SyncFailure(failure));
+    #[cfg(feature = "hydrate")]
+    {
+        let UserResource(user) = expect_context::<UserResource>();
+        let tick = expect_context::<OutboxTick>();
+        let Waiting(waiting) = expect_context::<Waiting>();
+        Effect::new(move |started: Option<bool>| {
+            if started == Some(true) {
+                return true;
+            }
+            let Some(Ok(Some(u))) = user.get() else {
+                return false;
+            };
+            engine::start(u.id, failure, tick);
+            true
+        });
+        // A newly queued change goes out shortly after (a burst of taps makes one push).
+        Effect::new(move |before: Option<usize>| {
+            let now = waiting.get().flatten().unwrap_or(0);
+            if now > before.unwrap_or(0) {
+                engine::soon();
+            }
+            now
+        });
+    }
+}
+
+/// Sends what waits now ("Sync now").
+pub fn sync_now() {
+    #[cfg(feature = "hydrate")]
+    engine::run();
+}
+
+/// The status line, with "Sync now". The count lives on the device, so the server renders a
+/// neutral line and the browser fills in the count.
 #[component]
 pub fn SyncStatus() -> impl IntoView {
     let Waiting(waiting) = expect_context::<Waiting>();
+    let SyncFailure(failure) = expect_context::<SyncFailure>();
     view! {
-        <p role="status" class="sync-status">
-            <Suspense fallback=|| "Checking for changes waiting to sync…">
-                {move || Suspend::new(async move {
-                    match waiting.await {
-                        Some(n) => sync_message(n, None),
-                        None => "This device cannot count its waiting changes".to_owned(),
+        <div class="sync-bar">
+            <p role="status" class="sync-status">
+                <Suspense fallback=|| "Checking for changes waiting to sync…">
+                    {move || Suspend::new(async move {
+                        match waiting.await {
+                            Some(n) => {
+                                let reason = failure.get().filter(|_| n > 0);
+                                sync_message(n, reason.as_deref())
+                            }
+                            None => "This device cannot count its waiting changes".to_owned(),
+                        }
+                    })}
+                </Suspense>
+            </p>
+            <button type="button" class="button button--secondary" on:click=move |_| sync_now()>
+                "Sync now"
+            </button>
+        </div>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+mod engine {
+    //! One drain at a time per page; retries back off exponentially (5 s doubling to 5 min)
+    //! with jitter so a ward's tablets do not all return at once.
+
+    use std::cell::RefCell;
+    use std::time::Duration;
+
+    use leptos::prelude::*;
+    use uuid::Uuid;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::prelude::Closure;
+
+    use super::OutboxTick;
+    use crate::device::SyncError;
+
+    struct Engine {
+        user_id: Uuid,
+        failure: RwSignal<Option<String>>,
+        tick: OutboxTick,
+        running: bool,
+        attempts: u32,
+    }
+
+    thread_local! {
+        static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
+    }
+
+    pub fn start(user_id: Uuid, failure: RwSignal<Option<String>>, tick: OutboxTick) {
+        ENGINE.with(|e| {
+            *e.borrow_mut() = Some(Engine {
+                user_id,
+                failure,
+                tick,
+                running: false,
+                attempts: 0,
+            })
+        });
+        let _ = window_event_listener(leptos::ev::online, |_| run());
+        let on_visible = Closure::<dyn Fn()>::new(|| {
+            if document().visibility_state() == web_sys::VisibilityState::Visible {
+                run();
+            }
+        });
+        let _ = document().add_event_listener_with_callback(
+            "visibilitychange",
+            on_visible.as_ref().unchecked_ref(),
+        );
+        on_visible.forget();
+        run();
+    }
+
+    /// Runs shortly, so that a burst of changes goes in one push.
+    pub fn soon() {
+        set_timeout(run, Duration::from_millis(1500));
+    }
+
+    pub fn run() {
+        let Some((user_id, failure, tick)) = ENGINE.with(|e| {
+            let mut e = e.borrow_mut();
+            let engine = e.as_mut()?;
+            if engine.running {
+                return None;
+            }
+            engine.running = true;
+            Some((engine.user_id, engine.failure, engine.tick))
+        }) else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            let outcome = crate::device::drain(user_id).await;
+            let attempts = ENGINE.with(|e| {
+                let mut e = e.borrow_mut();
+                let Some(engine) = e.as_mut() else { return 0 };
+                engine.running = false;
+                engine.attempts = if outcome.is_ok() {
+                    0
+                } else {
+                    engine.attempts + 1
+                };
+                engine.attempts
+            });
+            tick.bump();
+            match outcome {
+                Ok(_) => failure.set(None),
+                Err(e) => {
+                    let waits_for_user = e == SyncError::SignedOut;
+                    failure.set(Some(e.to_string()));
+                    if !waits_for_user {
+                        set_timeout(run, backoff(attempts));
                     }
-                })}
-            </Suspense>
-        </p>
+                }
+            }
+        });
+    }
+
+    /// 5 s, 10 s, 20 s … up to 5 minutes, each between half and one and a half times that.
+    fn backoff(attempts: u32) -> Duration {
+        let base = (5_000.0 * 2f64.powi(attempts.saturating_sub(1).min(6) as i32)).min(300_000.0);
+        Duration::from_millis((base * (0.5 + js_sys::Math::random())) as u64)
     }
 }
 

@@ -17,7 +17,7 @@ const DB_NAME: &str = "readyward";
 const DB_VERSION: u32 = 4;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
-const OUTBOX: &str = "outbox";
+pub(super) const OUTBOX: &str = "outbox";
 const INTERVIEWS: &str = "interviews";
 const PHOTOS: &str = "photos";
 /// Accounts that signed in on this device while online, keyed by email (see `account`).
@@ -32,7 +32,7 @@ impl From<rexie::Error> for DeviceError {
 }
 
 /// Matches records whose index value is this id.
-fn only(id: Uuid) -> Result<KeyRange, DeviceError> {
+pub(super) fn only(id: Uuid) -> Result<KeyRange, DeviceError> {
     KeyRange::only(&JsValue::from_str(&id.to_string()))
         .map_err(|e| DeviceError::Storage(e.to_string()))
 }
@@ -111,6 +111,7 @@ fn outbox_entry(user_id: Uuid, mutation: Mutation) -> OutboxEntry {
         user_id,
         mutation,
         queued_at: Utc::now(),
+        refused: None,
     }
 }
 

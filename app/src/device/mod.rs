@@ -12,9 +12,13 @@ mod copies;
 #[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
+mod outbox;
+#[cfg(feature = "hydrate")]
 mod photo;
 #[cfg(feature = "hydrate")]
 mod storage;
+#[cfg(feature = "hydrate")]
+mod sync;
 
 use chrono::{DateTime, Utc};
 use domain::sync::{FindingData, InspectionStatus, Mutation};
@@ -28,9 +32,13 @@ pub use copies::*;
 #[cfg(feature = "hydrate")]
 pub use idb::*;
 #[cfg(feature = "hydrate")]
+pub use outbox::*;
+#[cfg(feature = "hydrate")]
 pub use photo::*;
 #[cfg(feature = "hydrate")]
 pub use storage::*;
+#[cfg(feature = "hydrate")]
+pub use sync::*;
 
 /// Minutes without a touch before the device locks, unless the device is set otherwise.
 pub const DEFAULT_LOCK_MINUTES: u32 = 5;
@@ -151,6 +159,9 @@ pub struct OutboxEntry {
     pub user_id: Uuid,
     pub mutation: Mutation,
     pub queued_at: DateTime<Utc>,
+    /// Why the server refused it; it then waits for the user instead of being sent again.
+    #[serde(default)]
+    pub refused: Option<String>,
 }
 
 /// Why the device store could not do something, in words for the screen.

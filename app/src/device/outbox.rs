@@ -1,0 +1,78 @@
+//! The outbox as sync sees it: the oldest waiting changes, removing those the server has
+//! acknowledged, and marking those it refused so they wait for the user instead of blocking.
+
+use rexie::TransactionMode;
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use super::idb::{OUTBOX, from_js, only, open, to_js};
+use super::{DeviceError, OutboxEntry};
+
+/// A queued change with its place in the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub seq: f64,
+    pub entry: OutboxEntry,
+}
+
+/// The user's queued changes, oldest first, refused ones included.
+pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
+    let store = tx.store(OUTBOX)?;
+    let rows = store
+        .index("user_id")?
+        .get_all(Some(only(user_id)?), None)
+        .await?;
+    tx.done().await?;
+    // The store's key path puts each entry's place in the queue on the record itself.
+    let mut list = rows
+        .into_iter()
+        .map(|value| {
+            let seq = js_sys::Reflect::get(&value, &JsValue::from_str("seq"))
+                .ok()
+                .and_then(|s| s.as_f64())
+                .ok_or_else(|| DeviceError::Storage("outbox entry without a place".into()))?;
+            Ok(Queued {
+                seq,
+                entry: from_js(value)?,
+            })
+        })
+        .collect::<Result<Vec<_>, DeviceError>>()?;
+    list.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+    Ok(list)
+}
+
+/// Removes changes the server has acknowledged (applied, a duplicate, or kept for review).
+pub async fn acknowledge(seqs: &[f64]) -> Result<(), DeviceError> {
+    if seqs.is_empty() {
+        return Ok(());
+    }
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    let store = tx.store(OUTBOX)?;
+    for seq in seqs {
+        store.delete(JsValue::from_f64(*seq)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a change the server refused, with its reason, or clears the mark (`None`: retry).
+pub async fn set_refusal(seq: f64, reason: Option<String>) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    let store = tx.store(OUTBOX)?;
+    let Some(value) = store.get(JsValue::from_f64(seq)).await? else {
+        tx.abort().await?;
+        return Err(DeviceError::Missing);
+    };
+    let mut entry: OutboxEntry = from_js(value)?;
+    entry.refused = reason;
+    let record = to_js(&entry)?;
+    js_sys::Reflect::set(&record, &JsValue::from_str("seq"), &JsValue::from_f64(seq))
+        .map_err(|_| DeviceError::Storage("outbox".into()))?;
+    store.put(&record, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
