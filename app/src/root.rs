@@ -19,6 +19,7 @@ use crate::pages::{
     inspection::InspectionPage,
     not_found::NotFound,
     sign_in::SignInPage,
+    sync_ledger::SyncLedgerPage,
     ward::WardPage,
 };
 
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/inspections/:id") view=InspectionPage />
                     <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
+                    <Route path=path!("/sync") view=SyncLedgerPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
                 </Routes>

@@ -193,6 +193,30 @@ test('an inspection started online carries on with the server gone', async ({ pa
   expect(held.findings.find((f: any) => f.note === 'Sharps bin overfull in bay 2').photo_ids).toHaveLength(1);
   expect(held.interviews).toHaveLength(1);
   expect(held.photos).toEqual([{ id: expect.any(String), held: false }]);
+
+  // A change the server refuses waits on the ledger with the reason, and blocks nothing.
+  await page.evaluate(async (userId) => {
+    const db: IDBDatabase = await new Promise((ok) => { const r = indexedDB.open('readyward'); r.onsuccess = () => ok(r.result); });
+    await new Promise((ok) => {
+      const tx = db.transaction('outbox', 'readwrite');
+      tx.objectStore('outbox').add({ user_id: userId, queued_at: new Date().toISOString(),
+        mutation: { id: crypto.randomUUID(), kind: 'photo.teleport', data: { id: crypto.randomUUID() } } });
+      tx.oncomplete = ok;
+    });
+    db.close();
+  }, held.user_id);
+  await page.getByRole('link', { name: 'Changes on this device' }).click();
+  await page.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(page.getByRole('cell', { name: /^Refused: unknown kind "photo.teleport"/ })).toBeVisible();
+  await expect(page.getByText('1 photo waiting to upload.')).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
+  page.once('dialog', (d) => d.accept());
+  await page.getByRole('button', { name: /^Discard/ }).click();
+  await expect(page.getByRole('cell', { name: /^Refused/ })).toBeHidden();
+  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
+  const ledgerAxe = await new AxeBuilder({ page }).analyze();
+  const ledgerSerious = ledgerAxe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(ledgerSerious, JSON.stringify(ledgerSerious, null, 2)).toEqual([]);
 });
 
 test('signing out with work waiting warns, and the work is still there afterwards', async ({ page }) => {

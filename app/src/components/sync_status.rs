@@ -116,6 +116,7 @@ pub fn SyncStatus() -> impl IntoView {
             <button type="button" class="button button--secondary" on:click=move |_| sync_now()>
                 "Sync now"
             </button>
+            <a href="/sync" class="sync-bar__details">"Changes on this device"</a>
         </div>
     }
 }

@@ -9,4 +9,5 @@ pub mod inspection;
 pub mod not_found;
 pub mod sign_in;
 pub mod start_inspection;
+pub mod sync_ledger;
 pub mod ward;

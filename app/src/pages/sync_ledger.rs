@@ -1,0 +1,196 @@
+//! `GET /sync`: every change of the signed-in user still on this device, with its state
+//! ("Waiting to send", or "Refused" with the server's reason). A refused change never blocks
+//! the rest; here the user tries it again or, after confirming, discards it.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::components::signed_in::SignedIn;
+use crate::components::sync_status::{OutboxTick, sync_now};
+
+/// One line of the ledger.
+#[derive(Debug, Clone, PartialEq)]
+struct Line {
+    seq: f64,
+    what: String,
+    queued: String,
+    refused: Option<String>,
+}
+
+/// What a queued change is, in words.
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+fn describe(kind: &str, data: &serde_json::Value) -> String {
+    let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
+    match kind {
+        domain::sync::kind::INSPECTION_UPSERT if text("status") == "submitted" => {
+            "Inspection finished".to_owned()
+        }
+        domain::sync::kind::INSPECTION_UPSERT => "Inspection started".to_owned(),
+        domain::sync::kind::FINDING_RECORD => format!("Answer to {}", text("item_code")),
+        domain::sync::kind::INTERVIEW_RECORD => "Interview note".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+#[cfg(feature = "hydrate")]
+async fn load(user_id: uuid::Uuid) -> Result<(Vec<Line>, usize), String> {
+    let queued = crate::device::queued_of(user_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let total = crate::device::outbox_count(user_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let photos = total.saturating_sub(queued.len());
+    let lines = queued
+        .into_iter()
+        .map(|q| Line {
+            seq: q.seq,
+            what: describe(&q.entry.mutation.kind, &q.entry.mutation.data),
+            queued: q.entry.queued_at.format("%d %b %Y %H:%M").to_string(),
+            refused: q.entry.refused,
+        })
+        .collect();
+    Ok((lines, photos))
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn load(_user_id: uuid::Uuid) -> Result<(Vec<Line>, usize), String> {
+    Ok((Vec::new(), 0))
+}
+
+/// `GET /sync`.
+#[component]
+pub fn SyncLedgerPage() -> impl IntoView {
+    view! {
+        <Title text="Changes on this device - ReadyWard" />
+        <SignedIn render=|user| {
+            let OutboxTick(tick) = expect_context::<OutboxTick>();
+            let user_id = user.id;
+            let ledger = LocalResource::new(move || {
+                tick.track();
+                load(user_id)
+            });
+            view! {
+                <h1>"Changes on this device"</h1>
+                <p class="lede">
+                    "Everything you recorded stays on this device until the server has it. "
+                    "A change the server refuses waits here with the reason; the rest still sync."
+                </p>
+                <button type="button" class="button" on:click=move |_| sync_now()>"Sync now"</button>
+                <Suspense fallback=|| view! { <p>"Reading this device…"</p> }>
+                    {move || Suspend::new(async move {
+                        match ledger.await {
+                            Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
+                            Ok((lines, photos)) => view! { <Ledger lines photos tick /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            }
+        } />
+    }
+}
+
+#[component]
+fn Ledger(lines: Vec<Line>, photos: usize, tick: RwSignal<u32>) -> impl IntoView {
+    let photo_line = match photos {
+        0 => None,
+        1 => Some("1 photo waiting to upload.".to_owned()),
+        n => Some(format!("{n} photos waiting to upload.")),
+    };
+    let empty = lines.is_empty() && photos == 0;
+    view! {
+        {empty.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
+        {photo_line.map(|t| view! { <p>{t}</p> })}
+        {(!lines.is_empty()).then(|| view! {
+            <table class="table">
+                <caption class="visually-hidden">"Changes waiting on this device"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Change"</th>
+                        <th scope="col">"Recorded"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {lines.into_iter().map(|line| {
+                        let seq = line.seq;
+                        let what = line.what.clone();
+                        let actions = line.refused.is_some().then(|| {
+                            let what = what.clone();
+                            view! {
+                                <button type="button" class="button button--secondary"
+                                    on:click=move |_| retry(seq, tick)>
+                                    "Try again" <span class="visually-hidden">{format!(": {what}")}</span>
+                                </button>
+                                " "
+                                <button type="button" class="button button--secondary"
+                                    on:click=move |_| discard(seq, tick)>
+                                    "Discard" <span class="visually-hidden">{format!(": {}", line.what)}</span>
+                                </button>
+                            }
+                        });
+                        view! {
+                            <tr>
+                                <td>{what}</td>
+                                <td>{line.queued}</td>
+                                <td>{match line.refused {
+                                    Some(reason) => format!("Refused: {reason}"),
+                                    None => "Waiting to send".to_owned(),
+                                }}</td>
+                                <td>{actions}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        })}
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn retry(seq: f64, tick: RwSignal<u32>) {
+    leptos::task::spawn_local(async move {
+        let _ = crate::device::set_refusal(seq, None).await;
+        tick.update(|n| *n = n.wrapping_add(1));
+        sync_now();
+    });
+}
+
+#[cfg(feature = "hydrate")]
+fn discard(seq: f64, tick: RwSignal<u32>) {
+    let sure = leptos::web_sys::window()
+        .and_then(|w| {
+            w.confirm_with_message(
+                "Discard this change? It has not reached the server and cannot be brought back.",
+            )
+            .ok()
+        })
+        .unwrap_or(false);
+    if !sure {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        let _ = crate::device::acknowledge(&[seq]).await;
+        tick.update(|n| *n = n.wrapping_add(1));
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn retry(_: f64, _: RwSignal<u32>) {}
+
+#[cfg(not(feature = "hydrate"))]
+fn discard(_: f64, _: RwSignal<u32>) {}
+
+#[cfg(test)]
+mod tests {
+    use super::describe;
+
+    #[test]
+    fn changes_are_described_in_words() {
+        let finding = serde_json::json!({"item_code": "S1.8"});
+        assert_eq!(describe("finding.record", &finding), "Answer to S1.8");
+        let done = serde_json::json!({"status": "submitted"});
+        assert_eq!(describe("inspection.upsert", &done), "Inspection finished");
+    }
+}
