@@ -148,6 +148,19 @@ async fn a_reused_id_is_a_conflict_and_bad_changes_are_rejected_alone() {
         .json();
     assert_eq!(view["findings"].as_array().unwrap().len(), 1);
 
+    // A finding never moves to another inspection.
+    let (second, moved) = (Uuid::now_v7(), Uuid::now_v7());
+    let moving = json!({"device_id": Uuid::now_v7(), "mutations": [
+        finding(moved, inspection, "met", "here"),
+        upsert(second, unit, "in_progress"),
+        finding(moved, second, "met", "moved"),
+    ]});
+    let reply = app
+        .post("/api/v1/sync/push", Some(&token), moving)
+        .await
+        .json();
+    assert_eq!(statuses(&reply), ["applied", "applied", "rejected"]);
+
     // Once submitted, the inspection takes no more changes.
     let finish = json!({"device_id": Uuid::now_v7(), "mutations": [
         upsert(inspection, unit, "submitted"),

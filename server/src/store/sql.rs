@@ -545,6 +545,9 @@ macro_rules! impl_store {
                 Self::set_durable(&mut conn, true).await?;
                 let mut tx = conn.begin().await?;
                 let mut results = Vec::with_capacity(items.len());
+                // The inspections this batch has looked at: (trust, status), `None` if unknown.
+                let mut seen_inspections: std::collections::HashMap<Uuid, Option<(Uuid, String)>> =
+                    std::collections::HashMap::new();
                 for item in items {
                     let now = chrono::Utc::now();
                     let result = |status, error: Option<String>| PushResult {
@@ -552,14 +555,30 @@ macro_rules! impl_store {
                         status,
                         error,
                     };
-                    let seen: Option<(String, String)> =
-                        sqlx::query_as("SELECT kind, data FROM sync_mutations WHERE id = $1")
-                            .bind(item.mutation_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    if let Some((kind, data)) = seen {
+                    let data = item.data.to_string();
+                    // Claiming the id first makes a new mutation (the usual case) cost no lookup.
+                    let claimed = sqlx::query(
+                        "INSERT INTO sync_mutations (id, kind, data, user_id, device_id, received_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+                    )
+                    .bind(item.mutation_id)
+                    .bind(&item.kind)
+                    .bind(&data)
+                    .bind(pusher.user_id)
+                    .bind(pusher.device_id)
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected()
+                        == 1;
+                    if !claimed {
+                        let (kind, before): (String, String) =
+                            sqlx::query_as("SELECT kind, data FROM sync_mutations WHERE id = $1")
+                                .bind(item.mutation_id)
+                                .fetch_one(&mut *tx)
+                                .await?;
                         let same = kind == item.kind
-                            && serde_json::from_str::<serde_json::Value>(&data).ok().as_ref()
+                            && serde_json::from_str::<serde_json::Value>(&before).ok().as_ref()
                                 == Some(&item.data);
                         if same {
                             results.push(result(PushStatus::Duplicate, None));
@@ -571,7 +590,7 @@ macro_rules! impl_store {
                             .bind(item.mutation_id)
                             .bind(pusher.trust_id)
                             .bind(&item.kind)
-                            .bind(item.data.to_string())
+                            .bind(&data)
                             .bind(pusher.user_id)
                             .bind(pusher.device_id)
                             .bind(now)
@@ -584,8 +603,30 @@ macro_rules! impl_store {
                         }
                         continue;
                     }
-                    // Is the inspection a change names open, and this trust's?
-                    let open_inspection = |status: Option<(Uuid, String)>| match status {
+                    let inspection_id = match &item.change {
+                        Change::Inspection(d) => Some(d.id),
+                        Change::Finding(f) => Some(f.inspection_id),
+                        Change::Interview(i) => Some(i.inspection_id),
+                        Change::Invalid(_) => None,
+                    };
+                    let inspection = match inspection_id {
+                        Some(id) => match seen_inspections.get(&id) {
+                            Some(known) => known.clone(),
+                            None => {
+                                let found: Option<(Uuid, String)> = sqlx::query_as(
+                                    "SELECT trust_id, status FROM inspections WHERE id = $1",
+                                )
+                                .bind(id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                                seen_inspections.insert(id, found.clone());
+                                found
+                            }
+                        },
+                        None => None,
+                    };
+                    // Is the inspection a change names this trust's, and still open?
+                    let open = |inspection: Option<(Uuid, String)>| match inspection {
                         Some((trust, _)) if trust != pusher.trust_id => {
                             Some("the inspection is not one of your trust's".to_owned())
                         }
@@ -595,13 +636,7 @@ macro_rules! impl_store {
                         Some(_) => None,
                         None => Some("the inspection is not known: send its inspection.upsert first".to_owned()),
                     };
-                    let inspection_of = |id: Uuid| {
-                        sqlx::query_as::<_, (Uuid, String)>(
-                            "SELECT trust_id, status FROM inspections WHERE id = $1",
-                        )
-                        .bind(id)
-                    };
-                    let refusal = match &item.change {
+                    let mut refusal = match &item.change {
                         Change::Invalid(reason) => Some(reason.clone()),
                         Change::Inspection(d) => {
                             let unit_trust: Option<(Uuid,)> = sqlx::query_as(
@@ -611,87 +646,60 @@ macro_rules! impl_store {
                             .bind(true)
                             .fetch_optional(&mut *tx)
                             .await?;
-                            let existing = inspection_of(d.id).fetch_optional(&mut *tx).await?;
                             if unit_trust.map(|(t,)| t) != Some(pusher.trust_id) {
                                 Some("the ward is not one of your trust's".to_owned())
-                            } else if existing.is_some() {
-                                open_inspection(existing)
+                            } else if inspection.is_some() {
+                                open(inspection)
                             } else {
                                 None
                             }
                         }
-                        Change::Finding(f) => {
-                            let elsewhere: Option<(Uuid,)> =
-                                sqlx::query_as("SELECT inspection_id FROM findings WHERE id = $1")
-                                    .bind(f.id)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                            match elsewhere {
-                                Some((other,)) if other != f.inspection_id => {
-                                    Some("this finding belongs to another inspection".to_owned())
-                                }
-                                _ => open_inspection(
-                                    inspection_of(f.inspection_id).fetch_optional(&mut *tx).await?,
-                                ),
-                            }
-                        }
-                        Change::Interview(i) => {
-                            let elsewhere: Option<(Uuid,)> =
-                                sqlx::query_as("SELECT inspection_id FROM interviews WHERE id = $1")
-                                    .bind(i.id)
-                                    .fetch_optional(&mut *tx)
-                                    .await?;
-                            match elsewhere {
-                                Some((other,)) if other != i.inspection_id => {
-                                    Some("this interview belongs to another inspection".to_owned())
-                                }
-                                _ => open_inspection(
-                                    inspection_of(i.inspection_id).fetch_optional(&mut *tx).await?,
-                                ),
-                            }
-                        }
+                        Change::Finding(_) | Change::Interview(_) => open(inspection),
                     };
-                    if let Some(reason) = refusal {
-                        results.push(result(PushStatus::Rejected, Some(reason)));
-                        continue;
-                    }
-                    let record_id = match &item.change {
-                        Change::Inspection(d) => {
-                            let status = match d.status {
-                                domain::sync::InspectionStatus::InProgress => "in_progress",
-                                domain::sync::InspectionStatus::Submitted => "submitted",
-                            };
-                            sqlx::query(
-                                "INSERT INTO inspections (id, trust_id, unit_id, user_id, framework_id, \
-                                 template_id, template_version, started_at, status, updated_at) \
-                                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                                 ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, \
-                                 framework_id = excluded.framework_id, template_id = excluded.template_id, \
-                                 template_version = excluded.template_version, \
-                                 started_at = excluded.started_at, status = excluded.status, \
-                                 updated_at = excluded.updated_at",
-                            )
-                            .bind(d.id)
-                            .bind(pusher.trust_id)
-                            .bind(d.unit_id)
-                            .bind(pusher.user_id)
-                            .bind(&d.framework_id)
-                            .bind(d.template_id)
-                            .bind(d.template_version)
-                            .bind(d.started_at)
-                            .bind(status)
-                            .bind(now)
-                            .execute(&mut *tx)
-                            .await?;
-                            d.id
-                        }
-                        Change::Finding(f) => {
-                            sqlx::query(
+                    // A record never moves to another inspection: the upserts only update a row
+                    // of the same inspection, and touch nothing otherwise.
+                    let written = if refusal.is_some() {
+                        0
+                    } else {
+                        match &item.change {
+                            Change::Inspection(d) => {
+                                let status = match d.status {
+                                    domain::sync::InspectionStatus::InProgress => "in_progress",
+                                    domain::sync::InspectionStatus::Submitted => "submitted",
+                                };
+                                seen_inspections
+                                    .insert(d.id, Some((pusher.trust_id, status.to_owned())));
+                                sqlx::query(
+                                    "INSERT INTO inspections (id, trust_id, unit_id, user_id, framework_id, \
+                                     template_id, template_version, started_at, status, updated_at) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+                                     ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, \
+                                     framework_id = excluded.framework_id, template_id = excluded.template_id, \
+                                     template_version = excluded.template_version, \
+                                     started_at = excluded.started_at, status = excluded.status, \
+                                     updated_at = excluded.updated_at",
+                                )
+                                .bind(d.id)
+                                .bind(pusher.trust_id)
+                                .bind(d.unit_id)
+                                .bind(pusher.user_id)
+                                .bind(&d.framework_id)
+                                .bind(d.template_id)
+                                .bind(d.template_version)
+                                .bind(d.started_at)
+                                .bind(status)
+                                .bind(now)
+                                .execute(&mut *tx)
+                                .await?
+                                .rows_affected()
+                            }
+                            Change::Finding(f) => sqlx::query(
                                 "INSERT INTO findings (id, inspection_id, item_code, response, note, \
                                  photo_ids, observed_at) VALUES ($1, $2, $3, $4, $5, $6, $7) \
                                  ON CONFLICT (id) DO UPDATE SET item_code = excluded.item_code, \
                                  response = excluded.response, note = excluded.note, \
-                                 photo_ids = excluded.photo_ids, observed_at = excluded.observed_at",
+                                 photo_ids = excluded.photo_ids, observed_at = excluded.observed_at \
+                                 WHERE findings.inspection_id = excluded.inspection_id",
                             )
                             .bind(f.id)
                             .bind(f.inspection_id)
@@ -701,16 +709,15 @@ macro_rules! impl_store {
                             .bind(serde_json::to_string(&f.photo_ids).unwrap_or_default())
                             .bind(f.observed_at)
                             .execute(&mut *tx)
-                            .await?;
-                            f.id
-                        }
-                        Change::Interview(i) => {
-                            sqlx::query(
+                            .await?
+                            .rows_affected(),
+                            Change::Interview(i) => sqlx::query(
                                 "INSERT INTO interviews (id, inspection_id, interviewee, item_codes, \
                                  note, observed_at) VALUES ($1, $2, $3, $4, $5, $6) \
                                  ON CONFLICT (id) DO UPDATE SET interviewee = excluded.interviewee, \
                                  item_codes = excluded.item_codes, note = excluded.note, \
-                                 observed_at = excluded.observed_at",
+                                 observed_at = excluded.observed_at \
+                                 WHERE interviews.inspection_id = excluded.inspection_id",
                             )
                             .bind(i.id)
                             .bind(i.inspection_id)
@@ -719,12 +726,29 @@ macro_rules! impl_store {
                             .bind(&i.note)
                             .bind(i.observed_at)
                             .execute(&mut *tx)
-                            .await?;
-                            i.id
+                            .await?
+                            .rows_affected(),
+                            Change::Invalid(_) => 0,
                         }
+                    };
+                    if refusal.is_none() && written == 0 {
+                        refusal = Some("this record belongs to another inspection".to_owned());
+                    }
+                    if let Some(reason) = refusal {
+                        // A refused change is not remembered, so sending it again is judged again.
+                        sqlx::query("DELETE FROM sync_mutations WHERE id = $1")
+                            .bind(item.mutation_id)
+                            .execute(&mut *tx)
+                            .await?;
+                        results.push(result(PushStatus::Rejected, Some(reason)));
+                        continue;
+                    }
+                    let record_id = match &item.change {
+                        Change::Inspection(d) => d.id,
+                        Change::Finding(f) => f.id,
+                        Change::Interview(i) => i.id,
                         Change::Invalid(_) => continue,
                     };
-                    let data = item.data.to_string();
                     sqlx::query(
                         "INSERT INTO record_history (record_id, kind, mutation_id, data, recorded_at) \
                          VALUES ($1, $2, $3, $4, $5)",
@@ -733,18 +757,6 @@ macro_rules! impl_store {
                     .bind(&item.kind)
                     .bind(item.mutation_id)
                     .bind(&data)
-                    .bind(now)
-                    .execute(&mut *tx)
-                    .await?;
-                    sqlx::query(
-                        "INSERT INTO sync_mutations (id, kind, data, user_id, device_id, received_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(item.mutation_id)
-                    .bind(&item.kind)
-                    .bind(&data)
-                    .bind(pusher.user_id)
-                    .bind(pusher.device_id)
                     .bind(now)
                     .execute(&mut *tx)
                     .await?;
