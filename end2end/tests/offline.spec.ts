@@ -337,3 +337,28 @@ test('signed in here before, an inspector signs in, starts and locks an inspecti
   const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
 });
+
+test('an ended session pauses sync and asks the user to sign in again; nothing is lost', async ({ page, context }) => {
+  if (!server) await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\//);
+  await answer(page, 0, 'Met');
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+
+  await context.clearCookies();
+  await answer(page, 1, 'Not met');
+  await expect(page.getByRole('status')).toHaveText('Sync failed: sign in again to sync. 1 change waiting to sync');
+  await page.getByRole('link', { name: 'Sign in again' }).click();
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+});

@@ -52,6 +52,9 @@ pub fn provide_waiting() {
     provide_context(Waiting(waiting));
 }
 
+/// The failure that pauses sync until the user signs in again (their session ended).
+const SIGN_IN_AGAIN: &str = "sign in again to sync";
+
 /// Why the last sync failed; `None` once a sync goes through.
 #[derive(Clone, Copy)]
 pub struct SyncFailure(pub RwSignal<Option<String>>);
@@ -116,6 +119,10 @@ pub fn SyncStatus() -> impl IntoView {
             <button type="button" class="button button--secondary" on:click=move |_| sync_now()>
                 "Sync now"
             </button>
+            {move || {
+                (failure.get().as_deref() == Some(SIGN_IN_AGAIN))
+                    .then(|| view! { <a href="/sign-in" class="sync-bar__details">"Sign in again"</a> })
+            }}
             <a href="/sync" class="sync-bar__details">"Changes on this device"</a>
         </div>
     }
