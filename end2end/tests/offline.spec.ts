@@ -12,6 +12,15 @@ const SITE = process.env.READYWARD_SITE_ROOT ?? path.resolve(__dirname, '../../t
 const PORT = 3199;
 const BASE = `http://127.0.0.1:${PORT}`;
 
+const PASSWORD = process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026';
+
+/** Fills in the sign-in form as the demo inspector and presses "Sign in". */
+async function signIn(page: Page, password = PASSWORD) {
+  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 let server: ChildProcess | undefined;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-offline-'));
 
@@ -104,9 +113,7 @@ async function answer(page: Page, index: number, choice: string) {
 test('an inspection started online carries on with the server gone', async ({ page }) => {
   if (!server) await startServer();
   await page.goto(`${BASE}/sign-in`);
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   // The ward's page loaded on its own hydrates too.
@@ -222,9 +229,7 @@ test('an inspection started online carries on with the server gone', async ({ pa
 test('signing out with work waiting warns, and the work is still there afterwards', async ({ page }) => {
   if (!server) await startServer();
   await page.goto(`${BASE}/sign-in`);
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   // Ward and checklist chosen on the home page; then the server goes away, so work waits.
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
@@ -252,30 +257,23 @@ test('signing out with work waiting warns, and the work is still there afterward
 
   // Signed in again on the device, the work is still there; once the server is back and the
   // author signs in there, it syncs.
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
   await expect(page.getByRole('status')).toHaveText(/(^|\. )2 changes waiting to sync$/);
   await startServer();
   await page.goto(`${BASE}/sign-in`);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('status')).toHaveText('All changes synced');
 });
 
-const PASSWORD = process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026';
 
 test('signed in here before, an inspector signs in, starts and locks an inspection with no server', async ({ page }) => {
   if (!server) await startServer();
   page.on('dialog', (d) => d.accept());
   await page.goto(`${BASE}/sign-in`);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
   // The wards, checklists and frameworks are copied to the device once the home page is up.
   await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
@@ -297,9 +295,7 @@ test('signed in here before, an inspector signs in, starts and locks an inspecti
   const kept = await page.evaluate(() => JSON.stringify(localStorage) + document.cookie);
   expect(kept).not.toContain(PASSWORD);
 
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
 
   // A ward and a checklist from the device's copies, and an inspection the server never saw.
@@ -342,9 +338,7 @@ test('an ended session pauses sync and asks the user to sign in again; nothing i
   if (!server) await startServer();
   await page.goto(`${BASE}/sign-in`);
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
   await page.getByRole('button', { name: 'Start inspection' }).click();
@@ -356,9 +350,7 @@ test('an ended session pauses sync and asks the user to sign in again; nothing i
   await answer(page, 1, 'Not met');
   await expect(page.getByRole('status')).toHaveText('Sync failed: sign in again to sync. 1 change waiting to sync');
   await page.getByRole('link', { name: 'Sign in again' }).click();
-  await page.getByLabel('Email').fill('inspector@demo.nhs.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signIn(page);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
   await expect(page.getByRole('status')).toHaveText('All changes synced');
 });

@@ -38,7 +38,12 @@ pub fn follow_server_session(answer: Result<Option<UserInfo>, ServerFnError>) {
                 }
                 if !user.must_change_password {
                     leptos::task::spawn_local(async move {
-                        crate::api::kept::prepare_device(user.id).await;
+                        // Fresh copies are kept for a few minutes rather than fetched again
+                        // on every page load.
+                        if crate::device::copies_are_stale(user.id) {
+                            crate::api::kept::prepare_device(user.id).await;
+                            crate::device::mark_copies_fresh(user.id);
+                        }
                         crate::mark_body("data-prepared");
                     });
                 }

@@ -8,6 +8,29 @@ use wasm_bindgen::JsValue;
 use super::DeviceError;
 use super::idb::{COPIES, from_js, get_one, put_one, to_js};
 
+/// How long copies count as fresh before a page load fetches them again.
+const FRESH_MS: f64 = 5.0 * 60_000.0;
+
+fn fresh_key(user_id: uuid::Uuid) -> String {
+    format!("readyward.copies_at.{user_id}")
+}
+
+/// Whether the user's copies are missing or older than a few minutes.
+pub fn copies_are_stale(user_id: uuid::Uuid) -> bool {
+    let at = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(&fresh_key(user_id)).ok().flatten())
+        .and_then(|v| v.parse::<f64>().ok());
+    at.is_none_or(|at| js_sys::Date::now() - at > FRESH_MS)
+}
+
+/// Notes that the user's copies were just fetched.
+pub fn mark_copies_fresh(user_id: uuid::Uuid) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(&fresh_key(user_id), &js_sys::Date::now().to_string());
+    }
+}
+
 /// Keeps the latest copy of an answer under `key`.
 pub async fn keep_copy<T: Serialize>(key: &str, value: &T) -> Result<(), DeviceError> {
     let record = js_sys::Object::new();

@@ -145,14 +145,10 @@ pub async fn save_inspection(inspection: &LocalInspection) -> Result<(), DeviceE
 
 /// One inspection of this device, if it is there.
 pub async fn inspection(id: Uuid) -> Result<Option<LocalInspection>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[INSPECTIONS], TransactionMode::ReadOnly)?;
-    let found = tx
-        .store(INSPECTIONS)?
-        .get(JsValue::from_str(&id.to_string()))
-        .await?;
-    tx.done().await?;
-    found.map(from_js).transpose()
+    get_one(INSPECTIONS, &id.to_string())
+        .await?
+        .map(from_js)
+        .transpose()
 }
 
 /// The user's inspections on this device, newest first.
@@ -439,16 +435,11 @@ pub async fn outbox_total() -> Result<usize, DeviceError> {
 
 /// The user's queued changes, oldest first.
 pub async fn outbox_of(user_id: Uuid) -> Result<Vec<OutboxEntry>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadOnly)?;
-    let key = only(user_id)?;
-    let rows = tx
-        .store(OUTBOX)?
-        .index("user_id")?
-        .get_all(Some(key), None)
-        .await?;
-    tx.done().await?;
-    rows.into_iter().map(from_js).collect()
+    Ok(super::queued_of(user_id)
+        .await?
+        .into_iter()
+        .map(|q| q.entry)
+        .collect())
 }
 
 /// Writes one record into a store (replacing any with the same key).
