@@ -39,6 +39,37 @@ pub async fn post_json(url: &str, body: &str) -> Result<web_sys::Response, JsVal
     response.dyn_into()
 }
 
+/// PUTs bytes (a photo) with its media type and SHA-256, as the interface asks.
+pub async fn put_bytes(
+    url: &str,
+    content_type: &str,
+    sha256: &str,
+    bytes: &[u8],
+) -> Result<web_sys::Response, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    headers.set("Content-Type", content_type)?;
+    headers.set(domain::sync::PHOTO_SHA_HEADER, sha256)?;
+    headers.set("Accept", "application/json")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("PUT");
+    init.set_body(&js_sys::Uint8Array::from(bytes).into());
+    init.set_headers(&headers.into());
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
+    response.dyn_into()
+}
+
+/// GETs a JSON resource of the API.
+pub async fn get_json(url: &str) -> Result<web_sys::Response, JsValue> {
+    let headers = web_sys::Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    let init = web_sys::RequestInit::new();
+    init.set_headers(&headers.into());
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
+    response.dyn_into()
+}
+
 /// The body of a response as text.
 pub async fn text_of(response: &web_sys::Response) -> Result<String, JsValue> {
     JsFuture::from(response.text()?)

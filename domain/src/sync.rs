@@ -82,6 +82,45 @@ pub struct PhotoHeld {
     pub held: bool,
 }
 
+/// `PUT /api/v1/photos/{id}` answers 201 (new) or 200 (the same bytes again) with this.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoReceipt {
+    pub id: Uuid,
+    /// Lower-case hex SHA-256 of the bytes received: a device deletes its copy only when this
+    /// matches the hash of what it sent.
+    pub sha256: String,
+    /// Of the picture as the server keeps it (orientation applied, long side at most 2048 px).
+    pub width: u32,
+    pub height: u32,
+}
+
+/// `GET /api/v1/sync/pull?since=<cursor>`: what a user's devices keep for offline use.
+///
+/// The cursor names one state of these lists. Asked with the current cursor, the lists come
+/// back empty (nothing changed); otherwise they come back whole, so a device simply replaces
+/// its copies and removals need no special handling.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PullResponse {
+    pub cursor: String,
+    pub templates: Vec<crate::template::ChecklistTemplate>,
+    pub units: Vec<crate::api::UnitInfo>,
+    /// Reviewer comments on evidence (empty until evidence review exists).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub comments: Vec<serde_json::Value>,
+}
+
+impl PullResponse {
+    /// Whether this answer says nothing changed since `since`.
+    pub fn unchanged_since(&self, since: Option<&str>) -> bool {
+        since == Some(self.cursor.as_str())
+    }
+}
+
+/// The request header that carries the SHA-256 of a photo's bytes.
+pub const PHOTO_SHA_HEADER: &str = "x-content-sha256";
+
 /// `GET /api/v1/inspections/{id}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -51,6 +51,10 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Serve HTTPS with this certificate chain and key (PEM files) instead of plain HTTP.
     pub tls: Option<TlsFiles>,
+    /// Largest photo upload, in bytes.
+    pub max_photo_bytes: usize,
+    /// What the photo pipeline keeps and its pixel limit.
+    pub photo: crate::photos::process::Settings,
 }
 
 /// A PEM certificate chain and its private key.
@@ -73,7 +77,14 @@ impl Config {
             secure_cookies: false,
             trust_forwarded_for: false,
             tls: None,
+            max_photo_bytes: 15 * 1024 * 1024,
+            photo: crate::photos::process::Settings::default(),
         }
+    }
+
+    /// The folder the local photo store keeps its files in.
+    pub fn photo_dir(&self) -> PathBuf {
+        self.data_dir.join("photos")
     }
 
     /// The database to open: the given URL, or SQLite in the data folder.

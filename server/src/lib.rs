@@ -10,6 +10,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod photos;
 pub mod seed;
 pub mod state;
 pub mod store;
@@ -48,6 +49,11 @@ pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
     let catalogue = Arc::new(Catalogue::built_in()?);
     templates::ensure_built_in(&store, &catalogue).await?;
     let auth = AuthService::new(store.clone(), config.auth.clone())?;
+    let photos = photos::Photos::new(
+        Arc::new(photos::blobs::LocalFolder::new(config.photo_dir())?),
+        config.photo.clone(),
+        config.max_photo_bytes,
+    );
     let leptos = LeptosOptions::builder()
         .output_name("readyward")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -58,6 +64,7 @@ pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
         store,
         auth,
         catalogue,
+        photos,
         config: Arc::new(config),
         leptos,
     })

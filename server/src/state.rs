@@ -8,6 +8,7 @@ use leptos::config::LeptosOptions;
 
 use crate::auth::AuthService;
 use crate::config::Config;
+use crate::photos::Photos;
 use crate::store::Store;
 
 /// Shared, cheaply cloned state of a running server.
@@ -17,6 +18,7 @@ pub struct AppState {
     pub auth: AuthService,
     pub catalogue: Arc<Catalogue>,
     pub config: Arc<Config>,
+    pub photos: Photos,
     pub leptos: LeptosOptions,
 }
 

@@ -10,7 +10,7 @@ use app::backend::Caller;
 use domain::Catalogue;
 use domain::sync::{
     FindingData, InspectionData, InspectionView, InterviewData, MAX_PUSH_MUTATIONS, Mutation,
-    PushRequest, PushResponse, kind,
+    PullResponse, PushRequest, PushResponse, kind,
 };
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -80,6 +80,32 @@ pub async fn inspection(
         return Err(ApiError::NotFound);
     }
     Ok(view)
+}
+
+/// What the caller's devices keep for offline use, or nothing when `since` is still current.
+pub async fn pull(
+    state: &AppState,
+    caller: &Caller,
+    since: Option<&str>,
+) -> Result<PullResponse, ApiError> {
+    let templates = crate::templates::for_caller(&state.store, caller).await?;
+    let units = access::units(&state.store, caller).await?;
+    let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
+    let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
+    if since == Some(cursor.as_str()) {
+        return Ok(PullResponse {
+            cursor,
+            templates: Vec::new(),
+            units: Vec::new(),
+            comments: Vec::new(),
+        });
+    }
+    Ok(PullResponse {
+        cursor,
+        templates,
+        units,
+        comments: Vec::new(),
+    })
 }
 
 fn parse<T: DeserializeOwned>(m: &Mutation) -> Result<T, String> {

@@ -337,3 +337,48 @@ async fn push_story_on_postgres() {
     let storage = common::postgres_store(&url).await;
     push_story(storage.store.clone()).await;
 }
+
+#[tokio::test]
+async fn pull_returns_the_lists_until_the_cursor_is_current_and_again_after_a_change() {
+    let app = spawn_app().await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    assert_eq!(
+        app.get("/api/v1/sync/pull", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let first = app.get("/api/v1/sync/pull", Some(&reviewer)).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let first = first.json();
+    let cursor = first["cursor"].as_str().unwrap().to_owned();
+    assert!(first["units"].as_array().unwrap().len() >= 20, "granted wards");
+    assert!(!first["templates"].as_array().unwrap().is_empty());
+    assert_eq!(first["comments"], json!([]));
+
+    let same = app
+        .get(&format!("/api/v1/sync/pull?since={cursor}"), Some(&reviewer))
+        .await
+        .json();
+    assert_eq!(same, json!({"cursor": cursor, "templates": [], "units": [], "comments": []}));
+
+    // The grant ends: the reviewer's devices must drop the other trust's wards.
+    let admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let grant = server::admin::overview(&app.store, &admin).await.unwrap().grants[0].id;
+    server::admin::end_grant(&app.store, &admin, grant).await.unwrap();
+    let after = app
+        .get(&format!("/api/v1/sync/pull?since={cursor}"), Some(&reviewer))
+        .await
+        .json();
+    assert_ne!(after["cursor"], json!(cursor));
+    assert!(
+        after["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["trust"]["name"] != server::seed::DEMO_TRUST)
+    );
+    let stale = app
+        .get("/api/v1/sync/pull?since=not-a-cursor", Some(&reviewer))
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert_eq!(stale.json()["cursor"], after["cursor"]);
+}

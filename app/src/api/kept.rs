@@ -1,6 +1,7 @@
 //! The server answers a ward inspector needs offline: their wards, the checklists and the
 //! frameworks behind them. Each call asks the server and keeps a copy on the device; when the
-//! server cannot be reached, the device's copy answers instead.
+//! server cannot be reached, the device's copy answers instead. `prepare_device` refreshes the
+//! copies with `GET /api/v1/sync/pull`.
 
 use std::future::Future;
 
@@ -34,9 +35,13 @@ pub async fn unit(user_id: Uuid, id: Uuid) -> Result<Option<UnitInfo>, ServerFnE
     answer
 }
 
+fn templates_key(user_id: Uuid) -> String {
+    format!("templates:{user_id}")
+}
+
 /// The checklists the user can start.
 pub async fn templates(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, ServerFnError> {
-    kept(&format!("templates:{user_id}"), list_templates()).await
+    kept(&templates_key(user_id), list_templates()).await
 }
 
 /// A framework's full content.
@@ -45,10 +50,10 @@ pub async fn framework(id: String) -> Result<Option<Framework>, ServerFnError> {
 }
 
 /// Fetches everything an inspector needs offline, so a ward can be opened and an inspection
-/// started there without a connection. Failures are left for the next time.
+/// started there without a connection: one pull for the wards and checklists (nothing when
+/// they have not changed), then the frameworks they use. Failures are left for the next time.
 pub async fn prepare_device(user_id: Uuid) {
-    let _ = units(user_id).await;
-    let Ok(list) = templates(user_id).await else {
+    let Some(list) = pull(user_id).await else {
         return;
     };
     let mut ids: Vec<String> = list.into_iter().map(|t| t.framework_id).collect();
@@ -84,6 +89,41 @@ where
         Err(_) => {}
     }
     answer
+}
+
+/// `GET /api/v1/sync/pull` since the device's cursor: replaces the kept wards and checklists
+/// when they changed, and returns the checklists.
+#[cfg(feature = "hydrate")]
+async fn pull(user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
+    use crate::device::{copy_of, keep_copy};
+    use domain::sync::PullResponse;
+    send_wrapper::SendWrapper::new(async move {
+        let cursor_key = format!("pull-cursor:{user_id}");
+        let since: Option<String> = copy_of(&cursor_key).await.ok().flatten();
+        let url = match &since {
+            Some(cursor) => format!("/api/v1/sync/pull?since={cursor}"),
+            None => "/api/v1/sync/pull".to_owned(),
+        };
+        let response = crate::browser::get_json(&url).await.ok()?;
+        if response.status() != 200 {
+            return None;
+        }
+        let text = crate::browser::text_of(&response).await.ok()?;
+        let pulled: PullResponse = serde_json::from_str(&text).ok()?;
+        if pulled.unchanged_since(since.as_deref()) {
+            return copy_of(&templates_key(user_id)).await.ok().flatten();
+        }
+        keep_copy(&units_key(user_id), &pulled.units).await.ok()?;
+        keep_copy(&templates_key(user_id), &pulled.templates).await.ok()?;
+        keep_copy(&cursor_key, &pulled.cursor).await.ok()?;
+        Some(pulled.templates)
+    })
+    .await
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn pull(_user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
+    None
 }
 
 // IndexedDB futures are not `Send`; resources need `Send` futures, and the browser has one

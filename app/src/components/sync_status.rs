@@ -198,7 +198,10 @@ mod engine {
             return;
         };
         leptos::task::spawn_local(async move {
-            let outcome = crate::device::drain(user_id).await;
+            let outcome = match crate::device::drain(user_id).await {
+                Ok(_) => crate::device::upload_photos(user_id).await,
+                Err(e) => Err(e),
+            };
             let attempts = ENGINE.with(|e| {
                 let mut e = e.borrow_mut();
                 let Some(engine) = e.as_mut() else { return 0 };

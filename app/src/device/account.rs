@@ -81,7 +81,7 @@ async fn derive(password: &str, salt: &[u8], iterations: u32) -> Result<Vec<u8>,
     Ok(js_sys::Uint8Array::new(&bits).to_vec())
 }
 
-fn hex(bytes: &[u8]) -> String {
+pub(super) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -346,6 +346,69 @@ pub async fn photos_of(inspection_id: Uuid) -> Result<Vec<StoredPhoto>, DeviceEr
         .collect())
 }
 
+/// A photo still on the device, waiting for upload (or refused by the server, with why).
+pub struct WaitingPhoto {
+    pub id: Uuid,
+    pub item_code: String,
+    pub blob: web_sys::Blob,
+    pub refused: Option<String>,
+}
+
+/// The user's photos still on this device.
+pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceError> {
+    use js_sys::Reflect;
+    use wasm_bindgen::JsCast;
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
+    let rows = tx
+        .store(PHOTOS)?
+        .index("user_id")?
+        .get_all(Some(only(user_id)?), None)
+        .await?;
+    tx.done().await?;
+    let get = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
+    Ok(rows
+        .iter()
+        .filter_map(|row| {
+            Some(WaitingPhoto {
+                id: Uuid::parse_str(&get(row, "id")?.as_string()?).ok()?,
+                item_code: get(row, "item_code")?.as_string().unwrap_or_default(),
+                blob: get(row, "blob")?.dyn_into().ok()?,
+                refused: get(row, "refused").and_then(|r| r.as_string()),
+            })
+        })
+        .collect())
+}
+
+/// Removes a photo from the device: after the server confirmed it holds the same bytes, or
+/// when the user discards a refused one.
+pub async fn forget_photo(id: Uuid) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+    tx.store(PHOTOS)?
+        .delete(JsValue::from_str(&id.to_string()))
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks a photo the server refused, with its reason, or clears the mark (`None`: retry).
+pub async fn set_photo_refusal(id: Uuid, reason: Option<String>) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+    let store = tx.store(PHOTOS)?;
+    let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
+        tx.abort().await?;
+        return Err(DeviceError::Missing);
+    };
+    let reason = reason.map_or(JsValue::UNDEFINED, |r| JsValue::from_str(&r));
+    js_sys::Reflect::set(&row, &JsValue::from_str("refused"), &reason)
+        .map_err(|_| DeviceError::Storage("photo".into()))?;
+    store.put(&row, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Stores a finding and, once it has an answer, queues its `finding.record`. Refused once the
 /// inspection is finished.
 pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {

@@ -1,12 +1,15 @@
 //! Draining the outbox to `POST /api/v1/sync/push`: the user's oldest changes first, in
 //! batches, each deleted only after the server acknowledged it (applied, a duplicate, or a
 //! conflict it kept for review). A change the server refuses is marked with the reason and
-//! waits for the user; the rest carry on.
+//! waits for the user; the rest carry on. Photos follow, one per request (`upload_photos`).
 
-use domain::sync::{PushRequest, PushResponse, PushStatus};
+use domain::sync::{PhotoReceipt, PushRequest, PushResponse, PushStatus};
 use uuid::Uuid;
 
-use super::{DeviceError, acknowledge, queued_of, set_refusal};
+use super::{
+    DeviceError, acknowledge, forget_photo, queued_of, set_photo_refusal, set_refusal,
+    waiting_photos,
+};
 
 /// Changes sent per request.
 pub const PUSH_BATCH: usize = 100;
@@ -111,4 +114,86 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
             ));
         }
     }
+}
+
+/// Uploads the user's photos, one per request with the SHA-256 of its bytes, returning how
+/// many the server confirmed. A photo leaves the device only when the server answered 200 or
+/// 201 with that same hash; one it refuses is marked with the reason and the others go on. A
+/// broken upload is simply sent whole again next time, starting with that photo.
+pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
+    let mut confirmed = 0;
+    for photo in waiting_photos(user_id).await? {
+        if photo.refused.is_some() {
+            continue;
+        }
+        let bytes = blob_bytes(&photo.blob).await?;
+        let sha256 = sha256_hex(&bytes).await?;
+        let media_type = match photo.blob.type_() {
+            t if t.is_empty() => "image/jpeg".to_owned(),
+            t => t,
+        };
+        let url = format!("/api/v1/photos/{}", photo.id);
+        let response = crate::browser::put_bytes(&url, &media_type, &sha256, &bytes)
+            .await
+            .map_err(|_| SyncError::Offline)?;
+        let status = response.status();
+        let text = crate::browser::text_of(&response)
+            .await
+            .map_err(|_| SyncError::Offline)?;
+        match status {
+            200 | 201 => {
+                let receipt: PhotoReceipt = serde_json::from_str(&text).map_err(|_| {
+                    SyncError::Server("the server's answer could not be read".to_owned())
+                })?;
+                if receipt.sha256 != sha256 {
+                    return Err(SyncError::Server(
+                        "a photo did not arrive whole; it will be sent again".to_owned(),
+                    ));
+                }
+                forget_photo(photo.id).await?;
+                confirmed += 1;
+            }
+            401 => return Err(SyncError::SignedOut),
+            403 => {
+                return Err(SyncError::Server(
+                    "this account may not record inspections".to_owned(),
+                ));
+            }
+            409 | 413 | 415 | 422 => {
+                let reason = serde_json::from_str::<domain::api::ErrorBody>(&text)
+                    .map(|e| e.message)
+                    .unwrap_or_else(|_| format!("refused (status {status})"));
+                set_photo_refusal(photo.id, Some(reason)).await?;
+            }
+            status => {
+                return Err(SyncError::Server(format!(
+                    "the server could not take a photo (status {status})"
+                )));
+            }
+        }
+    }
+    Ok(confirmed)
+}
+
+async fn blob_bytes(blob: &web_sys::Blob) -> Result<Vec<u8>, SyncError> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(blob.array_buffer())
+        .await
+        .map_err(|_| DeviceError::Storage("a photo could not be read".into()))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+async fn sha256_hex(bytes: &[u8]) -> Result<String, SyncError> {
+    let failed = |_| DeviceError::Storage("the photo's checksum could not be made".into());
+    let subtle = web_sys::window()
+        .ok_or_else(|| DeviceError::Storage("no window".into()))?
+        .crypto()
+        .map_err(failed)?
+        .subtle();
+    let promise = subtle
+        .digest_with_str_and_u8_array("SHA-256", bytes)
+        .map_err(failed)?;
+    let digest = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(failed)?;
+    Ok(super::account::hex(&js_sys::Uint8Array::new(&digest).to_vec()))
 }

@@ -675,7 +675,14 @@ fn PhotoField(
             photo_ids
                 .iter()
                 .enumerate()
-                .filter_map(|(n, id)| urls.get(id).map(|u| (n, *id, u.clone())))
+                // A photo the server confirmed has left the device: show the server's thumbnail.
+                .map(|(n, id)| {
+                    let url = urls
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| format!("/api/v1/photos/{id}/thumbnail"));
+                    (n, *id, url)
+                })
                 .collect::<Vec<_>>()
         }
     };

@@ -1,5 +1,5 @@
-//! `GET /sync`: every change of the signed-in user still on this device, with its state
-//! ("Waiting to send", or "Refused" with the server's reason). A refused change never blocks
+//! `GET /sync`: every change and photo of the signed-in user still on this device, with its
+//! state ("Waiting to send", or "Refused" with the server's reason). A refused one never blocks
 //! the rest; here the user tries it again or, after confirming, discards it.
 
 use leptos::prelude::*;
@@ -8,10 +8,18 @@ use leptos_meta::Title;
 use crate::components::signed_in::SignedIn;
 use crate::components::sync_status::{OutboxTick, sync_now};
 
+/// What a ledger line stands for: a queued change (by its place) or a photo (by its id).
+#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Record {
+    Change(f64),
+    Photo(uuid::Uuid),
+}
+
 /// One line of the ledger.
 #[derive(Debug, Clone, PartialEq)]
 struct Line {
-    seq: f64,
+    record: Record,
     what: String,
     queued: String,
     refused: Option<String>,
@@ -33,29 +41,43 @@ fn describe(kind: &str, data: &serde_json::Value) -> String {
 }
 
 #[cfg(feature = "hydrate")]
-async fn load(user_id: uuid::Uuid) -> Result<(Vec<Line>, usize), String> {
+async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
     let queued = crate::device::queued_of(user_id)
         .await
         .map_err(|e| e.to_string())?;
-    let total = crate::device::outbox_count(user_id)
+    let photos = crate::device::waiting_photos(user_id)
         .await
         .map_err(|e| e.to_string())?;
-    let photos = total.saturating_sub(queued.len());
-    let lines = queued
-        .into_iter()
-        .map(|q| Line {
-            seq: q.seq,
-            what: describe(&q.entry.mutation.kind, &q.entry.mutation.data),
-            queued: q.entry.queued_at.format("%d %b %Y %H:%M").to_string(),
-            refused: q.entry.refused,
+    let changes = queued.into_iter().map(|q| Line {
+        record: Record::Change(q.seq),
+        what: describe(&q.entry.mutation.kind, &q.entry.mutation.data),
+        queued: q.entry.queued_at.format("%d %b %Y %H:%M").to_string(),
+        refused: q.entry.refused,
+    });
+    // Photo ids are v7 UUIDs: their first 48 bits are when the photo was taken.
+    let photos = photos.into_iter().map(|p| Line {
+        record: Record::Photo(p.id),
+        what: format!("Photo for {}", p.item_code),
+        queued: taken_at(p.id),
+        refused: p.refused,
+    });
+    Ok(changes.chain(photos).collect())
+}
+
+#[cfg(feature = "hydrate")]
+fn taken_at(id: uuid::Uuid) -> String {
+    id.get_timestamp()
+        .and_then(|t| {
+            let (secs, _) = t.to_unix();
+            chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, 0)
         })
-        .collect();
-    Ok((lines, photos))
+        .map(|t| t.format("%d %b %Y %H:%M").to_string())
+        .unwrap_or_default()
 }
 
 #[cfg(not(feature = "hydrate"))]
-async fn load(_user_id: uuid::Uuid) -> Result<(Vec<Line>, usize), String> {
-    Ok((Vec::new(), 0))
+async fn load(_user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
+    Ok(Vec::new())
 }
 
 /// `GET /sync`.
@@ -81,7 +103,7 @@ pub fn SyncLedgerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match ledger.await {
                             Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
-                            Ok((lines, photos)) => view! { <Ledger lines photos tick /> }.into_any(),
+                            Ok(lines) => view! { <Ledger lines tick /> }.into_any(),
                         }
                     })}
                 </Suspense>
@@ -91,16 +113,10 @@ pub fn SyncLedgerPage() -> impl IntoView {
 }
 
 #[component]
-fn Ledger(lines: Vec<Line>, photos: usize, tick: RwSignal<u32>) -> impl IntoView {
-    let photo_line = match photos {
-        0 => None,
-        1 => Some("1 photo waiting to upload.".to_owned()),
-        n => Some(format!("{n} photos waiting to upload.")),
-    };
-    let empty = lines.is_empty() && photos == 0;
+fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
+    let empty = lines.is_empty();
     view! {
         {empty.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
-        {photo_line.map(|t| view! { <p>{t}</p> })}
         {(!lines.is_empty()).then(|| view! {
             <table class="table">
                 <caption class="visually-hidden">"Changes waiting on this device"</caption>
@@ -114,18 +130,18 @@ fn Ledger(lines: Vec<Line>, photos: usize, tick: RwSignal<u32>) -> impl IntoView
                 </thead>
                 <tbody>
                     {lines.into_iter().map(|line| {
-                        let seq = line.seq;
+                        let record = line.record;
                         let what = line.what.clone();
                         let actions = line.refused.is_some().then(|| {
                             let what = what.clone();
                             view! {
                                 <button type="button" class="button button--secondary"
-                                    on:click=move |_| retry(seq, tick)>
+                                    on:click=move |_| retry(record, tick)>
                                     "Try again" <span class="visually-hidden">{format!(": {what}")}</span>
                                 </button>
                                 " "
                                 <button type="button" class="button button--secondary"
-                                    on:click=move |_| discard(seq, tick)>
+                                    on:click=move |_| discard(record, tick)>
                                     "Discard" <span class="visually-hidden">{format!(": {}", line.what)}</span>
                                 </button>
                             }
@@ -149,16 +165,19 @@ fn Ledger(lines: Vec<Line>, photos: usize, tick: RwSignal<u32>) -> impl IntoView
 }
 
 #[cfg(feature = "hydrate")]
-fn retry(seq: f64, tick: RwSignal<u32>) {
+fn retry(record: Record, tick: RwSignal<u32>) {
     leptos::task::spawn_local(async move {
-        let _ = crate::device::set_refusal(seq, None).await;
+        let _ = match record {
+            Record::Change(seq) => crate::device::set_refusal(seq, None).await,
+            Record::Photo(id) => crate::device::set_photo_refusal(id, None).await,
+        };
         tick.update(|n| *n = n.wrapping_add(1));
         sync_now();
     });
 }
 
 #[cfg(feature = "hydrate")]
-fn discard(seq: f64, tick: RwSignal<u32>) {
+fn discard(record: Record, tick: RwSignal<u32>) {
     let sure = leptos::web_sys::window()
         .and_then(|w| {
             w.confirm_with_message(
@@ -171,16 +190,19 @@ fn discard(seq: f64, tick: RwSignal<u32>) {
         return;
     }
     leptos::task::spawn_local(async move {
-        let _ = crate::device::acknowledge(&[seq]).await;
+        let _ = match record {
+            Record::Change(seq) => crate::device::acknowledge(&[seq]).await,
+            Record::Photo(id) => crate::device::forget_photo(id).await,
+        };
         tick.update(|n| *n = n.wrapping_add(1));
     });
 }
 
 #[cfg(not(feature = "hydrate"))]
-fn retry(_: f64, _: RwSignal<u32>) {}
+fn retry(_: Record, _: RwSignal<u32>) {}
 
 #[cfg(not(feature = "hydrate"))]
-fn discard(_: f64, _: RwSignal<u32>) {}
+fn discard(_: Record, _: RwSignal<u32>) {}
 
 #[cfg(test)]
 mod tests {

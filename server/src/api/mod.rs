@@ -3,6 +3,7 @@
 mod auth;
 mod frameworks;
 pub mod openapi;
+mod photos;
 mod sync;
 mod templates;
 mod units;
@@ -11,7 +12,7 @@ use app::backend::{Caller, RequestAuth};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -54,7 +55,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/frameworks/{id}", get(frameworks::get))
         .route("/templates", get(templates::list))
         .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
         .route("/inspections/{id}", get(sync::inspection))
+        .route("/photos/{id}", put(photos::put).get(photos::get))
+        .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

@@ -21,7 +21,11 @@ use utoipa::OpenApi;
         super::units::get,
         super::templates::list,
         super::sync::push,
+        super::sync::pull,
         super::sync::inspection,
+        super::photos::put,
+        super::photos::get,
+        super::photos::thumbnail,
     ),
     components(schemas(domain::api::ErrorBody))
 )]

@@ -1,9 +1,10 @@
-//! `/api/v1/sync/push` and `/api/v1/inspections/{id}`: devices send their outbox, and read
-//! back what the server holds.
+//! `/api/v1/sync/push`, `/api/v1/sync/pull` and `/api/v1/inspections/{id}`: devices send their
+//! outbox, fetch what they keep offline, and read back what the server holds.
 
 use axum::Json;
 use axum::extract::State;
-use domain::sync::{InspectionView, PushRequest, PushResponse};
+use axum::extract::Query;
+use domain::sync::{InspectionView, PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
 
 use super::Authed;
@@ -33,4 +34,25 @@ pub async fn inspection(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<InspectionView>, ApiError> {
     Ok(Json(sync::inspection(&state, &caller, id).await?))
+}
+
+/// The query of a pull.
+#[derive(Debug, serde::Deserialize)]
+pub struct PullQuery {
+    since: Option<String>,
+}
+
+/// `GET /api/v1/sync/pull?since=<cursor>`: templates, wards and comments for offline use; empty
+/// lists when nothing changed since the cursor.
+#[utoipa::path(get, path = "/api/v1/sync/pull", params(("since" = Option<String>, Query)),
+    responses((status = 200, body = PullResponse), (status = 401, body = domain::api::ErrorBody)))]
+pub async fn pull(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    query: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PullResponse>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::InvalidBody(e.body_text()))?;
+    Ok(Json(
+        sync::pull(&state, &caller, query.since.as_deref()).await?,
+    ))
 }

@@ -132,6 +132,23 @@ pub struct TemplateRecord {
     pub archived: bool,
 }
 
+/// A photo the server holds; its bytes are in the photo store under the two keys.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PhotoRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub uploaded_by: Uuid,
+    /// SHA-256 (hex) of the bytes the device sent.
+    pub sha256: String,
+    /// Photo-store key of the kept picture.
+    pub image_key: String,
+    /// Photo-store key of the thumbnail.
+    pub thumbnail_key: String,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: DateTime<Utc>,
+}
+
 /// A pushed change after `crate::sync` has parsed and checked it.
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -257,6 +274,13 @@ pub trait Store: Send + Sync + 'static {
         &self,
         id: Uuid,
     ) -> Result<Option<(Uuid, domain::sync::InspectionView)>, StoreError>;
+
+    /// Records a photo; `Conflict` when its id is taken.
+    async fn insert_photo(&self, photo: &PhotoRecord) -> Result<(), StoreError>;
+    /// One photo, whatever its trust: callers check scope.
+    async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
+    /// Whether any photo still names a photo-store key.
+    async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
 }
 
 /// Opens the store a database URL names and brings its schema up to date.

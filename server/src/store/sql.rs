@@ -836,6 +836,47 @@ macro_rules! impl_store {
                 };
                 Ok(Some((trust_id, view)))
             }
+
+            async fn insert_photo(&self, p: &$crate::store::PhotoRecord) -> Result<(), StoreError> {
+                sqlx::query(
+                    "INSERT INTO photos (id, trust_id, uploaded_by, sha256, image_key, \
+                     thumbnail_key, width, height, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(p.id)
+                .bind(p.trust_id)
+                .bind(p.uploaded_by)
+                .bind(&p.sha256)
+                .bind(&p.image_key)
+                .bind(&p.thumbnail_key)
+                .bind(p.width)
+                .bind(p.height)
+                .bind(p.created_at)
+                .execute(&self.pool)
+                .await
+                .map_err(conflict_as("a photo with this id exists"))?;
+                Ok(())
+            }
+
+            async fn photo(&self, id: Uuid) -> Result<Option<$crate::store::PhotoRecord>, StoreError> {
+                Ok(sqlx::query_as(
+                    "SELECT id, trust_id, uploaded_by, sha256, image_key, thumbnail_key, width, \
+                     height, created_at FROM photos WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError> {
+                let found: Option<(Uuid,)> = sqlx::query_as(
+                    "SELECT id FROM photos WHERE image_key = $1 OR thumbnail_key = $1 LIMIT 1",
+                )
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(found.is_some())
+            }
         }
     };
 }

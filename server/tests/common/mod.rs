@@ -2,6 +2,8 @@
 //! database), the whole router driven in-process, and JSON request shortcuts.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod images;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -149,6 +151,25 @@ impl TestApp {
         }
         self.send(b.body(Body::from(body.to_owned())).unwrap())
             .await
+    }
+
+    /// PUTs raw bytes with a content type and any extra headers.
+    pub async fn put_bytes(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        content_type: &str,
+        extra: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> Reply {
+        let mut b = Request::put(path).header(header::CONTENT_TYPE, content_type);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        for (name, value) in extra {
+            b = b.header(*name, *value);
+        }
+        self.send(b.body(Body::from(body)).unwrap()).await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> Reply {

@@ -1,0 +1,125 @@
+//! `/api/v1/photos/{id}` and its `/thumbnail`: devices upload each photo once (retries are
+//! safe), and the owning trust reads the cleaned JPEGs back.
+
+use axum::Json;
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use domain::sync::{PHOTO_SHA_HEADER, PhotoReceipt};
+use uuid::Uuid;
+
+use super::Authed;
+use crate::error::{ApiError, ApiPath};
+use crate::photos::{Uploaded, Variant};
+use crate::state::AppState;
+
+/// `PUT /api/v1/photos/{id}`: 201 kept, 200 the same bytes again.
+#[utoipa::path(put, path = "/api/v1/photos/{id}", params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PhotoReceipt), (status = 200, body = PhotoReceipt),
+        (status = 401, body = domain::api::ErrorBody), (status = 403, body = domain::api::ErrorBody),
+        (status = 409, body = domain::api::ErrorBody), (status = 413, body = domain::api::ErrorBody),
+        (status = 415, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody)))]
+pub async fn put(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<(StatusCode, Json<PhotoReceipt>), ApiError> {
+    let photos = &state.photos;
+    let declared_length = header(&headers, CONTENT_LENGTH.as_str()).and_then(|v| v.parse().ok());
+    if declared_length.is_some_and(|n: usize| n > photos.max_bytes) {
+        return Err(photos.too_large());
+    }
+    let bytes = axum::body::to_bytes(body, photos.max_bytes)
+        .await
+        .map_err(|e| {
+            if is_length_limit(&e) {
+                photos.too_large()
+            } else {
+                ApiError::InvalidBody("The photo did not arrive whole. Send it again".to_owned())
+            }
+        })?;
+    let uploaded = photos
+        .upload(
+            &state.store,
+            &caller,
+            id,
+            header(&headers, CONTENT_TYPE.as_str()),
+            header(&headers, PHOTO_SHA_HEADER),
+            bytes.to_vec(),
+        )
+        .await?;
+    Ok(match uploaded {
+        Uploaded::Created(receipt) => (StatusCode::CREATED, Json(receipt)),
+        Uploaded::Identical(receipt) => (StatusCode::OK, Json(receipt)),
+    })
+}
+
+/// `GET /api/v1/photos/{id}`: the kept JPEG (no metadata); 404 outside the caller's scope.
+#[utoipa::path(get, path = "/api/v1/photos/{id}", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, body = domain::api::ErrorBody)))]
+pub async fn get(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, ApiError> {
+    jpeg(&state, &caller, id, Variant::Image).await
+}
+
+/// `GET /api/v1/photos/{id}/thumbnail`: a JPEG at most 320 px on its long side.
+#[utoipa::path(get, path = "/api/v1/photos/{id}/thumbnail", params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>),
+        (status = 404, body = domain::api::ErrorBody)))]
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Response, ApiError> {
+    jpeg(&state, &caller, id, Variant::Thumbnail).await
+}
+
+async fn jpeg(
+    state: &AppState,
+    caller: &app::backend::Caller,
+    id: Uuid,
+    variant: Variant,
+) -> Result<Response, ApiError> {
+    let (photo, bytes) = state.photos.read(&state.store, caller, id, variant).await?;
+    let etag = match variant {
+        Variant::Image => format!("\"{}\"", photo.image_key),
+        Variant::Thumbnail => format!("\"{}\"", photo.thumbnail_key),
+    };
+    // A photo id never changes its picture; `private` keeps it out of shared caches.
+    Ok((
+        [
+            (CONTENT_TYPE, "image/jpeg".to_owned()),
+            (
+                CACHE_CONTROL,
+                "private, max-age=31536000, immutable".to_owned(),
+            ),
+            (ETAG, etag),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+fn header<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}

@@ -1,0 +1,212 @@
+//! Photos: uploads judged, cleaned and kept; reads scoped to the owning trust.
+//!
+//! An upload is checked in order (role, declared type, checksum, an id already used, the type
+//! by its bytes), then decoded and re-encoded off the async runtime by `process`, kept in the
+//! content-addressed `blobs` store, and only then recorded. A refused upload writes nothing;
+//! a crash between keeping the files and recording them leaves only unnamed blobs, which the
+//! same upload retried reuses.
+
+pub mod blobs;
+pub mod process;
+
+use std::sync::Arc;
+
+use app::backend::Caller;
+use domain::sync::PhotoReceipt;
+use tokio::sync::Semaphore;
+use uuid::Uuid;
+
+use crate::access;
+use crate::error::ApiError;
+use crate::store::{PhotoRecord, Store, StoreError};
+use blobs::{PhotoStore, sha256_hex};
+use process::{ProcessError, Settings};
+
+/// The media types a photo may be sent as.
+pub const ACCEPTED_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
+/// The photo service a running server shares.
+#[derive(Clone)]
+pub struct Photos {
+    pub store: Arc<dyn PhotoStore>,
+    pub settings: Settings,
+    /// Largest upload accepted, in bytes.
+    pub max_bytes: usize,
+    /// Bounds how many pictures decode at once (each may take a few hundred megabytes).
+    workers: Arc<Semaphore>,
+}
+
+/// Which of a photo's two files to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Image,
+    Thumbnail,
+}
+
+/// How an upload went: newly kept, or the same bytes as before.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Uploaded {
+    Created(PhotoReceipt),
+    Identical(PhotoReceipt),
+}
+
+impl Photos {
+    /// A photo service over a store, with the pipeline's settings and the upload limit.
+    pub fn new(store: Arc<dyn PhotoStore>, settings: Settings, max_bytes: usize) -> Photos {
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Photos {
+            store,
+            settings,
+            max_bytes,
+            workers: Arc::new(Semaphore::new(parallel)),
+        }
+    }
+
+    /// Judges and keeps one upload for the caller (see the module notes for the order).
+    pub async fn upload(
+        &self,
+        db: &Arc<dyn Store>,
+        caller: &Caller,
+        id: Uuid,
+        declared_type: Option<&str>,
+        declared_sha256: Option<&str>,
+        bytes: Vec<u8>,
+    ) -> Result<Uploaded, ApiError> {
+        if !caller.user.role.can_inspect() {
+            return Err(ApiError::Forbidden(
+                "Your role does not record inspections".to_owned(),
+            ));
+        }
+        let media_type = declared_type
+            .and_then(|t| t.split(';').next())
+            .map(|t| t.trim().to_ascii_lowercase());
+        if !media_type.is_some_and(|t| ACCEPTED_TYPES.contains(&t.as_str())) {
+            return Err(ApiError::UnsupportedType(
+                "Send the photo with Content-Type image/jpeg, image/png or image/webp".to_owned(),
+            ));
+        }
+        if bytes.len() > self.max_bytes {
+            return Err(self.too_large());
+        }
+        let sha256 = sha256_hex(&bytes);
+        if let Some(declared) = declared_sha256
+            && !declared.trim().eq_ignore_ascii_case(&sha256)
+        {
+            return Err(ApiError::Unprocessable(
+                "The photo did not arrive whole: its SHA-256 differs from X-Content-SHA256. \
+                 Send it again"
+                    .to_owned(),
+            ));
+        }
+        if let Some(existing) = db.photo(id).await? {
+            return same_again(existing, caller, &sha256);
+        }
+        if process::sniff(&bytes).is_none() {
+            return Err(ProcessError::UnsupportedType.into());
+        }
+        let processed = {
+            let _permit = self
+                .workers
+                .acquire()
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))?;
+            let settings = self.settings.clone();
+            tokio::task::spawn_blocking(move || process::process(&bytes, &settings))
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??
+        };
+        let image_key = self.store.put(processed.image).await?;
+        let thumbnail_key = self.store.put(processed.thumbnail).await?;
+        let record = PhotoRecord {
+            id,
+            trust_id: caller.user.trust_id,
+            uploaded_by: caller.user.id,
+            sha256,
+            image_key,
+            thumbnail_key,
+            width: i32::try_from(processed.width).unwrap_or(i32::MAX),
+            height: i32::try_from(processed.height).unwrap_or(i32::MAX),
+            created_at: chrono::Utc::now(),
+        };
+        match db.insert_photo(&record).await {
+            Ok(()) => Ok(Uploaded::Created(receipt(&record))),
+            // The same id arrived on another connection meanwhile: judge against that one,
+            // and drop what this upload kept unless something names it.
+            Err(StoreError::Conflict(_)) => {
+                for key in [&record.image_key, &record.thumbnail_key] {
+                    if !db.photo_key_in_use(key).await? {
+                        self.store.delete(key).await?;
+                    }
+                }
+                let existing = db.photo(id).await?.ok_or(ApiError::NotFound)?;
+                same_again(existing, caller, &record.sha256)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The JPEG bytes of a photo the caller may see; 404 for anyone else.
+    pub async fn read(
+        &self,
+        db: &Arc<dyn Store>,
+        caller: &Caller,
+        id: Uuid,
+        variant: Variant,
+    ) -> Result<(PhotoRecord, Vec<u8>), ApiError> {
+        let photo = db.photo(id).await?.ok_or(ApiError::NotFound)?;
+        if !access::visible_trusts(db, caller)
+            .await?
+            .contains(&photo.trust_id)
+        {
+            return Err(ApiError::NotFound);
+        }
+        let key = match variant {
+            Variant::Image => &photo.image_key,
+            Variant::Thumbnail => &photo.thumbnail_key,
+        };
+        let bytes = self.store.get(key).await?.ok_or_else(|| {
+            anyhow::anyhow!("photo {id} is recorded but its file {key} is missing")
+        })?;
+        Ok((photo, bytes))
+    }
+
+    /// The 413 of this server's limit.
+    pub fn too_large(&self) -> ApiError {
+        ApiError::TooLarge(format!(
+            "Photos may be at most {} MB",
+            self.max_bytes / (1024 * 1024)
+        ))
+    }
+}
+
+/// A repeat upload of an id: 200 with the same bytes from the same trust, 409 otherwise.
+fn same_again(existing: PhotoRecord, caller: &Caller, sha256: &str) -> Result<Uploaded, ApiError> {
+    if existing.trust_id == caller.user.trust_id && existing.sha256 == sha256 {
+        Ok(Uploaded::Identical(receipt(&existing)))
+    } else {
+        Err(ApiError::Conflict(
+            "A different photo was already sent with this id".to_owned(),
+        ))
+    }
+}
+
+fn receipt(p: &PhotoRecord) -> PhotoReceipt {
+    PhotoReceipt {
+        id: p.id,
+        sha256: p.sha256.clone(),
+        width: u32::try_from(p.width).unwrap_or(0),
+        height: u32::try_from(p.height).unwrap_or(0),
+    }
+}
+
+impl From<ProcessError> for ApiError {
+    fn from(e: ProcessError) -> Self {
+        match e {
+            ProcessError::UnsupportedType => ApiError::UnsupportedType(e.to_string()),
+            ProcessError::Undecodable(_) | ProcessError::TooManyPixels { .. } => {
+                ApiError::Unprocessable(e.to_string())
+            }
+            ProcessError::Encode(_) => ApiError::Internal(anyhow::anyhow!(e)),
+        }
+    }
+}
