@@ -10,6 +10,7 @@ use async_trait::async_trait;
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, ErrorCode, UnitInfo, UserInfo};
+use domain::sync::{ConflictView, Resolution};
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -78,6 +79,15 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<ChecklistTemplate, ErrorBody>;
     /// Withdraws a template of the caller's trust (admins only).
     async fn archive_template(&self, caller: &Caller, id: Uuid) -> Result<(), ErrorBody>;
+    /// Sync conflicts kept for review in the caller's trust (admins only).
+    async fn conflicts(&self, caller: &Caller) -> Result<Vec<ConflictView>, ErrorBody>;
+    /// Resolves one kept conflict of the caller's trust (admins only).
+    async fn resolve_conflict(
+        &self,
+        caller: &Caller,
+        seq: i64,
+        resolution: Resolution,
+    ) -> Result<(), ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

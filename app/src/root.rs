@@ -13,6 +13,7 @@ use crate::pages::{
     admin::AdminPage,
     change_password::ChangePasswordPage,
     checklists::{ChecklistBuilderPage, ChecklistsPage},
+    conflicts::ConflictsPage,
     frameworks::FrameworkPage,
     frameworks::FrameworksPage,
     home::HomePage,
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
                     <Route path=path!("/admin/checklists") view=ChecklistsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin/conflicts") view=ConflictsPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/checklists/new")
                         view=ChecklistBuilderPage

@@ -82,6 +82,65 @@ pub struct PhotoHeld {
     pub held: bool,
 }
 
+/// A change kept for review: the same mutation id arrived again with other content. Nothing
+/// was overwritten; a trust admin compares the two and decides.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictView {
+    /// Identifies the conflict for resolving it.
+    pub seq: i64,
+    pub mutation_id: Uuid,
+    pub kind: String,
+    /// What the mutation id applied first (absent if that record is gone).
+    pub applied: Option<serde_json::Value>,
+    pub applied_by: Option<String>,
+    pub applied_at: Option<DateTime<Utc>>,
+    /// What arrived again under the same id, kept but not applied.
+    pub kept: serde_json::Value,
+    pub kept_by: String,
+    pub kept_at: DateTime<Utc>,
+}
+
+/// How a trust admin resolves a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Resolution {
+    /// Keep what was applied first; the kept version is set aside.
+    KeepApplied,
+    /// Apply the version sent again, as a new change (the first stays in the history).
+    ApplyKept,
+}
+
+impl Resolution {
+    /// The stable code, as stored and as forms send it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Resolution::KeepApplied => "keep_applied",
+            Resolution::ApplyKept => "apply_kept",
+        }
+    }
+
+    /// Reads a code back.
+    pub fn parse(code: &str) -> Option<Resolution> {
+        [Resolution::KeepApplied, Resolution::ApplyKept]
+            .into_iter()
+            .find(|r| r.as_str() == code)
+    }
+}
+
+/// What a change is, in words ("Answer to S1.8", "Inspection finished").
+pub fn describe_change(kind: &str, data: &serde_json::Value) -> String {
+    let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
+    match kind {
+        kind::INSPECTION_UPSERT if text("status") == "submitted" => {
+            "Inspection finished".to_owned()
+        }
+        kind::INSPECTION_UPSERT => "Inspection started".to_owned(),
+        kind::FINDING_RECORD => format!("Answer to {}", text("item_code")),
+        kind::INTERVIEW_RECORD => "Interview note".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
 /// `PUT /api/v1/photos/{id}` answers 201 (new) or 200 (the same bytes again) with this.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -274,6 +333,29 @@ pub mod kind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changes_are_described_in_words() {
+        let finding = serde_json::json!({"item_code": "S1.8"});
+        assert_eq!(
+            describe_change("finding.record", &finding),
+            "Answer to S1.8"
+        );
+        let done = serde_json::json!({"status": "submitted"});
+        assert_eq!(
+            describe_change("inspection.upsert", &done),
+            "Inspection finished"
+        );
+        assert_eq!(describe_change("photo.teleport", &done), "photo.teleport");
+    }
+
+    #[test]
+    fn resolutions_read_back_their_codes() {
+        for r in [Resolution::KeepApplied, Resolution::ApplyKept] {
+            assert_eq!(Resolution::parse(r.as_str()), Some(r));
+        }
+        assert_eq!(Resolution::parse("both"), None);
+    }
 
     #[test]
     fn responses_serialise_as_the_interface_codes() {

@@ -3,9 +3,10 @@
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { spawn, execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { withExif, headerMarkers } from './exif';
 
 const BIN = process.env.READYWARD_BIN ?? path.resolve(__dirname, '../../target/release/readyward');
 const SITE = process.env.READYWARD_SITE_ROOT ?? path.resolve(__dirname, '../../target/site');
@@ -134,14 +135,15 @@ test('an inspection started online carries on with the server gone', async ({ pa
   // With the server there, the outbox drains by itself.
   await expect(page.getByRole('status')).toHaveText('All changes synced');
 
-  // A 12-megapixel camera photo is downscaled on the device and waits to sync with its finding.
-  await first.getByLabel('Add photo').setInputFiles(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
+  // A 12-megapixel camera photo, carrying the camera's make and a GPS position, is downscaled on
+  // the device and uploads after the finding that names it.
+  const camera = withExif(readFileSync(path.resolve(__dirname, '../fixtures/ward-photo.jpg')));
+  await first.getByLabel('Add photo').setInputFiles({ name: 'ward-photo.jpg', mimeType: 'image/jpeg', buffer: camera });
   const thumbnail = first.getByRole('img', { name: /^Photo 1 for / });
   await expect(thumbnail).toBeVisible();
   const size = await thumbnail.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]);
   expect(size).toEqual([1536, 2048]);
-  // The finding naming the photo syncs; the photo itself waits for its upload.
-  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
   await expect(page.getByRole('heading', { name: /^5 of \d+ prompts answered$/ })).toBeVisible();
 
   const axe = await new AxeBuilder({ page }).analyze();
@@ -176,30 +178,44 @@ test('an inspection started online carries on with the server gone', async ({ pa
   await page.getByLabel('Interview note', { exact: true }).fill('Staff were kind and explained my tablets');
   await page.getByRole('button', { name: 'Save interview note' }).click();
   await expect(page.locator('.user', { hasText: 'Staff were kind' })).toContainText('C1');
-  await expect(page.getByRole('status')).toHaveText(/(^|\. )7 changes waiting to sync$/);
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )6 changes waiting to sync$/);
 
   // The summary counts answers by key question, and the photos, before finishing.
   await expect(page.getByRole('row', { name: /^Safe/ })).toBeVisible();
   await expect(page.locator('.summary-photos')).toHaveText(/^1 photo, for [A-Z]\d+\.\d+\.$/);
   await page.getByRole('button', { name: 'Finish inspection' }).click();
   await expect(page.getByText('This inspection is finished.')).toBeVisible();
-  await expect(page.getByRole('status')).toHaveText(/(^|\. )8 changes waiting to sync$/);
+  await expect(page.getByRole('status')).toHaveText(/(^|\. )7 changes waiting to sync$/);
   await expect(page.getByRole('status')).toHaveText(/^Sync failed: no connection\. /);
   await expect(page.getByRole('button', { name: 'Save interview note' })).toBeDisabled();
   await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
 
-  // The server comes back: "Sync now" sends everything; only the photo (uploaded by a later
-  // release) still waits. The server holds exactly what was recorded.
+  // The server comes back: "Sync now" sends everything. The server holds exactly what was
+  // recorded, and its copy of the photo carries no metadata at all.
   await startServer();
   await page.getByRole('button', { name: 'Sync now' }).click();
-  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
   const id = new URL(page.url()).pathname.split('/').pop();
   const held = await page.evaluate(async (id) => (await fetch(`/api/v1/inspections/${id}`)).json(), id);
   expect(held.status).toBe('submitted');
   expect(held.findings).toHaveLength(10);
   expect(held.findings.find((f: any) => f.note === 'Sharps bin overfull in bay 2').photo_ids).toHaveLength(1);
   expect(held.interviews).toHaveLength(1);
-  expect(held.photos).toEqual([{ id: expect.any(String), held: false }]);
+  expect(held.photos).toEqual([{ id: expect.any(String), held: true }]);
+  for (const variant of ['', '/thumbnail']) {
+    const photo = await page.request.get(`${BASE}/api/v1/photos/${held.photos[0].id}${variant}`);
+    expect(photo.status()).toBe(200);
+    expect(photo.headers()['content-type']).toBe('image/jpeg');
+    const bytes = await photo.body();
+    expect(headerMarkers(bytes).filter((m) => (m >= 0xe1 && m <= 0xef) || m === 0xfe)).toEqual([]);
+    for (const needle of ['Exif', 'ReadyCam', 'Ward Tablet']) expect(bytes.includes(needle)).toBe(false);
+  }
+  // The inspection is finished and the server has the photo: the device let go of its copy and
+  // shows the server's.
+  await page.reload();
+  const shown = page.locator('fieldset.prompt-card').first().getByRole('img', { name: /^Photo 1 for / });
+  await expect(shown).toHaveAttribute('src', `/api/v1/photos/${held.photos[0].id}/thumbnail`);
+  expect(await shown.evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).toBe(240);
 
   // A change the server refuses waits on the ledger with the reason, and blocks nothing.
   await page.evaluate(async (userId) => {
@@ -212,15 +228,28 @@ test('an inspection started online carries on with the server gone', async ({ pa
     });
     db.close();
   }, held.user_id);
+  // So does a photo the server will not take (it is not a picture at all).
+  await page.evaluate(async ([userId, inspectionId]) => {
+    const db: IDBDatabase = await new Promise((ok) => { const r = indexedDB.open('readyward'); r.onsuccess = () => ok(r.result); });
+    await new Promise((ok) => {
+      const tx = db.transaction('photos', 'readwrite');
+      tx.objectStore('photos').add({ id: crypto.randomUUID(), inspection_id: inspectionId, user_id: userId,
+        item_code: 'S1.1', width: 1, height: 1, blob: new Blob(['not a picture'], { type: 'image/jpeg' }) });
+      tx.oncomplete = ok;
+    });
+    db.close();
+  }, [held.user_id, id]);
   await page.getByRole('link', { name: 'Changes on this device' }).click();
   await page.getByRole('button', { name: 'Sync now' }).first().click();
   await expect(page.getByRole('cell', { name: /^Refused: unknown kind "photo.teleport"/ })).toBeVisible();
-  await expect(page.getByText('1 photo waiting to upload.')).toBeVisible();
+  await expect(page.getByRole('row', { name: /^Photo for S1\.1 .* Refused: Photos must be JPEG, PNG or WebP images/ })).toBeVisible();
   await expect(page.getByRole('status')).toHaveText('2 changes waiting to sync');
-  page.once('dialog', (d) => d.accept());
-  await page.getByRole('button', { name: /^Discard/ }).click();
+  for (const what of ['Photo for S1.1', 'photo.teleport']) {
+    page.once('dialog', (d) => d.accept());
+    await page.getByRole('button', { name: new RegExp(`^Discard.*${what.replace('.', '\\.')}`) }).click();
+  }
   await expect(page.getByRole('cell', { name: /^Refused/ })).toBeHidden();
-  await expect(page.getByRole('status')).toHaveText('1 change waiting to sync');
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
   const ledgerAxe = await new AxeBuilder({ page }).analyze();
   const ledgerSerious = ledgerAxe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(ledgerSerious, JSON.stringify(ledgerSerious, null, 2)).toEqual([]);

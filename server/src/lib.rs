@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod conflicts;
 pub mod error;
 pub mod photos;
 pub mod seed;

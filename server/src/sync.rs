@@ -126,7 +126,7 @@ fn note_fits(note: &str) -> Result<(), String> {
 }
 
 /// What a mutation asks for, or why it cannot be applied whatever the database holds.
-fn check(catalogue: &Arc<Catalogue>, m: &Mutation) -> Change {
+pub(crate) fn check(catalogue: &Arc<Catalogue>, m: &Mutation) -> Change {
     let checked = match m.kind.as_str() {
         kind::INSPECTION_UPSERT => parse::<InspectionData>(m).and_then(|d| {
             if catalogue.get(&d.framework_id).is_none() {

@@ -155,6 +155,24 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn conflicts(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<domain::sync::ConflictView>, ErrorBody> {
+        crate::conflicts::open(self, caller).await.map_err(body)
+    }
+
+    async fn resolve_conflict(
+        &self,
+        caller: &Caller,
+        seq: i64,
+        resolution: domain::sync::Resolution,
+    ) -> Result<(), ErrorBody> {
+        crate::conflicts::resolve(self, caller, seq, resolution)
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }

@@ -350,22 +350,40 @@ async fn pull_returns_the_lists_until_the_cursor_is_current_and_again_after_a_ch
     assert_eq!(first.status, StatusCode::OK);
     let first = first.json();
     let cursor = first["cursor"].as_str().unwrap().to_owned();
-    assert!(first["units"].as_array().unwrap().len() >= 20, "granted wards");
+    assert!(
+        first["units"].as_array().unwrap().len() >= 20,
+        "granted wards"
+    );
     assert!(!first["templates"].as_array().unwrap().is_empty());
     assert_eq!(first["comments"], json!([]));
 
     let same = app
-        .get(&format!("/api/v1/sync/pull?since={cursor}"), Some(&reviewer))
+        .get(
+            &format!("/api/v1/sync/pull?since={cursor}"),
+            Some(&reviewer),
+        )
         .await
         .json();
-    assert_eq!(same, json!({"cursor": cursor, "templates": [], "units": [], "comments": []}));
+    assert_eq!(
+        same,
+        json!({"cursor": cursor, "templates": [], "units": [], "comments": []})
+    );
 
     // The grant ends: the reviewer's devices must drop the other trust's wards.
     let admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
-    let grant = server::admin::overview(&app.store, &admin).await.unwrap().grants[0].id;
-    server::admin::end_grant(&app.store, &admin, grant).await.unwrap();
+    let grant = server::admin::overview(&app.store, &admin)
+        .await
+        .unwrap()
+        .grants[0]
+        .id;
+    server::admin::end_grant(&app.store, &admin, grant)
+        .await
+        .unwrap();
     let after = app
-        .get(&format!("/api/v1/sync/pull?since={cursor}"), Some(&reviewer))
+        .get(
+            &format!("/api/v1/sync/pull?since={cursor}"),
+            Some(&reviewer),
+        )
         .await
         .json();
     assert_ne!(after["cursor"], json!(cursor));

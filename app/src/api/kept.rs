@@ -114,7 +114,9 @@ async fn pull(user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
             return copy_of(&templates_key(user_id)).await.ok().flatten();
         }
         keep_copy(&units_key(user_id), &pulled.units).await.ok()?;
-        keep_copy(&templates_key(user_id), &pulled.templates).await.ok()?;
+        keep_copy(&templates_key(user_id), &pulled.templates)
+            .await
+            .ok()?;
         keep_copy(&cursor_key, &pulled.cursor).await.ok()?;
         Some(pulled.templates)
     })

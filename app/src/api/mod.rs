@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod conflicts;
 pub mod frameworks;
 pub mod kept;
 pub mod org;

@@ -380,6 +380,62 @@ pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceEr
         .collect())
 }
 
+/// Marks a photo the server confirmed: it leaves the waiting count (the `user_id` index only
+/// holds photos still to upload) but stays viewable here until its inspection is finished.
+pub async fn mark_photo_uploaded(id: Uuid) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+    let store = tx.store(PHOTOS)?;
+    let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
+        tx.abort().await?;
+        return Err(DeviceError::Missing);
+    };
+    let user = js_sys::Reflect::get(&row, &JsValue::from_str("user_id"))
+        .map_err(|_| DeviceError::Storage("photo".into()))?;
+    let moved =
+        js_sys::Reflect::set(&row, &JsValue::from_str("uploaded_by"), &user).and_then(|_| {
+            use wasm_bindgen::JsCast;
+            js_sys::Reflect::delete_property(
+                row.unchecked_ref::<js_sys::Object>(),
+                &JsValue::from_str("user_id"),
+            )
+        });
+    moved.map_err(|_| DeviceError::Storage("photo".into()))?;
+    store.put(&row, None).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Deletes the blobs of uploaded photos whose inspection is finished: the server holds them,
+/// and a finished inspection shows the server's copies.
+pub async fn forget_uploaded_photos_of_finished() -> Result<(), DeviceError> {
+    use js_sys::Reflect;
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS, INSPECTIONS], TransactionMode::ReadWrite)?;
+    let photos = tx.store(PHOTOS)?;
+    let inspections = tx.store(INSPECTIONS)?;
+    let key = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
+    for row in photos.get_all(None, None).await? {
+        if key(&row, "uploaded_by").is_none_or(|v| v.is_undefined()) {
+            continue;
+        }
+        let (Some(id), Some(inspection_id)) = (key(&row, "id"), key(&row, "inspection_id")) else {
+            continue;
+        };
+        let finished = match inspections.get(inspection_id).await? {
+            Some(record) => {
+                from_js::<LocalInspection>(record)?.status == InspectionStatus::Submitted
+            }
+            None => true,
+        };
+        if finished {
+            photos.delete(id).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Removes a photo from the device: after the server confirmed it holds the same bytes, or
 /// when the user discards a refused one.
 pub async fn forget_photo(id: Uuid) -> Result<(), DeviceError> {
@@ -491,7 +547,7 @@ pub async fn outbox_total() -> Result<usize, DeviceError> {
     let db = open().await?;
     let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadOnly)?;
     let changes = tx.store(OUTBOX)?.count(None).await?;
-    let photos = tx.store(PHOTOS)?.count(None).await?;
+    let photos = tx.store(PHOTOS)?.index("user_id")?.count(None).await?;
     tx.done().await?;
     Ok((changes + photos) as usize)
 }

@@ -7,8 +7,8 @@ use domain::sync::{PhotoReceipt, PushRequest, PushResponse, PushStatus};
 use uuid::Uuid;
 
 use super::{
-    DeviceError, acknowledge, forget_photo, queued_of, set_photo_refusal, set_refusal,
-    waiting_photos,
+    DeviceError, acknowledge, forget_uploaded_photos_of_finished, mark_photo_uploaded, queued_of,
+    set_photo_refusal, set_refusal, waiting_photos,
 };
 
 /// Changes sent per request.
@@ -117,9 +117,10 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
 }
 
 /// Uploads the user's photos, one per request with the SHA-256 of its bytes, returning how
-/// many the server confirmed. A photo leaves the device only when the server answered 200 or
-/// 201 with that same hash; one it refuses is marked with the reason and the others go on. A
-/// broken upload is simply sent whole again next time, starting with that photo.
+/// many the server confirmed. A photo stops waiting only when the server answered 200 or 201
+/// with that same hash (its blob goes once its inspection is finished); one the server refuses
+/// is marked with the reason and the others go on. A broken upload is simply sent whole again
+/// next time, starting with that photo.
 pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
     let mut confirmed = 0;
     for photo in waiting_photos(user_id).await? {
@@ -150,7 +151,7 @@ pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
                         "a photo did not arrive whole; it will be sent again".to_owned(),
                     ));
                 }
-                forget_photo(photo.id).await?;
+                mark_photo_uploaded(photo.id).await?;
                 confirmed += 1;
             }
             401 => return Err(SyncError::SignedOut),
@@ -172,6 +173,7 @@ pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
             }
         }
     }
+    forget_uploaded_photos_of_finished().await?;
     Ok(confirmed)
 }
 
@@ -195,5 +197,7 @@ async fn sha256_hex(bytes: &[u8]) -> Result<String, SyncError> {
     let digest = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .map_err(failed)?;
-    Ok(super::account::hex(&js_sys::Uint8Array::new(&digest).to_vec()))
+    Ok(super::account::hex(
+        &js_sys::Uint8Array::new(&digest).to_vec(),
+    ))
 }

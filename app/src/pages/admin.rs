@@ -71,6 +71,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#users">"Users"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
+                <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
             </ul>
         </nav>
         {move || {

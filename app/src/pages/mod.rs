@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod change_password;
 pub mod checklists;
+pub mod conflicts;
 pub mod frameworks;
 pub mod home;
 pub mod inspection;

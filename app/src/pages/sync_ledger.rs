@@ -25,21 +25,6 @@ struct Line {
     refused: Option<String>,
 }
 
-/// What a queued change is, in words.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
-fn describe(kind: &str, data: &serde_json::Value) -> String {
-    let text = |k: &str| data[k].as_str().unwrap_or_default().to_owned();
-    match kind {
-        domain::sync::kind::INSPECTION_UPSERT if text("status") == "submitted" => {
-            "Inspection finished".to_owned()
-        }
-        domain::sync::kind::INSPECTION_UPSERT => "Inspection started".to_owned(),
-        domain::sync::kind::FINDING_RECORD => format!("Answer to {}", text("item_code")),
-        domain::sync::kind::INTERVIEW_RECORD => "Interview note".to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 #[cfg(feature = "hydrate")]
 async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
     let queued = crate::device::queued_of(user_id)
@@ -50,7 +35,7 @@ async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
         .map_err(|e| e.to_string())?;
     let changes = queued.into_iter().map(|q| Line {
         record: Record::Change(q.seq),
-        what: describe(&q.entry.mutation.kind, &q.entry.mutation.data),
+        what: domain::sync::describe_change(&q.entry.mutation.kind, &q.entry.mutation.data),
         queued: q.entry.queued_at.format("%d %b %Y %H:%M").to_string(),
         refused: q.entry.refused,
     });
@@ -203,16 +188,3 @@ fn retry(_: Record, _: RwSignal<u32>) {}
 
 #[cfg(not(feature = "hydrate"))]
 fn discard(_: Record, _: RwSignal<u32>) {}
-
-#[cfg(test)]
-mod tests {
-    use super::describe;
-
-    #[test]
-    fn changes_are_described_in_words() {
-        let finding = serde_json::json!({"item_code": "S1.8"});
-        assert_eq!(describe("finding.record", &finding), "Answer to S1.8");
-        let done = serde_json::json!({"status": "submitted"});
-        assert_eq!(describe("inspection.upsert", &done), "Inspection finished");
-    }
-}

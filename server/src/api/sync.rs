@@ -2,8 +2,8 @@
 //! outbox, fetch what they keep offline, and read back what the server holds.
 
 use axum::Json;
-use axum::extract::State;
 use axum::extract::Query;
+use axum::extract::State;
 use domain::sync::{InspectionView, PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
 

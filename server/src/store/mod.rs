@@ -149,6 +149,26 @@ pub struct PhotoRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A kept conflict with what its mutation id applied first, for review.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct ConflictRecord {
+    pub seq: i64,
+    pub mutation_id: Uuid,
+    pub trust_id: Uuid,
+    pub kind: String,
+    /// JSON text of the version sent again.
+    pub data: String,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub device_id: Uuid,
+    pub received_at: DateTime<Utc>,
+    /// JSON text of what the mutation id applied first.
+    pub applied_data: Option<String>,
+    pub applied_by: Option<String>,
+    pub applied_at: Option<DateTime<Utc>>,
+    pub resolved_at: Option<DateTime<Utc>>,
+}
+
 /// A pushed change after `crate::sync` has parsed and checked it.
 #[derive(Debug, Clone)]
 pub enum Change {
@@ -279,6 +299,18 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_photo(&self, photo: &PhotoRecord) -> Result<(), StoreError>;
     /// One photo, whatever its trust: callers check scope.
     async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
+    /// Conflicts of a trust nobody has resolved yet, oldest first.
+    async fn open_conflicts(&self, trust_id: Uuid) -> Result<Vec<ConflictRecord>, StoreError>;
+    /// One conflict, resolved or not, whatever its trust: callers check scope.
+    async fn conflict(&self, seq: i64) -> Result<Option<ConflictRecord>, StoreError>;
+    /// Records how a conflict was resolved; `NotFound` when it was resolved already.
+    async fn resolve_conflict(
+        &self,
+        seq: i64,
+        by: Uuid,
+        resolution: &str,
+        at: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
     /// Whether any photo still names a photo-store key.
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
 }

@@ -52,6 +52,14 @@ pub(super) const USER_SELECT: &str = "SELECT u.id, u.trust_id, t.name AS trust_n
      u.name, u.role, u.password_hash, u.must_change_password, u.active \
      FROM users u JOIN trusts t ON t.id = u.trust_id";
 
+/// A kept conflict beside what its mutation id applied first; callers add `WHERE` on `c`.
+pub(super) const CONFLICT_SELECT: &str = "SELECT c.seq, c.mutation_id, c.trust_id, c.kind, \
+     c.data, c.user_id, u.name AS user_name, c.device_id, c.received_at, \
+     m.data AS applied_data, mu.name AS applied_by, m.received_at AS applied_at, c.resolved_at \
+     FROM sync_conflicts c JOIN users u ON u.id = c.user_id \
+     LEFT JOIN sync_mutations m ON m.id = c.mutation_id \
+     LEFT JOIN users mu ON mu.id = m.user_id";
+
 /// The newest version of each template; callers add their own `WHERE` on `t`.
 pub(super) const LATEST_TEMPLATE_SELECT: &str = "SELECT t.id, t.version, t.trust_id, t.name, \
      t.framework_id, t.ward_types, t.prompt_codes, t.archived FROM checklist_templates t \
@@ -866,6 +874,55 @@ macro_rules! impl_store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?)
+            }
+
+            async fn open_conflicts(
+                &self,
+                trust_id: Uuid,
+            ) -> Result<Vec<$crate::store::ConflictRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE c.trust_id = $1 AND c.resolved_at IS NULL ORDER BY c.seq",
+                    $crate::store::sql::CONFLICT_SELECT
+                ))
+                .bind(trust_id)
+                .fetch_all(&self.pool)
+                .await?)
+            }
+
+            async fn conflict(
+                &self,
+                seq: i64,
+            ) -> Result<Option<$crate::store::ConflictRecord>, StoreError> {
+                Ok(sqlx::query_as(&format!(
+                    "{} WHERE c.seq = $1",
+                    $crate::store::sql::CONFLICT_SELECT
+                ))
+                .bind(seq)
+                .fetch_optional(&self.pool)
+                .await?)
+            }
+
+            async fn resolve_conflict(
+                &self,
+                seq: i64,
+                by: Uuid,
+                resolution: &str,
+                at: chrono::DateTime<chrono::Utc>,
+            ) -> Result<(), StoreError> {
+                let done = sqlx::query(
+                    "UPDATE sync_conflicts SET resolved_at = $1, resolved_by = $2, resolution = $3 \
+                     WHERE seq = $4 AND resolved_at IS NULL",
+                )
+                .bind(at)
+                .bind(by)
+                .bind(resolution)
+                .bind(seq)
+                .execute(&self.pool)
+                .await?;
+                if done.rows_affected() == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
             }
 
             async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError> {

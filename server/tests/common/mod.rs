@@ -3,6 +3,7 @@
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod images;
+pub mod wire;
 
 use std::sync::Arc;
 

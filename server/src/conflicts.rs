@@ -1,0 +1,102 @@
+//! Conflict review: a trust admin sees each kept conflict beside what its mutation id applied
+//! first, and resolves it by keeping that or by applying the version sent again.
+//!
+//! Applying goes through the same checks and the same store path as a push, as a new change by
+//! the original author and device, so the history shows both versions and a finished
+//! inspection still cannot change.
+
+use app::backend::Caller;
+use domain::sync::{ConflictView, Mutation, PushStatus, Resolution};
+use uuid::Uuid;
+
+use crate::access;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::{ConflictRecord, PushItem, Pusher, StoreError};
+
+/// The caller's trust's conflicts still to resolve (trust admins only).
+pub async fn open(state: &AppState, caller: &Caller) -> Result<Vec<ConflictView>, ApiError> {
+    access::require_admin(caller)?;
+    let rows = state.store.open_conflicts(caller.user.trust_id).await?;
+    Ok(rows.into_iter().map(view).collect())
+}
+
+/// Resolves one conflict of the caller's trust; 404 for another trust's or an unknown one, 409
+/// when it was resolved already, 422 when the version sent again can no longer be applied.
+pub async fn resolve(
+    state: &AppState,
+    caller: &Caller,
+    seq: i64,
+    resolution: Resolution,
+) -> Result<(), ApiError> {
+    access::require_admin(caller)?;
+    let conflict = state
+        .store
+        .conflict(seq)
+        .await?
+        .filter(|c| c.trust_id == caller.user.trust_id)
+        .ok_or(ApiError::NotFound)?;
+    let already = || ApiError::Conflict("This conflict has been resolved already".to_owned());
+    if conflict.resolved_at.is_some() {
+        return Err(already());
+    }
+    if resolution == Resolution::ApplyKept {
+        apply_kept(state, &conflict).await?;
+    }
+    match state
+        .store
+        .resolve_conflict(seq, caller.user.id, resolution.as_str(), chrono::Utc::now())
+        .await
+    {
+        Err(StoreError::NotFound) => Err(already()),
+        other => Ok(other?),
+    }
+}
+
+async fn apply_kept(state: &AppState, conflict: &ConflictRecord) -> Result<(), ApiError> {
+    let mutation = Mutation {
+        id: Uuid::now_v7(),
+        kind: conflict.kind.clone(),
+        data: serde_json::from_str(&conflict.data).map_err(anyhow::Error::from)?,
+    };
+    let item = PushItem {
+        change: crate::sync::check(&state.catalogue, &mutation),
+        mutation_id: mutation.id,
+        kind: mutation.kind,
+        data: mutation.data,
+    };
+    let pusher = Pusher {
+        user_id: conflict.user_id,
+        trust_id: conflict.trust_id,
+        device_id: conflict.device_id,
+    };
+    let results = state.store.apply_push(&pusher, &[item]).await?;
+    match results.first() {
+        Some(r) if r.status == PushStatus::Applied => Ok(()),
+        Some(r) => Err(ApiError::Unprocessable(format!(
+            "The version sent again cannot be applied: {}",
+            r.error.as_deref().unwrap_or("the server refused it")
+        ))),
+        None => Err(ApiError::Internal(anyhow::anyhow!(
+            "no result for the applied conflict"
+        ))),
+    }
+}
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|_| serde_json::Value::String(text.to_owned()))
+}
+
+fn view(c: ConflictRecord) -> ConflictView {
+    ConflictView {
+        seq: c.seq,
+        mutation_id: c.mutation_id,
+        applied: c.applied_data.as_deref().map(json),
+        applied_by: c.applied_by,
+        applied_at: c.applied_at,
+        kept: json(&c.data),
+        kind: c.kind,
+        kept_by: c.user_name,
+        kept_at: c.received_at,
+    }
+}
