@@ -62,6 +62,12 @@ enum Command {
         /// Serve HTTPS: the private key (PEM) of --tls-cert.
         #[arg(long, env = "READYWARD_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Largest photo upload, in bytes.
+        #[arg(long, env = "READYWARD_MAX_PHOTO_BYTES", default_value_t = 15 * 1024 * 1024)]
+        max_photo_bytes: usize,
+        /// Most pixels (width x height) a photo may have.
+        #[arg(long, env = "READYWARD_MAX_PHOTO_PIXELS", default_value_t = 50_000_000)]
+        max_photo_pixels: u64,
     },
     /// Create (once) the demo trust, its buddy trust and the five demo users.
     SeedDemo {
@@ -112,6 +118,8 @@ async fn main() -> anyhow::Result<()> {
             trust_forwarded_for,
             tls_cert,
             tls_key,
+            max_photo_bytes,
+            max_photo_pixels,
         } => {
             let mut config = config_for(storage);
             config.addr = addr;
@@ -121,6 +129,8 @@ async fn main() -> anyhow::Result<()> {
             config.auth.browser_idle = std::time::Duration::from_secs(browser_idle_minutes * 60);
             config.secure_cookies = secure_cookies;
             config.trust_forwarded_for = trust_forwarded_for;
+            config.max_photo_bytes = max_photo_bytes;
+            config.photo.max_pixels = max_photo_pixels;
             config.tls = tls_cert
                 .zip(tls_key)
                 .map(|(cert, key)| server::config::TlsFiles { cert, key });
