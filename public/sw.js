@@ -15,6 +15,7 @@ const PRECACHE = [
   '/shell.js',
   '/pkg/readyward.js',
   '/pkg/readyward_bg.wasm',
+  // __SPLIT_FILES__ (scripts/build.sh lists the lazy routes' chunks here)
   '/pkg/readyward.css',
   '/manifest.webmanifest',
   '/favicon.svg',

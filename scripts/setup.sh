@@ -3,6 +3,7 @@
 # it only installs what is missing.
 #   - the wasm32 target for rustc (rustup)
 #   - wasm-bindgen CLI, pinned to the wasm-bindgen version in Cargo.lock
+#   - wasm-split-cli (wasm_split_cli_support), pinned: cuts the lazy routes into chunks
 #   - binaryen's wasm-opt from the npm registry (npm ci in tools/)
 #   - with --test: Debian's Chromium, ChromeDriver and PostgreSQL, and the end-to-end test
 #     packages (npm ci in end2end/)
@@ -10,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 WASM_BINDGEN_VERSION=0.2.130
+WASM_SPLIT_VERSION=0.2.4
 for_tests=false
 [[ "${1:-}" == "--test" ]] && for_tests=true
 
@@ -35,6 +37,12 @@ fi
 if [[ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]]; then
   echo "==> Installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  echo "==> Installing wasm-split-cli $WASM_SPLIT_VERSION (a minute or two, once)"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary \
+    --locked --force
 fi
 
 if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then

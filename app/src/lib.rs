@@ -14,6 +14,7 @@ pub mod backend;
 pub(crate) mod browser;
 pub mod components;
 pub mod device;
+mod lazy_routes;
 pub mod pages;
 mod root;
 
@@ -24,8 +25,17 @@ pub use root::{App, shell};
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
-    mark_body("data-hydrated");
+    // Lazy routes load their chunk before hydrating, so hydration is asynchronous.
+    let _ = any_spawner::Executor::init_wasm_bindgen();
+    leptos::task::spawn_local(async {
+        let owner = leptos::mount::hydrate_from_async(
+            leptos::prelude::document().body().expect("a body"),
+            App,
+        )
+        .await;
+        owner.forget();
+        mark_body("data-hydrated");
+    });
 }
 
 /// Entry point of the offline shell (`/shell.html`): there is no server-rendered page to attach

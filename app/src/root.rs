@@ -3,26 +3,17 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode,
+    Lazy, SsrMode,
     components::{Route, Router, Routes},
     path,
 };
 
 use crate::components::layout::Layout;
-use crate::pages::{
-    admin::AdminPage,
-    change_password::ChangePasswordPage,
-    checklists::{ChecklistBuilderPage, ChecklistsPage},
-    conflicts::ConflictsPage,
-    frameworks::FrameworkPage,
-    frameworks::FrameworksPage,
-    home::HomePage,
-    inspection::InspectionPage,
-    not_found::NotFound,
-    sign_in::SignInPage,
-    sync_ledger::SyncLedgerPage,
-    ward::WardPage,
+use crate::lazy_routes::{
+    AdminRoute, ChangePasswordRoute, ChecklistBuilderRoute, ChecklistsRoute, ConflictsRoute,
+    FrameworkRoute, FrameworksRoute, HomeRoute, SyncLedgerRoute, WardRoute,
 };
+use crate::pages::{inspection::InspectionPage, not_found::NotFound, sign_in::SignInPage};
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -57,31 +48,31 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                     <Route
                         path=path!("/account/password")
-                        view=ChangePasswordPage
+                        view={Lazy::<ChangePasswordRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/admin") view=AdminPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/checklists") view=ChecklistsPage ssr=SsrMode::Async />
-                    <Route path=path!("/admin/conflicts") view=ConflictsPage ssr=SsrMode::Async />
+                    <Route path=path!("/admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/checklists") view={Lazy::<ChecklistsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/checklists/new")
-                        view=ChecklistBuilderPage
+                        view={Lazy::<ChecklistBuilderRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route
                         path=path!("/admin/checklists/:id")
-                        view=ChecklistBuilderPage
+                        view={Lazy::<ChecklistBuilderRoute>::new()}
                         ssr=SsrMode::Async
                     />
                     <Route path=path!("/inspections/:id") view=InspectionPage />
-                    <Route path=path!("/wards/:id") view=WardPage ssr=SsrMode::Async />
-                    <Route path=path!("/sync") view=SyncLedgerPage ssr=SsrMode::Async />
-                    <Route path=path!("/frameworks") view=FrameworksPage ssr=SsrMode::Async />
-                    <Route path=path!("/frameworks/:id") view=FrameworkPage ssr=SsrMode::Async />
+                    <Route path=path!("/wards/:id") view={Lazy::<WardRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/sync") view={Lazy::<SyncLedgerRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks") view={Lazy::<FrameworksRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/frameworks/:id") view={Lazy::<FrameworkRoute>::new()} ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

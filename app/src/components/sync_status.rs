@@ -59,10 +59,16 @@ const SIGN_IN_AGAIN: &str = "sign in again to sync";
 #[derive(Clone, Copy)]
 pub struct SyncFailure(pub RwSignal<Option<String>>);
 
+/// Whether a sync is under way right now (the ledger shows its lines as "Sending").
+#[derive(Clone, Copy)]
+pub struct Sending(pub RwSignal<bool>);
+
 /// Starts the sync engine for the page (called once, by the layout, after `provide_waiting`).
 pub fn provide_sync() {
     let failure = RwSignal::new(None::<String>);
     provide_context(SyncFailure(failure));
+    let sending = RwSignal::new(false);
+    provide_context(Sending(sending));
     #[cfg(feature = "hydrate")]
     {
         let UserResource(user) = expect_context::<UserResource>();
@@ -75,7 +81,7 @@ pub fn provide_sync() {
             let Some(Ok(Some(u))) = user.get() else {
                 return false;
             };
-            engine::start(u.id, failure, tick);
+            engine::start(u.id, failure, sending, tick);
             true
         });
         // A newly queued change goes out shortly after (a burst of taps makes one push).
@@ -147,6 +153,7 @@ mod engine {
     struct Engine {
         user_id: Uuid,
         failure: RwSignal<Option<String>>,
+        sending: RwSignal<bool>,
         tick: OutboxTick,
         running: bool,
         attempts: u32,
@@ -156,11 +163,17 @@ mod engine {
         static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
     }
 
-    pub fn start(user_id: Uuid, failure: RwSignal<Option<String>>, tick: OutboxTick) {
+    pub fn start(
+        user_id: Uuid,
+        failure: RwSignal<Option<String>>,
+        sending: RwSignal<bool>,
+        tick: OutboxTick,
+    ) {
         ENGINE.with(|e| {
             *e.borrow_mut() = Some(Engine {
                 user_id,
                 failure,
+                sending,
                 tick,
                 running: false,
                 attempts: 0,
@@ -186,17 +199,18 @@ mod engine {
     }
 
     pub fn run() {
-        let Some((user_id, failure, tick)) = ENGINE.with(|e| {
+        let Some((user_id, failure, sending, tick)) = ENGINE.with(|e| {
             let mut e = e.borrow_mut();
             let engine = e.as_mut()?;
             if engine.running {
                 return None;
             }
             engine.running = true;
-            Some((engine.user_id, engine.failure, engine.tick))
+            Some((engine.user_id, engine.failure, engine.sending, engine.tick))
         }) else {
             return;
         };
+        sending.set(true);
         leptos::task::spawn_local(async move {
             let outcome = match crate::device::drain(user_id).await {
                 Ok(_) => crate::device::upload_photos(user_id).await,
@@ -206,6 +220,7 @@ mod engine {
                 let mut e = e.borrow_mut();
                 let Some(engine) = e.as_mut() else { return 0 };
                 engine.running = false;
+                engine.sending.set(false);
                 engine.attempts = if outcome.is_ok() {
                     0
                 } else {

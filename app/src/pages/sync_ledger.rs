@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::signed_in::SignedIn;
-use crate::components::sync_status::{OutboxTick, sync_now};
+use crate::components::sync_status::{OutboxTick, Sending, sync_now};
 
 /// What a ledger line stands for: a queued change (by its place) or a photo (by its id).
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -100,6 +100,7 @@ pub fn SyncLedgerPage() -> impl IntoView {
 #[component]
 fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
     let empty = lines.is_empty();
+    let sending = use_context::<Sending>().map(|Sending(s)| s);
     view! {
         {empty.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
         {(!lines.is_empty()).then(|| view! {
@@ -135,8 +136,9 @@ fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
                             <tr>
                                 <td>{what}</td>
                                 <td>{line.queued}</td>
-                                <td>{match line.refused {
+                                <td>{move || match &line.refused {
                                     Some(reason) => format!("Refused: {reason}"),
+                                    None if sending.is_some_and(|s| s.get()) => "Sending…".to_owned(),
                                     None => "Waiting to send".to_owned(),
                                 }}</td>
                                 <td>{actions}</td>
