@@ -16,7 +16,7 @@ echo "==> Building the wasm bundle (app, hydrate)"
 # Linked with relocations kept (.cargo/config.toml) so wasm-split can cut the lazy routes
 # (app/src/lazy_routes.rs) into chunks loaded on first use.
 cargo build --locked -p app --lib --target wasm32-unknown-unknown \
-  --no-default-features --features hydrate --profile wasm-release
+  --no-default-features --features split --profile wasm-release
 rm -rf "$pkg"/*.wasm "$pkg"/__wasm_split*.js "$pkg"/*.br
 split=$(mktemp -d)
 trap 'rm -rf "$split"' EXIT

@@ -31,6 +31,8 @@ step "Lints (server, ssr) and (wasm, hydrate)"
 cargo clippy --locked -p domain -p server -p app --all-targets -- -D warnings
 cargo clippy --locked -p app --lib --tests --target wasm32-unknown-unknown --no-default-features \
   --features hydrate -- -D warnings
+cargo clippy --locked -p app --lib --target wasm32-unknown-unknown --no-default-features \
+  --features split -- -D warnings
 
 step "Device store tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test --locked -p app --target wasm32-unknown-unknown \

@@ -253,3 +253,51 @@ async fn acknowledged_changes_leave_the_outbox_and_refused_ones_wait() {
     );
     assert_eq!(device::outbox_count(user).await, Ok(1));
 }
+
+#[wasm_bindgen_test]
+async fn an_uploaded_photo_stops_waiting_and_leaves_once_its_inspection_is_finished() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let (kept, refused) = (Uuid::now_v7(), Uuid::now_v7());
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.response = Some(Response::Met);
+    for id in [kept, refused] {
+        finding.photo_ids.push(id);
+        let photo = device::StoredPhoto {
+            id,
+            blob: picture(40, 20).await,
+            width: 40,
+            height: 20,
+        };
+        device::add_photo(user, &finding, &photo).await.unwrap();
+    }
+    let waiting = device::waiting_photos(user).await.unwrap();
+    assert_eq!(waiting.len(), 2);
+    assert_eq!(waiting[0].item_code, "S1.8");
+
+    // The server refused one (it waits, marked) and confirmed the other (it stops waiting but
+    // stays viewable while the inspection is open).
+    device::set_photo_refusal(refused, Some("not a picture".into()))
+        .await
+        .unwrap();
+    device::mark_photo_uploaded(kept).await.unwrap();
+    let waiting = device::waiting_photos(user).await.unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert_eq!(
+        (waiting[0].id, waiting[0].refused.as_deref()),
+        (refused, Some("not a picture"))
+    );
+    device::forget_uploaded_photos_of_finished().await.unwrap();
+    assert_eq!(device::photos_of(started.id).await.unwrap().len(), 2);
+
+    // Finished: the uploaded photo's blob leaves the device; the refused one stays for the user.
+    device::finish_inspection(started.id).await.unwrap();
+    device::forget_uploaded_photos_of_finished().await.unwrap();
+    let left = device::photos_of(started.id).await.unwrap();
+    assert_eq!(left.iter().map(|p| p.id).collect::<Vec<_>>(), vec![refused]);
+    assert_eq!(
+        device::mark_photo_uploaded(kept).await,
+        Err(DeviceError::Missing)
+    );
+}

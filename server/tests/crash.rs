@@ -38,14 +38,7 @@ async fn start(data: &std::path::Path, addr: SocketAddr) -> Child {
         .arg(data)
         .spawn()
         .unwrap();
-    let health = WireRequest {
-        method: "GET",
-        path: "/healthz",
-        token: None,
-        content_type: "text/plain",
-        headers: vec![],
-        body: b"",
-    };
+    let health = WireRequest::get("/healthz", None);
     for _ in 0..200 {
         if send(addr, &health, Duration::from_secs(1))
             .await
@@ -59,14 +52,7 @@ async fn start(data: &std::path::Path, addr: SocketAddr) -> Child {
 }
 
 fn push<'a>(token: &'a str, body: &'a [u8]) -> WireRequest<'a> {
-    WireRequest {
-        method: "POST",
-        path: "/api/v1/sync/push",
-        token: Some(token),
-        content_type: "application/json",
-        headers: vec![],
-        body,
-    }
+    WireRequest::json("POST", "/api/v1/sync/push", Some(token), body)
 }
 
 fn statuses(reply: &WireReply) -> Vec<String> {
@@ -104,14 +90,7 @@ async fn acknowledged_pushes_survive_sigkill_and_a_retry_completes_the_rest() {
             .unwrap();
     let reply = send(
         addr,
-        &WireRequest {
-            method: "POST",
-            path: "/api/v1/auth/login",
-            token: None,
-            content_type: "application/json",
-            headers: vec![],
-            body: &login,
-        },
+        &WireRequest::json("POST", "/api/v1/auth/login", None, &login),
         Duration::from_secs(10),
     )
     .await
@@ -119,14 +98,7 @@ async fn acknowledged_pushes_survive_sigkill_and_a_retry_completes_the_rest() {
     let token = reply.json()["token"].as_str().unwrap().to_owned();
     let units = send(
         addr,
-        &WireRequest {
-            method: "GET",
-            path: "/api/v1/units",
-            token: Some(&token),
-            content_type: "text/plain",
-            headers: vec![],
-            body: b"",
-        },
+        &WireRequest::get("/api/v1/units", Some(&token)),
         Duration::from_secs(10),
     )
     .await
@@ -193,14 +165,7 @@ async fn acknowledged_pushes_survive_sigkill_and_a_retry_completes_the_rest() {
             let path = format!("/api/v1/inspections/{inspection}");
             let reply = send(
                 addr,
-                &WireRequest {
-                    method: "GET",
-                    path: &path,
-                    token: Some(&token),
-                    content_type: "text/plain",
-                    headers: vec![],
-                    body: b"",
-                },
+                &WireRequest::get(&path, Some(&token)),
                 Duration::from_secs(10),
             )
             .await

@@ -163,14 +163,7 @@ async fn a_faulty_network_never_loses_or_duplicates_a_change() {
     .unwrap();
     let reply = until(
         addr,
-        WireRequest {
-            method: "POST",
-            path: "/api/v1/auth/login",
-            token: None,
-            content_type: "application/json",
-            headers: vec![],
-            body: &login,
-        },
+        WireRequest::json("POST", "/api/v1/auth/login", None, &login),
         |r| r.status == 200,
         &retries,
     )
@@ -233,14 +226,7 @@ async fn a_faulty_network_never_loses_or_duplicates_a_change() {
                 };
                 until(
                     addr,
-                    WireRequest {
-                        method: "POST",
-                        path: "/api/v1/sync/push",
-                        token: Some(&token),
-                        content_type: "application/json",
-                        headers: vec![],
-                        body: &body,
-                    },
+                    WireRequest::json("POST", "/api/v1/sync/push", Some(&token), &body),
                     acknowledged,
                     &retries,
                 )

@@ -321,29 +321,57 @@ pub async fn remove_photo(
 
 /// The photos of an inspection on this device.
 pub async fn photos_of(inspection_id: Uuid) -> Result<Vec<StoredPhoto>, DeviceError> {
-    use js_sys::Reflect;
     use wasm_bindgen::JsCast;
-    let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
-    let key = only(inspection_id)?;
-    let rows = tx
-        .store(PHOTOS)?
-        .index("inspection_id")?
-        .get_all(Some(key), None)
-        .await?;
-    tx.done().await?;
-    let get = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
-    Ok(rows
+    Ok(photo_rows("inspection_id", inspection_id)
+        .await?
         .iter()
         .filter_map(|row| {
             Some(StoredPhoto {
-                id: Uuid::parse_str(&get(row, "id")?.as_string()?).ok()?,
-                blob: get(row, "blob")?.dyn_into().ok()?,
-                width: get(row, "width")?.as_f64()? as u32,
-                height: get(row, "height")?.as_f64()? as u32,
+                id: Uuid::parse_str(&field(row, "id")?.as_string()?).ok()?,
+                blob: field(row, "blob")?.dyn_into().ok()?,
+                width: field(row, "width")?.as_f64()? as u32,
+                height: field(row, "height")?.as_f64()? as u32,
             })
         })
         .collect())
+}
+
+/// The photo records one of the photo store's indexes lists under an id.
+async fn photo_rows(index: &str, id: Uuid) -> Result<Vec<JsValue>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
+    let rows = tx
+        .store(PHOTOS)?
+        .index(index)?
+        .get_all(Some(only(id)?), None)
+        .await?;
+    tx.done().await?;
+    Ok(rows)
+}
+
+/// One field of a stored JavaScript record.
+fn field(row: &JsValue, name: &str) -> Option<JsValue> {
+    js_sys::Reflect::get(row, &JsValue::from_str(name))
+        .ok()
+        .filter(|v| !v.is_undefined())
+}
+
+/// Changes one photo record in place; `Missing` when it is gone.
+async fn update_photo(
+    id: Uuid,
+    change: impl FnOnce(&JsValue) -> Result<bool, JsValue>,
+) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+    let store = tx.store(PHOTOS)?;
+    let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
+        tx.abort().await?;
+        return Err(DeviceError::Missing);
+    };
+    change(&row).map_err(|_| DeviceError::Storage("photo".into()))?;
+    store.put(&row, None).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// A photo still on the device, waiting for upload (or refused by the server, with why).
@@ -356,25 +384,16 @@ pub struct WaitingPhoto {
 
 /// The user's photos still on this device.
 pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceError> {
-    use js_sys::Reflect;
     use wasm_bindgen::JsCast;
-    let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
-    let rows = tx
-        .store(PHOTOS)?
-        .index("user_id")?
-        .get_all(Some(only(user_id)?), None)
-        .await?;
-    tx.done().await?;
-    let get = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
-    Ok(rows
+    Ok(photo_rows("user_id", user_id)
+        .await?
         .iter()
         .filter_map(|row| {
             Some(WaitingPhoto {
-                id: Uuid::parse_str(&get(row, "id")?.as_string()?).ok()?,
-                item_code: get(row, "item_code")?.as_string().unwrap_or_default(),
-                blob: get(row, "blob")?.dyn_into().ok()?,
-                refused: get(row, "refused").and_then(|r| r.as_string()),
+                id: Uuid::parse_str(&field(row, "id")?.as_string()?).ok()?,
+                item_code: field(row, "item_code")?.as_string().unwrap_or_default(),
+                blob: field(row, "blob")?.dyn_into().ok()?,
+                refused: field(row, "refused").and_then(|r| r.as_string()),
             })
         })
         .collect())
@@ -383,43 +402,31 @@ pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceEr
 /// Marks a photo the server confirmed: it leaves the waiting count (the `user_id` index only
 /// holds photos still to upload) but stays viewable here until its inspection is finished.
 pub async fn mark_photo_uploaded(id: Uuid) -> Result<(), DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
-    let store = tx.store(PHOTOS)?;
-    let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
-        tx.abort().await?;
-        return Err(DeviceError::Missing);
-    };
-    let user = js_sys::Reflect::get(&row, &JsValue::from_str("user_id"))
-        .map_err(|_| DeviceError::Storage("photo".into()))?;
-    let moved =
-        js_sys::Reflect::set(&row, &JsValue::from_str("uploaded_by"), &user).and_then(|_| {
-            use wasm_bindgen::JsCast;
-            js_sys::Reflect::delete_property(
-                row.unchecked_ref::<js_sys::Object>(),
-                &JsValue::from_str("user_id"),
-            )
-        });
-    moved.map_err(|_| DeviceError::Storage("photo".into()))?;
-    store.put(&row, None).await?;
-    tx.commit().await?;
-    Ok(())
+    use wasm_bindgen::JsCast;
+    update_photo(id, |row| {
+        let user = js_sys::Reflect::get(row, &JsValue::from_str("user_id"))?;
+        js_sys::Reflect::set(row, &JsValue::from_str("uploaded_by"), &user)?;
+        js_sys::Reflect::delete_property(
+            row.unchecked_ref::<js_sys::Object>(),
+            &JsValue::from_str("user_id"),
+        )
+    })
+    .await
 }
 
 /// Deletes the blobs of uploaded photos whose inspection is finished: the server holds them,
 /// and a finished inspection shows the server's copies.
 pub async fn forget_uploaded_photos_of_finished() -> Result<(), DeviceError> {
-    use js_sys::Reflect;
     let db = open().await?;
     let tx = db.transaction(&[PHOTOS, INSPECTIONS], TransactionMode::ReadWrite)?;
     let photos = tx.store(PHOTOS)?;
     let inspections = tx.store(INSPECTIONS)?;
-    let key = |row: &JsValue, k: &str| Reflect::get(row, &JsValue::from_str(k)).ok();
     for row in photos.get_all(None, None).await? {
-        if key(&row, "uploaded_by").is_none_or(|v| v.is_undefined()) {
+        if field(&row, "uploaded_by").is_none() {
             continue;
         }
-        let (Some(id), Some(inspection_id)) = (key(&row, "id"), key(&row, "inspection_id")) else {
+        let (Some(id), Some(inspection_id)) = (field(&row, "id"), field(&row, "inspection_id"))
+        else {
             continue;
         };
         let finished = match inspections.get(inspection_id).await? {
@@ -450,19 +457,11 @@ pub async fn forget_photo(id: Uuid) -> Result<(), DeviceError> {
 
 /// Marks a photo the server refused, with its reason, or clears the mark (`None`: retry).
 pub async fn set_photo_refusal(id: Uuid, reason: Option<String>) -> Result<(), DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
-    let store = tx.store(PHOTOS)?;
-    let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
-        tx.abort().await?;
-        return Err(DeviceError::Missing);
-    };
     let reason = reason.map_or(JsValue::UNDEFINED, |r| JsValue::from_str(&r));
-    js_sys::Reflect::set(&row, &JsValue::from_str("refused"), &reason)
-        .map_err(|_| DeviceError::Storage("photo".into()))?;
-    store.put(&row, None).await?;
-    tx.commit().await?;
-    Ok(())
+    update_photo(id, |row| {
+        js_sys::Reflect::set(row, &JsValue::from_str("refused"), &reason)
+    })
+    .await
 }
 
 /// Stores a finding and, once it has an answer, queues its `finding.record`. Refused once the

@@ -30,6 +30,32 @@ pub struct WireRequest<'a> {
     pub body: &'a [u8],
 }
 
+impl<'a> WireRequest<'a> {
+    /// A GET, signed in or not.
+    pub fn get(path: &'a str, token: Option<&'a str>) -> Self {
+        WireRequest {
+            method: "GET",
+            path,
+            token,
+            content_type: "text/plain",
+            headers: vec![],
+            body: b"",
+        }
+    }
+
+    /// A request with a JSON body.
+    pub fn json(method: &'a str, path: &'a str, token: Option<&'a str>, body: &'a [u8]) -> Self {
+        WireRequest {
+            method,
+            path,
+            token,
+            content_type: "application/json",
+            headers: vec![],
+            body,
+        }
+    }
+}
+
 /// Sends one request and reads the whole response within `limit`; a cut, reset, stalled or
 /// truncated exchange is an error (the caller retries).
 pub async fn send(
