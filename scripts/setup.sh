@@ -6,7 +6,7 @@
 #   - wasm-split-cli (wasm_split_cli_support), pinned: cuts the lazy routes into chunks
 #   - binaryen's wasm-opt from the npm registry (npm ci in tools/)
 #   - with --test: Debian's Chromium, ChromeDriver and PostgreSQL, and the end-to-end test
-#     packages (npm ci in end2end/)
+#     packages (npm ci in end2end/: Playwright, axe, and s3rver, a stand-in S3 for the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -51,7 +51,7 @@ if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
 fi
 
 if $for_tests; then
-  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+  if [[ ! -d end2end/node_modules/@playwright/test || ! -d end2end/node_modules/s3rver ]]; then
     echo "==> Installing the end-to-end test packages"
     (cd end2end && npm ci --no-audit --no-fund)
   fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: every check there is, on a fresh machine too.
 #   formatting, clippy (server and wasm), the release build (reused below), unit and
-#   integration tests on SQLite and on a throwaway PostgreSQL, and Playwright end-to-end tests
+#   integration tests on SQLite and on a throwaway PostgreSQL (photos also in a throwaway
+#   S3-compatible store, s3rver from npm), and Playwright end-to-end tests
 #   in Debian's Chromium against the built server. Starts what it needs and stops it after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,9 +17,11 @@ work=$(mktemp -d)
 pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n1)
 pg_bin=$(dirname "$pg_ctl")
 server_pid=""
+s3_pid=""
 as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [[ -n "$s3_pid" ]] && kill "$s3_pid" 2>/dev/null && wait "$s3_pid" 2>/dev/null
   [[ -f "$work/pg/data/postmaster.pid" ]] && as_postgres "$pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
   rm -rf "$work"
 }
@@ -50,7 +53,18 @@ as_postgres "$pg_ctl" -D "$work/pg/data" -o "-p $pg_port -k $work/pg -c listen_a
   -l "$work/pg/log" -w start >/dev/null
 export READYWARD_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$pg_port/postgres"
 
-step "Unit and integration tests (SQLite and PostgreSQL)"
+step "Starting a throwaway S3-compatible object store (s3rver)"
+s3_port=45680
+node end2end/node_modules/s3rver/bin/s3rver.js -d "$work/s3" -a 127.0.0.1 -p "$s3_port" \
+  --configure-bucket readyward-test --silent >"$work/s3.log" 2>&1 &
+s3_pid=$!
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$s3_port/" && break
+  sleep 0.2
+done
+export READYWARD_TEST_S3_URL="http://127.0.0.1:$s3_port"
+
+step "Unit and integration tests (SQLite, PostgreSQL, S3)"
 cargo test --locked --release --workspace
 
 step "End-to-end tests in Chromium"

@@ -55,6 +55,8 @@ pub struct Config {
     pub max_photo_bytes: usize,
     /// What the photo pipeline keeps and its pixel limit.
     pub photo: crate::photos::process::Settings,
+    /// Keep photo files in this S3-compatible bucket instead of `data_dir/photos`.
+    pub s3: Option<crate::photos::s3::S3Settings>,
 }
 
 /// A PEM certificate chain and its private key.
@@ -79,6 +81,7 @@ impl Config {
             tls: None,
             max_photo_bytes: 15 * 1024 * 1024,
             photo: crate::photos::process::Settings::default(),
+            s3: None,
         }
     }
 

@@ -50,11 +50,11 @@ pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
     let catalogue = Arc::new(Catalogue::built_in()?);
     templates::ensure_built_in(&store, &catalogue).await?;
     let auth = AuthService::new(store.clone(), config.auth.clone())?;
-    let photos = photos::Photos::new(
-        Arc::new(photos::blobs::LocalFolder::new(config.photo_dir())?),
-        config.photo.clone(),
-        config.max_photo_bytes,
-    );
+    let photo_store: Arc<dyn photos::blobs::PhotoStore> = match &config.s3 {
+        Some(s3) => Arc::new(photos::s3::S3Bucket::new(s3)?),
+        None => Arc::new(photos::blobs::LocalFolder::new(config.photo_dir())?),
+    };
+    let photos = photos::Photos::new(photo_store, config.photo.clone(), config.max_photo_bytes);
     let leptos = LeptosOptions::builder()
         .output_name("readyward")
         .site_root(config.site_root.to_string_lossy().to_string())

@@ -68,6 +68,16 @@ enum Command {
         /// Most pixels (width x height) a photo may have.
         #[arg(long, env = "READYWARD_MAX_PHOTO_PIXELS", default_value_t = 50_000_000)]
         max_photo_pixels: u64,
+        /// Keep photo files in this S3-compatible bucket instead of the data folder
+        /// (credentials from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+        #[arg(long, env = "READYWARD_S3_BUCKET", requires = "s3_endpoint")]
+        s3_bucket: Option<String>,
+        /// The object store's address, e.g. https://s3.eu-west-2.amazonaws.com.
+        #[arg(long, env = "READYWARD_S3_ENDPOINT", requires = "s3_bucket")]
+        s3_endpoint: Option<String>,
+        /// The bucket's region.
+        #[arg(long, env = "READYWARD_S3_REGION", default_value = "eu-west-2")]
+        s3_region: String,
     },
     /// Create (once) the demo trust, its buddy trust and the five demo users.
     SeedDemo {
@@ -120,6 +130,9 @@ async fn main() -> anyhow::Result<()> {
             tls_key,
             max_photo_bytes,
             max_photo_pixels,
+            s3_bucket,
+            s3_endpoint,
+            s3_region,
         } => {
             let mut config = config_for(storage);
             config.addr = addr;
@@ -131,6 +144,19 @@ async fn main() -> anyhow::Result<()> {
             config.trust_forwarded_for = trust_forwarded_for;
             config.max_photo_bytes = max_photo_bytes;
             config.photo.max_pixels = max_photo_pixels;
+            if let (Some(bucket), Some(endpoint)) = (s3_bucket, s3_endpoint) {
+                let credential = |name: &str| {
+                    std::env::var(name)
+                        .map_err(|_| anyhow::anyhow!("--s3-bucket needs {name} in the environment"))
+                };
+                config.s3 = Some(server::photos::s3::S3Settings {
+                    endpoint,
+                    bucket,
+                    region: s3_region,
+                    access_key: credential("AWS_ACCESS_KEY_ID")?,
+                    secret_key: credential("AWS_SECRET_ACCESS_KEY")?,
+                });
+            }
             config.tls = tls_cert
                 .zip(tls_key)
                 .map(|(cert, key)| server::config::TlsFiles { cert, key });

@@ -8,6 +8,7 @@
 
 pub mod blobs;
 pub mod process;
+pub mod s3;
 
 use std::sync::Arc;
 

@@ -1,0 +1,76 @@
+//! Photos in an S3-compatible object store: the store's three calls against a real S3 API
+//! (scripts/test.sh starts s3rver from npm and sets `READYWARD_TEST_S3_URL`), and a photo
+//! uploaded and read back through the interface with its files only in the bucket.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::images;
+use server::photos::blobs::{PhotoStore, sha256_hex};
+use server::photos::s3::{S3Bucket, S3Settings};
+use uuid::Uuid;
+
+/// The test object store, or `None` when `READYWARD_SKIP_S3=1` says to leave these tests out.
+fn settings() -> Option<S3Settings> {
+    match std::env::var("READYWARD_TEST_S3_URL") {
+        Ok(endpoint) => Some(S3Settings {
+            endpoint,
+            bucket: "readyward-test".to_owned(),
+            region: "us-east-1".to_owned(),
+            access_key: "S3RVER".to_owned(),
+            secret_key: "S3RVER".to_owned(),
+        }),
+        Err(_) if std::env::var("READYWARD_SKIP_S3").is_ok() => None,
+        Err(_) => panic!("set READYWARD_TEST_S3_URL (scripts/test.sh does) or READYWARD_SKIP_S3=1"),
+    }
+}
+
+#[tokio::test]
+async fn the_object_store_keeps_gets_and_forgets_by_hash() {
+    let Some(settings) = settings() else { return };
+    let store = S3Bucket::new(&settings).unwrap();
+    let bytes = format!("ward photo {}", Uuid::now_v7()).into_bytes();
+    let key = store.put(bytes.clone()).await.unwrap();
+    assert_eq!(key, sha256_hex(&bytes));
+    assert_eq!(
+        store.put(bytes.clone()).await.unwrap(),
+        key,
+        "the same bytes, the same key"
+    );
+    assert_eq!(store.get(&key).await.unwrap(), Some(bytes));
+    store.delete(&key).await.unwrap();
+    assert_eq!(store.get(&key).await.unwrap(), None);
+    store.delete(&key).await.unwrap();
+    assert!(store.get("not-a-key").await.is_err());
+}
+
+#[tokio::test]
+async fn photos_go_to_the_bucket_and_come_back_through_the_interface() {
+    let Some(settings) = settings() else { return };
+    let app = common::spawn_app_with(|c| c.s3 = Some(settings)).await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let id = Uuid::now_v7();
+    let path = format!("/api/v1/photos/{id}");
+    let upload = images::jpeg(&images::two_halves(600, 300));
+    let reply = app
+        .put_bytes(&path, Some(&token), "image/jpeg", &[], upload.clone())
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(
+        app.put_bytes(&path, Some(&token), "image/jpeg", &[], upload)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for variant in ["", "/thumbnail"] {
+        let got = app.get(&format!("{path}{variant}"), Some(&token)).await;
+        assert_eq!(got.status, StatusCode::OK);
+        let seen = image::load_from_memory(&got.body).unwrap();
+        assert_eq!(seen.width(), if variant.is_empty() { 600 } else { 320 });
+    }
+    assert!(
+        !app.state.config.photo_dir().exists(),
+        "nothing was kept on the server's disk"
+    );
+}
