@@ -16,6 +16,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
+/// Where a key's file goes in a store: `ab/abcdef….jpg` (a hundred-odd files a folder at most
+/// for a ward's photos, and no key can climb out of the store).
+pub fn sharded(key: &str) -> anyhow::Result<String> {
+    anyhow::ensure!(
+        key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()),
+        "not a blob key: {key:?}"
+    );
+    Ok(format!("{}/{key}.jpg", &key[..2]))
+}
+
 /// A content-addressed store of photo files.
 #[async_trait]
 pub trait PhotoStore: Send + Sync + 'static {
@@ -42,11 +52,7 @@ impl LocalFolder {
     }
 
     fn path_of(&self, key: &str) -> anyhow::Result<PathBuf> {
-        anyhow::ensure!(
-            key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()),
-            "not a blob key: {key:?}"
-        );
-        Ok(self.root.join(&key[..2]).join(format!("{key}.jpg")))
+        Ok(self.root.join(sharded(key)?))
     }
 }
 

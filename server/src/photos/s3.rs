@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use rusty_s3::actions::{DeleteObject, GetObject, PutObject};
 use rusty_s3::{Bucket, Credentials, S3Action, UrlStyle};
 
-use super::blobs::{PhotoStore, sha256_hex};
+use super::blobs::{PhotoStore, sha256_hex, sharded};
 
 /// How long a signed request stays valid.
 const SIGNED_FOR: Duration = Duration::from_secs(300);
@@ -58,11 +58,7 @@ impl S3Bucket {
     }
 
     fn object(key: &str) -> anyhow::Result<String> {
-        anyhow::ensure!(
-            key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()),
-            "not a blob key: {key:?}"
-        );
-        Ok(format!("photos/{}/{key}.jpg", &key[..2]))
+        Ok(format!("photos/{}", sharded(key)?))
     }
 }
 
