@@ -121,8 +121,21 @@ struct Row {
     differs: bool,
 }
 
-/// The fields of both versions in words, kept version's order first; the record id is left
-/// out (both versions share it).
+/// Fields shown first, in this order; others follow alphabetically.
+const FIELD_ORDER: [&str; 9] = [
+    "item_code",
+    "response",
+    "note",
+    "photo_ids",
+    "interviewee",
+    "item_codes",
+    "status",
+    "observed_at",
+    "started_at",
+];
+
+/// The fields of both versions in words, the telling ones first. The record's own id (both
+/// versions share it) is left out, and so are the ids of what it belongs to unless they differ.
 fn compare(applied: Option<&serde_json::Value>, kept: &serde_json::Value) -> Vec<Row> {
     let empty = serde_json::Map::new();
     let kept_fields = kept.as_object().unwrap_or(&empty);
@@ -133,17 +146,25 @@ fn compare(applied: Option<&serde_json::Value>, kept: &serde_json::Value) -> Vec
             .keys()
             .filter(|k| !kept_fields.contains_key(*k)),
     );
+    let rank = |k: &str| {
+        FIELD_ORDER
+            .iter()
+            .position(|f| *f == k)
+            .unwrap_or(FIELD_ORDER.len())
+    };
+    keys.sort_by(|a, b| rank(a).cmp(&rank(b)).then(a.cmp(b)));
     keys.into_iter()
-        .filter(|k| k.as_str() != "id")
-        .map(|key| {
+        .filter_map(|key| {
             let a = applied_fields.get(key);
             let k = kept_fields.get(key);
-            Row {
+            let differs = applied.is_some() && a != k;
+            let hidden = key == "id" || (key.ends_with("_id") && !differs);
+            (!hidden).then(|| Row {
                 label: label(key),
                 applied: a.map_or_else(|| "—".to_owned(), in_words),
                 kept: k.map_or_else(|| "—".to_owned(), in_words),
-                differs: applied.is_some() && a != k,
-            }
+                differs,
+            })
         })
         .collect()
 }
@@ -171,10 +192,20 @@ fn in_words(value: &serde_json::Value) -> String {
     match value {
         Value::Null => "none".to_owned(),
         Value::String(s) if s.is_empty() => "(blank)".to_owned(),
-        Value::String(s) => domain::sync::Response::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .map_or_else(|| s.clone(), |r| r.label().to_owned()),
+        Value::String(s) => {
+            if let Some(r) = domain::sync::Response::ALL
+                .into_iter()
+                .find(|r| r.as_str() == s)
+            {
+                r.label().to_owned()
+            } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                t.with_timezone(&chrono::Utc)
+                    .format("%d %b %Y %H:%M")
+                    .to_string()
+            } else {
+                s.clone()
+            }
+        }
         Value::Array(items) if items.iter().all(|i| i.is_string()) && items.len() <= 8 => {
             if items.is_empty() {
                 "none".to_owned()
@@ -203,6 +234,7 @@ mod tests {
             json!({"id": "f1", "item_code": "S1.8", "response": "not_met", "note": "Bin full"});
         let rows = compare(Some(&applied), &kept);
         assert_eq!(rows.len(), 3, "the shared record id is left out");
+        assert_eq!(rows[0].label, "Prompt");
         assert_eq!(
             rows[1],
             Row {
@@ -217,6 +249,10 @@ mod tests {
             (rows[2].applied.as_str(), rows[2].kept.as_str()),
             ("(blank)", "Bin full")
         );
+        let when = json!({"observed_at": "2026-11-26T09:05:00Z", "inspection_id": "i1"});
+        let rows = compare(Some(&when), &when);
+        assert_eq!(rows.len(), 1, "an unchanged parent id is left out");
+        assert_eq!(rows[0].kept, "26 Nov 2026 09:05");
         let alone = compare(None, &kept);
         assert!(alone.iter().all(|r| !r.differs && r.applied == "—"));
     }

@@ -73,6 +73,8 @@ pub fn SyncLedgerPage() -> impl IntoView {
         <SignedIn render=|user| {
             let OutboxTick(tick) = expect_context::<OutboxTick>();
             let user_id = user.id;
+            let mounted = RwSignal::new(false);
+            Effect::new(move |_| mounted.set(true));
             let ledger = LocalResource::new(move || {
                 tick.track();
                 load(user_id)
@@ -84,14 +86,24 @@ pub fn SyncLedgerPage() -> impl IntoView {
                     "A change the server refuses waits here with the reason; the rest still sync."
                 </p>
                 <button type="button" class="button" on:click=move |_| sync_now()>"Sync now"</button>
-                <Suspense fallback=|| view! { <p>"Reading this device…"</p> }>
-                    {move || Suspend::new(async move {
-                        match ledger.await {
-                            Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
-                            Ok(lines) => view! { <Ledger lines tick /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                // The ledger lives on the device only: the server and the hydrating page both show
+                // the placeholder, and the device's records replace it once the page is running.
+                {move || {
+                    if !mounted.get() {
+                        return view! { <p>"Reading this device…"</p> }.into_any();
+                    }
+                    view! {
+                        <Suspense fallback=|| view! { <p>"Reading this device…"</p> }>
+                            {move || Suspend::new(async move {
+                                match ledger.await {
+                                    Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
+                                    Ok(lines) => view! { <Ledger lines tick /> }.into_any(),
+                                }
+                            })}
+                        </Suspense>
+                    }
+                    .into_any()
+                }}
             }
         } />
     }
