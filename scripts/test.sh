@@ -20,6 +20,8 @@ server_pid=""
 s3_pid=""
 as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
+  # Every line runs whatever the others did: a service left behind would block the next run.
+  set +e
   [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   [[ -n "$s3_pid" ]] && kill "$s3_pid" 2>/dev/null && wait "$s3_pid" 2>/dev/null
   [[ -f "$work/pg/data/postmaster.pid" ]] && as_postgres "$pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
