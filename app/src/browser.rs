@@ -5,6 +5,30 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+/// Sends one request with `Accept: application/json` and the given extra headers and body (the
+/// session cookie goes with it). `Err` means the server could not be reached.
+async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&JsValue>,
+) -> Result<web_sys::Response, JsValue> {
+    let all = web_sys::Headers::new()?;
+    all.set("Accept", "application/json")?;
+    for (name, value) in headers {
+        all.set(name, value)?;
+    }
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        init.set_body(body);
+    }
+    init.set_headers(&all.into());
+    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
+    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
+    response.dyn_into()
+}
+
 /// Posts form fields to a server function the way a browser form would, but asking for the
 /// answer rather than a redirect: the next address comes back in the `Location` header.
 /// `Err` means the server could not be reached.
@@ -13,30 +37,13 @@ pub async fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<web_sys::Re
     for (name, value) in fields {
         params.append(name, value);
     }
-    let headers = web_sys::Headers::new()?;
-    headers.set("Accept", "application/json")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&params.into());
-    init.set_headers(&headers.into());
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
-    response.dyn_into()
+    fetch("POST", url, &[], Some(&params.into())).await
 }
 
-/// Posts JSON to the API (the session cookie goes with it). `Err` means the server could not
-/// be reached.
+/// Posts JSON to the API. `Err` means the server could not be reached.
 pub async fn post_json(url: &str, body: &str) -> Result<web_sys::Response, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    headers.set("Content-Type", "application/json")?;
-    headers.set("Accept", "application/json")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&JsValue::from_str(body));
-    init.set_headers(&headers.into());
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
-    response.dyn_into()
+    let headers = [("Content-Type", "application/json")];
+    fetch("POST", url, &headers, Some(&JsValue::from_str(body))).await
 }
 
 /// PUTs bytes (a photo) with its media type and SHA-256, as the interface asks.
@@ -46,28 +53,17 @@ pub async fn put_bytes(
     sha256: &str,
     bytes: &[u8],
 ) -> Result<web_sys::Response, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    headers.set("Content-Type", content_type)?;
-    headers.set(domain::sync::PHOTO_SHA_HEADER, sha256)?;
-    headers.set("Accept", "application/json")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("PUT");
-    init.set_body(&js_sys::Uint8Array::from(bytes).into());
-    init.set_headers(&headers.into());
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
-    response.dyn_into()
+    let headers = [
+        ("Content-Type", content_type),
+        (domain::sync::PHOTO_SHA_HEADER, sha256),
+    ];
+    let body = js_sys::Uint8Array::from(bytes).into();
+    fetch("PUT", url, &headers, Some(&body)).await
 }
 
 /// GETs a JSON resource of the API.
 pub async fn get_json(url: &str) -> Result<web_sys::Response, JsValue> {
-    let headers = web_sys::Headers::new()?;
-    headers.set("Accept", "application/json")?;
-    let init = web_sys::RequestInit::new();
-    init.set_headers(&headers.into());
-    let window = web_sys::window().ok_or_else(|| JsValue::from_str("no window"))?;
-    let response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await?;
-    response.dyn_into()
+    fetch("GET", url, &[], None).await
 }
 
 /// The body of a response as text.

@@ -2,7 +2,7 @@
 //! model, GPS position, orientation) so the pipeline's cleaning and turning can be checked.
 
 use image::codecs::jpeg::JpegEncoder;
-use image::{ExtendedColorType, ImageEncoder, Rgb, RgbImage};
+use image::{ExtendedColorType, ImageFormat, Rgb, RgbImage};
 
 pub const RED: Rgb<u8> = Rgb([220, 20, 20]);
 pub const BLUE: Rgb<u8> = Rgb([20, 20, 220]);
@@ -26,29 +26,18 @@ pub fn jpeg(image: &RgbImage) -> Vec<u8> {
 }
 
 pub fn png(image: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            ExtendedColorType::Rgb8,
-        )
-        .unwrap();
-    out
+    encoded(image, ImageFormat::Png)
 }
 
+/// Lossless WebP.
 pub fn webp(image: &RgbImage) -> Vec<u8> {
-    let mut out = Vec::new();
-    image::codecs::webp::WebPEncoder::new_lossless(&mut out)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            ExtendedColorType::Rgb8,
-        )
-        .unwrap();
-    out
+    encoded(image, ImageFormat::WebP)
+}
+
+fn encoded(image: &RgbImage, format: ImageFormat) -> Vec<u8> {
+    let mut out = std::io::Cursor::new(Vec::new());
+    image.write_to(&mut out, format).unwrap();
+    out.into_inner()
 }
 
 /// A JPEG of `two_halves(64, 32)` with an EXIF block: Make "ReadyCam", Model "Ward Tablet",
