@@ -375,6 +375,14 @@ test('an ended session pauses sync and asks the user to sign in again; nothing i
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\//);
   await answer(page, 0, 'Met');
+  // The status may still show the count from before the answer: wait for the server to hold it.
+  const id = page.url().split('/inspections/')[1];
+  await expect
+    .poll(async () => {
+      const reply = await page.request.get(`${BASE}/api/v1/inspections/${id}`);
+      return reply.ok() ? (await reply.json()).findings.length : 0;
+    })
+    .toBe(1);
   await expect(page.getByRole('status')).toHaveText('All changes synced');
 
   await context.clearCookies();

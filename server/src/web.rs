@@ -9,6 +9,7 @@ use std::sync::Arc;
 use app::backend::{Backend, Caller, SignedIn};
 use async_trait::async_trait;
 use axum::Router;
+use axum::handler::Handler;
 use axum::http::{HeaderValue, header};
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
@@ -16,6 +17,7 @@ use domain::api::{ErrorBody, UnitInfo};
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
+use tower_http::services::ServeDir;
 use uuid::Uuid;
 
 use crate::auth::middleware::page_csp;
@@ -211,8 +213,20 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, app::shell))
+        // Files are served as they are (brotli or gzip beside them when the browser takes it)
+        // and never run the page context: a file handler that did would take the CSP header out
+        // of a page rendered at the same moment on the same thread, and that page would not
+        // hydrate. Anything else is the app's "page not found", rendered with the context.
+        .fallback_service(
+            ServeDir::new(&*state.leptos.site_root)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(
+                    leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+                        context,
+                        app::shell,
+                    )
+                    .with_state(state.clone()),
+                ),
+        )
 }

@@ -157,8 +157,9 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
     if is_api && !h.contains_key(header::CACHE_CONTROL) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if is_service_worker {
-        // Browsers must always fetch the worker afresh to learn of a new build.
+    if !h.contains_key(header::CACHE_CONTROL) {
+        // File names do not change between builds: a browser (and the service worker's precache)
+        // must ask again each time, or an old bundle could meet a new server.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     response
