@@ -8,7 +8,7 @@ use leptos_router::{
     path,
 };
 
-use crate::components::layout::Layout;
+use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
     AdminRoute, ChangePasswordRoute, ChecklistBuilderRoute, ChecklistsRoute, ConflictsRoute,
     FrameworkRoute, FrameworksRoute, HomeRoute, SyncLedgerRoute, WardRoute,
@@ -43,9 +43,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    let (opening, set_opening) = signal(false);
+    provide_context(Opening(opening));
     view! {
         <Title text="ReadyWard" />
-        <Router>
+        <Router set_is_routing=set_opening>
             <Layout>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />

@@ -87,3 +87,26 @@ test('pages keep a strict content security policy and hydrate under it', async (
   }
   expect(errors.filter((e) => /Content Security Policy|hydrat|panicked/i.test(e))).toEqual([]);
 });
+
+test.describe('on a slow connection', () => {
+  // Without the service worker every chunk comes from the network, where the test can slow it.
+  test.use({ serviceWorkers: 'block' });
+
+  test('a page that is still opening says so', async ({ page }) => {
+    await signIn(page, 'inspector@demo.nhs.test');
+    await hydrated(page);
+    let release = () => {};
+    const held = new Promise<void>((r) => { release = r; });
+    await page.route(/\/pkg\/split_.*ward_route/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+    await expect(page.locator('main')).toHaveAttribute('aria-busy', 'true');
+    await expect(page.locator('.page-opening')).toHaveClass(/page-opening--active/);
+    release();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
+    await expect(page.locator('main')).not.toHaveAttribute('aria-busy', 'true');
+    await expect(page.locator('.page-opening')).not.toHaveClass(/page-opening--active/);
+  });
+});

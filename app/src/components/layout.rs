@@ -11,6 +11,10 @@ use crate::components::sync_status::{SyncStatus, Waiting, sync_message};
 #[derive(Clone, Copy)]
 pub struct UserResource(pub Resource<Result<Option<domain::api::UserInfo>, ServerFnError>>);
 
+/// Whether the router is still opening the next page (loading its code or its data).
+#[derive(Clone, Copy)]
+pub struct Opening(pub ReadSignal<bool>);
+
 /// Wraps every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -25,8 +29,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
     crate::components::sync_status::provide_sync();
+    let opening = use_context::<Opening>().map(|Opening(o)| o);
+    let opening = move || opening.is_some_and(|o| o.get());
     view! {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
+        // A bar along the top while the next page opens; CSS shows it only after a moment, so
+        // quick changes do not flicker. Screen readers hear `aria-busy` on the main landmark.
+        <div class="page-opening" class:page-opening--active=opening aria-hidden="true"></div>
         <header class="header">
             <div class="width-container header__inner">
                 <a href="/" class="header__service" aria-label="ReadyWard home">"ReadyWard"</a>
@@ -40,7 +49,13 @@ pub fn Layout(children: Children) -> impl IntoView {
         <div class="width-container">
             <SyncStatus />
             <LockScreen />
-            <main id="main-content" class="main" tabindex="-1" hidden=move || locked.get()>
+            <main
+                id="main-content"
+                class="main"
+                tabindex="-1"
+                hidden=move || locked.get()
+                aria-busy=move || opening().then_some("true")
+            >
                 {children()}
             </main>
         </div>

@@ -811,19 +811,39 @@ macro_rules! impl_store {
                     .into_iter()
                     .filter_map(|r| r.try_into().ok())
                     .collect();
-                let mut photos: Vec<PhotoHeld> = Vec::new();
+                // Every photo the findings name, in order, once; then which of them the server
+                // holds, in one query.
+                let mut named: Vec<Uuid> = Vec::new();
                 for photo_id in findings.iter().flat_map(|f| f.photo_ids.iter().copied()) {
-                    if photos.iter().any(|p| p.id == photo_id) {
-                        continue;
+                    if !named.contains(&photo_id) {
+                        named.push(photo_id);
                     }
-                    let held: Option<(Uuid,)> =
-                        sqlx::query_as("SELECT id FROM photos WHERE id = $1 AND trust_id = $2")
-                            .bind(photo_id)
-                            .bind(head.trust_id)
-                            .fetch_optional(&self.pool)
-                            .await?;
-                    photos.push(PhotoHeld { id: photo_id, held: held.is_some() });
                 }
+                let held: Vec<Uuid> = if named.is_empty() {
+                    Vec::new()
+                } else {
+                    let mut query =
+                        sqlx::QueryBuilder::new("SELECT id FROM photos WHERE trust_id = ");
+                    query.push_bind(head.trust_id).push(" AND id IN (");
+                    {
+                        let mut list = query.separated(", ");
+                        for photo_id in &named {
+                            list.push_bind(*photo_id);
+                        }
+                    }
+                    query.push(")");
+                    query
+                        .build_query_as::<(Uuid,)>()
+                        .fetch_all(&self.pool)
+                        .await?
+                        .into_iter()
+                        .map(|(id,)| id)
+                        .collect()
+                };
+                let photos: Vec<PhotoHeld> = named
+                    .into_iter()
+                    .map(|id| PhotoHeld { id, held: held.contains(&id) })
+                    .collect();
                 let trust_id = head.trust_id;
                 let view = InspectionView {
                     id: head.id,
