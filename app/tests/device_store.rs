@@ -238,7 +238,7 @@ async fn acknowledged_changes_leave_the_outbox_and_refused_ones_wait() {
     )
     .await
     .unwrap();
-    device::acknowledge(&[queued[0].seq]).await.unwrap();
+    device::acknowledge(&queued[..1]).await.unwrap();
     let left = device::queued_of(user).await.unwrap();
     assert_eq!(left.len(), 1);
     assert_eq!(
@@ -252,6 +252,41 @@ async fn acknowledged_changes_leave_the_outbox_and_refused_ones_wait() {
         None
     );
     assert_eq!(device::outbox_count(user).await, Ok(1));
+
+    // The acknowledged change is kept as a receipt for the ledger, in words.
+    let synced = device::synced_of(user).await.unwrap();
+    assert_eq!(synced.len(), 1);
+    assert_eq!(
+        synced[0].what,
+        domain::sync::describe_change(
+            &queued[0].entry.mutation.kind,
+            &queued[0].entry.mutation.data
+        )
+    );
+    assert_eq!(synced[0].recorded_at, queued[0].entry.queued_at);
+
+    // Discarding a refused change removes it without a receipt.
+    device::discard_change(left[0].seq).await.unwrap();
+    assert_eq!(device::outbox_count(user).await, Ok(0));
+    assert_eq!(device::synced_of(user).await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_device_keeps_only_the_newest_receipts() {
+    let user = Uuid::now_v7();
+    let records: Vec<device::SyncedRecord> = (0..device::SYNCED_KEPT + 10)
+        .map(|n| device::SyncedRecord {
+            user_id: user,
+            what: format!("Change {n}"),
+            recorded_at: Utc::now(),
+            synced_at: Utc::now() + chrono::Duration::milliseconds(i64::from(n)),
+        })
+        .collect();
+    device::note_synced(&records).await.unwrap();
+    let kept = device::synced_of(user).await.unwrap();
+    assert_eq!(kept.len(), device::SYNCED_KEPT as usize);
+    assert_eq!(kept[0].what, format!("Change {}", device::SYNCED_KEPT + 9));
+    assert_eq!(kept.last().unwrap().what, "Change 10");
 }
 
 #[wasm_bindgen_test]

@@ -252,6 +252,13 @@ test('an inspection started online carries on with the server gone', async ({ pa
   }
   await expect(page.getByRole('cell', { name: /^Refused/ })).toBeHidden();
   await expect(page.getByRole('status')).toHaveText('All changes synced');
+  // What reached the server stays listed as synced, with when; what was discarded does not.
+  await expect(page.getByText('All changes synced. Nothing waits on this device.')).toBeVisible();
+  for (const what of [/^Inspection finished /, /^Interview note /, /^Photo for [A-Z]\d+\.\d+ /, /^Answer to [A-Z]\d+\.\d+ /]) {
+    await expect(page.getByRole('row', { name: what }).filter({ hasText: /Synced \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d/ }).first()).toBeVisible();
+  }
+  await expect(page.getByRole('row', { name: /^Photo for / })).toHaveCount(1);
+  await expect(page.getByRole('row', { name: /photo\.teleport/ })).toHaveCount(0);
   const ledgerAxe = await new AxeBuilder({ page }).analyze();
   const ledgerSerious = ledgerAxe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(ledgerSerious, JSON.stringify(ledgerSerious, null, 2)).toEqual([]);

@@ -14,7 +14,7 @@ use wasm_bindgen::JsValue;
 use super::{DeviceError, LocalInspection, OutboxEntry};
 
 const DB_NAME: &str = "readyward";
-const DB_VERSION: u32 = 4;
+const DB_VERSION: u32 = 5;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
 pub(super) const OUTBOX: &str = "outbox";
@@ -24,6 +24,8 @@ const PHOTOS: &str = "photos";
 pub(super) const ACCOUNTS: &str = "accounts";
 /// Copies of server answers the device needs offline (wards, checklists, frameworks).
 pub(super) const COPIES: &str = "copies";
+/// Records the server acknowledged, newest kept (see `synced`).
+pub(super) const SYNCED: &str = "synced";
 
 impl From<rexie::Error> for DeviceError {
     fn from(e: rexie::Error) -> Self {
@@ -80,6 +82,12 @@ async fn connect() -> Result<Rexie, DeviceError> {
         .add_object_store(ObjectStore::new(COPIES).key_path("key"))
         .add_object_store(
             ObjectStore::new(OUTBOX)
+                .key_path("seq")
+                .auto_increment(true)
+                .add_index(Index::new("user_id", "user_id")),
+        )
+        .add_object_store(
+            ObjectStore::new(SYNCED)
                 .key_path("seq")
                 .auto_increment(true)
                 .add_index(Index::new("user_id", "user_id")),

@@ -19,6 +19,8 @@ mod photo;
 mod storage;
 #[cfg(feature = "hydrate")]
 mod sync;
+#[cfg(feature = "hydrate")]
+mod synced;
 
 use chrono::{DateTime, Utc};
 use domain::sync::{FindingData, InspectionStatus, Mutation};
@@ -39,6 +41,8 @@ pub use photo::*;
 pub use storage::*;
 #[cfg(feature = "hydrate")]
 pub use sync::*;
+#[cfg(feature = "hydrate")]
+pub use synced::*;
 
 /// Minutes without a touch before the device locks, unless the device is set otherwise.
 pub const DEFAULT_LOCK_MINUTES: u32 = 5;
@@ -162,6 +166,25 @@ pub struct OutboxEntry {
     /// Why the server refused it; it then waits for the user instead of being sent again.
     #[serde(default)]
     pub refused: Option<String>,
+}
+
+/// How many synced records the device keeps for the ledger, across its users.
+pub const SYNCED_KEPT: u32 = 200;
+
+/// A record the server acknowledged, as the sync ledger lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncedRecord {
+    pub user_id: Uuid,
+    /// The change in words, as the ledger showed it while it waited.
+    pub what: String,
+    pub recorded_at: DateTime<Utc>,
+    pub synced_at: DateTime<Utc>,
+}
+
+/// When a v7 id was made (its first 48 bits): for a photo, when it was taken.
+pub fn made_at(id: Uuid) -> Option<DateTime<Utc>> {
+    let (secs, nanos) = id.get_timestamp()?.to_unix();
+    DateTime::from_timestamp(i64::try_from(secs).ok()?, nanos)
 }
 
 /// Why the device store could not do something, in words for the screen.

@@ -1,5 +1,6 @@
-//! The outbox as sync sees it: the oldest waiting changes, removing those the server has
-//! acknowledged, and marking those it refused so they wait for the user instead of blocking.
+//! The outbox as sync sees it: the oldest waiting changes, marking those the server refused so
+//! they wait for the user instead of blocking, and discarding one the user gave up on (those
+//! the server acknowledged leave through `synced::acknowledge`).
 
 use rexie::TransactionMode;
 use uuid::Uuid;
@@ -43,17 +44,11 @@ pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
     Ok(list)
 }
 
-/// Removes changes the server has acknowledged (applied, a duplicate, or kept for review).
-pub async fn acknowledge(seqs: &[f64]) -> Result<(), DeviceError> {
-    if seqs.is_empty() {
-        return Ok(());
-    }
+/// Removes a change the server never took, once the user confirmed they want it gone.
+pub async fn discard_change(seq: f64) -> Result<(), DeviceError> {
     let db = open().await?;
     let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
-    let store = tx.store(OUTBOX)?;
-    for seq in seqs {
-        store.delete(JsValue::from_f64(*seq)).await?;
-    }
+    tx.store(OUTBOX)?.delete(JsValue::from_f64(seq)).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -7,8 +7,8 @@ use domain::sync::{PhotoReceipt, PushRequest, PushResponse, PushStatus};
 use uuid::Uuid;
 
 use super::{
-    DeviceError, acknowledge, forget_uploaded_photos_of_finished, mark_photo_uploaded, queued_of,
-    set_photo_refusal, set_refusal, waiting_photos,
+    DeviceError, SyncedRecord, acknowledge, forget_uploaded_photos_of_finished, made_at,
+    mark_photo_uploaded, note_synced, queued_of, set_photo_refusal, set_refusal, waiting_photos,
 };
 
 /// Changes sent per request.
@@ -101,7 +101,7 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
                     set_refusal(queued.seq, Some(reason)).await?;
                     refused += 1;
                 }
-                Some(_) => done.push(queued.seq),
+                Some(_) => done.push(queued.clone()),
                 // Not in the answer: not acknowledged, so it stays for the next try.
                 None => {}
             }
@@ -152,6 +152,14 @@ pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
                     ));
                 }
                 mark_photo_uploaded(photo.id).await?;
+                let now = chrono::Utc::now();
+                note_synced(&[SyncedRecord {
+                    user_id,
+                    what: format!("Photo for {}", photo.item_code),
+                    recorded_at: made_at(photo.id).unwrap_or(now),
+                    synced_at: now,
+                }])
+                .await?;
                 confirmed += 1;
             }
             401 => return Err(SyncError::SignedOut),

@@ -1,6 +1,7 @@
-//! `GET /sync`: every change and photo of the signed-in user still on this device, with its
-//! state ("Waiting to send", or "Refused" with the server's reason). A refused one never blocks
-//! the rest; here the user tries it again or, after confirming, discards it.
+//! `GET /sync`: every change and photo of the signed-in user on this device, with its state:
+//! "Waiting to send", "Sending…", "Refused" with the server's reason, or "Synced" and when (the
+//! newest synced records are kept as receipts). A refused one never blocks the rest; here the
+//! user tries it again or, after confirming, discards it.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -8,12 +9,14 @@ use leptos_meta::Title;
 use crate::components::signed_in::SignedIn;
 use crate::components::sync_status::{OutboxTick, Sending, sync_now};
 
-/// What a ledger line stands for: a queued change (by its place) or a photo (by its id).
+/// What a ledger line stands for: a queued change (by its place), a photo (by its id), or a
+/// record the server already has.
 #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Record {
     Change(f64),
     Photo(uuid::Uuid),
+    Synced,
 }
 
 /// One line of the ledger.
@@ -23,6 +26,15 @@ struct Line {
     what: String,
     queued: String,
     refused: Option<String>,
+    /// When the server acknowledged it, in words; `None` while it waits.
+    synced: Option<String>,
+}
+
+#[cfg(feature = "hydrate")]
+fn when(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.with_timezone(&chrono::Local)
+        .format("%d %b %Y %H:%M")
+        .to_string()
 }
 
 #[cfg(feature = "hydrate")]
@@ -33,31 +45,32 @@ async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
     let photos = crate::device::waiting_photos(user_id)
         .await
         .map_err(|e| e.to_string())?;
+    let synced = crate::device::synced_of(user_id)
+        .await
+        .map_err(|e| e.to_string())?;
     let changes = queued.into_iter().map(|q| Line {
         record: Record::Change(q.seq),
         what: domain::sync::describe_change(&q.entry.mutation.kind, &q.entry.mutation.data),
-        queued: q.entry.queued_at.format("%d %b %Y %H:%M").to_string(),
+        queued: when(q.entry.queued_at),
         refused: q.entry.refused,
+        synced: None,
     });
-    // Photo ids are v7 UUIDs: their first 48 bits are when the photo was taken.
+    // Photo ids are v7 UUIDs: they say when the photo was taken.
     let photos = photos.into_iter().map(|p| Line {
         record: Record::Photo(p.id),
         what: format!("Photo for {}", p.item_code),
-        queued: taken_at(p.id),
+        queued: crate::device::made_at(p.id).map(when).unwrap_or_default(),
         refused: p.refused,
+        synced: None,
     });
-    Ok(changes.chain(photos).collect())
-}
-
-#[cfg(feature = "hydrate")]
-fn taken_at(id: uuid::Uuid) -> String {
-    id.get_timestamp()
-        .and_then(|t| {
-            let (secs, _) = t.to_unix();
-            chrono::DateTime::from_timestamp(i64::try_from(secs).ok()?, 0)
-        })
-        .map(|t| t.format("%d %b %Y %H:%M").to_string())
-        .unwrap_or_default()
+    let synced = synced.into_iter().map(|r| Line {
+        record: Record::Synced,
+        what: r.what,
+        queued: when(r.recorded_at),
+        refused: None,
+        synced: Some(when(r.synced_at)),
+    });
+    Ok(changes.chain(photos).chain(synced).collect())
 }
 
 #[cfg(not(feature = "hydrate"))]
@@ -82,8 +95,9 @@ pub fn SyncLedgerPage() -> impl IntoView {
             view! {
                 <h1>"Changes on this device"</h1>
                 <p class="lede">
-                    "Everything you recorded stays on this device until the server has it. "
-                    "A change the server refuses waits here with the reason; the rest still sync."
+                    "Everything you recorded stays on this device until the server has it, and "
+                    "is then listed here as synced. A change the server refuses waits here with "
+                    "the reason; the rest still sync."
                 </p>
                 <button type="button" class="button" on:click=move |_| sync_now()>"Sync now"</button>
                 // The ledger lives on the device only: the server and the hydrating page both show
@@ -111,13 +125,13 @@ pub fn SyncLedgerPage() -> impl IntoView {
 
 #[component]
 fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
-    let empty = lines.is_empty();
+    let nothing_waits = lines.iter().all(|l| l.synced.is_some());
     let sending = use_context::<Sending>().map(|Sending(s)| s);
     view! {
-        {empty.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
+        {nothing_waits.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
         {(!lines.is_empty()).then(|| view! {
             <table class="table">
-                <caption class="visually-hidden">"Changes waiting on this device"</caption>
+                <caption class="visually-hidden">"Changes on this device, waiting first, then synced"</caption>
                 <thead>
                     <tr>
                         <th scope="col">"Change"</th>
@@ -148,10 +162,11 @@ fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
                             <tr>
                                 <td>{what}</td>
                                 <td>{line.queued}</td>
-                                <td>{move || match &line.refused {
-                                    Some(reason) => format!("Refused: {reason}"),
-                                    None if sending.is_some_and(|s| s.get()) => "Sending…".to_owned(),
-                                    None => "Waiting to send".to_owned(),
+                                <td>{move || match (&line.synced, &line.refused) {
+                                    (Some(at), _) => format!("Synced {at}"),
+                                    (None, Some(reason)) => format!("Refused: {reason}"),
+                                    _ if sending.is_some_and(|s| s.get()) => "Sending…".to_owned(),
+                                    _ => "Waiting to send".to_owned(),
                                 }}</td>
                                 <td>{actions}</td>
                             </tr>
@@ -169,6 +184,7 @@ fn retry(record: Record, tick: RwSignal<u32>) {
         let _ = match record {
             Record::Change(seq) => crate::device::set_refusal(seq, None).await,
             Record::Photo(id) => crate::device::set_photo_refusal(id, None).await,
+            Record::Synced => Ok(()),
         };
         tick.update(|n| *n = n.wrapping_add(1));
         sync_now();
@@ -190,8 +206,9 @@ fn discard(record: Record, tick: RwSignal<u32>) {
     }
     leptos::task::spawn_local(async move {
         let _ = match record {
-            Record::Change(seq) => crate::device::acknowledge(&[seq]).await,
+            Record::Change(seq) => crate::device::discard_change(seq).await,
             Record::Photo(id) => crate::device::forget_photo(id).await,
+            Record::Synced => Ok(()),
         };
         tick.update(|n| *n = n.wrapping_add(1));
     });
