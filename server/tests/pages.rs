@@ -54,13 +54,15 @@ async fn pages_keep_their_nonce_policy_while_files_are_served_alongside() {
 
     let mut pages = 0;
     while let Some(done) = requests.join_next().await {
-        let (path, (status, csp, body)) = done.unwrap();
+        let (path, (status, csp, cache, body)) = done.unwrap();
         assert_eq!(status, StatusCode::OK, "{path}");
         if path.starts_with("/pkg/") {
             assert!(
                 !csp.contains("nonce-"),
                 "{path} took a page's policy: {csp}"
             );
+            // Names do not change between builds, so a browser must ask again each time.
+            assert_eq!(cache, "no-cache", "{path}");
             continue;
         }
         pages += 1;
@@ -77,16 +79,33 @@ async fn pages_keep_their_nonce_policy_while_files_are_served_alongside() {
     assert_eq!(pages, 12);
 }
 
-async fn send(router: axum::Router, request: Request<Body>) -> (StatusCode, String, String) {
+/// Status, CSP, Cache-Control and body of a response.
+async fn send(
+    router: axum::Router,
+    request: Request<Body>,
+) -> (StatusCode, String, String, String) {
     use http_body_util::BodyExt;
     use tower::ServiceExt;
     let response = router.oneshot(request).await.unwrap();
     let status = response.status();
-    let csp = response
-        .headers()
-        .get(header::CONTENT_SECURITY_POLICY)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
+    let (csp, cache) = {
+        let header = |name| {
+            response
+                .headers()
+                .get(name)
+                .map(|v: &axum::http::HeaderValue| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        (
+            header(header::CONTENT_SECURITY_POLICY),
+            header(header::CACHE_CONTROL),
+        )
+    };
     let body = response.into_body().collect().await.unwrap().to_bytes();
-    (status, csp, String::from_utf8_lossy(&body).into_owned())
+    (
+        status,
+        csp,
+        cache,
+        String::from_utf8_lossy(&body).into_owned(),
+    )
 }
