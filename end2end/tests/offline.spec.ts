@@ -2,14 +2,13 @@
 // take it away for real (setOffline does not reliably cut service-worker traffic).
 import { test, expect, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import { execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { withExif, headerMarkers } from './exif';
+import { BIN, kill, serve } from './helpers';
 
-const BIN = process.env.READYWARD_BIN ?? path.resolve(__dirname, '../../target/release/readyward');
-const SITE = process.env.READYWARD_SITE_ROOT ?? path.resolve(__dirname, '../../target/site');
 const PORT = 3199;
 const BASE = `http://127.0.0.1:${PORT}`;
 
@@ -26,23 +25,12 @@ let server: ChildProcess | undefined;
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-offline-'));
 
 async function startServer() {
-  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${PORT}`, '--data-dir', dataDir, '--site-root', SITE], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
+  server = await serve(PORT, dataDir);
 }
 
 async function stopServer() {
   if (!server) return;
-  const exited = new Promise((r) => server!.once('exit', r));
-  server.kill('SIGKILL');
-  await exited;
+  await kill(server);
   server = undefined;
 }
 

@@ -2,13 +2,12 @@
 // it, and it is applied only when the user agrees, never in the middle of an inspection. This
 // spec serves a copy of the site so it can publish a "new build" by changing the worker's id.
 import { test, expect, Page } from '@playwright/test';
-import { spawn, execFileSync, ChildProcess } from 'node:child_process';
+import { execFileSync, ChildProcess } from 'node:child_process';
+import { BIN, SITE, kill, serve } from './helpers';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-const BIN = process.env.READYWARD_BIN ?? path.resolve(__dirname, '../../target/release/readyward');
-const SITE = process.env.READYWARD_SITE_ROOT ?? path.resolve(__dirname, '../../target/site');
 const PORT = 3198;
 const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = process.env.READYWARD_DEMO_PASSWORD ?? 'readyward-demo-2026';
@@ -21,24 +20,11 @@ let server: ChildProcess | undefined;
 test.beforeAll(async () => {
   cpSync(SITE, site, { recursive: true });
   execFileSync(BIN, ['seed-demo', '--data-dir', dataDir]);
-  server = spawn(BIN, ['serve', '--addr', `127.0.0.1:${PORT}`, '--data-dir', dataDir, '--site-root', site], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${BASE}/healthz`)).ok) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('the server did not start');
+  server = await serve(PORT, dataDir, site);
 });
 
 test.afterAll(async () => {
-  if (server) {
-    const exited = new Promise((r) => server!.once('exit', r));
-    server.kill('SIGKILL');
-    await exited;
-  }
+  if (server) await kill(server);
   rmSync(work, { recursive: true, force: true });
 });
 
