@@ -29,8 +29,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
     crate::components::sync_status::provide_sync();
-    let opening = use_context::<Opening>().map(|Opening(o)| o);
-    let opening = move || opening.is_some_and(|o| o.get());
+    let Opening(opening) = expect_context::<Opening>();
     view! {
         <a href="#main-content" class="skip-link">"Skip to main content"</a>
         // A bar along the top while the next page opens; CSS shows it only after a moment, so
@@ -54,7 +53,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 class="main"
                 tabindex="-1"
                 hidden=move || locked.get()
-                aria-busy=move || opening().then_some("true")
+                aria-busy=move || opening.get().then_some("true")
             >
                 {children()}
             </main>

@@ -1,5 +1,6 @@
 //! Pieces shared by every page.
 
+pub mod dates;
 pub mod form;
 pub mod layout;
 pub mod lock;

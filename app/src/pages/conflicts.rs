@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::conflicts::{ResolveConflict, list_conflicts};
+use crate::components::dates::date_time;
 use crate::components::form::{ActionError, error_of, message};
 use crate::components::signed_in::SignedIn;
 
@@ -62,12 +63,11 @@ fn Conflicts() -> impl IntoView {
 fn Conflict(conflict: ConflictView, resolve: ServerAction<ResolveConflict>) -> impl IntoView {
     let heading = format!("conflict-{}", conflict.seq);
     let title = describe_change(&conflict.kind, &conflict.kept);
-    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%d %b %Y %H:%M").to_string();
     let applied_note = match (&conflict.applied_by, conflict.applied_at) {
-        (Some(by), Some(at)) => format!("by {by}, {}", when(at)),
+        (Some(by), Some(at)) => format!("by {by}, {}", date_time(&at)),
         _ => "no longer on record".to_owned(),
     };
-    let kept_note = format!("by {}, {}", conflict.kept_by, when(conflict.kept_at));
+    let kept_note = format!("by {}, {}", conflict.kept_by, date_time(&conflict.kept_at));
     let rows = compare(conflict.applied.as_ref(), &conflict.kept);
     view! {
         <section class="conflict" aria-labelledby=heading.clone()>
@@ -199,9 +199,7 @@ fn in_words(value: &serde_json::Value) -> String {
             {
                 r.label().to_owned()
             } else if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-                t.with_timezone(&chrono::Utc)
-                    .format("%d %b %Y %H:%M")
-                    .to_string()
+                date_time(&t.with_timezone(&chrono::Utc))
             } else {
                 s.clone()
             }

@@ -30,11 +30,10 @@ struct Line {
     synced: Option<String>,
 }
 
+/// A moment in the device's own time.
 #[cfg(feature = "hydrate")]
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.with_timezone(&chrono::Local)
-        .format("%d %b %Y %H:%M")
-        .to_string()
+    crate::components::dates::date_time(&t.with_timezone(&chrono::Local))
 }
 
 #[cfg(feature = "hydrate")]
