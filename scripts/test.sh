@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The README's test command: every check there is, on a fresh machine too.
 #   formatting, clippy (server and wasm), the release build (reused below), unit and
-#   integration tests on SQLite and on a throwaway PostgreSQL (photos also in a throwaway
-#   S3-compatible store, s3rver from npm), and Playwright end-to-end tests
-#   in Debian's Chromium against the built server. Starts what it needs and stops it after.
+#   integration tests with every HTTP suite run on SQLite and again on a throwaway PostgreSQL
+#   (photos also in a throwaway S3-compatible store, s3rver from npm), and Playwright
+#   end-to-end tests in Debian's Chromium against the built server. Starts what it needs and stops it after.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -66,8 +66,12 @@ for _ in $(seq 1 50); do
 done
 export READYWARD_TEST_S3_URL="http://127.0.0.1:$s3_port"
 
-step "Unit and integration tests (SQLite, PostgreSQL, S3)"
+step "Unit and integration tests (HTTP suites on SQLite; PostgreSQL and S3 stories)"
 cargo test --locked --release --workspace
+
+step "The HTTP suites again on PostgreSQL (a fresh database per test, dropped after)"
+READYWARD_TEST_DATABASE=postgres cargo test --locked --release -p server --test admin \
+  --test api --test conflicts --test pages --test photos --test s3 --test sync --test templates
 
 step "End-to-end tests in Chromium"
 port=3100

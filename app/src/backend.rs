@@ -10,26 +10,11 @@ use async_trait::async_trait;
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, ErrorCode, UnitInfo, UserInfo};
-use domain::sync::{ConflictView, Resolution};
+use domain::caller::{Caller, RequestAuth};
+use domain::conflict::{ConflictView, Resolution};
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use uuid::Uuid;
-
-/// The signed-in user of the current request and the session that proves it.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    pub user: UserInfo,
-    /// Identifies the session row (a hash, never the token itself).
-    pub session_id: String,
-}
-
-/// What the auth middleware knows about the current request, put in its extensions.
-#[derive(Debug, Clone, Default)]
-pub struct RequestAuth {
-    pub caller: Option<Caller>,
-    /// The client's address, for rate limiting sign-in.
-    pub client_addr: String,
-}
 
 /// A successful sign-in: who, and the `Set-Cookie` value that starts their browser session.
 #[derive(Debug, Clone)]

@@ -55,7 +55,7 @@ pub async fn put_bytes(
 ) -> Result<web_sys::Response, JsValue> {
     let headers = [
         ("Content-Type", content_type),
-        (domain::sync::PHOTO_SHA_HEADER, sha256),
+        (domain::photo::PHOTO_SHA_HEADER, sha256),
     ];
     let body = js_sys::Uint8Array::from(bytes).into();
     fetch("PUT", url, &headers, Some(&body)).await

@@ -6,7 +6,8 @@
 
 use app::device::{self, DeviceError, LocalInspection, LocalPrompt};
 use chrono::Utc;
-use domain::sync::{InspectionStatus, Response, kind};
+use domain::inspection::{InspectionStatus, Response};
+use domain::sync::kind;
 use uuid::Uuid;
 use wasm_bindgen_test::*;
 
@@ -120,7 +121,7 @@ async fn a_finished_inspection_is_read_only() {
 
 #[wasm_bindgen_test]
 async fn interview_notes_are_queued_and_kept_per_inspection() {
-    use domain::sync::{InterviewData, Interviewee};
+    use domain::inspection::{InterviewData, Interviewee};
     let user = Uuid::now_v7();
     let started = inspection(user);
     device::save_inspection(&started).await.unwrap();

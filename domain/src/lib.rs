@@ -5,8 +5,12 @@
 
 pub mod admin;
 pub mod api;
+pub mod caller;
+pub mod conflict;
 pub mod framework;
+pub mod inspection;
 pub mod org;
+pub mod photo;
 pub mod role;
 pub mod sync;
 pub mod template;

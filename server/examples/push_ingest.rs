@@ -1,4 +1,4 @@
-//! Push ingest benchmark (not a test): findings per second through `Store::apply_push` with
+//! Push ingest benchmark (not a test): findings per second through `Store::push` with
 //! durable acknowledgement (one transaction per batch of 100, SQLite `synchronous = FULL`),
 //! beside a plain batched insert of the same rows into a bare SQLite table, in the same run.
 //!
@@ -7,8 +7,11 @@
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use domain::sync::{FindingData, InspectionData, InspectionStatus, Response, kind};
-use server::store::{Change, PushItem, Pusher};
+use domain::inspection::{FindingData, InspectionData, InspectionStatus, Response};
+use domain::sync::judge::{PushItem, Pusher};
+use domain::sync::{Mutation, kind};
+use server::store::Store;
+use server::store::prelude::*;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use uuid::Uuid;
 
@@ -28,13 +31,15 @@ fn finding(inspection_id: Uuid, n: usize) -> FindingData {
     }
 }
 
-fn item(kind: &str, data: serde_json::Value, change: Change) -> PushItem {
-    PushItem {
-        mutation_id: Uuid::now_v7(),
-        kind: kind.to_owned(),
-        data,
-        change,
-    }
+fn item(catalogue: &domain::Catalogue, kind: &str, data: serde_json::Value) -> PushItem {
+    PushItem::checked(
+        catalogue,
+        Mutation {
+            id: Uuid::now_v7(),
+            kind: kind.to_owned(),
+            data,
+        },
+    )
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -45,8 +50,9 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 async fn main() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("readyward.db").display());
-    let store = server::store::open(&url).await?;
-    server::seed::seed_demo(&store, "bench-password-2026").await?;
+    let store = Store::open(&url).await?;
+    let catalogue = domain::Catalogue::built_in()?;
+    server::seed::seed_demo(&store, "bench-password-2026", chrono::Utc::now()).await?;
     let inspector = store
         .user_by_email("inspector@demo.nhs.test")
         .await?
@@ -71,12 +77,12 @@ async fn main() -> anyhow::Result<()> {
         };
         inspections.push(data.id);
         starts.push(item(
+            &catalogue,
             kind::INSPECTION_UPSERT,
             serde_json::to_value(&data)?,
-            Change::Inspection(data),
         ));
     }
-    store.apply_push(&pusher, &starts).await?;
+    store.push(&pusher, &starts, chrono::Utc::now()).await?;
 
     // The same findings for both runs, made up front so only the writes are timed.
     let batches: Vec<Vec<FindingData>> = (0..BATCHES)
@@ -94,14 +100,14 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .map(|f| {
                 item(
+                    &catalogue,
                     kind::FINDING_RECORD,
                     serde_json::to_value(f).unwrap_or_default(),
-                    Change::Finding(f.clone()),
                 )
             })
             .collect();
         let t = Instant::now();
-        store.apply_push(&pusher, &items).await?;
+        store.push(&pusher, &items, chrono::Utc::now()).await?;
         push_times.push(t.elapsed());
     }
     let push_total = started.elapsed();
@@ -157,7 +163,7 @@ async fn main() -> anyhow::Result<()> {
          | path | findings/s | batch p50 | batch p95 |\n|---|---|---|---|"
     );
     for (name, total, mut times) in [
-        ("apply_push (durable push)", push_total, push_times),
+        ("Store::push (durable push)", push_total, push_times),
         ("plain batched INSERT", plain_total, plain_times),
     ] {
         times.sort();

@@ -3,24 +3,24 @@
 //! A user sees their own trust; a buddy reviewer also sees each trust that granted them access
 //! for today. Anything else is reported as not found, so its existence does not leak.
 
-use std::sync::Arc;
-
-use app::backend::Caller;
+use chrono::NaiveDate;
 use domain::Role;
 use domain::api::UnitInfo;
+use domain::caller::Caller;
 use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::store::Store;
+use crate::store::prelude::*;
 
 /// The trusts the caller may read, own trust first.
 pub async fn visible_trusts(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
+    today: NaiveDate,
 ) -> Result<Vec<Uuid>, ApiError> {
     let mut trusts = vec![caller.user.trust_id];
     if caller.user.role == Role::BuddyReviewer {
-        let today = chrono::Utc::now().date_naive();
         for trust in store.granted_trusts(caller.user.id, today).await? {
             if !trusts.contains(&trust) {
                 trusts.push(trust);
@@ -31,18 +31,27 @@ pub async fn visible_trusts(
 }
 
 /// Every unit the caller may see, own trust first, each trust in tree order.
-pub async fn units(store: &Arc<dyn Store>, caller: &Caller) -> Result<Vec<UnitInfo>, ApiError> {
+pub async fn units(
+    store: &Store,
+    caller: &Caller,
+    today: NaiveDate,
+) -> Result<Vec<UnitInfo>, ApiError> {
     let mut units = Vec::new();
-    for trust in visible_trusts(store, caller).await? {
+    for trust in visible_trusts(store, caller, today).await? {
         units.extend(store.units_of_trust(trust).await?);
     }
     Ok(units)
 }
 
 /// One unit the caller may see; `NotFound` for a unit of another trust.
-pub async fn unit(store: &Arc<dyn Store>, caller: &Caller, id: Uuid) -> Result<UnitInfo, ApiError> {
+pub async fn unit(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    today: NaiveDate,
+) -> Result<UnitInfo, ApiError> {
     let unit = store.unit(id).await?.ok_or(ApiError::NotFound)?;
-    if visible_trusts(store, caller)
+    if visible_trusts(store, caller, today)
         .await?
         .contains(&unit.trust.id)
     {

@@ -3,14 +3,12 @@
 //! Every function checks the caller is a trust admin and touches only their own trust: ids
 //! from another trust are `NotFound`, exactly like ids that do not exist.
 
-use std::sync::Arc;
-
-use app::backend::Caller;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
 use domain::admin::{
     CoreServiceView, GrantView, OneTimePassword, SiteView, TrustOverview, UserView,
 };
+use domain::caller::Caller;
 use domain::org::WardType;
 use uuid::Uuid;
 
@@ -18,6 +16,7 @@ use crate::access::require_admin;
 use crate::auth::password;
 use crate::auth::service::normalise_email;
 use crate::error::ApiError;
+use crate::store::prelude::*;
 use crate::store::{CoreServiceRecord, GrantRecord, NewUnit, NewUser, SiteRecord, Store};
 
 /// A trimmed, non-empty, reasonably short name, or a sentence saying what is wrong.
@@ -50,7 +49,11 @@ fn clean_email(email: &str) -> Result<String, ApiError> {
 }
 
 /// Everything the "Manage trust" page shows.
-pub async fn overview(store: &Arc<dyn Store>, caller: &Caller) -> Result<TrustOverview, ApiError> {
+pub async fn overview(
+    store: &Store,
+    caller: &Caller,
+    today: NaiveDate,
+) -> Result<TrustOverview, ApiError> {
     require_admin(caller)?;
     let trust_id = caller.user.trust_id;
     let sites = store.sites_of_trust(trust_id).await?;
@@ -84,7 +87,6 @@ pub async fn overview(store: &Arc<dyn Store>, caller: &Caller) -> Result<TrustOv
             })
         })
         .collect();
-    let today = Utc::now().date_naive();
     let mut grants = Vec::new();
     for g in store.grants_of_trust(trust_id).await? {
         if let Some(reviewer) = store.user_by_id(g.reviewer_id).await? {
@@ -116,11 +118,7 @@ pub async fn overview(store: &Arc<dyn Store>, caller: &Caller) -> Result<TrustOv
 }
 
 /// Adds a site to the caller's trust.
-pub async fn add_site(
-    store: &Arc<dyn Store>,
-    caller: &Caller,
-    name: &str,
-) -> Result<Uuid, ApiError> {
+pub async fn add_site(store: &Store, caller: &Caller, name: &str) -> Result<Uuid, ApiError> {
     require_admin(caller)?;
     let id = Uuid::now_v7();
     let name = clean_name("site", name)?;
@@ -136,7 +134,7 @@ pub async fn add_site(
 
 /// Adds a core service to one of the caller's sites.
 pub async fn add_core_service(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     site_id: Uuid,
     name: &str,
@@ -166,7 +164,7 @@ pub async fn add_core_service(
 
 /// Adds a ward to one of the caller's core services.
 pub async fn add_unit(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     core_service_id: Uuid,
     name: &str,
@@ -196,26 +194,30 @@ pub async fn add_unit(
 
 /// Creates a user of the caller's trust with a one-time password they must change.
 pub async fn add_user(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     email: &str,
     name: &str,
     role: Role,
+    now: DateTime<Utc>,
 ) -> Result<OneTimePassword, ApiError> {
     require_admin(caller)?;
     let email = clean_email(email)?;
     let name = clean_name("person's", name)?;
     let one_time = password::one_time_password();
     store
-        .create_user(&NewUser {
-            id: Uuid::now_v7(),
-            trust_id: caller.user.trust_id,
-            email: email.clone(),
-            name,
-            role: role.as_str().to_owned(),
-            password_hash: password::hash_blocking(one_time.clone()).await?,
-            must_change_password: true,
-        })
+        .create_user(
+            &NewUser {
+                id: Uuid::now_v7(),
+                trust_id: caller.user.trust_id,
+                email: email.clone(),
+                name,
+                role: role.as_str().to_owned(),
+                password_hash: password::hash_blocking(one_time.clone()).await?,
+                must_change_password: true,
+            },
+            now,
+        )
         .await?;
     Ok(OneTimePassword {
         email,
@@ -225,7 +227,7 @@ pub async fn add_user(
 
 /// A user of the caller's trust, or `NotFound`.
 async fn own_user(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     user_id: Uuid,
 ) -> Result<crate::store::UserRecord, ApiError> {
@@ -238,7 +240,7 @@ async fn own_user(
 
 /// Gives a user a new one-time password and ends their sessions.
 pub async fn reset_password(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     user_id: Uuid,
 ) -> Result<OneTimePassword, ApiError> {
@@ -256,7 +258,7 @@ pub async fn reset_password(
 
 /// Changes a user's role and whether they may sign in. Admins cannot lock themselves out.
 pub async fn update_user(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     user_id: Uuid,
     role: Role,
@@ -278,11 +280,12 @@ pub async fn update_user(
 
 /// Gives a buddy reviewer of another trust access to the caller's trust between two dates.
 pub async fn add_grant(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     reviewer_email: &str,
     starts_on: NaiveDate,
     ends_on: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
     require_admin(caller)?;
     if ends_on < starts_on {
@@ -306,22 +309,26 @@ pub async fn add_grant(
         })?;
     let id = Uuid::now_v7();
     store
-        .create_grant(&GrantRecord {
-            id,
-            trust_id: caller.user.trust_id,
-            reviewer_id: reviewer.id,
-            starts_on,
-            ends_on,
-        })
+        .create_grant(
+            &GrantRecord {
+                id,
+                trust_id: caller.user.trust_id,
+                reviewer_id: reviewer.id,
+                starts_on,
+                ends_on,
+            },
+            now,
+        )
         .await?;
     Ok(id)
 }
 
 /// Ends a grant of the caller's trust yesterday, so access stops now and the record stays.
 pub async fn end_grant(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     grant_id: Uuid,
+    today: NaiveDate,
 ) -> Result<(), ApiError> {
     require_admin(caller)?;
     let grants = store.grants_of_trust(caller.user.trust_id).await?;
@@ -329,7 +336,7 @@ pub async fn end_grant(
         .iter()
         .find(|g| g.id == grant_id)
         .ok_or(ApiError::NotFound)?;
-    let yesterday = Utc::now().date_naive() - Days::new(1);
+    let yesterday = today - Days::new(1);
     store
         .end_grant(grant.id, yesterday.min(grant.ends_on))
         .await?;

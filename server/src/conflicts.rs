@@ -5,14 +5,17 @@
 //! the original author and device, so the history shows both versions and a finished
 //! inspection still cannot change.
 
-use app::backend::Caller;
-use domain::sync::{ConflictView, Mutation, PushStatus, Resolution};
+use domain::caller::Caller;
+use domain::conflict::{ConflictView, Resolution};
+use domain::sync::judge::{PushItem, Pusher};
+use domain::sync::{Mutation, PushStatus};
 use uuid::Uuid;
 
 use crate::access;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{ConflictRecord, PushItem, Pusher, StoreError};
+use crate::store::prelude::*;
+use crate::store::{ConflictRecord, StoreError, Tx};
 
 /// The caller's trust's conflicts still to resolve (trust admins only).
 pub async fn open(state: &AppState, caller: &Caller) -> Result<Vec<ConflictView>, ApiError> {
@@ -23,6 +26,9 @@ pub async fn open(state: &AppState, caller: &Caller) -> Result<Vec<ConflictView>
 
 /// Resolves one conflict of the caller's trust; 404 for another trust's or an unknown one, 409
 /// when it was resolved already, 422 when the version sent again can no longer be applied.
+///
+/// Marking it resolved and applying the kept version commit together: of two admins resolving
+/// the same conflict at once, one wins and the other gets 409, and nothing is applied twice.
 pub async fn resolve(
     state: &AppState,
     caller: &Caller,
@@ -30,47 +36,52 @@ pub async fn resolve(
     resolution: Resolution,
 ) -> Result<(), ApiError> {
     access::require_admin(caller)?;
-    let conflict = state
-        .store
+    let already = || ApiError::Conflict("This conflict has been resolved already".to_owned());
+    let now = state.clock.now();
+    let tx = state.store.begin().await?;
+    let conflict = tx
         .conflict(seq)
         .await?
         .filter(|c| c.trust_id == caller.user.trust_id)
         .ok_or(ApiError::NotFound)?;
-    let already = || ApiError::Conflict("This conflict has been resolved already".to_owned());
-    if conflict.resolved_at.is_some() {
-        return Err(already());
-    }
-    if resolution == Resolution::ApplyKept {
-        apply_kept(state, &conflict).await?;
-    }
-    match state
-        .store
-        .resolve_conflict(seq, caller.user.id, resolution.as_str(), chrono::Utc::now())
+    match tx
+        .resolve_conflict(seq, caller.user.id, resolution.as_str(), now)
         .await
     {
-        Err(StoreError::NotFound) => Err(already()),
-        other => Ok(other?),
+        Err(StoreError::NotFound) => return Err(already()),
+        other => other?,
     }
+    if resolution == Resolution::ApplyKept {
+        apply_kept(state, &tx, &conflict).await?;
+    }
+    tx.commit().await?;
+    tracing::info!(
+        user_id = %caller.user.id,
+        trust_id = %caller.user.trust_id,
+        conflict = seq,
+        resolution = resolution.as_str(),
+        "conflict resolved"
+    );
+    Ok(())
 }
 
-async fn apply_kept(state: &AppState, conflict: &ConflictRecord) -> Result<(), ApiError> {
+/// Applies the version sent again as a new change by its author and device, through the same
+/// judge as a push, inside the resolving transaction.
+async fn apply_kept(state: &AppState, tx: &Tx, conflict: &ConflictRecord) -> Result<(), ApiError> {
     let mutation = Mutation {
         id: Uuid::now_v7(),
         kind: conflict.kind.clone(),
         data: serde_json::from_str(&conflict.data).map_err(anyhow::Error::from)?,
     };
-    let item = PushItem {
-        change: crate::sync::check(&state.catalogue, &mutation),
-        mutation_id: mutation.id,
-        kind: mutation.kind,
-        data: mutation.data,
-    };
+    let item = PushItem::checked(&state.catalogue, mutation);
     let pusher = Pusher {
         user_id: conflict.user_id,
         trust_id: conflict.trust_id,
         device_id: conflict.device_id,
     };
-    let results = state.store.apply_push(&pusher, &[item]).await?;
+    let results =
+        crate::store::sync::apply_push(tx, &pusher, std::slice::from_ref(&item), state.clock.now())
+            .await?;
     match results.first() {
         Some(r) if r.status == PushStatus::Applied => Ok(()),
         Some(r) => Err(ApiError::Unprocessable(format!(

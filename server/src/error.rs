@@ -103,8 +103,9 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::Conflict(what) => ApiError::Conflict(what),
-            StoreError::Database(e) => ApiError::Internal(e.into()),
-            StoreError::Migrate(e) => ApiError::Internal(e.into()),
+            other @ (StoreError::Closed | StoreError::Raced | StoreError::Database(_)) => {
+                ApiError::Internal(other.into())
+            }
         }
     }
 }

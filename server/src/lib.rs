@@ -8,6 +8,7 @@ pub mod access;
 pub mod admin;
 pub mod api;
 pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod conflicts;
 pub mod error;
@@ -41,20 +42,29 @@ use crate::store::Store;
 /// Opens storage, loads the frameworks and builds the shared state.
 pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
     std::fs::create_dir_all(&config.data_dir)?;
-    let store = store::open(&config.database_url()).await?;
-    state_with_store(config, store).await
+    let store = Store::open(&config.database_url()).await?;
+    state_with_store(config, store, Arc::new(clock::SystemClock)).await
 }
 
-/// Builds the shared state over an already opened store (tests use this).
-pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<AppState> {
+/// Builds the shared state over an already opened store and a clock (tests use this).
+pub async fn state_with_store(
+    config: Config,
+    store: Store,
+    clock: Arc<dyn clock::Clock>,
+) -> anyhow::Result<AppState> {
     let catalogue = Arc::new(Catalogue::built_in()?);
-    templates::ensure_built_in(&store, &catalogue).await?;
-    let auth = AuthService::new(store.clone(), config.auth.clone())?;
+    templates::ensure_built_in(&store, &catalogue, clock.now()).await?;
+    let auth = AuthService::new(store.clone(), clock.clone(), config.auth.clone())?;
     let photo_store: Arc<dyn photos::blobs::PhotoStore> = match &config.s3 {
         Some(s3) => Arc::new(photos::s3::S3Bucket::new(s3)?),
         None => Arc::new(photos::blobs::LocalFolder::new(config.photo_dir())?),
     };
-    let photos = photos::Photos::new(photo_store, config.photo.clone(), config.max_photo_bytes);
+    let photos = photos::Photos::new(
+        photo_store,
+        config.photo.clone(),
+        config.max_photo_bytes,
+        clock.clone(),
+    );
     let leptos = LeptosOptions::builder()
         .output_name("readyward")
         .site_root(config.site_root.to_string_lossy().to_string())
@@ -63,6 +73,7 @@ pub async fn state_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::
         .build();
     Ok(AppState {
         store,
+        clock,
         auth,
         catalogue,
         photos,

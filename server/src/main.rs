@@ -166,7 +166,7 @@ async fn main() -> anyhow::Result<()> {
             let state = server::build_state(config_for(storage)).await?;
             let password = std::env::var("READYWARD_DEMO_PASSWORD")
                 .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.to_owned());
-            match seed::seed_demo(&state.store, &password).await? {
+            match seed::seed_demo(&state.store, &password, state.clock.now()).await? {
                 seed::SeedOutcome::Created => println!(
                     "Demo trust created. Sign in as admin@demo.nhs.test, inspector@demo.nhs.test, \
                      board@demo.nhs.test, admin@buddy.nhs.test or reviewer@buddy.nhs.test \
@@ -183,8 +183,14 @@ async fn main() -> anyhow::Result<()> {
             admin_name,
         } => {
             let state = server::build_state(config_for(storage)).await?;
-            let one_time =
-                seed::create_trust(&state.store, &name, &admin_email, &admin_name).await?;
+            let one_time = seed::create_trust(
+                &state.store,
+                &name,
+                &admin_email,
+                &admin_name,
+                state.clock.now(),
+            )
+            .await?;
             println!(
                 "Created {name}. Its admin {admin_email} signs in with the one-time password \
                  {one_time} and must choose a new one."

@@ -1,15 +1,14 @@
 //! `readyward seed-demo` and `readyward create-trust`: a demo trust to explore, and the first
 //! admin of a real one.
 
-use std::sync::Arc;
-
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use domain::Role;
 use domain::org::WardType;
 use uuid::Uuid;
 
 use crate::auth::password;
 use crate::auth::service::normalise_email;
+use crate::store::prelude::*;
 use crate::store::{
     CoreServiceRecord, GrantRecord, NewUnit, NewUser, SiteRecord, Store, StoreError, TrustRecord,
 };
@@ -129,16 +128,20 @@ fn buddy_plan() -> Vec<SitePlan> {
 
 /// Creates a trust and its sites, core services and wards.
 async fn create_org(
-    store: &Arc<dyn Store>,
+    store: &Store,
     name: &str,
     plan: &[SitePlan],
+    now: DateTime<Utc>,
 ) -> Result<Uuid, StoreError> {
     let trust_id = Uuid::now_v7();
     store
-        .create_trust(&TrustRecord {
-            id: trust_id,
-            name: name.to_owned(),
-        })
+        .create_trust(
+            &TrustRecord {
+                id: trust_id,
+                name: name.to_owned(),
+            },
+            now,
+        )
         .await?;
     for (site_name, services) in plan {
         let site = SiteRecord {
@@ -171,26 +174,31 @@ async fn create_org(
     Ok(trust_id)
 }
 
+/// Who to add: email, name and role.
+type Person<'a> = (&'a str, &'a str, Role);
+
 async fn create_user(
-    store: &Arc<dyn Store>,
+    store: &Store,
     trust_id: Uuid,
-    email: &str,
-    name: &str,
-    role: Role,
+    (email, name, role): Person<'_>,
     password_text: &str,
     must_change: bool,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<Uuid> {
     let id = Uuid::now_v7();
     store
-        .create_user(&NewUser {
-            id,
-            trust_id,
-            email: normalise_email(email),
-            name: name.to_owned(),
-            role: role.as_str().to_owned(),
-            password_hash: password::hash_blocking(password_text.to_owned()).await?,
-            must_change_password: must_change,
-        })
+        .create_user(
+            &NewUser {
+                id,
+                trust_id,
+                email: normalise_email(email),
+                name: name.to_owned(),
+                role: role.as_str().to_owned(),
+                password_hash: password::hash_blocking(password_text.to_owned()).await?,
+                must_change_password: must_change,
+            },
+            now,
+        )
         .await?;
     Ok(id)
 }
@@ -204,12 +212,16 @@ pub enum SeedOutcome {
 
 /// Creates the demo trust, its buddy trust, the five demo users and a current grant. Running it
 /// again changes nothing.
-pub async fn seed_demo(store: &Arc<dyn Store>, demo_password: &str) -> anyhow::Result<SeedOutcome> {
+pub async fn seed_demo(
+    store: &Store,
+    demo_password: &str,
+    now: DateTime<Utc>,
+) -> anyhow::Result<SeedOutcome> {
     if store.trust_by_name(DEMO_TRUST).await?.is_some() {
         return Ok(SeedOutcome::AlreadySeeded);
     }
-    let demo = create_org(store, DEMO_TRUST, &demo_plan()).await?;
-    let buddy = create_org(store, BUDDY_TRUST, &buddy_plan()).await?;
+    let demo = create_org(store, DEMO_TRUST, &demo_plan(), now).await?;
+    let buddy = create_org(store, BUDDY_TRUST, &buddy_plan(), now).await?;
     let users = [
         (demo, "admin@demo.nhs.test", "Priya Shah", Role::TrustAdmin),
         (
@@ -239,21 +251,24 @@ pub async fn seed_demo(store: &Arc<dyn Store>, demo_password: &str) -> anyhow::R
     ];
     let mut reviewer = None;
     for (trust, email, name, role) in users {
-        let id = create_user(store, trust, email, name, role, demo_password, false).await?;
+        let id = create_user(store, trust, (email, name, role), demo_password, false, now).await?;
         if role == Role::BuddyReviewer {
             reviewer = Some(id);
         }
     }
     if let Some(reviewer_id) = reviewer {
-        let today = Utc::now().date_naive();
+        let today = now.date_naive();
         store
-            .create_grant(&GrantRecord {
-                id: Uuid::now_v7(),
-                trust_id: demo,
-                reviewer_id,
-                starts_on: today - chrono::Days::new(30),
-                ends_on: today + chrono::Days::new(180),
-            })
+            .create_grant(
+                &GrantRecord {
+                    id: Uuid::now_v7(),
+                    trust_id: demo,
+                    reviewer_id,
+                    starts_on: today - chrono::Days::new(30),
+                    ends_on: today + chrono::Days::new(180),
+                },
+                now,
+            )
             .await?;
     }
     Ok(SeedOutcome::Created)
@@ -261,10 +276,11 @@ pub async fn seed_demo(store: &Arc<dyn Store>, demo_password: &str) -> anyhow::R
 
 /// Creates a real trust and its first admin; returns the admin's one-time password.
 pub async fn create_trust(
-    store: &Arc<dyn Store>,
+    store: &Store,
     name: &str,
     admin_email: &str,
     admin_name: &str,
+    now: DateTime<Utc>,
 ) -> anyhow::Result<String> {
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "give the trust a name");
@@ -272,16 +288,15 @@ pub async fn create_trust(
         admin_email.contains('@'),
         "give the admin a valid email address"
     );
-    let trust_id = create_org(store, name, &[]).await?;
+    let trust_id = create_org(store, name, &[], now).await?;
     let one_time = password::one_time_password();
     create_user(
         store,
         trust_id,
-        admin_email,
-        admin_name,
-        Role::TrustAdmin,
+        (admin_email, admin_name, Role::TrustAdmin),
         &one_time,
         true,
+        now,
     )
     .await?;
     Ok(one_time)

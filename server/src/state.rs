@@ -7,6 +7,7 @@ use domain::Catalogue;
 use leptos::config::LeptosOptions;
 
 use crate::auth::AuthService;
+use crate::clock::Clock;
 use crate::config::Config;
 use crate::photos::Photos;
 use crate::store::Store;
@@ -14,7 +15,9 @@ use crate::store::Store;
 /// Shared, cheaply cloned state of a running server.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub store: Store,
+    /// Where "now" comes from: the wall clock, or a test's.
+    pub clock: Arc<dyn Clock>,
     pub auth: AuthService,
     pub catalogue: Arc<Catalogue>,
     pub config: Arc<Config>,

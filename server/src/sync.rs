@@ -1,29 +1,19 @@
-//! Sync: how a push is judged before the store applies it, and who may read an inspection.
+//! Sync: a push checked and judged, who may read an inspection, and pull.
 //!
-//! Each mutation is parsed by its kind and checked against the framework data here; the store
-//! then applies the batch in order in one durable transaction, deciding what depends on the
-//! database (a repeat, a reused id, a finished inspection, another trust's record).
+//! What a change may do is decided once, in `domain::sync::judge`, which the device's own
+//! write path uses too; the store reads what a batch needs, applies the verdicts and keeps
+//! conflicts in one durable transaction.
 
-use std::sync::Arc;
-
-use app::backend::Caller;
-use domain::Catalogue;
-use domain::sync::{
-    FindingData, InspectionData, InspectionView, InterviewData, MAX_PUSH_MUTATIONS, Mutation,
-    PullResponse, PushRequest, PushResponse, kind,
-};
-use serde::de::DeserializeOwned;
+use domain::caller::Caller;
+use domain::inspection::InspectionView;
+use domain::sync::judge::{PushItem, Pusher};
+use domain::sync::{MAX_PUSH_MUTATIONS, PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
 
 use crate::access;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::{Change, PushItem, Pusher};
-
-/// Longest note or interview text accepted, in characters.
-const MAX_NOTE_CHARS: usize = 20_000;
-/// Most photos one finding may name.
-const MAX_PHOTOS_PER_FINDING: usize = 50;
+use crate::store::prelude::*;
 
 /// Applies a push for the caller: 403 for a role that does not record inspections, 413 over
 /// the mutation limit, otherwise one result per mutation.
@@ -45,19 +35,14 @@ pub async fn push(
     let items: Vec<PushItem> = request
         .mutations
         .into_iter()
-        .map(|m| PushItem {
-            change: check(&state.catalogue, &m),
-            mutation_id: m.id,
-            kind: m.kind,
-            data: m.data,
-        })
+        .map(|m| PushItem::checked(&state.catalogue, m))
         .collect();
     let pusher = Pusher {
         user_id: caller.user.id,
         trust_id: caller.user.trust_id,
         device_id: request.device_id,
     };
-    let results = state.store.apply_push(&pusher, &items).await?;
+    let results = state.store.push(&pusher, &items, state.clock.now()).await?;
     Ok(PushResponse { results })
 }
 
@@ -73,7 +58,7 @@ pub async fn inspection(
         .inspection_view(id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if !access::visible_trusts(&state.store, caller)
+    if !access::visible_trusts(&state.store, caller, state.clock.today())
         .await?
         .contains(&trust)
     {
@@ -89,7 +74,7 @@ pub async fn pull(
     since: Option<&str>,
 ) -> Result<PullResponse, ApiError> {
     let templates = crate::templates::for_caller(&state.store, caller).await?;
-    let units = access::units(&state.store, caller).await?;
+    let units = access::units(&state.store, caller, state.clock.today()).await?;
     let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {
@@ -106,56 +91,4 @@ pub async fn pull(
         units,
         comments: Vec::new(),
     })
-}
-
-fn parse<T: DeserializeOwned>(m: &Mutation) -> Result<T, String> {
-    serde_json::from_value(m.data.clone())
-        .map_err(|e| format!("the data of {} is not valid: {e}", m.kind))
-}
-
-fn known_code(catalogue: &Catalogue, code: &str) -> bool {
-    catalogue.all().iter().any(|f| f.has_code(code))
-}
-
-fn note_fits(note: &str) -> Result<(), String> {
-    if note.chars().count() > MAX_NOTE_CHARS {
-        Err(format!("notes are limited to {MAX_NOTE_CHARS} characters"))
-    } else {
-        Ok(())
-    }
-}
-
-/// What a mutation asks for, or why it cannot be applied whatever the database holds.
-pub(crate) fn check(catalogue: &Arc<Catalogue>, m: &Mutation) -> Change {
-    let checked = match m.kind.as_str() {
-        kind::INSPECTION_UPSERT => parse::<InspectionData>(m).and_then(|d| {
-            if catalogue.get(&d.framework_id).is_none() {
-                Err(format!("unknown framework {}", d.framework_id))
-            } else {
-                Ok(Change::Inspection(d))
-            }
-        }),
-        kind::FINDING_RECORD => parse::<FindingData>(m).and_then(|f| {
-            if !known_code(catalogue, &f.item_code) {
-                Err(format!("unknown prompt or item code {}", f.item_code))
-            } else if f.photo_ids.len() > MAX_PHOTOS_PER_FINDING {
-                Err(format!(
-                    "a finding may name at most {MAX_PHOTOS_PER_FINDING} photos"
-                ))
-            } else {
-                note_fits(&f.note).map(|()| Change::Finding(f))
-            }
-        }),
-        kind::INTERVIEW_RECORD => parse::<InterviewData>(m).and_then(|i| {
-            if let Some(code) = i.item_codes.iter().find(|c| !known_code(catalogue, c)) {
-                Err(format!("unknown item code {code}"))
-            } else if i.note.trim().is_empty() {
-                Err("an interview note needs some text".to_owned())
-            } else {
-                note_fits(&i.note).map(|()| Change::Interview(i))
-            }
-        }),
-        other => Err(format!("unknown kind {other:?}")),
-    };
-    checked.unwrap_or_else(Change::Invalid)
 }

@@ -2,10 +2,8 @@
 //! the templates trust admins build. Every change is a new version; nothing is overwritten, so
 //! an inspection can always name the exact version it used.
 
-use std::sync::Arc;
-
-use app::backend::Caller;
 use domain::Catalogue;
+use domain::caller::Caller;
 use domain::template::{
     ChecklistTemplate, DEFAULT_TEMPLATE_FRAMEWORK, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME,
     TemplateDraft, walk_round_prompts,
@@ -14,6 +12,7 @@ use uuid::Uuid;
 
 use crate::access::require_admin;
 use crate::error::ApiError;
+use crate::store::prelude::*;
 use crate::store::{Store, TemplateRecord};
 
 fn to_json(list: &[String]) -> String {
@@ -38,7 +37,11 @@ pub fn to_wire(t: &TemplateRecord) -> Result<ChecklistTemplate, ApiError> {
 
 /// Makes sure the built-in walk-round asks exactly the framework's observable prompts, adding a
 /// new version when the framework data changed since the last start.
-pub async fn ensure_built_in(store: &Arc<dyn Store>, catalogue: &Catalogue) -> anyhow::Result<()> {
+pub async fn ensure_built_in(
+    store: &Store,
+    catalogue: &Catalogue,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let framework = catalogue
         .get(DEFAULT_TEMPLATE_FRAMEWORK)
         .ok_or_else(|| anyhow::anyhow!("framework {DEFAULT_TEMPLATE_FRAMEWORK} is missing"))?;
@@ -57,7 +60,7 @@ pub async fn ensure_built_in(store: &Arc<dyn Store>, catalogue: &Catalogue) -> a
         prompt_codes: prompts,
         archived: false,
     };
-    match store.insert_template_version(&record).await {
+    match store.insert_template_version(&record, now).await {
         // Another server instance added the same version first: fine.
         Ok(()) | Err(crate::store::StoreError::Conflict(_)) => Ok(()),
         Err(e) => Err(e.into()),
@@ -67,7 +70,7 @@ pub async fn ensure_built_in(store: &Arc<dyn Store>, catalogue: &Catalogue) -> a
 /// The templates the caller's devices may use: built-in first, then the trust's own, newest
 /// versions only, archived ones left out.
 pub async fn for_caller(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
 ) -> Result<Vec<ChecklistTemplate>, ApiError> {
     store
@@ -81,10 +84,11 @@ pub async fn for_caller(
 
 /// Saves an admin's draft: a new template, or the next version of one of their trust's own.
 pub async fn save(
-    store: &Arc<dyn Store>,
+    store: &Store,
     catalogue: &Catalogue,
     caller: &Caller,
     draft: TemplateDraft,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ChecklistTemplate, ApiError> {
     require_admin(caller)?;
     draft
@@ -107,27 +111,35 @@ pub async fn save(
         prompt_codes: to_json(&draft.prompt_codes),
         archived: false,
     };
-    store.insert_template_version(&record).await?;
+    store.insert_template_version(&record, now).await?;
     to_wire(&record)
 }
 
 /// Withdraws a template from devices (a new, archived version; earlier versions stay).
-pub async fn archive(store: &Arc<dyn Store>, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
+pub async fn archive(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
     require_admin(caller)?;
     let current = own_template(store, caller, id).await?;
     store
-        .insert_template_version(&TemplateRecord {
-            version: current.version + 1,
-            archived: true,
-            ..current
-        })
+        .insert_template_version(
+            &TemplateRecord {
+                version: current.version + 1,
+                archived: true,
+                ..current
+            },
+            now,
+        )
         .await?;
     Ok(())
 }
 
 /// The newest version of a template of the caller's own trust (built-in ones are not theirs).
 async fn own_template(
-    store: &Arc<dyn Store>,
+    store: &Store,
     caller: &Caller,
     id: Uuid,
 ) -> Result<TemplateRecord, ApiError> {

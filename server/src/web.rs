@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use app::backend::{Backend, Caller, SignedIn};
+use app::backend::{Backend, SignedIn};
 use async_trait::async_trait;
 use axum::Router;
 use axum::handler::Handler;
@@ -14,6 +14,7 @@ use axum::http::{HeaderValue, header};
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, UnitInfo};
+use domain::caller::Caller;
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
@@ -71,15 +72,21 @@ impl Backend for AppState {
     }
 
     async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody> {
-        access::units(&self.store, caller).await.map_err(body)
+        access::units(&self.store, caller, self.clock.today())
+            .await
+            .map_err(body)
     }
 
     async fn unit(&self, caller: &Caller, id: Uuid) -> Result<UnitInfo, ErrorBody> {
-        access::unit(&self.store, caller, id).await.map_err(body)
+        access::unit(&self.store, caller, id, self.clock.today())
+            .await
+            .map_err(body)
     }
 
     async fn trust_overview(&self, caller: &Caller) -> Result<TrustOverview, ErrorBody> {
-        admin::overview(&self.store, caller).await.map_err(body)
+        admin::overview(&self.store, caller, self.clock.today())
+            .await
+            .map_err(body)
     }
 
     async fn administer(
@@ -105,7 +112,7 @@ impl Backend for AppState {
                 .await
                 .map(|_| None),
             AdminCommand::AddUser { email, name, role } => {
-                admin::add_user(store, caller, &email, &name, role)
+                admin::add_user(store, caller, &email, &name, role, self.clock.now())
                     .await
                     .map(Some)
             }
@@ -125,12 +132,21 @@ impl Backend for AppState {
                 reviewer_email,
                 starts_on,
                 ends_on,
-            } => admin::add_grant(store, caller, &reviewer_email, starts_on, ends_on)
-                .await
-                .map(|_| None),
-            AdminCommand::EndGrant { grant_id } => admin::end_grant(store, caller, grant_id)
-                .await
-                .map(|_| None),
+            } => admin::add_grant(
+                store,
+                caller,
+                &reviewer_email,
+                starts_on,
+                ends_on,
+                self.clock.now(),
+            )
+            .await
+            .map(|_| None),
+            AdminCommand::EndGrant { grant_id } => {
+                admin::end_grant(store, caller, grant_id, self.clock.today())
+                    .await
+                    .map(|_| None)
+            }
         };
         result.map_err(body)
     }
@@ -146,13 +162,19 @@ impl Backend for AppState {
         caller: &Caller,
         draft: TemplateDraft,
     ) -> Result<ChecklistTemplate, ErrorBody> {
-        templates::save(&self.store, &self.catalogue, caller, draft)
-            .await
-            .map_err(body)
+        templates::save(
+            &self.store,
+            &self.catalogue,
+            caller,
+            draft,
+            self.clock.now(),
+        )
+        .await
+        .map_err(body)
     }
 
     async fn archive_template(&self, caller: &Caller, id: Uuid) -> Result<(), ErrorBody> {
-        templates::archive(&self.store, caller, id)
+        templates::archive(&self.store, caller, id, self.clock.now())
             .await
             .map_err(body)
     }
@@ -160,7 +182,7 @@ impl Backend for AppState {
     async fn conflicts(
         &self,
         caller: &Caller,
-    ) -> Result<Vec<domain::sync::ConflictView>, ErrorBody> {
+    ) -> Result<Vec<domain::conflict::ConflictView>, ErrorBody> {
         crate::conflicts::open(self, caller).await.map_err(body)
     }
 
@@ -168,7 +190,7 @@ impl Backend for AppState {
         &self,
         caller: &Caller,
         seq: i64,
-        resolution: domain::sync::Resolution,
+        resolution: domain::conflict::Resolution,
     ) -> Result<(), ErrorBody> {
         crate::conflicts::resolve(self, caller, seq, resolution)
             .await

@@ -9,6 +9,7 @@ use common::{PASSWORD, spawn_app};
 use domain::Role;
 use serde_json::json;
 use server::admin;
+use server::clock::Clock;
 use server::error::ApiError;
 
 #[tokio::test]
@@ -26,7 +27,9 @@ async fn an_admin_builds_the_tree_and_the_new_ward_reaches_inspectors() {
         .await
         .unwrap();
 
-    let overview = admin::overview(store, &admin_caller).await.unwrap();
+    let overview = admin::overview(store, &admin_caller, app.clock.today())
+        .await
+        .unwrap();
     assert!(overview.sites.iter().any(|s| s.name == "Eastgate Clinic"));
     assert!(
         overview
@@ -75,7 +78,7 @@ async fn only_admins_administer_and_only_their_own_trust() {
         let caller = app.caller(&app.login(email).await).await;
         assert!(
             matches!(
-                admin::overview(store, &caller).await,
+                admin::overview(store, &caller, app.clock.today()).await,
                 Err(ApiError::Forbidden(_))
             ),
             "{email}"
@@ -90,12 +93,20 @@ async fn only_admins_administer_and_only_their_own_trust() {
     }
     let demo_admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
     let buddy_admin = app.caller(&app.login("admin@buddy.nhs.test").await).await;
-    let buddy_site = admin::overview(store, &buddy_admin).await.unwrap().sites[0].id;
+    let buddy_site = admin::overview(store, &buddy_admin, app.clock.today())
+        .await
+        .unwrap()
+        .sites[0]
+        .id;
     assert!(matches!(
         admin::add_core_service(store, &demo_admin, buddy_site, "Surgery 2").await,
         Err(ApiError::NotFound)
     ));
-    let buddy_user = admin::overview(store, &buddy_admin).await.unwrap().users[0].id;
+    let buddy_user = admin::overview(store, &buddy_admin, app.clock.today())
+        .await
+        .unwrap()
+        .users[0]
+        .id;
     assert!(matches!(
         admin::reset_password(store, &demo_admin, buddy_user).await,
         Err(ApiError::NotFound)
@@ -117,6 +128,7 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
         " Nurse.Lee@Demo.NHS.test ",
         "Jo Lee",
         Role::WardInspector,
+        app.clock.now(),
     )
     .await
     .unwrap();
@@ -137,13 +149,22 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
             &admin_caller,
             "nurse.lee@demo.nhs.test",
             "Again",
-            Role::BoardViewer
+            Role::BoardViewer,
+            app.clock.now()
         )
         .await,
         Err(ApiError::Conflict(_))
     ));
     assert!(matches!(
-        admin::add_user(store, &admin_caller, "not-an-email", "X", Role::BoardViewer).await,
+        admin::add_user(
+            store,
+            &admin_caller,
+            "not-an-email",
+            "X",
+            Role::BoardViewer,
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
 
@@ -220,25 +241,34 @@ async fn buddy_grants_open_and_close_access() {
     };
     assert!(demo_units(app.get("/api/v1/units", Some(&reviewer)).await.json()) >= 20);
 
-    let grant = admin::overview(store, &demo_admin).await.unwrap().grants[0].id;
-    admin::end_grant(store, &demo_admin, grant).await.unwrap();
+    let grant = admin::overview(store, &demo_admin, app.clock.today())
+        .await
+        .unwrap()
+        .grants[0]
+        .id;
+    admin::end_grant(store, &demo_admin, grant, app.clock.today())
+        .await
+        .unwrap();
     assert_eq!(
         demo_units(app.get("/api/v1/units", Some(&reviewer)).await.json()),
         0
     );
-    let overview = admin::overview(store, &demo_admin).await.unwrap();
+    let overview = admin::overview(store, &demo_admin, app.clock.today())
+        .await
+        .unwrap();
     assert!(
         !overview.grants[0].current,
         "the ended grant stays on record"
     );
 
-    let today = Utc::now().date_naive();
+    let today = app.clock.today();
     admin::add_grant(
         store,
         &demo_admin,
         "REVIEWER@buddy.nhs.test",
         today,
         today + Days::new(30),
+        app.clock.now(),
     )
     .await
     .unwrap();
@@ -252,7 +282,7 @@ async fn buddy_grants_open_and_close_access() {
     ] {
         assert!(
             matches!(
-                admin::add_grant(store, &demo_admin, email, today, today).await,
+                admin::add_grant(store, &demo_admin, email, today, today, app.clock.now()).await,
                 Err(ApiError::Unprocessable(_))
             ),
             "{email}"
@@ -264,7 +294,8 @@ async fn buddy_grants_open_and_close_access() {
             &demo_admin,
             "reviewer@buddy.nhs.test",
             today,
-            today - Days::new(1)
+            today - Days::new(1),
+            app.clock.now()
         )
         .await,
         Err(ApiError::Unprocessable(_))

@@ -188,6 +188,24 @@ async fn a_buddy_reviewer_sees_the_granted_trust_only_while_the_grant_runs() {
         trusts.contains(server::seed::DEMO_TRUST) && trusts.contains(server::seed::BUDDY_TRUST)
     );
 
+    // The demo grant runs 180 days from today: on its last day the reviewer still sees the
+    // trust, the day after they do not.
+    let trusts_seen = |units: serde_json::Value| -> std::collections::BTreeSet<String> {
+        units
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["trust"]["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    app.clock.advance(chrono::TimeDelta::days(180));
+    let token = app.login("reviewer@buddy.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&token)).await.json();
+    assert!(trusts_seen(units).contains(server::seed::DEMO_TRUST));
+    app.clock.advance(chrono::TimeDelta::days(1));
+    let units = app.get("/api/v1/units", Some(&token)).await.json();
+    assert!(!trusts_seen(units).contains(server::seed::DEMO_TRUST));
+
     // The buddy trust's own admin holds no grant.
     let admin = app.login("admin@buddy.nhs.test").await;
     let units = app.get("/api/v1/units", Some(&admin)).await.json();
@@ -351,9 +369,16 @@ async fn logout_kills_the_token() {
 
 #[tokio::test]
 async fn idle_sessions_expire() {
-    let app = spawn_app_with(|c| c.auth.device_idle = std::time::Duration::ZERO).await;
+    let app = spawn_app().await;
     let token = app.login("inspector@demo.nhs.test").await;
-    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    // Used within 30 days, a device token lives on; 30 idle days end it.
+    app.clock.advance(chrono::TimeDelta::days(29));
+    assert_eq!(
+        app.get("/api/v1/units", Some(&token)).await.status,
+        StatusCode::OK
+    );
+    app.clock
+        .advance(chrono::TimeDelta::days(30) + chrono::TimeDelta::seconds(1));
     assert_eq!(
         app.get("/api/v1/units", Some(&token)).await.status,
         StatusCode::UNAUTHORIZED
@@ -413,6 +438,7 @@ async fn a_one_time_password_must_be_changed_and_then_works() {
         "Westmoor NHS Trust",
         "lead@westmoor.nhs.test",
         "Ada Lead",
+        chrono::Utc::now(),
     )
     .await
     .unwrap();

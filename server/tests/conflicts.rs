@@ -6,10 +6,12 @@ mod common;
 
 use axum::http::StatusCode;
 use common::spawn_app;
-use domain::sync::{PushStatus, Resolution};
+use domain::conflict::Resolution;
+use domain::sync::PushStatus;
 use serde_json::{Value, json};
 use server::conflicts;
 use server::error::ApiError;
+use server::store::prelude::*;
 use uuid::Uuid;
 
 fn finding(mutation: Uuid, id: Uuid, inspection: Uuid, response: &str) -> Value {
@@ -146,4 +148,62 @@ async fn conflicts_are_shown_to_the_trust_admin_and_resolved_either_way() {
     conflicts::resolve(&app.state, &admin, open[0].seq, Resolution::KeepApplied)
         .await
         .unwrap();
+}
+
+/// Two admins resolving the same conflict at the same moment: one wins, the other is told it
+/// was resolved already, and the kept version is applied once (regression: apply and
+/// mark-resolved were separate transactions, so both could apply it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_resolving_one_conflict_at_once_apply_it_once() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&token)).await.json();
+    let inspection = Uuid::now_v7();
+    let push = |mutations: Vec<Value>| json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    let start = json!({"id": Uuid::now_v7(), "kind": "inspection.upsert", "data": {"id": inspection,
+        "unit_id": units[0]["id"], "framework_id": "cqc-kloe-2017",
+        "started_at": "2026-11-26T09:00:00Z", "status": "in_progress"}});
+    let rounds = 6;
+    let findings: Vec<(Uuid, Uuid)> = (0..rounds)
+        .map(|_| (Uuid::now_v7(), Uuid::now_v7()))
+        .collect();
+    let mut first = vec![start];
+    first.extend(
+        findings
+            .iter()
+            .map(|(m, f)| finding(*m, *f, inspection, "met")),
+    );
+    app.post("/api/v1/sync/push", Some(&token), push(first))
+        .await;
+    let again = findings
+        .iter()
+        .map(|(m, f)| finding(*m, *f, inspection, "not_met"))
+        .collect();
+    app.post("/api/v1/sync/push", Some(&token), push(again))
+        .await;
+
+    let admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let open = conflicts::open(&app.state, &admin).await.unwrap();
+    assert_eq!(open.len(), rounds);
+    for (conflict, (_, finding_id)) in open.iter().zip(&findings) {
+        let (a, b) = tokio::join!(
+            conflicts::resolve(&app.state, &admin, conflict.seq, Resolution::ApplyKept),
+            conflicts::resolve(&app.state, &admin, conflict.seq, Resolution::ApplyKept),
+        );
+        let outcomes = [&a, &b];
+        assert_eq!(
+            outcomes.iter().filter(|r| r.is_ok()).count(),
+            1,
+            "{a:?} {b:?}"
+        );
+        assert!(
+            outcomes
+                .iter()
+                .any(|r| matches!(r, Err(ApiError::Conflict(_)))),
+            "{a:?} {b:?}"
+        );
+        // The first value and the kept version applied once: two entries.
+        let history = app.store.history(*finding_id).await.unwrap();
+        assert_eq!(history.len(), 2, "{history:?}");
+    }
 }

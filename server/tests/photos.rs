@@ -10,6 +10,7 @@ use common::images::{self, BLUE, RED};
 use common::{TestApp, spawn_app, spawn_app_with};
 use serde_json::json;
 use server::photos::blobs::sha256_hex;
+use server::store::prelude::*;
 use uuid::Uuid;
 
 fn path(id: Uuid) -> String {

@@ -3,16 +3,15 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use chrono::{Duration, Utc};
+use server::store::prelude::*;
 use server::store::{
     CoreServiceRecord, GrantRecord, NewUnit, NewUser, SessionRecord, SiteRecord, Store, StoreError,
     TemplateRecord, TrustRecord,
 };
 use uuid::Uuid;
 
-async fn story(store: Arc<dyn Store>) {
+async fn story(store: Store) {
     store.ping().await.unwrap();
     // Migrating twice is harmless.
     store.migrate().await.unwrap();
@@ -21,13 +20,16 @@ async fn story(store: Arc<dyn Store>) {
         id: Uuid::now_v7(),
         name: "Story Trust".into(),
     };
-    store.create_trust(&trust).await.unwrap();
+    store.create_trust(&trust, Utc::now()).await.unwrap();
     assert!(matches!(
         store
-            .create_trust(&TrustRecord {
-                id: Uuid::now_v7(),
-                name: "Story Trust".into()
-            })
+            .create_trust(
+                &TrustRecord {
+                    id: Uuid::now_v7(),
+                    name: "Story Trust".into()
+                },
+                Utc::now()
+            )
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -104,13 +106,16 @@ async fn story(store: Arc<dyn Store>) {
         password_hash: "h1".into(),
         must_change_password: true,
     };
-    store.create_user(&user).await.unwrap();
+    store.create_user(&user, Utc::now()).await.unwrap();
     assert!(matches!(
         store
-            .create_user(&NewUser {
-                id: Uuid::now_v7(),
-                ..user.clone()
-            })
+            .create_user(
+                &NewUser {
+                    id: Uuid::now_v7(),
+                    ..user.clone()
+                },
+                Utc::now()
+            )
             .await,
         Err(StoreError::Conflict(_))
     ));
@@ -197,7 +202,7 @@ async fn story(store: Arc<dyn Store>) {
         id: Uuid::now_v7(),
         name: "Granting Trust".into(),
     };
-    store.create_trust(&other).await.unwrap();
+    store.create_trust(&other, Utc::now()).await.unwrap();
     let today = now.date_naive();
     let grant = GrantRecord {
         id: Uuid::now_v7(),
@@ -206,7 +211,7 @@ async fn story(store: Arc<dyn Store>) {
         starts_on: today - chrono::Days::new(1),
         ends_on: today + chrono::Days::new(1),
     };
-    store.create_grant(&grant).await.unwrap();
+    store.create_grant(&grant, Utc::now()).await.unwrap();
     let expired = GrantRecord {
         id: Uuid::now_v7(),
         trust_id: trust.id,
@@ -214,7 +219,7 @@ async fn story(store: Arc<dyn Store>) {
         starts_on: today - chrono::Days::new(10),
         ends_on: today - chrono::Days::new(1),
     };
-    store.create_grant(&expired).await.unwrap();
+    store.create_grant(&expired, Utc::now()).await.unwrap();
     assert_eq!(
         store.granted_trusts(user.id, today).await.unwrap(),
         vec![other.id]
@@ -238,9 +243,12 @@ async fn story(store: Arc<dyn Store>) {
         prompt_codes: "[\"S1.8\"]".into(),
         archived: false,
     };
-    store.insert_template_version(&template).await.unwrap();
+    store
+        .insert_template_version(&template, Utc::now())
+        .await
+        .unwrap();
     assert!(matches!(
-        store.insert_template_version(&template).await,
+        store.insert_template_version(&template, Utc::now()).await,
         Err(StoreError::Conflict(_))
     ));
     let v2 = TemplateRecord {
@@ -248,14 +256,20 @@ async fn story(store: Arc<dyn Store>) {
         name: "Story checklist v2".into(),
         ..template.clone()
     };
-    store.insert_template_version(&v2).await.unwrap();
+    store
+        .insert_template_version(&v2, Utc::now())
+        .await
+        .unwrap();
     let shared = TemplateRecord {
         id: Uuid::now_v7(),
         trust_id: None,
         name: "Shared".into(),
         ..template.clone()
     };
-    store.insert_template_version(&shared).await.unwrap();
+    store
+        .insert_template_version(&shared, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         store.latest_templates(trust.id).await.unwrap(),
         vec![shared.clone(), v2.clone()]
@@ -268,13 +282,13 @@ async fn story(store: Arc<dyn Store>) {
 
     // Seeding the demo twice creates it once.
     assert_eq!(
-        server::seed::seed_demo(&store, "demo-password-1")
+        server::seed::seed_demo(&store, "demo-password-1", Utc::now())
             .await
             .unwrap(),
         server::seed::SeedOutcome::Created
     );
     assert_eq!(
-        server::seed::seed_demo(&store, "demo-password-1")
+        server::seed::seed_demo(&store, "demo-password-1", Utc::now())
             .await
             .unwrap(),
         server::seed::SeedOutcome::AlreadySeeded
@@ -301,7 +315,7 @@ async fn storage_story_on_sqlite() {
 #[tokio::test]
 async fn sqlite_uses_wal() {
     let storage = common::sqlite_store().await;
-    drop(storage.store);
+    storage.store.close().await;
     let path = storage.dir.path().join("readyward.db-wal");
     // The WAL file exists while or after a connection wrote in WAL mode.
     let db = storage.dir.path().join("readyward.db");
@@ -320,10 +334,6 @@ async fn sqlite_uses_wal() {
 
 #[tokio::test]
 async fn storage_story_on_postgres() {
-    let Some(url) = common::postgres_admin_url() else {
-        eprintln!("PostgreSQL story skipped: READYWARD_SKIP_POSTGRES is set");
-        return;
-    };
-    let storage = common::postgres_store(&url).await;
+    let storage = common::postgres_store(&common::postgres_admin_url()).await;
     story(storage.store.clone()).await;
 }

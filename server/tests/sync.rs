@@ -4,14 +4,16 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use axum::http::StatusCode;
 use chrono::Utc;
 use common::{PASSWORD, spawn_app};
+use domain::sync::Mutation;
+use domain::sync::judge::{PushItem, Pusher};
 use domain::sync::{PushStatus, kind};
 use serde_json::{Value, json};
-use server::store::{Change, PushItem, Pusher, Store};
+use server::clock::Clock;
+use server::store::Store;
+use server::store::prelude::*;
 use uuid::Uuid;
 
 fn upsert(id: Uuid, unit_id: Uuid, status: &str) -> Value {
@@ -265,8 +267,10 @@ async fn every_error_status_of_push_and_inspection_reads() {
 }
 
 /// The store's side of the rules, the same on both databases.
-async fn push_story(store: Arc<dyn Store>) {
-    server::seed::seed_demo(&store, PASSWORD).await.unwrap();
+async fn push_story(store: Store) {
+    server::seed::seed_demo(&store, PASSWORD, Utc::now())
+        .await
+        .unwrap();
     let inspector = store
         .user_by_email("inspector@demo.nhs.test")
         .await
@@ -279,20 +283,12 @@ async fn push_story(store: Arc<dyn Store>) {
         device_id: Uuid::now_v7(),
     };
     let inspection = Uuid::now_v7();
+    let catalogue = domain::Catalogue::built_in().unwrap();
     let item = |value: Value| {
-        let data = value["data"].clone();
-        let change = match value["kind"].as_str().unwrap() {
-            kind::INSPECTION_UPSERT => {
-                Change::Inspection(serde_json::from_value(data.clone()).unwrap())
-            }
-            _ => Change::Finding(serde_json::from_value(data.clone()).unwrap()),
-        };
-        PushItem {
-            mutation_id: value["id"].as_str().unwrap().parse().unwrap(),
-            kind: value["kind"].as_str().unwrap().to_owned(),
-            data,
-            change,
-        }
+        PushItem::checked(
+            &catalogue,
+            serde_json::from_value::<Mutation>(value).unwrap(),
+        )
     };
     let finding_id = Uuid::now_v7();
     let items = vec![
@@ -300,19 +296,19 @@ async fn push_story(store: Arc<dyn Store>) {
         item(finding(finding_id, inspection, "met", "first")),
         item(finding(finding_id, inspection, "not_met", "second")),
     ];
-    let results = store.apply_push(&pusher, &items).await.unwrap();
+    let results = store.push(&pusher, &items, Utc::now()).await.unwrap();
     assert!(
         results.iter().all(|r| r.status == PushStatus::Applied),
         "{results:?}"
     );
-    let repeat = store.apply_push(&pusher, &items).await.unwrap();
+    let repeat = store.push(&pusher, &items, Utc::now()).await.unwrap();
     assert!(
         repeat.iter().all(|r| r.status == PushStatus::Duplicate),
         "{repeat:?}"
     );
     let mut reused = items[1].clone();
-    reused.data["note"] = json!("changed under the same id");
-    let conflict = store.apply_push(&pusher, &[reused]).await.unwrap();
+    reused.mutation.data["note"] = json!("changed under the same id");
+    let conflict = store.push(&pusher, &[reused], Utc::now()).await.unwrap();
     assert_eq!(conflict[0].status, PushStatus::Conflict);
 
     let (trust, view) = store.inspection_view(inspection).await.unwrap().unwrap();
@@ -330,11 +326,7 @@ async fn push_story_on_sqlite() {
 
 #[tokio::test]
 async fn push_story_on_postgres() {
-    let Some(url) = common::postgres_admin_url() else {
-        eprintln!("PostgreSQL push story skipped: READYWARD_SKIP_POSTGRES is set");
-        return;
-    };
-    let storage = common::postgres_store(&url).await;
+    let storage = common::postgres_store(&common::postgres_admin_url()).await;
     push_story(storage.store.clone()).await;
 }
 
@@ -371,12 +363,12 @@ async fn pull_returns_the_lists_until_the_cursor_is_current_and_again_after_a_ch
 
     // The grant ends: the reviewer's devices must drop the other trust's wards.
     let admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
-    let grant = server::admin::overview(&app.store, &admin)
+    let grant = server::admin::overview(&app.store, &admin, app.clock.today())
         .await
         .unwrap()
         .grants[0]
         .id;
-    server::admin::end_grant(&app.store, &admin, grant)
+    server::admin::end_grant(&app.store, &admin, grant, app.clock.today())
         .await
         .unwrap();
     let after = app

@@ -6,7 +6,9 @@ mod common;
 use axum::http::StatusCode;
 use common::spawn_app;
 use domain::template::{DEFAULT_TEMPLATE_ID, TemplateDraft};
+use server::clock::Clock;
 use server::error::ApiError;
+use server::store::prelude::*;
 use server::templates;
 
 fn draft(name: &str, codes: &[&str]) -> TemplateDraft {
@@ -47,6 +49,7 @@ async fn admins_build_versioned_templates_for_their_own_trust() {
         catalogue,
         &admin,
         draft(" Medicines round ", &["S4.2", "S4.1"]),
+        app.clock.now(),
     )
     .await
     .unwrap();
@@ -68,7 +71,7 @@ async fn admins_build_versioned_templates_for_their_own_trust() {
 
     let mut edit = draft("Medicines round", &["S4.1"]);
     edit.id = Some(saved.id);
-    let v2 = templates::save(store, catalogue, &admin, edit)
+    let v2 = templates::save(store, catalogue, &admin, edit, app.clock.now())
         .await
         .unwrap();
     assert_eq!((v2.id, v2.version), (saved.id, 2));
@@ -92,7 +95,9 @@ async fn admins_build_versioned_templates_for_their_own_trust() {
             .all(|t| t["id"] != saved.id.to_string())
     );
 
-    templates::archive(store, &admin, saved.id).await.unwrap();
+    templates::archive(store, &admin, saved.id, app.clock.now())
+        .await
+        .unwrap();
     let list = app.get("/api/v1/templates", Some(&inspector)).await.json();
     assert!(
         list.as_array()
@@ -111,41 +116,68 @@ async fn templates_are_checked_and_scoped() {
         .caller(&app.login("inspector@demo.nhs.test").await)
         .await;
     assert!(matches!(
-        templates::save(store, catalogue, &inspector, draft("X", &["S1.8"])).await,
+        templates::save(
+            store,
+            catalogue,
+            &inspector,
+            draft("X", &["S1.8"]),
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Forbidden(_))
     ));
     assert!(matches!(
-        templates::save(store, catalogue, &admin, draft("", &["S1.8"])).await,
+        templates::save(
+            store,
+            catalogue,
+            &admin,
+            draft("", &["S1.8"]),
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
     assert!(matches!(
-        templates::save(store, catalogue, &admin, draft("X", &["Q1.1"])).await,
+        templates::save(
+            store,
+            catalogue,
+            &admin,
+            draft("X", &["Q1.1"]),
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
     let mut other_framework = draft("X", &["S1.8"]);
     other_framework.framework_id = "cqc-1999".into();
     assert!(matches!(
-        templates::save(store, catalogue, &admin, other_framework).await,
+        templates::save(store, catalogue, &admin, other_framework, app.clock.now()).await,
         Err(ApiError::Unprocessable(_))
     ));
     // The built-in walk-round belongs to nobody's trust: it cannot be edited or archived.
     let mut edit_built_in = draft("Mine now", &["S1.8"]);
     edit_built_in.id = Some(DEFAULT_TEMPLATE_ID);
     assert!(matches!(
-        templates::save(store, catalogue, &admin, edit_built_in).await,
+        templates::save(store, catalogue, &admin, edit_built_in, app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
     assert!(matches!(
-        templates::archive(store, &admin, DEFAULT_TEMPLATE_ID).await,
+        templates::archive(store, &admin, DEFAULT_TEMPLATE_ID, app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
     // Nor can another trust's template.
     let buddy = app.caller(&app.login("admin@buddy.nhs.test").await).await;
-    let theirs = templates::save(store, catalogue, &buddy, draft("Theirs", &["S1.8"]))
-        .await
-        .unwrap();
+    let theirs = templates::save(
+        store,
+        catalogue,
+        &buddy,
+        draft("Theirs", &["S1.8"]),
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     assert!(matches!(
-        templates::archive(store, &admin, theirs.id).await,
+        templates::archive(store, &admin, theirs.id, app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
 }
@@ -155,7 +187,9 @@ async fn the_built_in_walk_round_follows_the_framework_data() {
     let app = spawn_app().await;
     let (store, catalogue) = (&app.store, &app.state.catalogue);
     // Starting again with unchanged data adds no version.
-    templates::ensure_built_in(store, catalogue).await.unwrap();
+    templates::ensure_built_in(store, catalogue, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(
         store
             .latest_template(DEFAULT_TEMPLATE_ID)
@@ -173,8 +207,13 @@ async fn the_built_in_walk_round_follows_the_framework_data() {
         .unwrap();
     stale.version = 2;
     stale.prompt_codes = "[\"S1.8\"]".into();
-    store.insert_template_version(&stale).await.unwrap();
-    templates::ensure_built_in(store, catalogue).await.unwrap();
+    store
+        .insert_template_version(&stale, chrono::Utc::now())
+        .await
+        .unwrap();
+    templates::ensure_built_in(store, catalogue, chrono::Utc::now())
+        .await
+        .unwrap();
     let latest = store
         .latest_template(DEFAULT_TEMPLATE_ID)
         .await

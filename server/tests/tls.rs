@@ -48,7 +48,7 @@ async fn serves_https_with_secure_cookies() {
 
     let mut config = Config::for_data_dir(dir.path().join("data"));
     let state = server::build_state(config.clone()).await.expect("state");
-    server::seed::seed_demo(&state.store, "a-test-password-1")
+    server::seed::seed_demo(&state.store, "a-test-password-1", chrono::Utc::now())
         .await
         .expect("seed");
     let port = std::net::TcpListener::bind("127.0.0.1:0")

@@ -1,6 +1,6 @@
 //! Server functions of the sync conflicts page (trust admins).
 
-use domain::sync::ConflictView;
+use domain::conflict::ConflictView;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -17,7 +17,7 @@ pub async fn list_conflicts() -> Result<Vec<ConflictView>, ServerFnError> {
 #[server(prefix = "/fn", endpoint = "resolve_conflict")]
 pub async fn resolve_conflict(seq: i64, resolution: String) -> Result<(), ServerFnError> {
     let caller = require_caller()?;
-    let Some(resolution) = domain::sync::Resolution::parse(&resolution) else {
+    let Some(resolution) = domain::conflict::Resolution::parse(&resolution) else {
         return Err(to_server_error(domain::api::ErrorBody {
             error: domain::api::ErrorCode::Unprocessable.as_str().to_owned(),
             message: "Choose which version stands".to_owned(),

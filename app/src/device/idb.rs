@@ -2,7 +2,8 @@
 //! awaits only IndexedDB requests inside it (anything else would let it auto-commit early).
 
 use chrono::Utc;
-use domain::sync::{FindingData, InspectionStatus, InterviewData, Mutation, kind};
+use domain::inspection::{FindingData, InspectionStatus, InterviewData};
+use domain::sync::{Mutation, kind};
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -124,8 +125,8 @@ fn outbox_entry(user_id: Uuid, mutation: Mutation) -> OutboxEntry {
 }
 
 /// The `inspection.upsert` a local inspection stands for.
-fn upsert_of(inspection: &LocalInspection) -> domain::sync::InspectionData {
-    domain::sync::InspectionData {
+fn upsert_of(inspection: &LocalInspection) -> domain::inspection::InspectionData {
+    domain::inspection::InspectionData {
         id: inspection.id,
         unit_id: inspection.unit_id,
         framework_id: inspection.framework_id.clone(),

@@ -23,7 +23,8 @@ mod sync;
 mod synced;
 
 use chrono::{DateTime, Utc};
-use domain::sync::{FindingData, InspectionStatus, Mutation};
+use domain::inspection::{FindingData, InspectionStatus};
+use domain::sync::Mutation;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 

@@ -3,7 +3,8 @@
 //! conflict it kept for review). A change the server refuses is marked with the reason and
 //! waits for the user; the rest carry on. Photos follow, one per request (`upload_photos`).
 
-use domain::sync::{PhotoReceipt, PushRequest, PushResponse, PushStatus};
+use domain::photo::PhotoReceipt;
+use domain::sync::{PushRequest, PushResponse, PushStatus};
 use uuid::Uuid;
 
 use super::{

@@ -2,7 +2,8 @@
 //! under the same id with other content; nothing was overwritten. Each conflict shows the two
 //! versions side by side, field by field, with the differences named in words.
 
-use domain::sync::{ConflictView, describe_change};
+use domain::conflict::ConflictView;
+use domain::sync::describe_change;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -193,7 +194,7 @@ fn in_words(value: &serde_json::Value) -> String {
         Value::Null => "none".to_owned(),
         Value::String(s) if s.is_empty() => "(blank)".to_owned(),
         Value::String(s) => {
-            if let Some(r) = domain::sync::Response::ALL
+            if let Some(r) = domain::inspection::Response::ALL
                 .into_iter()
                 .find(|r| r.as_str() == s)
             {

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use domain::sync::{FindingData, InspectionStatus, InterviewData, Interviewee, Response};
+use domain::inspection::{FindingData, InspectionStatus, InterviewData, Interviewee, Response};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;

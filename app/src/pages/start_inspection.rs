@@ -191,7 +191,7 @@ fn begin(
             framework_id: template.framework_id.clone(),
             prompts,
             started_at: chrono::Utc::now(),
-            status: domain::sync::InspectionStatus::InProgress,
+            status: domain::inspection::InspectionStatus::InProgress,
         };
         match crate::device::save_inspection(&inspection).await {
             Ok(()) => navigate(

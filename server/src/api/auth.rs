@@ -1,12 +1,12 @@
 //! `/api/v1/auth/*`: sign in, sign out, who am I, change password.
 
-use app::backend::RequestAuth;
 use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::api::{ChangePasswordRequest, LoginRequest, LoginResponse, UserInfo};
+use domain::caller::RequestAuth;
 
 use super::Authed;
 use crate::auth::session::{self, SessionKind};

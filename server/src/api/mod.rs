@@ -8,11 +8,11 @@ mod sync;
 mod templates;
 mod units;
 
-use app::backend::{Caller, RequestAuth};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts};
 use axum::http::request::Parts;
 use axum::routing::{get, post, put};
+use domain::caller::{Caller, RequestAuth};
 
 use crate::error::ApiError;
 use crate::state::AppState;

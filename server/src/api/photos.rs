@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::sync::{PHOTO_SHA_HEADER, PhotoReceipt};
+use domain::photo::{PHOTO_SHA_HEADER, PhotoReceipt};
 use uuid::Uuid;
 
 use super::Authed;
@@ -85,11 +85,14 @@ pub async fn thumbnail(
 
 async fn jpeg(
     state: &AppState,
-    caller: &app::backend::Caller,
+    caller: &domain::caller::Caller,
     id: Uuid,
     variant: Variant,
 ) -> Result<Response, ApiError> {
-    let (photo, bytes) = state.photos.read(&state.store, caller, id, variant).await?;
+    let (photo, bytes) = state
+        .photos
+        .read(&state.store, caller, id, variant, state.clock.today())
+        .await?;
     let etag = match variant {
         Variant::Image => format!("\"{}\"", photo.image_key),
         Variant::Thumbnail => format!("\"{}\"", photo.thumbnail_key),

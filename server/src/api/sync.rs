@@ -4,7 +4,8 @@
 use axum::Json;
 use axum::extract::Query;
 use axum::extract::State;
-use domain::sync::{InspectionView, PullResponse, PushRequest, PushResponse};
+use domain::inspection::InspectionView;
+use domain::sync::{PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
 
 use super::Authed;

@@ -16,7 +16,9 @@ pub async fn list(
     State(state): State<AppState>,
     Authed(caller): Authed,
 ) -> Result<Json<Vec<UnitInfo>>, ApiError> {
-    Ok(Json(access::units(&state.store, &caller).await?))
+    Ok(Json(
+        access::units(&state.store, &caller, state.clock.today()).await?,
+    ))
 }
 
 /// `GET /api/v1/units/{id}`: 404 for a unit the caller may not see.
@@ -27,5 +29,7 @@ pub async fn get(
     Authed(caller): Authed,
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Json<UnitInfo>, ApiError> {
-    Ok(Json(access::unit(&state.store, &caller, id).await?))
+    Ok(Json(
+        access::unit(&state.store, &caller, id, state.clock.today()).await?,
+    ))
 }

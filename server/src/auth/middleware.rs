@@ -3,11 +3,11 @@
 
 use std::net::SocketAddr;
 
-use app::backend::RequestAuth;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use domain::caller::RequestAuth;
 
 use crate::auth::session;
 use crate::error::ApiError;

@@ -5,15 +5,16 @@
 
 use std::sync::Arc;
 
-use app::backend::Caller;
-use chrono::Utc;
 use domain::Role;
 use domain::api::UserInfo;
+use domain::caller::Caller;
 
 use crate::auth::password;
 use crate::auth::session::{self, SessionKind};
+use crate::clock::Clock;
 use crate::config::AuthLimits;
 use crate::error::ApiError;
+use crate::store::prelude::*;
 use crate::store::{SessionRecord, Store, UserRecord};
 
 /// Touch a session's last-seen time at most this often, to spare a write per request.
@@ -22,7 +23,8 @@ const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 /// Sign-in, sessions and passwords over a store.
 #[derive(Clone)]
 pub struct AuthService {
-    store: Arc<dyn Store>,
+    store: Store,
+    clock: Arc<dyn Clock>,
     limits: AuthLimits,
     /// A real argon2id hash to verify against when the email is unknown, so timing does not
     /// reveal which emails have accounts.
@@ -51,10 +53,15 @@ pub fn user_info(user: &UserRecord) -> Result<UserInfo, ApiError> {
 
 impl AuthService {
     /// Builds the service (computes the decoy hash once).
-    pub fn new(store: Arc<dyn Store>, limits: AuthLimits) -> anyhow::Result<AuthService> {
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        limits: AuthLimits,
+    ) -> anyhow::Result<AuthService> {
         let decoy_hash = password::hash(&password::one_time_password())?.into();
         Ok(AuthService {
             store,
+            clock,
             limits,
             decoy_hash,
         })
@@ -74,7 +81,7 @@ impl AuthService {
         kind: SessionKind,
     ) -> Result<(String, UserInfo), ApiError> {
         let email = normalise_email(email);
-        let now = Utc::now();
+        let now = self.clock.now();
         let window = chrono::Duration::from_std(self.limits.login_window)
             .map_err(|e| ApiError::Internal(e.into()))?;
         let (by_email, by_addr) = self
@@ -120,7 +127,7 @@ impl AuthService {
         let Some(session) = self.store.session(&id).await? else {
             return Ok(None);
         };
-        let now = Utc::now();
+        let now = self.clock.now();
         if session::is_expired(&session, now, &self.limits) {
             self.store.delete_session(&id).await?;
             return Ok(None);

@@ -12,14 +12,15 @@ pub mod s3;
 
 use std::sync::Arc;
 
-use app::backend::Caller;
-use domain::sync::PhotoReceipt;
+use domain::caller::Caller;
+use domain::photo::PhotoReceipt;
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use crate::access;
+use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::store::{PhotoRecord, Store, StoreError};
+use crate::store::{PhotoRecord, PhotoRecords, Store, StoreError};
 use blobs::{PhotoStore, sha256_hex};
 use process::{ProcessError, Settings};
 
@@ -35,6 +36,8 @@ pub struct Photos {
     pub max_bytes: usize,
     /// Bounds how many pictures decode at once (each may take a few hundred megabytes).
     workers: Arc<Semaphore>,
+    /// When a photo was received.
+    clock: Arc<dyn Clock>,
 }
 
 /// Which of a photo's two files to read.
@@ -52,21 +55,28 @@ pub enum Uploaded {
 }
 
 impl Photos {
-    /// A photo service over a store, with the pipeline's settings and the upload limit.
-    pub fn new(store: Arc<dyn PhotoStore>, settings: Settings, max_bytes: usize) -> Photos {
+    /// A photo service over a store, with the pipeline's settings, the upload limit and the
+    /// clock that dates what it receives.
+    pub fn new(
+        store: Arc<dyn PhotoStore>,
+        settings: Settings,
+        max_bytes: usize,
+        clock: Arc<dyn Clock>,
+    ) -> Photos {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
         Photos {
             store,
             settings,
             max_bytes,
             workers: Arc::new(Semaphore::new(parallel)),
+            clock,
         }
     }
 
     /// Judges and keeps one upload for the caller (see the module notes for the order).
     pub async fn upload(
         &self,
-        db: &Arc<dyn Store>,
+        db: &Store,
         caller: &Caller,
         id: Uuid,
         declared_type: Option<&str>,
@@ -127,7 +137,7 @@ impl Photos {
             thumbnail_key,
             width: i32::try_from(processed.width).unwrap_or(i32::MAX),
             height: i32::try_from(processed.height).unwrap_or(i32::MAX),
-            created_at: chrono::Utc::now(),
+            created_at: self.clock.now(),
         };
         match db.insert_photo(&record).await {
             Ok(()) => Ok(Uploaded::Created(receipt(&record))),
@@ -149,13 +159,14 @@ impl Photos {
     /// The JPEG bytes of a photo the caller may see; 404 for anyone else.
     pub async fn read(
         &self,
-        db: &Arc<dyn Store>,
+        db: &Store,
         caller: &Caller,
         id: Uuid,
         variant: Variant,
+        today: chrono::NaiveDate,
     ) -> Result<(PhotoRecord, Vec<u8>), ApiError> {
         let photo = db.photo(id).await?.ok_or(ApiError::NotFound)?;
-        if !access::visible_trusts(db, caller)
+        if !access::visible_trusts(db, caller, today)
             .await?
             .contains(&photo.trust_id)
         {

@@ -1,5 +1,6 @@
 //! Test helpers: a fresh store per test (SQLite in a temp folder, or a throwaway PostgreSQL
-//! database), the whole router driven in-process, and JSON request shortcuts.
+//! database dropped afterwards, when `READYWARD_TEST_DATABASE=postgres`), a clock the test
+//! can move, the whole router driven in-process, and JSON request shortcuts.
 #![allow(dead_code, clippy::unwrap_used)]
 
 pub mod images;
@@ -12,29 +13,53 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use serde_json::Value;
+use server::clock::{Clock, ManualClock};
 use server::config::Config;
-use server::store::{self, Store};
+use server::store::Store;
 use tower::ServiceExt;
 
 /// Password of the seeded demo users in tests.
 pub const PASSWORD: &str = "test-password-123";
 
-/// A PostgreSQL server to test against, from `READYWARD_TEST_POSTGRES_URL`. Without it the
-/// PostgreSQL tests fail, unless `READYWARD_SKIP_POSTGRES=1` says to leave them out.
-pub fn postgres_admin_url() -> Option<String> {
-    match std::env::var("READYWARD_TEST_POSTGRES_URL") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("READYWARD_SKIP_POSTGRES").is_ok() => None,
-        Err(_) => panic!(
-            "set READYWARD_TEST_POSTGRES_URL (scripts/test.sh does) or READYWARD_SKIP_POSTGRES=1"
-        ),
+/// The PostgreSQL server to test against, from `READYWARD_TEST_POSTGRES_URL`. A test that
+/// needs it fails without it: scripts/test.sh starts a throwaway server and sets it.
+pub fn postgres_admin_url() -> String {
+    std::env::var("READYWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| {
+        panic!(
+            "set READYWARD_TEST_POSTGRES_URL to a PostgreSQL server this test may create \
+             databases on (scripts/test.sh starts one)"
+        )
+    })
+}
+
+/// Whether the HTTP suites run on PostgreSQL this time (`READYWARD_TEST_DATABASE=postgres`;
+/// scripts/test.sh runs them once on each database).
+pub fn on_postgres() -> bool {
+    match std::env::var("READYWARD_TEST_DATABASE").as_deref() {
+        Ok("postgres") => true,
+        Ok("sqlite") | Err(_) => false,
+        Ok(other) => panic!("READYWARD_TEST_DATABASE is sqlite or postgres, not {other}"),
     }
 }
 
-/// Keeps a test's storage alive for as long as the test runs.
+/// Keeps a test's storage alive for as long as the test runs; a PostgreSQL database made for
+/// the test is dropped when the test ends.
 pub struct TestStore {
-    pub store: Arc<dyn Store>,
+    pub store: Store,
     pub dir: tempfile::TempDir,
+    /// The database's URL, for tests that look at it directly.
+    pub url: String,
+    /// (server URL, database name) of a database to drop afterwards.
+    postgres: Option<(String, String)>,
+}
+
+/// A fresh store on the database this run tests.
+pub async fn test_store() -> TestStore {
+    if on_postgres() {
+        postgres_store(&postgres_admin_url()).await
+    } else {
+        sqlite_store().await
+    }
 }
 
 /// A fresh SQLite store in a temporary folder.
@@ -42,12 +67,14 @@ pub async fn sqlite_store() -> TestStore {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("readyward.db").display());
     TestStore {
-        store: store::open(&url).await.unwrap(),
+        store: Store::open(&url).await.unwrap(),
         dir,
+        url,
+        postgres: None,
     }
 }
 
-/// A fresh PostgreSQL database on the test server.
+/// A fresh PostgreSQL database on the test server, dropped when the store is.
 pub async fn postgres_store(admin_url: &str) -> TestStore {
     use sqlx::Connection;
     let name = format!("readyward_test_{}", uuid::Uuid::new_v4().simple());
@@ -62,34 +89,67 @@ pub async fn postgres_store(admin_url: &str) -> TestStore {
         .unwrap_or(admin_url);
     let url = format!("{base}/{name}");
     TestStore {
-        store: store::open(&url).await.unwrap(),
+        store: Store::open(&url).await.unwrap(),
         dir: tempfile::tempdir().unwrap(),
+        url,
+        postgres: Some((admin_url.to_owned(), name)),
     }
 }
 
-/// A running app (in-process) over a seeded SQLite store.
+impl Drop for TestStore {
+    fn drop(&mut self) {
+        let Some((admin_url, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop cannot await: a thread of its own with a small runtime does the dropping, and
+        // FORCE ends the connections the test's pool still holds.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                use sqlx::Connection;
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await.unwrap();
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+            });
+        })
+        .join();
+        if dropped.is_err() && !std::thread::panicking() {
+            panic!("the test database could not be dropped");
+        }
+    }
+}
+
+/// A running app (in-process) over a seeded store, with a clock the test can move.
 pub struct TestApp {
     pub router: Router,
     pub state: server::state::AppState,
-    pub store: Arc<dyn Store>,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
     _storage: TestStore,
 }
 
 /// Builds the app with the demo trust seeded; `tune` adjusts the configuration first.
 pub async fn spawn_app_with(tune: impl FnOnce(&mut Config)) -> TestApp {
-    let storage = sqlite_store().await;
-    server::seed::seed_demo(&storage.store, PASSWORD)
+    let storage = test_store().await;
+    let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
+    server::seed::seed_demo(&storage.store, PASSWORD, clock.now())
         .await
         .unwrap();
     let mut config = Config::for_data_dir(storage.dir.path().to_path_buf());
     tune(&mut config);
-    let state = server::state_with_store(config, storage.store.clone())
+    let state = server::state_with_store(config, storage.store.clone(), clock.clone())
         .await
         .unwrap();
     TestApp {
         router: server::router(state.clone()),
         state,
         store: storage.store.clone(),
+        clock,
         _storage: storage,
     }
 }
@@ -178,7 +238,7 @@ impl TestApp {
     }
 
     /// The caller a token stands for.
-    pub async fn caller(&self, token: &str) -> app::backend::Caller {
+    pub async fn caller(&self, token: &str) -> domain::caller::Caller {
         self.state.auth.resolve(token).await.unwrap().unwrap()
     }
 

@@ -1,0 +1,81 @@
+//! Photo records: which photos the server holds and under which photo-store keys.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::db::{Db, run};
+use super::{StoreError, conflict_as};
+
+/// A photo the server holds; its bytes are in the photo store under the two keys.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct PhotoRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub uploaded_by: Uuid,
+    /// SHA-256 (hex) of the bytes the device sent.
+    pub sha256: String,
+    /// Photo-store key of the kept picture.
+    pub image_key: String,
+    /// Photo-store key of the thumbnail.
+    pub thumbnail_key: String,
+    pub width: i32,
+    pub height: i32,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Photo records (the bytes live behind `crate::photos::blobs::PhotoStore`).
+#[async_trait]
+pub trait PhotoRecords {
+    /// Records a photo; `Conflict` when its id is taken.
+    async fn insert_photo(&self, photo: &PhotoRecord) -> Result<(), StoreError>;
+    /// One photo, whatever its trust: callers check scope.
+    async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
+    /// Whether any photo still names a photo-store key.
+    async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
+}
+
+#[async_trait]
+impl<T: Db + ?Sized> PhotoRecords for T {
+    async fn insert_photo(&self, p: &PhotoRecord) -> Result<(), StoreError> {
+        run!(self, |c| sqlx::query(
+            "INSERT INTO photos (id, trust_id, uploaded_by, sha256, image_key, \
+             thumbnail_key, width, height, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(p.id)
+        .bind(p.trust_id)
+        .bind(p.uploaded_by)
+        .bind(&p.sha256)
+        .bind(&p.image_key)
+        .bind(&p.thumbnail_key)
+        .bind(p.width)
+        .bind(p.height)
+        .bind(p.created_at)
+        .execute(&mut *c)
+        .await
+        .map_err(conflict_as("a photo with this id exists"))?
+        .rows_affected());
+        Ok(())
+    }
+
+    async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT id, trust_id, uploaded_by, sha256, image_key, thumbnail_key, width, \
+             height, created_at FROM photos WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError> {
+        let found: Option<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM photos WHERE image_key = $1 OR thumbnail_key = $1 LIMIT 1"
+        )
+        .bind(key)
+        .fetch_optional(&mut *c)
+        .await?);
+        Ok(found.is_some())
+    }
+}

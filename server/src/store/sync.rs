@@ -1,0 +1,598 @@
+//! Sync records: what devices push (inspections, findings, interview notes), every earlier
+//! value kept in `record_history`, and each applied mutation id remembered so a retry is a
+//! duplicate.
+//!
+//! A push is judged by `domain::sync::judge` (the rule the device uses too); this area only
+//! reads what a batch needs, once per batch, and writes what the judge let through with one
+//! multi-row statement per table.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::inspection::{
+    FindingView, InspectionStatus, InspectionView, InterviewData, Interviewee, PhotoHeld, Response,
+};
+use domain::sync::PushResult;
+use domain::sync::judge::{
+    self, Change, Earlier, Held, HeldInspection, PushItem, Pusher, Verdict, Wanted,
+};
+use uuid::Uuid;
+
+use super::conflicts::ConflictStore;
+use super::db::{Db, Tx, run};
+use super::{Store, StoreError};
+
+/// Most rows one multi-row statement carries (well inside both databases' parameter limits).
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// Pushed records.
+#[async_trait]
+pub trait SyncStore {
+    /// What is held of the records a batch names, one query per kind of record. On
+    /// PostgreSQL the inspections read are locked until the transaction ends, so a concurrent
+    /// push cannot finish one in between.
+    async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError>;
+    /// Writes applied changes in order: mutation ids, the records' current state and a history
+    /// row each. `StoreError::Raced` when a concurrent push got there first.
+    async fn write_applied(
+        &self,
+        pusher: &Pusher,
+        applied: &[&PushItem],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError>;
+    /// An inspection with its findings, interviews and photos, and the trust it belongs to:
+    /// callers check scope.
+    async fn inspection_view(&self, id: Uuid)
+    -> Result<Option<(Uuid, InspectionView)>, StoreError>;
+    /// Every value a record has had, oldest first: callers check scope.
+    async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
+}
+
+/// One value a record had, and the change that brought it.
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
+pub struct HistoryEntry {
+    pub mutation_id: Uuid,
+    pub kind: String,
+    /// JSON text of the record as the change left it.
+    pub data: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Store {
+    /// Applies a push in order, in one transaction that is on disk before this returns: one
+    /// result per item. Retried from the start when a concurrent push raced it.
+    pub async fn push(
+        &self,
+        pusher: &Pusher,
+        items: &[PushItem],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<PushResult>, StoreError> {
+        let mut attempts = 0;
+        loop {
+            let tx = self.begin_durable().await?;
+            match apply_push(&tx, pusher, items, now).await {
+                Ok(results) => {
+                    tx.commit().await?;
+                    return Ok(results);
+                }
+                Err(StoreError::Raced) if attempts < 3 => attempts += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+}
+
+/// Judges and applies a push inside `tx`: reads what the batch needs, judges each change in
+/// order, keeps conflicts and writes what was applied.
+pub async fn apply_push(
+    tx: &Tx,
+    pusher: &Pusher,
+    items: &[PushItem],
+    now: DateTime<Utc>,
+) -> Result<Vec<PushResult>, StoreError> {
+    let mut held = tx.held(&Wanted::of(items)).await?;
+    let mut results = Vec::with_capacity(items.len());
+    let mut applied = Vec::with_capacity(items.len());
+    for item in items {
+        let verdict = judge::judge(&mut held, pusher, item);
+        match verdict {
+            Verdict::Apply => applied.push(item),
+            Verdict::Conflict => tx.keep_conflict(pusher, &item.mutation, now).await?,
+            Verdict::Reject(ref refusal) => tracing::info!(
+                user_id = %pusher.user_id,
+                trust_id = %pusher.trust_id,
+                mutation_id = %item.mutation.id,
+                kind = %item.mutation.kind,
+                reason = %refusal,
+                "push refused a change"
+            ),
+            Verdict::Duplicate => {}
+        }
+        results.push(verdict.result(item.mutation.id));
+    }
+    tx.write_applied(pusher, &applied, now).await?;
+    Ok(results)
+}
+
+/// What a backend adds to a read that must hold its rows until the transaction ends.
+trait RowLock {
+    const ROW_LOCK: &'static str;
+}
+
+impl RowLock for sqlx::SqliteConnection {
+    // SQLite transactions here take the write lock when they begin.
+    const ROW_LOCK: &'static str = "";
+}
+
+impl RowLock for sqlx::PgConnection {
+    const ROW_LOCK: &'static str = " FOR UPDATE";
+}
+
+fn row_lock<C: RowLock>(_: &C) -> &'static str {
+    C::ROW_LOCK
+}
+
+/// `$1, $2, ...` from `from` for `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The last change of each record, in first-seen order: a multi-row upsert may touch a row
+/// only once.
+fn latest_per_record<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<&'a Change> {
+    let mut latest: Vec<&Change> = Vec::new();
+    let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
+    for change in changes {
+        match at.get(&change.record_id()) {
+            Some(&i) => latest[i] = change,
+            None => {
+                at.insert(change.record_id(), latest.len());
+                latest.push(change);
+            }
+        }
+    }
+    latest
+}
+
+fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
+    if written as usize == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Raced)
+    }
+}
+
+#[async_trait]
+impl<T: Db + ?Sized> SyncStore for T {
+    async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError> {
+        let mut held = Held::default();
+        if !wanted.mutations.is_empty() {
+            let sql = format!(
+                "SELECT id, kind, data FROM sync_mutations WHERE id IN ({})",
+                placeholders(1, wanted.mutations.len())
+            );
+            let rows: Vec<(Uuid, String, String)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in &wanted.mutations {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            for (id, kind, data) in rows {
+                let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data));
+                held.mutations.insert(
+                    id,
+                    Earlier {
+                        kind: kind.into(),
+                        data: std::borrow::Cow::Owned(data),
+                    },
+                );
+            }
+        }
+        if !wanted.inspections.is_empty() {
+            let rows: Vec<(Uuid, Uuid, Uuid, String)> = run!(self, |c| {
+                let sql = format!(
+                    "SELECT id, trust_id, user_id, status FROM inspections WHERE id IN ({}){}",
+                    placeholders(1, wanted.inspections.len()),
+                    row_lock(&*c)
+                );
+                let mut q = sqlx::query_as(&sql);
+                for id in &wanted.inspections {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            for (id, trust_id, user_id, status) in rows {
+                let status = InspectionStatus::from_code(&status);
+                held.inspections.insert(
+                    id,
+                    HeldInspection {
+                        trust_id,
+                        user_id,
+                        status,
+                    },
+                );
+            }
+        }
+        if !wanted.records.is_empty() {
+            let n = wanted.records.len();
+            let sql = format!(
+                "SELECT id, inspection_id FROM findings WHERE id IN ({}) UNION ALL \
+                 SELECT id, inspection_id FROM interviews WHERE id IN ({})",
+                placeholders(1, n),
+                placeholders(n + 1, n)
+            );
+            let rows: Vec<(Uuid, Uuid)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in wanted.records.iter().chain(&wanted.records) {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            held.records.extend(rows);
+        }
+        if !wanted.units.is_empty() {
+            let sql = format!(
+                "SELECT id, trust_id FROM units WHERE active = $1 AND id IN ({})",
+                placeholders(2, wanted.units.len())
+            );
+            let rows: Vec<(Uuid, Uuid)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql).bind(true);
+                for id in &wanted.units {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            held.units.extend(rows);
+        }
+        Ok(held)
+    }
+
+    async fn write_applied(
+        &self,
+        pusher: &Pusher,
+        applied: &[&PushItem],
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
+        let changes: Vec<&Change> = applied
+            .iter()
+            .filter_map(|item| item.change.as_ref().ok())
+            .collect();
+        let texts: Vec<String> = applied
+            .iter()
+            .map(|i| i.mutation.data.to_string())
+            .collect();
+        // Mutation ids first: a concurrent push that claimed one of them wins, and this batch
+        // is judged again from the start.
+        for (chunk, data) in applied
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(texts.chunks(ROWS_PER_STATEMENT))
+        {
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO sync_mutations (id, kind, data, user_id, device_id, received_at) ",
+                );
+                q.push_values(chunk.iter().zip(data), |mut row, (item, data)| {
+                    row.push_bind(item.mutation.id)
+                        .push_bind(&item.mutation.kind)
+                        .push_bind(data)
+                        .push_bind(pusher.user_id)
+                        .push_bind(pusher.device_id)
+                        .push_bind(now);
+                });
+                q.push(" ON CONFLICT (id) DO NOTHING");
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        let inspections = latest_per_record(
+            changes
+                .iter()
+                .copied()
+                .filter(|c| matches!(c, Change::Inspection(_))),
+        );
+        for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO inspections (id, trust_id, unit_id, user_id, framework_id, \
+                     template_id, template_version, started_at, status, updated_at) ",
+                );
+                q.push_values(chunk, |mut row, change| {
+                    if let Change::Inspection(d) = change {
+                        row.push_bind(d.id)
+                            .push_bind(pusher.trust_id)
+                            .push_bind(d.unit_id)
+                            .push_bind(pusher.user_id)
+                            .push_bind(&d.framework_id)
+                            .push_bind(d.template_id)
+                            .push_bind(d.template_version)
+                            .push_bind(d.started_at)
+                            .push_bind(d.status.as_str())
+                            .push_bind(now);
+                    }
+                });
+                // Only an open inspection of the same trust changes; the judge saw to that,
+                // and a push that raced this one shows here as a row not written.
+                q.push(
+                    " ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, \
+                     framework_id = excluded.framework_id, template_id = excluded.template_id, \
+                     template_version = excluded.template_version, \
+                     started_at = excluded.started_at, status = excluded.status, \
+                     updated_at = excluded.updated_at \
+                     WHERE inspections.trust_id = excluded.trust_id \
+                     AND inspections.status = 'in_progress'",
+                );
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        let findings = latest_per_record(
+            changes
+                .iter()
+                .copied()
+                .filter(|c| matches!(c, Change::Finding(_))),
+        );
+        let photo_lists: Vec<String> = findings
+            .iter()
+            .map(|c| match c {
+                Change::Finding(f) => serde_json::to_string(&f.photo_ids).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
+        for (chunk, photos) in findings
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(photo_lists.chunks(ROWS_PER_STATEMENT))
+        {
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO findings (id, inspection_id, item_code, response, note, \
+                     photo_ids, observed_at) ",
+                );
+                q.push_values(chunk.iter().zip(photos), |mut row, (change, photos)| {
+                    if let Change::Finding(f) = change {
+                        row.push_bind(f.id)
+                            .push_bind(f.inspection_id)
+                            .push_bind(&f.item_code)
+                            .push_bind(f.response.map(Response::as_str))
+                            .push_bind(&f.note)
+                            .push_bind(photos)
+                            .push_bind(f.observed_at);
+                    }
+                });
+                // A record never moves to another inspection.
+                q.push(
+                    " ON CONFLICT (id) DO UPDATE SET item_code = excluded.item_code, \
+                     response = excluded.response, note = excluded.note, \
+                     photo_ids = excluded.photo_ids, observed_at = excluded.observed_at \
+                     WHERE findings.inspection_id = excluded.inspection_id",
+                );
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        let interviews = latest_per_record(
+            changes
+                .iter()
+                .copied()
+                .filter(|c| matches!(c, Change::Interview(_))),
+        );
+        let code_lists: Vec<String> = interviews
+            .iter()
+            .map(|c| match c {
+                Change::Interview(i) => serde_json::to_string(&i.item_codes).unwrap_or_default(),
+                _ => String::new(),
+            })
+            .collect();
+        for (chunk, codes) in interviews
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(code_lists.chunks(ROWS_PER_STATEMENT))
+        {
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO interviews (id, inspection_id, interviewee, item_codes, note, \
+                     observed_at) ",
+                );
+                q.push_values(chunk.iter().zip(codes), |mut row, (change, codes)| {
+                    if let Change::Interview(i) = change {
+                        row.push_bind(i.id)
+                            .push_bind(i.inspection_id)
+                            .push_bind(i.interviewee.as_str())
+                            .push_bind(codes)
+                            .push_bind(&i.note)
+                            .push_bind(i.observed_at);
+                    }
+                });
+                q.push(
+                    " ON CONFLICT (id) DO UPDATE SET interviewee = excluded.interviewee, \
+                     item_codes = excluded.item_codes, note = excluded.note, \
+                     observed_at = excluded.observed_at \
+                     WHERE interviews.inspection_id = excluded.inspection_id",
+                );
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        // Every applied change, in order, keeps its value in the history.
+        for (chunk, data) in applied
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(texts.chunks(ROWS_PER_STATEMENT))
+        {
+            run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO record_history (record_id, kind, mutation_id, data, recorded_at) ",
+                );
+                q.push_values(chunk.iter().zip(data), |mut row, (item, data)| {
+                    let record = item
+                        .change
+                        .as_ref()
+                        .map(Change::record_id)
+                        .unwrap_or_default();
+                    row.push_bind(record)
+                        .push_bind(&item.mutation.kind)
+                        .push_bind(item.mutation.id)
+                        .push_bind(data)
+                        .push_bind(now);
+                });
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+        }
+        Ok(())
+    }
+
+    async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT mutation_id, kind, data, recorded_at FROM record_history \
+             WHERE record_id = $1 ORDER BY seq"
+        )
+        .bind(record_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn inspection_view(
+        &self,
+        id: Uuid,
+    ) -> Result<Option<(Uuid, InspectionView)>, StoreError> {
+        let head: Option<InspectionRow> = run!(self, |c| sqlx::query_as(
+            "SELECT id, trust_id, unit_id, user_id, framework_id, template_id, \
+             template_version, started_at, status FROM inspections WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?);
+        let Some(head) = head else {
+            return Ok(None);
+        };
+        let findings: Vec<FindingRow> = run!(self, |c| sqlx::query_as(
+            "SELECT id, item_code, response, note, photo_ids, observed_at FROM findings \
+             WHERE inspection_id = $1 ORDER BY observed_at, id"
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?);
+        let findings: Vec<FindingView> = findings.into_iter().map(Into::into).collect();
+        let interviews: Vec<InterviewRow> = run!(self, |c| sqlx::query_as(
+            "SELECT id, inspection_id, interviewee, item_codes, note, observed_at \
+             FROM interviews WHERE inspection_id = $1 ORDER BY observed_at, id"
+        )
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?);
+        let interviews: Vec<InterviewData> = interviews
+            .into_iter()
+            .filter_map(InterviewRow::data)
+            .collect();
+        // Every photo the findings name, in order, once; then which of them the server holds,
+        // in one query.
+        let mut named: Vec<Uuid> = Vec::new();
+        for photo_id in findings.iter().flat_map(|f| f.photo_ids.iter().copied()) {
+            if !named.contains(&photo_id) {
+                named.push(photo_id);
+            }
+        }
+        let held: Vec<(Uuid,)> = if named.is_empty() {
+            Vec::new()
+        } else {
+            let sql = format!(
+                "SELECT id FROM photos WHERE trust_id = $1 AND id IN ({})",
+                placeholders(2, named.len())
+            );
+            run!(self, |c| {
+                let mut q = sqlx::query_as(&sql).bind(head.trust_id);
+                for photo_id in &named {
+                    q = q.bind(*photo_id);
+                }
+                q.fetch_all(&mut *c).await?
+            })
+        };
+        let photos = named
+            .into_iter()
+            .map(|id| PhotoHeld {
+                id,
+                held: held.contains(&(id,)),
+            })
+            .collect();
+        let view = InspectionView {
+            id: head.id,
+            unit_id: head.unit_id,
+            user_id: head.user_id,
+            framework_id: head.framework_id,
+            template_id: head.template_id,
+            template_version: head.template_version,
+            started_at: head.started_at,
+            status: InspectionStatus::from_code(&head.status),
+            findings,
+            interviews,
+            photos,
+        };
+        Ok(Some((head.trust_id, view)))
+    }
+}
+
+/// An inspection's own row.
+#[derive(sqlx::FromRow)]
+struct InspectionRow {
+    id: Uuid,
+    trust_id: Uuid,
+    unit_id: Uuid,
+    user_id: Uuid,
+    framework_id: String,
+    template_id: Option<Uuid>,
+    template_version: Option<i32>,
+    started_at: DateTime<Utc>,
+    status: String,
+}
+
+/// A finding row; `photo_ids` is a JSON array.
+#[derive(sqlx::FromRow)]
+struct FindingRow {
+    id: Uuid,
+    item_code: String,
+    response: Option<String>,
+    note: String,
+    photo_ids: String,
+    observed_at: DateTime<Utc>,
+}
+
+impl From<FindingRow> for FindingView {
+    fn from(r: FindingRow) -> Self {
+        FindingView {
+            id: r.id,
+            item_code: r.item_code,
+            response: r.response.as_deref().and_then(Response::from_code),
+            note: r.note,
+            photo_ids: serde_json::from_str(&r.photo_ids).unwrap_or_default(),
+            observed_at: r.observed_at,
+        }
+    }
+}
+
+/// An interview row; `item_codes` is a JSON array.
+#[derive(sqlx::FromRow)]
+struct InterviewRow {
+    id: Uuid,
+    inspection_id: Uuid,
+    interviewee: String,
+    item_codes: String,
+    note: String,
+    observed_at: DateTime<Utc>,
+}
+
+impl InterviewRow {
+    fn data(self) -> Option<InterviewData> {
+        Some(InterviewData {
+            id: self.id,
+            inspection_id: self.inspection_id,
+            interviewee: Interviewee::from_code(&self.interviewee)?,
+            item_codes: serde_json::from_str(&self.item_codes).ok()?,
+            note: self.note,
+            observed_at: self.observed_at,
+        })
+    }
+}
