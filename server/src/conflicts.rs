@@ -49,7 +49,14 @@ pub async fn resolve(
         .await
     {
         Err(StoreError::NotFound) => Err(already()),
-        other => Ok(other?),
+        other => {
+            other?;
+            tracing::info!(
+                user_id = %caller.user.id, trust_id = %caller.user.trust_id, seq,
+                resolution = resolution.as_str(), "admin resolved a sync conflict"
+            );
+            Ok(())
+        }
     }
 }
 

@@ -108,6 +108,10 @@ pub async fn save(
         archived: false,
     };
     store.insert_template_version(&record).await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id, version,
+        "admin saved a checklist template"
+    );
     to_wire(&record)
 }
 
@@ -122,6 +126,10 @@ pub async fn archive(store: &Arc<dyn Store>, caller: &Caller, id: Uuid) -> Resul
             ..current
         })
         .await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id,
+        "admin archived a checklist template"
+    );
     Ok(())
 }
 

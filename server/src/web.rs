@@ -35,7 +35,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{access, admin, templates};
 
+/// The interface's error body for a page; a server fault's cause goes to the request's log line
+/// first, since the body only says "Something went wrong".
 fn body(e: ApiError) -> ErrorBody {
+    if let ApiError::Internal(cause) = &e {
+        crate::request_log::record_cause(cause);
+    }
     e.body()
 }
 
@@ -271,10 +276,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())
         })
-        // A layer on the routes so far, which sees the matched route: pages and server functions.
+        // Layers on the routes so far, which see the matched route: pages and server functions.
         .layer(axum::middleware::from_fn_with_state(
             guarded,
             require_sign_in,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::request_log::server_fn_causes,
         ))
         // Files are served as they are (brotli or gzip beside them when the browser takes it)
         // and never run the page context: a file handler that did would take the CSP header out
