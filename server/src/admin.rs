@@ -1,7 +1,8 @@
 //! Trust administration: sites, core services, wards, users and buddy grants.
 //!
 //! Every function checks the caller is a trust admin and touches only their own trust: ids
-//! from another trust are `NotFound`, exactly like ids that do not exist.
+//! from another trust are `NotFound`, exactly like ids that do not exist. Every change is logged
+//! at info with the acting admin (`user_id`) and their `trust_id`; never a password.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
@@ -129,6 +130,7 @@ pub async fn add_site(store: &Store, caller: &Caller, name: &str) -> Result<Uuid
             name,
         })
         .await?;
+    tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, site_id = %id, "admin added a site");
     Ok(id)
 }
 
@@ -159,6 +161,7 @@ pub async fn add_core_service(
             name,
         })
         .await?;
+    tracing::info!(user_id = %caller.user.id, trust_id = %trust_id, core_service_id = %id, "admin added a core service");
     Ok(id)
 }
 
@@ -189,6 +192,7 @@ pub async fn add_unit(
             ward_type: ward_type.as_str().to_owned(),
         })
         .await?;
+    tracing::info!(user_id = %caller.user.id, trust_id = %trust_id, unit_id = %id, "admin added a ward");
     Ok(id)
 }
 
@@ -205,10 +209,11 @@ pub async fn add_user(
     let email = clean_email(email)?;
     let name = clean_name("person's", name)?;
     let one_time = password::one_time_password();
+    let id = Uuid::now_v7();
     store
         .create_user(
             &NewUser {
-                id: Uuid::now_v7(),
+                id,
                 trust_id: caller.user.trust_id,
                 email: email.clone(),
                 name,
@@ -219,6 +224,10 @@ pub async fn add_user(
             now,
         )
         .await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %id,
+        role = role.as_str(), "admin added a user with a one-time password"
+    );
     Ok(OneTimePassword {
         email,
         password: one_time,
@@ -250,6 +259,10 @@ pub async fn reset_password(
     let hash = password::hash_blocking(one_time.clone()).await?;
     store.set_password(user.id, &hash, true).await?;
     store.delete_sessions_of_user(user.id, None).await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %user.id,
+        "admin reset a password; the user's sessions ended"
+    );
     Ok(OneTimePassword {
         email: user.email,
         password: one_time,
@@ -275,6 +288,10 @@ pub async fn update_user(
     if !active {
         store.delete_sessions_of_user(user.id, None).await?;
     }
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %user.id,
+        role = role.as_str(), active, "admin changed a user"
+    );
     Ok(())
 }
 
@@ -320,6 +337,10 @@ pub async fn add_grant(
             now,
         )
         .await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %id,
+        reviewer_id = %reviewer.id, %starts_on, %ends_on, "admin gave a buddy reviewer access"
+    );
     Ok(id)
 }
 
@@ -340,5 +361,9 @@ pub async fn end_grant(
     store
         .end_grant(grant.id, yesterday.min(grant.ends_on))
         .await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
+        "admin ended a buddy reviewer's access"
+    );
     Ok(())
 }

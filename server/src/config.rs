@@ -33,8 +33,9 @@ impl Default for AuthLimits {
     }
 }
 
-/// Everything `readyward serve` needs.
-#[derive(Debug, Clone)]
+/// Everything `readyward serve` needs. Its `Debug` hides the database password (see
+/// [`redact_database_url`]) and, through [`crate::photos::s3::S3Settings`], the S3 secret key.
+#[derive(Clone)]
 pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
@@ -57,6 +58,64 @@ pub struct Config {
     pub photo: crate::photos::process::Settings,
     /// Keep photo files in this S3-compatible bucket instead of `data_dir/photos`.
     pub s3: Option<crate::photos::s3::S3Settings>,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Every field but the database URL as it is; a new field must be added here too.
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field(
+                "database_url",
+                &self.database_url.as_deref().map(redact_database_url),
+            )
+            .field("site_root", &self.site_root)
+            .field("auth", &self.auth)
+            .field("max_json_bytes", &self.max_json_bytes)
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trust_forwarded_for", &self.trust_forwarded_for)
+            .field("tls", &self.tls)
+            .field("max_photo_bytes", &self.max_photo_bytes)
+            .field("photo", &self.photo)
+            .field("s3", &self.s3)
+            .finish()
+    }
+}
+
+/// A database URL fit for logs: the password in `scheme://user:password@host` and any
+/// `password=` query parameter (which libpq also accepts) become `***`.
+pub fn redact_database_url(url: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (url, None),
+    };
+    let mut out = match base.split_once("://") {
+        // Up to the last '@' is user information, even when an unencoded password holds
+        // '/' or '@'.
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((userinfo, host_and_path)) => match userinfo.split_once(':') {
+                Some((user, _password)) => format!("{scheme}://{user}:***@{host_and_path}"),
+                None => base.to_owned(),
+            },
+            None => base.to_owned(),
+        },
+        None => base.to_owned(),
+    };
+    if let Some(query) = query {
+        let pairs: Vec<String> = query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((key, _)) if key.to_ascii_lowercase().contains("password") => {
+                    format!("{key}=***")
+                }
+                _ => pair.to_owned(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&pairs.join("&"));
+    }
+    out
 }
 
 /// A PEM certificate chain and its private key.
@@ -98,6 +157,60 @@ impl Config {
                 "sqlite://{}",
                 self.data_dir.join("readyward.db").to_string_lossy()
             ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn database_urls_lose_their_password() {
+        assert_eq!(
+            redact_database_url("postgres://ready:s3cret-pw@db.internal:5432/readyward"),
+            "postgres://ready:***@db.internal:5432/readyward"
+        );
+        assert_eq!(
+            redact_database_url(
+                "postgres://db/readyward?user=ready&password=s3cret-pw&sslmode=require"
+            ),
+            "postgres://db/readyward?user=ready&password=***&sslmode=require"
+        );
+        // A password holding '@' or '/' is still hidden whole.
+        assert_eq!(
+            redact_database_url("postgres://ready:p@ss/w@db/readyward"),
+            "postgres://ready:***@db/readyward"
+        );
+        assert_eq!(
+            redact_database_url("sqlite:///srv/readyward/readyward.db"),
+            "sqlite:///srv/readyward/readyward.db"
+        );
+        assert_eq!(
+            redact_database_url("postgres://ready@db/readyward"),
+            "postgres://ready@db/readyward"
+        );
+    }
+
+    #[test]
+    fn debug_output_holds_no_secret() {
+        let mut config = Config::for_data_dir(PathBuf::from("/srv/readyward"));
+        config.database_url = Some("postgres://ready:db-secret-42@db.internal/readyward".into());
+        config.s3 = Some(crate::photos::s3::S3Settings {
+            endpoint: "https://s3.eu-west-2.amazonaws.com".to_owned(),
+            bucket: "photos".to_owned(),
+            region: "eu-west-2".to_owned(),
+            access_key: "AKIAEXAMPLE".to_owned(),
+            secret_key: "s3-secret-key-99".to_owned(),
+        });
+        for shown in [format!("{config:?}"), format!("{config:#?}")] {
+            assert!(!shown.contains("db-secret-42"), "{shown}");
+            assert!(!shown.contains("s3-secret-key-99"), "{shown}");
+            assert!(
+                shown.contains("postgres://ready:***@db.internal/readyward"),
+                "{shown}"
+            );
+            assert!(shown.contains("AKIAEXAMPLE"), "{shown}");
         }
     }
 }

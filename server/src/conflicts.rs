@@ -60,7 +60,7 @@ pub async fn resolve(
         trust_id = %caller.user.trust_id,
         conflict = seq,
         resolution = resolution.as_str(),
-        "conflict resolved"
+        "admin resolved a sync conflict"
     );
     Ok(())
 }

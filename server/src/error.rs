@@ -1,8 +1,8 @@
 //! The API's error type and its one mapping to HTTP.
 //!
 //! Policy: every bad input is a 4xx with the interface's JSON body and changes nothing; only a
-//! fault of the server itself (storage unreachable, a bug) is a 500, logged with its cause and
-//! never shown to the caller. Extractor rejections are mapped here too, so axum's plain-text
+//! fault of the server itself (storage unreachable, a bug) is a 500, logged with its cause (on
+//! the request's one log line, see [`crate::request_log`]) and never shown to the caller. Extractor rejections are mapped here too, so axum's plain-text
 //! errors never reach a client.
 
 use axum::Json;
@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use domain::api::{ErrorBody, ErrorCode};
 use serde::de::DeserializeOwned;
 
+use crate::request_log::ErrorCause;
 use crate::store::StoreError;
 
 /// Everything an API call can fail with.
@@ -83,9 +84,10 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(cause) = &self {
-            tracing::error!(error = ?cause, "request failed");
-        }
+        let cause = match &self {
+            ApiError::Internal(cause) => Some(ErrorCause(format!("{cause:#}"))),
+            _ => None,
+        };
         let status =
             StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.body())).into_response();
@@ -93,6 +95,9 @@ impl IntoResponse for ApiError {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, retry_after_secs.into());
+        }
+        if let Some(cause) = cause {
+            response.extensions_mut().insert(cause);
         }
         response
     }

@@ -1,8 +1,10 @@
 //! The `readyward` server: configuration, storage, auth, the REST API and the Leptos pages.
 //!
-//! A request passes, outermost first: panic guard, compression, tracing, security headers,
-//! authentication (which also refuses cross-site cookie writes), then either `/api/v1` (REST for
-//! devices), `/fn/*` (the pages' server functions) or a page render / static file.
+//! A request passes, outermost first: request log (its id and its one line, see
+//! [`request_log`]), panic guard, compression, security headers, authentication (which also
+//! refuses cross-site cookie writes), then either `/api/v1` (REST for devices), `/fn/*` (the
+//! pages' server functions) or a page render (signed-out visitors are sent to sign in first) /
+//! static file.
 
 pub mod access;
 pub mod admin;
@@ -13,6 +15,7 @@ pub mod config;
 pub mod conflicts;
 pub mod error;
 pub mod photos;
+pub mod request_log;
 pub mod seed;
 pub mod state;
 pub mod store;
@@ -31,7 +34,6 @@ use domain::Catalogue;
 use leptos::config::LeptosOptions;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::auth::AuthService;
 use crate::config::Config;
@@ -103,11 +105,20 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(
             auth::middleware::security_headers,
         ))
-        .layer(TraceLayer::new_for_http())
         .layer(CompressionLayer::new())
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal(anyhow::anyhow!("a request handler panicked")).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(
+            |panic: Box<dyn std::any::Any + Send>| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                ApiError::Internal(anyhow::anyhow!("a request handler panicked: {message}"))
+                    .into_response()
+            },
+        ))
+        // Outermost, so a panic's 500 is logged too.
+        .layer(axum::middleware::from_fn(request_log::log_requests))
         .with_state(state)
 }
 

@@ -106,7 +106,7 @@ fn config_for(storage: Storage) -> Config {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("READYWARD_LOG")
-        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+        .unwrap_or_else(|_| "info,sqlx=warn".into());
     // One JSON object per line for log collectors; plain text for people.
     if std::env::var("READYWARD_LOG_FORMAT").is_ok_and(|f| f == "json") {
         tracing_subscriber::fmt()

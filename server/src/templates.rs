@@ -112,6 +112,10 @@ pub async fn save(
         archived: false,
     };
     store.insert_template_version(&record, now).await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id, version,
+        "admin saved a checklist template"
+    );
     to_wire(&record)
 }
 
@@ -134,6 +138,10 @@ pub async fn archive(
             now,
         )
         .await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id,
+        "admin archived a checklist template"
+    );
     Ok(())
 }
 

@@ -1,20 +1,29 @@
 //! The server side of the Leptos app: page rendering, server functions, static files, and the
 //! [`Backend`] the app's server functions call.
 //!
+//! Whether a page needs a signed-in user is decided here, before Leptos renders anything: a
+//! signed-out request for such a page is a 303 to `/sign-in?next=<the page>`, whatever its
+//! `Accept` header, so curl, link previews and monitors get a plain redirect rather than an empty
+//! page.
+//!
 //! The backend delegates to the same services the REST API uses, so pages and devices share one
 //! implementation of every rule.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use app::backend::{Backend, SignedIn};
 use async_trait::async_trait;
 use axum::Router;
+use axum::extract::{MatchedPath, Request, State};
 use axum::handler::Handler;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
 use domain::Catalogue;
 use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, UnitInfo};
-use domain::caller::Caller;
+use domain::caller::{Caller, RequestAuth};
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
@@ -27,7 +36,12 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::{access, admin, templates};
 
+/// The interface's error body for a page; a server fault's cause goes to the request's log line
+/// first, since the body only says "Something went wrong".
 fn body(e: ApiError) -> ErrorBody {
+    if let ApiError::Internal(cause) = &e {
+        crate::request_log::record_cause(cause);
+    }
     e.body()
 }
 
@@ -220,9 +234,58 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     }
 }
 
+/// Pages anyone may open: the sign-in page, and the inspection page, which shows only what the
+/// device holds and must open from it even after the server session ended.
+const OPEN_PAGES: &[&str] = &["/sign-in", "/inspections/{id}"];
+
+/// Where a user still holding a one-time password must go first.
+const PASSWORD_PAGE: &str = "/account/password";
+
+/// For a page route (`guarded`, by its pattern) and a caller who may not see it yet: a 303 to the
+/// sign-in page coming back here (path and query) afterwards, or to the password page while a
+/// one-time password is in use. Everything else (server functions, files) passes untouched.
+async fn require_sign_in(
+    State(guarded): State<Arc<HashSet<String>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_guarded = matches!(*request.method(), Method::GET | Method::HEAD)
+        && request
+            .extensions()
+            .get::<MatchedPath>()
+            .is_some_and(|m| guarded.contains(m.as_str()));
+    if is_guarded {
+        let caller = request
+            .extensions()
+            .get::<RequestAuth>()
+            .and_then(|auth| auth.caller.as_ref());
+        let to = match caller {
+            None => {
+                let here = request.uri().path_and_query().map_or("/", |p| p.as_str());
+                Some(app::api::auth::sign_in_path(here))
+            }
+            Some(c) if c.user.must_change_password && request.uri().path() != PASSWORD_PAGE => {
+                Some(PASSWORD_PAGE.to_owned())
+            }
+            Some(_) => None,
+        };
+        if let Some(to) = to {
+            return Redirect::to(&to).into_response();
+        }
+    }
+    next.run(request).await
+}
+
 /// Page routes, server functions and static files.
 pub fn router(state: &AppState) -> Router<AppState> {
     let routes = generate_route_list(app::App);
+    let guarded: Arc<HashSet<String>> = Arc::new(
+        routes
+            .iter()
+            .map(|r| r.path().to_owned())
+            .filter(|p| !OPEN_PAGES.contains(&p.as_str()))
+            .collect(),
+    );
     let options = state.leptos.clone();
     let context = page_context(state);
     Router::new()
@@ -235,6 +298,14 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())
         })
+        // Layers on the routes so far, which see the matched route: pages and server functions.
+        .layer(axum::middleware::from_fn_with_state(
+            guarded,
+            require_sign_in,
+        ))
+        .layer(axum::middleware::from_fn(
+            crate::request_log::server_fn_causes,
+        ))
         // Files are served as they are (brotli or gzip beside them when the browser takes it)
         // and never run the page context: a file handler that did would take the CSP header out
         // of a page rendered at the same moment on the same thread, and that page would not

@@ -4,7 +4,7 @@
 mod common;
 
 use axum::http::StatusCode;
-use chrono::{Days, Utc};
+use chrono::Days;
 use common::{PASSWORD, spawn_app};
 use domain::Role;
 use serde_json::json;

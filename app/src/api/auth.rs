@@ -15,39 +15,81 @@ pub async fn current_user() -> Result<Option<UserInfo>, ServerFnError> {
     Ok(request_auth().caller.map(|c| c.user))
 }
 
-/// Checks the credentials and redirects: home (or the password page on a one-time password) on
-/// success, back to the sign-in page with a fixed error code otherwise.
+/// `next` when it is a path on this site, `None` otherwise: where to go after signing in must
+/// never be another site (an open redirect). Only visible ASCII starting with exactly one `/`
+/// passes: `//host` and `/\host` name another host, a scheme (`https:`) does not start with `/`,
+/// and browsers drop tabs and newlines, so `/<tab>/host` would become `//host`.
+pub fn local_path(next: &str) -> Option<&str> {
+    let bytes = next.as_bytes();
+    let local = bytes.first() == Some(&b'/')
+        && bytes.get(1) != Some(&b'/')
+        && bytes.iter().all(|b| b.is_ascii_graphic() && *b != b'\\');
+    local.then_some(next)
+}
+
+/// The sign-in page, coming back to `next` (a local path with its query) afterwards.
+pub fn sign_in_path(next: &str) -> String {
+    match local_path(next) {
+        Some(next) => format!("/sign-in?next={}", query_encode(next)),
+        None => "/sign-in".to_owned(),
+    }
+}
+
+/// Percent-encodes a query parameter's value; `/` stays readable.
+fn query_encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Checks the credentials and redirects: to `next` when it is a local path, else home (or the
+/// password page on a one-time password) on success; back to the sign-in page with a fixed
+/// error code (and the same `next`) otherwise.
 #[server(prefix = "/fn", endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: String) -> Result<(), ServerFnError> {
+pub async fn sign_in(
+    email: String,
+    password: String,
+    next: Option<String>,
+) -> Result<(), ServerFnError> {
+    let next = next.as_deref().and_then(local_path);
+    let back_with = |code: &str| {
+        let mut to = format!("/sign-in?error={code}");
+        if let Some(next) = next {
+            to.push_str(&format!("&next={}", query_encode(next)));
+        }
+        leptos_axum::redirect(&to);
+    };
     let email = email.trim().to_owned();
     if email.is_empty() || password.is_empty() {
-        let code = if email.is_empty() {
+        back_with(if email.is_empty() {
             "missing_email"
         } else {
             "missing_password"
-        };
-        leptos_axum::redirect(&format!("/sign-in?error={code}"));
+        });
         return Ok(());
     }
     let addr = request_auth().client_addr;
     match backend()?.sign_in(&email, &password, &addr).await {
         Ok(signed_in) => {
             set_header(http::header::SET_COOKIE, &signed_in.set_cookie);
-            let next = if signed_in.user.must_change_password {
+            let to = if signed_in.user.must_change_password {
                 "/account/password"
             } else {
-                "/"
+                next.unwrap_or("/")
             };
-            leptos_axum::redirect(next);
+            leptos_axum::redirect(to);
         }
-        Err(e) => {
-            let code = if e.error == "rate_limited" {
-                "rate_limited"
-            } else {
-                "invalid"
-            };
-            leptos_axum::redirect(&format!("/sign-in?error={code}"));
-        }
+        Err(e) => back_with(if e.error == "rate_limited" {
+            "rate_limited"
+        } else {
+            "invalid"
+        }),
     }
     Ok(())
 }
@@ -93,4 +135,40 @@ pub async fn change_password(
         Err(e) => return Err(crate::backend::to_server_error(e)),
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        for good in ["/", "/wards/1?tab=2&x=%2F", "/admin/checklists/new"] {
+            assert_eq!(local_path(good), Some(good));
+        }
+        for bad in [
+            "",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "javascript:alert(1)",
+            "evil.example/path",
+            "/\t/evil.example",
+            "/a\\b",
+            "/caf\u{e9}",
+            "/a b",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_sign_in_path_carries_next_encoded() {
+        assert_eq!(sign_in_path("/"), "/sign-in?next=/");
+        assert_eq!(
+            sign_in_path("/wards/7?tab=a%20b&x=%2F"),
+            "/sign-in?next=/wards/7%3Ftab%3Da%2520b%26x%3D%252F"
+        );
+        assert_eq!(sign_in_path("//evil.example"), "/sign-in");
+    }
 }

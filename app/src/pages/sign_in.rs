@@ -42,9 +42,17 @@ pub fn SignInPage() -> impl IntoView {
     let error = use_form_error(error_for);
     let query = use_query_map();
     let signed_out = move || query.read().get("signed_out").is_some();
+    // Where to go after signing in; anything but a path on this site is ignored.
+    let next = move || {
+        query
+            .read()
+            .get("next")
+            .filter(|n| crate::api::auth::local_path(n).is_some())
+    };
     let busy = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
-    let submit = move |ev: leptos::ev::SubmitEvent| sign_in_here(ev, busy, navigate.clone());
+    let submit =
+        move |ev: leptos::ev::SubmitEvent| sign_in_here(ev, busy, untrack(next), navigate.clone());
     view! {
         <Title text="Sign in - ReadyWard" />
         <div class="narrow">
@@ -52,6 +60,7 @@ pub fn SignInPage() -> impl IntoView {
             {move || signed_out().then(|| view! { <p class="inset">"You have signed out."</p> })}
             <h1>"Sign in"</h1>
             <form method="post" action="/fn/sign_in" novalidate on:submit=submit>
+                {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
                 <Field id="email" label="Email" kind="email" autocomplete="username" error />
                 <Field
                     id="password"
@@ -73,6 +82,7 @@ pub fn SignInPage() -> impl IntoView {
 fn sign_in_here(
     ev: leptos::ev::SubmitEvent,
     busy: RwSignal<bool>,
+    next: Option<String>,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
     ev.prevent_default();
@@ -86,19 +96,32 @@ fn sign_in_here(
     let email = email.trim().to_owned();
     busy.set(true);
     leptos::task::spawn_local(async move {
-        match sign_in_flow(&email, &password).await {
-            Ok(next) => crate::browser::go_to(&next),
+        match sign_in_flow(&email, &password, next.as_deref()).await {
+            Ok(to) => crate::browser::go_to(&to),
             Err(code) => {
                 busy.set(false);
-                navigate(&format!("/sign-in?error={code}"), Default::default());
+                let back = match next.as_deref() {
+                    // Keeps `next`, encoded as the server would.
+                    Some(next) => crate::api::auth::sign_in_path(next).replacen(
+                        "/sign-in?",
+                        &format!("/sign-in?error={code}&"),
+                        1,
+                    ),
+                    None => format!("/sign-in?error={code}"),
+                };
+                navigate(&back, Default::default());
             }
         }
     });
 }
 
-/// Where to go after signing in, or the error code to show.
+/// Where to go after signing in (`next` when it is a local path), or the error code to show.
 #[cfg(feature = "hydrate")]
-async fn sign_in_flow(email: &str, password: &str) -> Result<String, &'static str> {
+async fn sign_in_flow(
+    email: &str,
+    password: &str,
+    next: Option<&str>,
+) -> Result<String, &'static str> {
     use crate::device::{
         OfflineRefusal, check_on_device, remember_account, set_sign_out_pending,
         start_device_session,
@@ -109,23 +132,29 @@ async fn sign_in_flow(email: &str, password: &str) -> Result<String, &'static st
     if password.is_empty() {
         return Err("missing_password");
     }
-    let fields = [("email", email), ("password", password)];
+    let next = next.and_then(crate::api::auth::local_path);
+    let mut fields = vec![("email", email), ("password", password)];
+    if let Some(next) = next {
+        fields.push(("next", next));
+    }
     let Ok(response) = crate::browser::post_form("/fn/sign_in", &fields).await else {
         // No server: the device checks the password against what it kept.
         return match check_on_device(email, password).await {
             Ok(Ok(user)) => {
                 start_device_session(&user);
-                Ok("/".to_owned())
+                Ok(next.unwrap_or("/").to_owned())
             }
             Ok(Err(OfflineRefusal::Wrong)) => Err("invalid"),
             Ok(Err(OfflineRefusal::UnknownHere)) | Err(_) => Err("offline_unknown"),
         };
     };
-    let next = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
+    let to = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
     if !response.ok() {
         return Err("unavailable");
     }
-    if let Some(code) = next.strip_prefix("/sign-in?error=") {
+    if let Some(rest) = to.strip_prefix("/sign-in?error=") {
+        // The server keeps `next` after the code.
+        let code = rest.split('&').next().unwrap_or_default();
         let known = ["missing_email", "missing_password", "rate_limited"];
         return Err(known.into_iter().find(|k| *k == code).unwrap_or("invalid"));
     }
@@ -137,13 +166,14 @@ async fn sign_in_flow(email: &str, password: &str) -> Result<String, &'static st
             let _ = remember_account(&user, password).await;
         }
     }
-    Ok(next)
+    Ok(to)
 }
 
 #[cfg(not(feature = "hydrate"))]
 fn sign_in_here(
     _ev: leptos::ev::SubmitEvent,
     _busy: RwSignal<bool>,
+    _next: Option<String>,
     _navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
 }

@@ -11,6 +11,7 @@ use domain::caller::RequestAuth;
 
 use crate::auth::session;
 use crate::error::ApiError;
+use crate::request_log::LoggedCaller;
 use crate::state::AppState;
 
 /// How the caller presented their token.
@@ -88,11 +89,20 @@ pub async fn authenticate(
         None => None,
     };
     let client_addr = client_addr(&request, state.config.trust_forwarded_for);
+    let logged = caller.as_ref().map(|c| LoggedCaller {
+        user_id: c.user.id,
+        trust_id: c.user.trust_id,
+    });
     request.extensions_mut().insert(RequestAuth {
         caller,
         client_addr,
     });
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // For the request's log line, which is written outside this layer.
+    if let Some(logged) = logged {
+        response.extensions_mut().insert(logged);
+    }
+    response
 }
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy.

@@ -2,6 +2,10 @@
 //!
 //! Failed sign-ins are counted in the database per email and per client address, so the limit
 //! holds across restarts and across servers sharing one PostgreSQL.
+//!
+//! Sign-ins, refusals and password changes are logged for operators with the user and trust ids
+//! (a refused email that has no account is logged as "unknown email"); never an email address or
+//! a password.
 
 use std::sync::Arc;
 
@@ -91,6 +95,8 @@ impl AuthService {
         if by_email >= i64::from(self.limits.login_failures_per_email)
             || by_addr >= i64::from(self.limits.login_failures_per_addr)
         {
+            let user = self.store.user_by_email(&email).await?;
+            log_refused_sign_in(user.as_ref(), addr, "too many failed attempts");
             return Err(ApiError::RateLimited {
                 retry_after_secs: self.limits.login_window.as_secs(),
             });
@@ -102,7 +108,12 @@ impl AuthService {
         let matches = password::verify_blocking(password.to_owned(), hash).await;
         let user = match user {
             Some(user) if matches && user.active => user,
-            _ => {
+            user => {
+                let reason = match &user {
+                    Some(u) if matches && !u.active => "account deactivated",
+                    _ => "wrong password",
+                };
+                log_refused_sign_in(user.as_ref(), addr, reason);
                 self.store.record_login_failure(&email, addr, now).await?;
                 return Err(ApiError::BadCredentials);
             }
@@ -118,6 +129,10 @@ impl AuthService {
                 last_seen_at: now,
             })
             .await?;
+        tracing::info!(
+            user_id = %user.id, trust_id = %user.trust_id, session = kind.as_str(),
+            "signed in"
+        );
         Ok((token, user_info(&user)?))
     }
 
@@ -150,6 +165,10 @@ impl AuthService {
     /// Ends a session.
     pub async fn sign_out(&self, caller: &Caller) -> Result<(), ApiError> {
         self.store.delete_session(&caller.session_id).await?;
+        tracing::info!(
+            user_id = %caller.user.id, trust_id = %caller.user.trust_id,
+            "signed out"
+        );
         Ok(())
     }
 
@@ -167,6 +186,10 @@ impl AuthService {
             .await?
             .ok_or(ApiError::Unauthenticated)?;
         if !password::verify_blocking(current.to_owned(), user.password_hash.clone()).await {
+            tracing::warn!(
+                user_id = %user.id, trust_id = %user.trust_id,
+                "password change refused: the current password is wrong"
+            );
             return Err(ApiError::BadCredentials);
         }
         let hash = password::hash_blocking(new.to_owned()).await?;
@@ -175,6 +198,27 @@ impl AuthService {
         self.store
             .delete_sessions_of_user(user.id, Some(&caller.session_id))
             .await?;
+        tracing::info!(
+            user_id = %user.id, trust_id = %user.trust_id,
+            "password changed; the user's other sessions ended"
+        );
         Ok(())
+    }
+}
+
+/// Logs a refused sign-in: the user and trust when the email has an account, else "unknown
+/// email" (the address itself is not logged).
+fn log_refused_sign_in(user: Option<&UserRecord>, addr: &str, reason: &str) {
+    match user {
+        Some(u) => tracing::warn!(
+            user_id = %u.id, trust_id = %u.trust_id, client_addr = addr, reason,
+            "sign-in refused"
+        ),
+        None => tracing::warn!(
+            user = "unknown email",
+            client_addr = addr,
+            reason,
+            "sign-in refused"
+        ),
     }
 }

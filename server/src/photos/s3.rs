@@ -17,8 +17,8 @@ use super::blobs::{PhotoStore, sha256_hex, sharded};
 /// How long a signed request stays valid.
 const SIGNED_FOR: Duration = Duration::from_secs(300);
 
-/// Where the bucket is and how to sign for it.
-#[derive(Debug, Clone)]
+/// Where the bucket is and how to sign for it. Its `Debug` never shows the secret key.
+#[derive(Clone)]
 pub struct S3Settings {
     /// The service's base URL, e.g. `https://s3.eu-west-2.amazonaws.com` or a MinIO address.
     pub endpoint: String,
@@ -26,6 +26,18 @@ pub struct S3Settings {
     pub region: String,
     pub access_key: String,
     pub secret_key: String,
+}
+
+impl std::fmt::Debug for S3Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Settings")
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"***")
+            .finish()
+    }
 }
 
 /// The object-store implementation of [`PhotoStore`].

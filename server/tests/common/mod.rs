@@ -179,6 +179,19 @@ impl Reply {
 }
 
 impl TestApp {
+    /// Runs a statement on the app's database behind its back (to break it on purpose).
+    pub async fn execute_behind_its_back(&self, sql: &str) {
+        use sqlx::Connection;
+        let url = &self._storage.url;
+        if url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut db).await.unwrap();
+        } else {
+            let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query(sql).execute(&mut db).await.unwrap();
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
