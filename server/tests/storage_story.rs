@@ -320,10 +320,7 @@ async fn sqlite_uses_wal() {
 
 #[tokio::test]
 async fn storage_story_on_postgres() {
-    let Some(url) = common::postgres_admin_url() else {
-        eprintln!("PostgreSQL story skipped: READYWARD_SKIP_POSTGRES is set");
-        return;
-    };
+    let url = common::postgres_admin_url();
     let storage = common::postgres_store(&url).await;
     story(storage.store.clone()).await;
 }

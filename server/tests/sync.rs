@@ -330,10 +330,7 @@ async fn push_story_on_sqlite() {
 
 #[tokio::test]
 async fn push_story_on_postgres() {
-    let Some(url) = common::postgres_admin_url() else {
-        eprintln!("PostgreSQL push story skipped: READYWARD_SKIP_POSTGRES is set");
-        return;
-    };
+    let url = common::postgres_admin_url();
     let storage = common::postgres_store(&url).await;
     push_story(storage.store.clone()).await;
 }
