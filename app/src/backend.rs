@@ -27,8 +27,10 @@ pub struct Caller {
 #[derive(Debug, Clone, Default)]
 pub struct RequestAuth {
     pub caller: Option<Caller>,
-    /// The client's address, for rate limiting sign-in.
-    pub client_addr: String,
+    /// The client's address, for rate limiting sign-in; `None` when the server does not know
+    /// it (a router served without connection information), so unrelated clients are never
+    /// pooled under one made-up address.
+    pub client_addr: Option<String>,
 }
 
 /// A successful sign-in: who, and the `Set-Cookie` value that starts their browser session.
@@ -46,7 +48,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         email: &str,
         password: &str,
-        client_addr: &str,
+        client_addr: Option<&str>,
     ) -> Result<SignedIn, ErrorBody>;
     /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
     async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody>;

@@ -66,23 +66,27 @@ impl AuthService {
     }
 
     /// Checks credentials under the rate limit and opens a session. Returns the new token.
+    /// Without a client address only the per-email limit applies: counting every such
+    /// request under one address would let one client lock everyone out.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
-        addr: &str,
+        addr: Option<&str>,
         kind: SessionKind,
     ) -> Result<(String, UserInfo), ApiError> {
         let email = normalise_email(email);
         let now = Utc::now();
         let window = chrono::Duration::from_std(self.limits.login_window)
             .map_err(|e| ApiError::Internal(e.into()))?;
+        // No real address is empty, so failures without one are kept apart from every client.
+        let addr_key = addr.unwrap_or("");
         let (by_email, by_addr) = self
             .store
-            .login_failures_since(&email, addr, now - window)
+            .login_failures_since(&email, addr_key, now - window)
             .await?;
         if by_email >= i64::from(self.limits.login_failures_per_email)
-            || by_addr >= i64::from(self.limits.login_failures_per_addr)
+            || (addr.is_some() && by_addr >= i64::from(self.limits.login_failures_per_addr))
         {
             return Err(ApiError::RateLimited {
                 retry_after_secs: self.limits.login_window.as_secs(),
@@ -96,7 +100,9 @@ impl AuthService {
         let user = match user {
             Some(user) if matches && user.active => user,
             _ => {
-                self.store.record_login_failure(&email, addr, now).await?;
+                self.store
+                    .record_login_failure(&email, addr_key, now)
+                    .await?;
                 return Err(ApiError::BadCredentials);
             }
         };
