@@ -31,7 +31,7 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         email: &str,
         password: &str,
-        client_addr: &str,
+        client_addr: Option<&str>,
     ) -> Result<SignedIn, ErrorBody>;
     /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
     async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody>;

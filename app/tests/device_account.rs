@@ -1,8 +1,14 @@
 //! Who uses the device, in a real browser (headless Chromium via wasm-bindgen-test): the
 //! offline verifier accepts only the right password and never stores the password, the
 //! session and lock survive in the browser's storage, and kept copies read back.
-#![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 #![allow(clippy::unwrap_used)]
+
+// These tests need a browser: a native build stops here rather than pass having run nothing.
+#[cfg(not(target_arch = "wasm32"))]
+compile_error!(
+    "the device store tests run in a browser: cargo test -p app --target \
+     wasm32-unknown-unknown --no-default-features --features hydrate"
+);
 
 use app::device::{self, OfflineRefusal};
 use domain::Role;

@@ -1,8 +1,14 @@
 //! The device store in a real browser's IndexedDB (headless Chromium via wasm-bindgen-test):
 //! every answer is stored together with its outbox entry, each user's work stays apart, and a
 //! finished inspection refuses changes.
-#![cfg(all(target_arch = "wasm32", feature = "hydrate"))]
 #![allow(clippy::unwrap_used)]
+
+// These tests need a browser: a native build stops here rather than pass having run nothing.
+#[cfg(not(target_arch = "wasm32"))]
+compile_error!(
+    "the device store tests run in a browser: cargo test -p app --target \
+     wasm32-unknown-unknown --no-default-features --features hydrate"
+);
 
 use app::device::{self, DeviceError, LocalInspection, LocalPrompt};
 use chrono::Utc;

@@ -17,6 +17,8 @@ pub struct Caller {
 #[derive(Debug, Clone, Default)]
 pub struct RequestAuth {
     pub caller: Option<Caller>,
-    /// The client's address, for rate limiting sign-in.
-    pub client_addr: String,
+    /// The client's address, for rate limiting sign-in; `None` when the server does not know
+    /// it (a router served without connection information), so unrelated clients are never
+    /// pooled under one made-up address.
+    pub client_addr: Option<String>,
 }

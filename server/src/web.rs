@@ -51,7 +51,7 @@ impl Backend for AppState {
         &self,
         email: &str,
         password: &str,
-        client_addr: &str,
+        client_addr: Option<&str>,
     ) -> Result<SignedIn, ErrorBody> {
         let (token, user) = self
             .auth

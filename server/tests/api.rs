@@ -1,8 +1,11 @@
-//! External interface v1, driven in-process: sign-in for every role, throttling, scoping,
-//! the framework catalogue, and the JSON errors of bad requests.
+//! External interface v1, driven in-process (and over a loopback socket where the client's
+//! address matters): sign-in for every role, throttling, scoping, the framework catalogue, and
+//! the JSON errors of bad requests.
 #![allow(clippy::unwrap_used)]
 
 mod common;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -72,25 +75,147 @@ async fn a_wrong_password_is_401_and_repeated_failures_are_429() {
     app.login("board@demo.nhs.test").await;
 }
 
+/// Serves the app on a loopback socket as `serve` does, so every request carries its peer's
+/// address; returns where it listens.
+async fn serve_on_loopback(app: &common::TestApp) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .unwrap();
+    let addr = listener.local_addr().unwrap();
+    let service = app
+        .router
+        .clone()
+        .into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.unwrap() });
+    addr
+}
+
+/// An HTTP client whose connections come from `from` (Linux routes all of 127/8 to loopback).
+fn client_from(from: Ipv4Addr) -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .local_address(IpAddr::V4(from))
+        .build()
+        .unwrap()
+}
+
+/// Signs in over the socket; the status and the interface's error code, if any.
+async fn login_over(
+    client: &reqwest::Client,
+    server: SocketAddr,
+    email: &str,
+    password: &str,
+) -> (StatusCode, String) {
+    let reply = client
+        .post(format!("http://{server}/api/v1/auth/login"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(json!({"email": email, "password": password}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let status = reply.status();
+    let body: serde_json::Value = serde_json::from_slice(&reply.bytes().await.unwrap()).unwrap();
+    let code = body["error"].as_str().unwrap_or_default().to_owned();
+    (status, code)
+}
+
 #[tokio::test]
-async fn failures_are_also_limited_per_address() {
+async fn failures_are_limited_per_client_address() {
     let app = spawn_app_with(|c| {
         c.auth.login_failures_per_addr = 3;
         c.auth.login_failures_per_email = 100;
     })
     .await;
+    let server = serve_on_loopback(&app).await;
+    let first = client_from(Ipv4Addr::new(127, 0, 0, 1));
+    let second = client_from(Ipv4Addr::new(127, 0, 0, 2));
     for i in 0..3 {
+        let email = format!("nobody{i}@demo.nhs.test");
+        assert_eq!(
+            login_over(&first, server, &email, "x").await,
+            (StatusCode::UNAUTHORIZED, "unauthenticated".to_owned())
+        );
+    }
+    // The address that failed three times waits, even with the right password ...
+    assert_eq!(
+        login_over(&first, server, "admin@demo.nhs.test", PASSWORD).await,
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited".to_owned())
+    );
+    // ... while another address signs in, and its own failures count apart.
+    assert_eq!(
+        login_over(&second, server, "admin@demo.nhs.test", PASSWORD)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    for i in 0..3 {
+        let email = format!("nobody{i}@demo.nhs.test");
+        assert_eq!(
+            login_over(&second, server, &email, "x").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        login_over(&second, server, "inspector@demo.nhs.test", PASSWORD)
+            .await
+            .0,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
+    let app = spawn_app_with(|c| {
+        c.auth.login_failures_per_addr = 3;
+        c.auth.login_failures_per_email = 100;
+        c.trust_forwarded_for = true;
+    })
+    .await;
+    let login = |forwarded_for: &str, email: &str, password: &str| {
+        Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("x-forwarded-for", forwarded_for)
+            .body(Body::from(
+                json!({"email": email, "password": password}).to_string(),
+            ))
+            .unwrap()
+    };
+    for i in 0..3 {
+        let email = format!("nobody{i}@demo.nhs.test");
+        let reply = app.send(login("203.0.113.7, 10.0.0.1", &email, "x")).await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = app
+        .send(login("203.0.113.7", "admin@demo.nhs.test", PASSWORD))
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    let other = app
+        .send(login(
+            "203.0.113.8, 10.0.0.1",
+            "admin@demo.nhs.test",
+            PASSWORD,
+        ))
+        .await;
+    assert_eq!(other.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn requests_without_a_client_address_are_not_counted_as_one_client() {
+    // In-process requests carry no peer address. Pooling them under one made-up address
+    // would let any client's failures lock every other client out.
+    let app = spawn_app_with(|c| {
+        c.auth.login_failures_per_addr = 3;
+        c.auth.login_failures_per_email = 100;
+    })
+    .await;
+    for i in 0..5 {
         let body = json!({"email": format!("nobody{i}@demo.nhs.test"), "password": "x"});
         assert_eq!(
             app.post("/api/v1/auth/login", None, body).await.status,
             StatusCode::UNAUTHORIZED
         );
     }
-    let body = json!({"email": "admin@demo.nhs.test", "password": PASSWORD});
-    assert_eq!(
-        app.post("/api/v1/auth/login", None, body).await.status,
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    app.login("admin@demo.nhs.test").await;
 }
 
 #[tokio::test]

@@ -295,6 +295,77 @@ async fn every_status_of_the_photo_interface_and_refusals_leave_nothing() {
     );
 }
 
+/// A photo-like picture: smooth shading, so every part of the file carries picture data.
+fn shaded(width: u32, height: u32) -> image::RgbImage {
+    image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 128])
+    })
+}
+
+#[tokio::test]
+async fn an_upload_cut_short_is_refused_and_nothing_is_kept() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let picture = shaded(600, 400);
+    let id = Uuid::now_v7();
+    // Cut to a third in transit, sent without a checksum: the JPEG decoder alone would fill
+    // the missing lower part with grey and the server keep it.
+    for (media_type, whole) in [
+        ("image/jpeg", images::jpeg(&picture)),
+        ("image/png", images::png(&picture)),
+        ("image/webp", images::webp(&picture)),
+    ] {
+        let cut = whole[..whole.len() / 3].to_vec();
+        let reply = app
+            .put_bytes(&path(id), Some(&token), media_type, &[], cut)
+            .await;
+        assert_eq!(
+            (reply.status, reply.error_code().as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unprocessable"),
+            "{media_type}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert!(
+            !reply.json()["message"].as_str().unwrap().is_empty(),
+            "{media_type}: the refusal says why"
+        );
+    }
+    assert_eq!(
+        app.get(&path(id), Some(&token)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(app.store.photo(id).await.unwrap().is_none());
+    assert!(stored_files(&app).is_empty(), "a cut upload keeps nothing");
+
+    // The JPEG says plainly that it did not arrive whole; sent whole, it is kept.
+    let whole = images::jpeg(&picture);
+    let reply = app
+        .put_bytes(
+            &path(id),
+            Some(&token),
+            "image/jpeg",
+            &[],
+            whole[..whole.len() / 3].to_vec(),
+        )
+        .await;
+    assert!(
+        reply.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not arrive whole"),
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    let reply = app
+        .put_bytes(&path(id), Some(&token), "image/jpeg", &[], whole)
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    assert_eq!(
+        app.get(&path(id), Some(&token)).await.status,
+        StatusCode::OK
+    );
+}
+
 #[tokio::test]
 async fn an_inspection_tells_which_photos_have_arrived() {
     let app = spawn_app().await;

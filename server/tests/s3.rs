@@ -11,24 +11,33 @@ use server::photos::blobs::{PhotoStore, sha256_hex};
 use server::photos::s3::{S3Bucket, S3Settings};
 use uuid::Uuid;
 
-/// The test object store, or `None` when `READYWARD_SKIP_S3=1` says to leave these tests out.
-fn settings() -> Option<S3Settings> {
-    match std::env::var("READYWARD_TEST_S3_URL") {
-        Ok(endpoint) => Some(S3Settings {
-            endpoint,
-            bucket: "readyward-test".to_owned(),
-            region: "us-east-1".to_owned(),
-            access_key: "S3RVER".to_owned(),
-            secret_key: "S3RVER".to_owned(),
-        }),
-        Err(_) if std::env::var("READYWARD_SKIP_S3").is_ok() => None,
-        Err(_) => panic!("set READYWARD_TEST_S3_URL (scripts/test.sh does) or READYWARD_SKIP_S3=1"),
+/// How to get the object store the tests need.
+const START_S3: &str = "scripts/test.sh starts a throwaway s3rver and sets it; to run these \
+    tests alone, start one (cd end2end && npm ci, then node \
+    node_modules/s3rver/bin/s3rver.js -d DIR -a 127.0.0.1 -p PORT --configure-bucket \
+    readyward-test) and set READYWARD_TEST_S3_URL=http://127.0.0.1:PORT";
+
+/// The test object store, from `READYWARD_TEST_S3_URL`. Without it, or when nothing answers
+/// there, these tests fail: a test that did not run must not report success.
+async fn settings() -> S3Settings {
+    let endpoint = std::env::var("READYWARD_TEST_S3_URL")
+        .unwrap_or_else(|_| panic!("READYWARD_TEST_S3_URL is not set. {START_S3}"));
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    if let Err(e) = reqwest::get(&endpoint).await {
+        panic!("cannot reach the object store at {endpoint}: {e}. {START_S3}");
+    }
+    S3Settings {
+        endpoint,
+        bucket: "readyward-test".to_owned(),
+        region: "us-east-1".to_owned(),
+        access_key: "S3RVER".to_owned(),
+        secret_key: "S3RVER".to_owned(),
     }
 }
 
 #[tokio::test]
 async fn the_object_store_keeps_gets_and_forgets_by_hash() {
-    let Some(settings) = settings() else { return };
+    let settings = settings().await;
     let store = S3Bucket::new(&settings).unwrap();
     let bytes = format!("ward photo {}", Uuid::now_v7()).into_bytes();
     let key = store.put(bytes.clone()).await.unwrap();
@@ -47,7 +56,7 @@ async fn the_object_store_keeps_gets_and_forgets_by_hash() {
 
 #[tokio::test]
 async fn photos_go_to_the_bucket_and_come_back_through_the_interface() {
-    let Some(settings) = settings() else { return };
+    let settings = settings().await;
     let app = common::spawn_app_with(|c| c.s3 = Some(settings)).await;
     let token = app.login("inspector@demo.nhs.test").await;
     let id = Uuid::now_v7();

@@ -75,7 +75,7 @@ pub async fn sign_in(
         return Ok(());
     }
     let addr = request_auth().client_addr;
-    match backend()?.sign_in(&email, &password, &addr).await {
+    match backend()?.sign_in(&email, &password, addr.as_deref()).await {
         Ok(signed_in) => {
             set_header(http::header::SET_COOKIE, &signed_in.set_cookie);
             let to = if signed_in.user.must_change_password {

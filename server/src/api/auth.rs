@@ -36,7 +36,12 @@ pub async fn login(
     let kind = session_kind(&headers);
     let (token, user) = state
         .auth
-        .sign_in(&body.email, &body.password, &request_auth.client_addr, kind)
+        .sign_in(
+            &body.email,
+            &body.password,
+            request_auth.client_addr.as_deref(),
+            kind,
+        )
         .await?;
     let cookie = session::session_cookie(&token, state.auth.limits(), state.config.secure_cookies);
     Ok((

@@ -106,21 +106,34 @@ pub async fn authenticate(
 }
 
 /// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy.
-fn client_addr(request: &Request, trust_forwarded_for: bool) -> String {
+/// `None` when neither is known: a router served without `ConnectInfo` (as `serve` provides)
+/// cannot tell its clients apart, and must not count them all as one.
+fn client_addr(request: &Request, trust_forwarded_for: bool) -> Option<String> {
     if trust_forwarded_for
         && let Some(first) = request
             .headers()
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
     {
-        return first.trim().to_owned();
+        return Some(first.to_owned());
     }
-    request
+    let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".to_owned())
+        .map(|c| c.0.ip().to_string());
+    if peer.is_none() {
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| {
+            tracing::warn!(
+                "requests carry no client address; sign-in is limited per account only \
+                 (serve the router with into_make_service_with_connect_info)"
+            );
+        });
+    }
+    peer
 }
 
 /// The strict policy for everything that is not an HTML page (pages set their own, with a nonce).

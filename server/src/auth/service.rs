@@ -77,23 +77,27 @@ impl AuthService {
     }
 
     /// Checks credentials under the rate limit and opens a session. Returns the new token.
+    /// Without a client address only the per-email limit applies: counting every such
+    /// request under one address would let one client lock everyone out.
     pub async fn sign_in(
         &self,
         email: &str,
         password: &str,
-        addr: &str,
+        addr: Option<&str>,
         kind: SessionKind,
     ) -> Result<(String, UserInfo), ApiError> {
         let email = normalise_email(email);
         let now = self.clock.now();
         let window = chrono::Duration::from_std(self.limits.login_window)
             .map_err(|e| ApiError::Internal(e.into()))?;
+        // No real address is empty, so failures without one are kept apart from every client.
+        let addr_key = addr.unwrap_or("");
         let (by_email, by_addr) = self
             .store
-            .login_failures_since(&email, addr, now - window)
+            .login_failures_since(&email, addr_key, now - window)
             .await?;
         if by_email >= i64::from(self.limits.login_failures_per_email)
-            || by_addr >= i64::from(self.limits.login_failures_per_addr)
+            || (addr.is_some() && by_addr >= i64::from(self.limits.login_failures_per_addr))
         {
             let user = self.store.user_by_email(&email).await?;
             log_refused_sign_in(user.as_ref(), addr, "too many failed attempts");
@@ -114,7 +118,9 @@ impl AuthService {
                     _ => "wrong password",
                 };
                 log_refused_sign_in(user.as_ref(), addr, reason);
-                self.store.record_login_failure(&email, addr, now).await?;
+                self.store
+                    .record_login_failure(&email, addr_key, now)
+                    .await?;
                 return Err(ApiError::BadCredentials);
             }
         };
@@ -208,15 +214,15 @@ impl AuthService {
 
 /// Logs a refused sign-in: the user and trust when the email has an account, else "unknown
 /// email" (the address itself is not logged).
-fn log_refused_sign_in(user: Option<&UserRecord>, addr: &str, reason: &str) {
+fn log_refused_sign_in(user: Option<&UserRecord>, addr: Option<&str>, reason: &str) {
     match user {
         Some(u) => tracing::warn!(
-            user_id = %u.id, trust_id = %u.trust_id, client_addr = addr, reason,
+            user_id = %u.id, trust_id = %u.trust_id, client_addr = addr.unwrap_or("unknown"), reason,
             "sign-in refused"
         ),
         None => tracing::warn!(
             user = "unknown email",
-            client_addr = addr,
+            client_addr = addr.unwrap_or("unknown"),
             reason,
             "sign-in refused"
         ),

@@ -215,9 +215,9 @@ impl From<ProcessError> for ApiError {
     fn from(e: ProcessError) -> Self {
         match e {
             ProcessError::UnsupportedType => ApiError::UnsupportedType(e.to_string()),
-            ProcessError::Undecodable(_) | ProcessError::TooManyPixels { .. } => {
-                ApiError::Unprocessable(e.to_string())
-            }
+            ProcessError::Undecodable(_)
+            | ProcessError::Incomplete
+            | ProcessError::TooManyPixels { .. } => ApiError::Unprocessable(e.to_string()),
             ProcessError::Encode(_) => ApiError::Internal(anyhow::anyhow!(e)),
         }
     }

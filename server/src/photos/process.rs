@@ -56,6 +56,8 @@ pub enum ProcessError {
     UnsupportedType,
     #[error("The image could not be read: {0}")]
     Undecodable(String),
+    #[error("The photo did not arrive whole: its data ends before the picture does. Send it again")]
+    Incomplete,
     #[error("The image has {pixels} pixels; photos may have at most {limit}")]
     TooManyPixels { pixels: u64, limit: u64 },
     #[error("The photo could not be re-encoded: {0}")]
@@ -78,6 +80,12 @@ pub fn sniff(bytes: &[u8]) -> Option<ImageFormat> {
 /// Runs the whole pipeline on one upload.
 pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, ProcessError> {
     let format = sniff(bytes).ok_or(ProcessError::UnsupportedType)?;
+    // The JPEG decoder fills whatever is missing with grey rather than failing, so a cut upload
+    // would be kept as a half-grey photo. (The PNG and WebP decoders fail once picture data
+    // is missing; server/tests/photos.rs checks all three.)
+    if format == ImageFormat::Jpeg && !jpeg_is_whole(bytes) {
+        return Err(ProcessError::Incomplete);
+    }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     let mut limits = Limits::default();
     // No side may be longer than the pixel limit allows for a one-pixel-wide strip, and the
@@ -113,6 +121,69 @@ pub fn process(bytes: &[u8], settings: &Settings) -> Result<Processed, ProcessEr
         height: kept.height(),
         thumbnail: encode(&thumbnail, settings.quality)?,
     })
+}
+
+/// Whether a JPEG's segments run to its end-of-image marker (FF D9). Walks the segments by
+/// their lengths, so an FF D9 inside one (an EXIF thumbnail's end, say) is not taken for the
+/// picture's end, and steps through each scan's coded data to the marker after it. Anything
+/// after the end marker (padding, a phone's trailer) is left alone.
+fn jpeg_is_whole(bytes: &[u8]) -> bool {
+    let mut at = 2; // past the start-of-image marker
+    loop {
+        // A marker is FF and a code; extra FF bytes before the code are fill. Stray bytes
+        // between segments are skipped, as decoders do.
+        let Some(ff) = bytes
+            .get(at..)
+            .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+        else {
+            return false;
+        };
+        at += ff;
+        while bytes.get(at) == Some(&0xFF) {
+            at += 1;
+        }
+        let Some(&code) = bytes.get(at) else {
+            return false;
+        };
+        at += 1;
+        match code {
+            0xD9 => return true,
+            // Markers without a length: TEM, restarts, and a stray start-of-image.
+            0x00 | 0x01 | 0xD0..=0xD8 => continue,
+            _ => {}
+        }
+        let Some(&[high, low]) = bytes.get(at..at + 2) else {
+            return false;
+        };
+        at += usize::from(u16::from_be_bytes([high, low]));
+        if at > bytes.len() {
+            return false;
+        }
+        if code == 0xDA {
+            // Coded data: an FF in it is followed by 00 (a stuffed byte) or a restart marker;
+            // any other code ends the scan.
+            loop {
+                let Some(ff) = bytes
+                    .get(at..)
+                    .and_then(|rest| rest.iter().position(|&b| b == 0xFF))
+                else {
+                    return false;
+                };
+                let mut next = at + ff + 1;
+                while bytes.get(next) == Some(&0xFF) {
+                    next += 1;
+                }
+                match bytes.get(next) {
+                    None => return false,
+                    Some(0x00 | 0xD0..=0xD7) => at = next + 1,
+                    Some(_) => {
+                        at += ff;
+                        break;
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn refusal(e: ImageError, settings: &Settings) -> ProcessError {
@@ -221,5 +292,55 @@ mod tests {
         assert_eq!(sniff(b"GIF89a......"), None);
         assert_eq!(sniff(b"<svg></svg>"), None);
         assert_eq!(sniff(b""), None);
+    }
+
+    fn small_jpeg() -> Vec<u8> {
+        let image = RgbImage::from_fn(64, 48, |x, y| image::Rgb([x as u8 * 4, y as u8 * 5, 90]));
+        encode(&image, 90).expect("a small picture encodes")
+    }
+
+    #[test]
+    fn a_jpeg_is_whole_only_up_to_its_end_marker() {
+        let whole = small_jpeg();
+        assert!(jpeg_is_whole(&whole));
+        for cut in [
+            4,
+            whole.len() / 3,
+            whole.len() / 2,
+            whole.len() - 2,
+            whole.len() - 1,
+        ] {
+            assert!(
+                !jpeg_is_whole(&whole[..cut]),
+                "cut at {cut} of {}",
+                whole.len()
+            );
+        }
+        // Padding or a trailer after the end marker is allowed.
+        let mut padded = whole.clone();
+        padded.extend([0u8; 64]);
+        assert!(jpeg_is_whole(&padded));
+    }
+
+    #[test]
+    fn an_end_marker_inside_a_segment_is_not_the_end() {
+        // An APP1 segment holding FF D9 (as an EXIF thumbnail does), the upload cut right
+        // after it.
+        let whole = small_jpeg();
+        let mut with_app1 = whole[..2].to_vec();
+        with_app1.extend([0xFF, 0xE1, 0x00, 0x06, 0xFF, 0xD8, 0xFF, 0xD9]);
+        with_app1.extend(&whole[2..]);
+        assert!(jpeg_is_whole(&with_app1));
+        assert!(!jpeg_is_whole(&with_app1[..10]));
+    }
+
+    #[test]
+    fn a_cut_jpeg_is_refused_not_greyed() {
+        let whole = small_jpeg();
+        assert!(process(&whole, &Settings::default()).is_ok());
+        assert!(matches!(
+            process(&whole[..whole.len() / 3], &Settings::default()),
+            Err(ProcessError::Incomplete)
+        ));
     }
 }

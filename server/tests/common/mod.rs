@@ -24,13 +24,14 @@ pub const PASSWORD: &str = "test-password-123";
 /// The PostgreSQL server to test against, from `READYWARD_TEST_POSTGRES_URL`. A test that
 /// needs it fails without it: scripts/test.sh starts a throwaway server and sets it.
 pub fn postgres_admin_url() -> String {
-    std::env::var("READYWARD_TEST_POSTGRES_URL").unwrap_or_else(|_| {
-        panic!(
-            "set READYWARD_TEST_POSTGRES_URL to a PostgreSQL server this test may create \
-             databases on (scripts/test.sh starts one)"
-        )
-    })
+    std::env::var("READYWARD_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| panic!("READYWARD_TEST_POSTGRES_URL is not set. {START_POSTGRES}"))
 }
+
+/// How to get the PostgreSQL server the tests need.
+const START_POSTGRES: &str = "scripts/test.sh starts a throwaway PostgreSQL and sets it; to \
+    run these tests alone, start one (initdb -A trust -U postgres, then pg_ctl start) and set \
+    READYWARD_TEST_POSTGRES_URL=postgres://postgres@127.0.0.1:PORT/postgres";
 
 /// Whether the HTTP suites run on PostgreSQL this time (`READYWARD_TEST_DATABASE=postgres`;
 /// scripts/test.sh runs them once on each database).
@@ -78,7 +79,11 @@ pub async fn sqlite_store() -> TestStore {
 pub async fn postgres_store(admin_url: &str) -> TestStore {
     use sqlx::Connection;
     let name = format!("readyward_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+    let mut admin = sqlx::PgConnection::connect(admin_url)
+        .await
+        .unwrap_or_else(|e| {
+            panic!("cannot reach PostgreSQL at {admin_url}: {e}. {START_POSTGRES}")
+        });
     sqlx::query(&format!("CREATE DATABASE {name}"))
         .execute(&mut admin)
         .await
