@@ -4,7 +4,8 @@
 //!
 //! The page is made of small components, one file each: a prompt card (`prompt_card`) with its
 //! photos (`photos`), the interview notes (`interviews`), the summary (`summary`), the finish
-//! section (`finish`), the storage line (`storage`), and where the inspector was (`place`).
+//! section (`finish`), the storage line (`storage`), where the inspector was (`place`), and
+//! saving typed text as it is typed (`typing`).
 
 mod finish;
 mod interviews;
@@ -13,6 +14,7 @@ mod place;
 mod prompt_card;
 mod storage;
 mod summary;
+mod typing;
 
 use std::collections::HashMap;
 
@@ -23,13 +25,14 @@ use uuid::Uuid;
 
 use crate::components::params::use_id_param;
 use crate::components::sync_status::OutboxTick;
-use crate::device::{LocalInspection, LocalPrompt};
+use crate::device::{InterviewDraft, LocalInspection, LocalPrompt};
 use finish::Finish;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
 use prompt_card::PromptCard;
 use storage::StorageInfo;
 use summary::Summary;
+use typing::save_typing_when_hidden;
 
 /// What the page shows, as loaded from the device.
 #[derive(Clone)]
@@ -38,6 +41,8 @@ struct OnDevice {
     /// Findings by prompt code.
     findings: HashMap<String, FindingData>,
     interviews: Vec<InterviewData>,
+    /// The interview note being written when the page was last open, not saved yet.
+    interview_draft: Option<InterviewDraft>,
     /// Photo id to a link that shows it from the device.
     photos: HashMap<Uuid, String>,
 }
@@ -61,6 +66,9 @@ async fn load(id: Uuid) -> Loaded {
     let interviews = crate::device::interviews_of(id)
         .await
         .map_err(|e| e.to_string())?;
+    let interview_draft = crate::device::interview_draft(inspection.user_id, id)
+        .await
+        .map_err(|e| e.to_string())?;
     let photos = crate::device::photos_of(id)
         .await
         .map_err(|e| e.to_string())?
@@ -71,6 +79,7 @@ async fn load(id: Uuid) -> Loaded {
         inspection,
         findings,
         interviews,
+        interview_draft,
         photos,
     }))
 }
@@ -163,8 +172,11 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         inspection,
         findings,
         interviews,
+        interview_draft,
         photos,
     } = on_device;
+    // Before the fields exist, so each registers to be saved when the page is hidden.
+    save_typing_when_hidden();
     let photos = RwSignal::new(photos);
     let tick = expect_context::<OutboxTick>();
     // For the benchmarks: when the inspection first shows, from the start of the page load.
@@ -223,7 +235,15 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         latest.update_value(|f| {
             f.insert(finding.item_code.clone(), finding.clone());
         });
-        persist(user_id, finding, findings, error, tick);
+        persist(user_id, finding, Saving::Change, findings, error, tick);
+    };
+    // A note as it is typed: the same, but it may replace the finding's waiting change.
+    let save_note = move |finding: FindingData| {
+        remember_prompt(inspection_id, &finding.item_code);
+        latest.update_value(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        persist(user_id, finding, Saving::Typed, findings, error, tick);
     };
     view! {
         <span class="caption">{inspection.template_name.clone()} " · version " {inspection.template_version}</span>
@@ -261,14 +281,23 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                 <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
                 {section.items.into_iter().map(|item| view! {
                     <h3 class="item-heading">{item.code} " " {item.title}</h3>
-                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save photos error tick /> }).collect_view()}
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save save_note photos error tick /> }).collect_view()}
                 }).collect_view()}
             </section>
         }).collect_view()}
-        <Interviews inspection_id user_id items=item_choices interviews finished error tick />
+        <Interviews inspection_id user_id items=item_choices interviews draft=interview_draft finished error tick />
         <Summary prompts=summary_prompts findings />
         <Finish inspection_id total findings finished error tick />
     }
+}
+
+/// How a finding reaches the device's outbox.
+#[derive(Clone, Copy)]
+enum Saving {
+    /// A change of its own (an answer): always a new waiting change.
+    Change,
+    /// Typed text: replaces the finding's waiting change while no push has had it.
+    Typed,
 }
 
 /// Stores a finding with its outbox entry; only then does the screen show it as saved.
@@ -276,13 +305,18 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
 fn persist(
     user_id: Uuid,
     finding: FindingData,
+    saving: Saving,
     findings: RwSignal<HashMap<String, FindingData>>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
     let timing = crate::device::start_timing("readyward:record");
     leptos::task::spawn_local(async move {
-        match crate::device::record_finding(user_id, &finding).await {
+        let stored = match saving {
+            Saving::Change => crate::device::record_finding(user_id, &finding).await,
+            Saving::Typed => crate::device::save_finding_draft(user_id, &finding).await,
+        };
+        match stored {
             Ok(()) => {
                 crate::device::end_timing("readyward:record", timing);
                 findings.update(|f| {
@@ -300,6 +334,7 @@ fn persist(
 fn persist(
     _: Uuid,
     _: FindingData,
+    _: Saving,
     _: RwSignal<HashMap<String, FindingData>>,
     _: RwSignal<Option<String>>,
     _: OutboxTick,
