@@ -2,6 +2,11 @@
 //! is left, and when the page is hidden or goes away (a reload, another tab or app, a killed
 //! background tab, the idle lock). Text no longer waits for the field to lose focus.
 //!
+//! Hiding (another tab or app) leaves the page alive long enough for the save to commit. A
+//! reload does not: Chromium drops IndexedDB work begun while the page unloads, so a reload
+//! inside the pause loses those last keystrokes (a synchronous copy in `localStorage` at
+//! `pagehide` would close that gap).
+//!
 //! A pause in typing saves once, however many keys came before it; how the device keeps that
 //! to one waiting change is `device::save_finding_draft`'s business.
 
