@@ -343,3 +343,156 @@ async fn an_uploaded_photo_stops_waiting_and_leaves_once_its_inspection_is_finis
         Err(DeviceError::Missing)
     );
 }
+
+/// Saving a note as it is typed: while no push has had the finding's waiting change, each save
+/// rewrites it (one change per note, not one per keystroke); once a push may have carried it,
+/// the next save queues a new change and the one sent is never touched again.
+#[wasm_bindgen_test]
+async fn typed_notes_replace_only_a_change_never_sent() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+
+    // A note alone stays on the device, as before.
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.note = "Sh".into();
+    device::save_finding_draft(user, &finding).await.unwrap();
+    assert_eq!(device::outbox_count(user).await, Ok(1));
+
+    // Answered, then typed on: the answer's waiting change takes the newer text in place.
+    finding.response = Some(Response::NotMet);
+    device::record_finding(user, &finding).await.unwrap();
+    let answered = device::queued_of(user).await.unwrap()[1].clone();
+    for text in ["Sharps", "Sharps bin", "Sharps bin overfull"] {
+        finding.note = text.into();
+        device::save_finding_draft(user, &finding).await.unwrap();
+    }
+    let queued = device::queued_of(user).await.unwrap();
+    assert_eq!(queued.len(), 2, "one waiting change for the finding");
+    assert_eq!(queued[1].seq, answered.seq, "same place in the queue");
+    assert_eq!(queued[1].entry.mutation.id, answered.entry.mutation.id);
+    assert_eq!(queued[1].entry.mutation.data["note"], "Sharps bin overfull");
+    assert_eq!(queued[1].entry.mutation.data["response"], "not_met");
+    assert_eq!(
+        device::findings_of(started.id).await.unwrap(),
+        vec![finding.clone()]
+    );
+
+    // A push takes both: they are marked as sent before they leave.
+    let pushed = device::hand_over(user, 100).await.unwrap();
+    assert_eq!(pushed.len(), 2);
+    assert!(pushed.iter().all(|q| q.entry.sent));
+    assert!(
+        device::queued_of(user)
+            .await
+            .unwrap()
+            .iter()
+            .all(|q| q.entry.sent)
+    );
+
+    // Typing after that never rewrites what was sent: a new change, then that one is rewritten.
+    finding.note = "Sharps bin overfull in bay 2".into();
+    device::save_finding_draft(user, &finding).await.unwrap();
+    finding.note = "Sharps bin overfull in bay 2, reported".into();
+    device::save_finding_draft(user, &finding).await.unwrap();
+    let queued = device::queued_of(user).await.unwrap();
+    assert_eq!(queued.len(), 3);
+    assert_eq!(
+        queued[1].entry, pushed[1].entry,
+        "the sent change is untouched"
+    );
+    assert_ne!(queued[2].entry.mutation.id, pushed[1].entry.mutation.id);
+    assert!(!queued[2].entry.sent);
+    assert_eq!(
+        queued[2].entry.mutation.data["note"],
+        "Sharps bin overfull in bay 2, reported"
+    );
+
+    // Nor is a change the server refused (it was sent); and an entry stored before the device
+    // marked what it sent counts as sent.
+    device::set_refusal(queued[2].seq, Some("refused".into()))
+        .await
+        .unwrap();
+    finding.note = "Sharps bin emptied".into();
+    device::save_finding_draft(user, &finding).await.unwrap();
+    let queued = device::queued_of(user).await.unwrap();
+    assert_eq!(queued.len(), 4);
+    assert_eq!(
+        queued[2].entry.mutation.data["note"],
+        "Sharps bin overfull in bay 2, reported"
+    );
+    let old: device::OutboxEntry = serde_json::from_value(serde_json::json!({
+        "user_id": user,
+        "mutation": queued[3].entry.mutation,
+        "queued_at": queued[3].entry.queued_at,
+    }))
+    .unwrap();
+    assert!(old.sent);
+
+    // A finished inspection takes no more typing.
+    device::finish_inspection(started.id).await.unwrap();
+    finding.note = "Too late".into();
+    assert_eq!(
+        device::save_finding_draft(user, &finding).await,
+        Err(DeviceError::Finished)
+    );
+}
+
+/// An interview note being written is kept per user and inspection until "Save" records it.
+#[wasm_bindgen_test]
+async fn an_unsaved_interview_note_is_kept_until_it_is_recorded() {
+    use device::InterviewDraft;
+    use domain::inspection::{InterviewData, Interviewee};
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let draft = InterviewDraft {
+        interviewee: Interviewee::Patient,
+        item_codes: vec!["C1".into()],
+        note: "Staff were kind".into(),
+    };
+    device::save_interview_draft(user, started.id, &draft)
+        .await
+        .unwrap();
+    assert_eq!(
+        device::interview_draft(user, started.id).await,
+        Ok(Some(draft.clone()))
+    );
+    assert_eq!(
+        device::interview_draft(Uuid::now_v7(), started.id).await,
+        Ok(None),
+        "another user of the tablet sees none of it"
+    );
+    assert_eq!(
+        device::outbox_count(user).await,
+        Ok(1),
+        "a draft is not a change"
+    );
+
+    // Emptied, it is forgotten.
+    let empty = InterviewDraft {
+        item_codes: Vec::new(),
+        note: "  ".into(),
+        ..draft.clone()
+    };
+    device::save_interview_draft(user, started.id, &empty)
+        .await
+        .unwrap();
+    assert_eq!(device::interview_draft(user, started.id).await, Ok(None));
+
+    // Recorded, it is gone in the same step.
+    device::save_interview_draft(user, started.id, &draft)
+        .await
+        .unwrap();
+    let interview = InterviewData {
+        id: Uuid::now_v7(),
+        inspection_id: started.id,
+        interviewee: draft.interviewee,
+        item_codes: draft.item_codes.clone(),
+        note: draft.note.clone(),
+        observed_at: Utc::now(),
+    };
+    device::record_interview(user, &interview).await.unwrap();
+    assert_eq!(device::interview_draft(user, started.id).await, Ok(None));
+    assert_eq!(device::outbox_count(user).await, Ok(2));
+}

@@ -4,8 +4,9 @@
 //! announce each change of it, and tests and training material rely on its wording.
 //!
 //! The sync engine lives here too: it drains the outbox when the page opens, when a change is
-//! queued, when the browser comes back online or the app becomes visible, on "Sync now", and
-//! after a failure on a timer with exponential backoff and jitter.
+//! queued (unless a retry after a failure is already on its timer), when the browser comes back
+//! online or the app becomes visible, on "Sync now", and after a failure on a timer with
+//! exponential backoff and jitter.
 
 use leptos::prelude::*;
 
@@ -157,6 +158,8 @@ mod engine {
         tick: OutboxTick,
         running: bool,
         attempts: u32,
+        /// A retry after a failure is on its timer: it carries newly queued changes too.
+        retrying: bool,
     }
 
     thread_local! {
@@ -177,6 +180,7 @@ mod engine {
                 tick,
                 running: false,
                 attempts: 0,
+                retrying: false,
             })
         });
         let _ = window_event_listener(leptos::ev::online, |_| run());
@@ -193,9 +197,15 @@ mod engine {
         run();
     }
 
-    /// Runs shortly, so that a burst of changes goes in one push.
+    /// Runs shortly, so that a burst of changes goes in one push; while sync is failing, the
+    /// retry timer sends them instead. Every push marks what it carried as sent, and a note
+    /// typed after that queues a new change: pushing at every pause of typing into a dead
+    /// connection would fill the outbox.
     pub fn soon() {
-        set_timeout(run, Duration::from_millis(1500));
+        let retrying = ENGINE.with(|e| e.borrow().as_ref().is_some_and(|e| e.retrying));
+        if !retrying {
+            set_timeout(run, Duration::from_millis(1500));
+        }
     }
 
     pub fn run() {
@@ -206,6 +216,7 @@ mod engine {
                 return None;
             }
             engine.running = true;
+            engine.retrying = false;
             Some((engine.user_id, engine.failure, engine.sending, engine.tick))
         }) else {
             return;
@@ -226,6 +237,7 @@ mod engine {
                 } else {
                     engine.attempts + 1
                 };
+                engine.retrying = matches!(&outcome, Err(e) if *e != SyncError::SignedOut);
                 engine.attempts
             });
             tick.bump();

@@ -12,10 +12,11 @@ use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::{DeviceError, LocalInspection, OutboxEntry};
+use super::outbox::{in_order, stored};
+use super::{DeviceError, InterviewDraft, LocalInspection, OutboxEntry};
 
 const DB_NAME: &str = "readyward";
-const DB_VERSION: u32 = 5;
+const DB_VERSION: u32 = 6;
 const INSPECTIONS: &str = "inspections";
 const FINDINGS: &str = "findings";
 pub(super) const OUTBOX: &str = "outbox";
@@ -27,6 +28,8 @@ pub(super) const ACCOUNTS: &str = "accounts";
 pub(super) const COPIES: &str = "copies";
 /// Records the server acknowledged, newest kept (see `synced`).
 pub(super) const SYNCED: &str = "synced";
+/// Text being written that is not a record yet (interview notes before "Save"), by key.
+const DRAFTS: &str = "drafts";
 
 impl From<rexie::Error> for DeviceError {
     fn from(e: rexie::Error) -> Self {
@@ -81,6 +84,7 @@ async fn connect() -> Result<Rexie, DeviceError> {
         )
         .add_object_store(ObjectStore::new(ACCOUNTS).key_path("email"))
         .add_object_store(ObjectStore::new(COPIES).key_path("key"))
+        .add_object_store(ObjectStore::new(DRAFTS).key_path("key"))
         .add_object_store(
             ObjectStore::new(OUTBOX)
                 .key_path("seq")
@@ -121,6 +125,7 @@ fn outbox_entry(user_id: Uuid, mutation: Mutation) -> OutboxEntry {
         mutation,
         queued_at: Utc::now(),
         refused: None,
+        sent: false,
     }
 }
 
@@ -200,29 +205,26 @@ async fn record_in_open_inspection(
     store_name: &str,
     inspection_id: Uuid,
     record: JsValue,
-    queued: Option<JsValue>,
+    queue: Queue,
     photo: PhotoChange,
+    forget_draft: Option<String>,
 ) -> Result<(), DeviceError> {
-    use futures::future::join4;
+    use futures::future::join5;
     let db = open().await?;
     let tx = db.transaction(
-        &[INSPECTIONS, store_name, OUTBOX, PHOTOS],
+        &[INSPECTIONS, store_name, OUTBOX, PHOTOS, DRAFTS],
         TransactionMode::ReadWrite,
     )?;
-    let (inspections, records, outbox, photos) = (
+    let (inspections, records, outbox, photos, drafts) = (
         tx.store(INSPECTIONS)?,
         tx.store(store_name)?,
         tx.store(OUTBOX)?,
         tx.store(PHOTOS)?,
+        tx.store(DRAFTS)?,
     );
     let status = inspections.get(JsValue::from_str(&inspection_id.to_string()));
     let write = records.put(&record, None);
-    let queue = async {
-        match &queued {
-            Some(entry) => outbox.add(entry, None).await.map(|_| ()),
-            None => Ok(()),
-        }
-    };
+    let queue_or_read = queue_or_read(&outbox, &queue);
     let photo_change = async {
         match &photo {
             PhotoChange::None => Ok(()),
@@ -230,7 +232,14 @@ async fn record_in_open_inspection(
             PhotoChange::Remove(id) => photos.delete(JsValue::from_str(&id.to_string())).await,
         }
     };
-    let (status, written, queued, photo_done) = join4(status, write, queue, photo_change).await;
+    let draft_gone = async {
+        match &forget_draft {
+            Some(key) => drafts.delete(JsValue::from_str(key)).await,
+            None => Ok(()),
+        }
+    };
+    let (status, written, queued, photo_done, draft_done) =
+        join5(status, write, queue_or_read, photo_change, draft_gone).await;
     // Only the status is decoded: the whole inspection (every prompt) would cost more than the
     // write.
     let status = status?
@@ -249,9 +258,68 @@ async fn record_in_open_inspection(
         return Err(refusal);
     }
     written?;
-    queued?;
     photo_done?;
+    draft_done?;
+    if let (Queue::Latest(entry), Some(rows)) = (&queue, queued?) {
+        queue_latest(&outbox, entry, rows).await?;
+    }
     tx.commit().await?;
+    Ok(())
+}
+
+/// What a record queues in the outbox.
+enum Queue {
+    Nothing,
+    /// A change of its own (an answer, a photo, an interview): always a new entry.
+    Add(JsValue),
+    /// Typed text: replaces the newest waiting change of the same record while no push has
+    /// had it, so saving as one types queues one change, not one per keystroke; once a push
+    /// may have carried that change, a new one is queued instead.
+    Latest(OutboxEntry),
+}
+
+/// Adds a change of its own at once; for typed text, reads what waits first (the decision
+/// comes once the inspection's status allowed the write, see [`queue_latest`]).
+async fn queue_or_read(
+    outbox: &rexie::Store,
+    queue: &Queue,
+) -> Result<Option<Vec<JsValue>>, DeviceError> {
+    match queue {
+        Queue::Nothing => Ok(None),
+        Queue::Add(entry) => {
+            outbox.add(entry, None).await?;
+            Ok(None)
+        }
+        Queue::Latest(entry) => {
+            let user = only(entry.user_id)?;
+            Ok(Some(
+                outbox.index("user_id")?.get_all(Some(user), None).await?,
+            ))
+        }
+    }
+}
+
+/// Queues `entry` as the newest change of its record (by kind and record id): rewrites the
+/// waiting one in place (same place, same mutation id) when it was never sent, else adds it.
+async fn queue_latest(
+    outbox: &rexie::Store,
+    entry: &OutboxEntry,
+    rows: Vec<JsValue>,
+) -> Result<(), DeviceError> {
+    let record_id = entry.mutation.data.get("id");
+    let newest = in_order(rows)?.into_iter().rev().find(|q| {
+        q.entry.mutation.kind == entry.mutation.kind && q.entry.mutation.data.get("id") == record_id
+    });
+    match newest {
+        Some(mut waiting) if !waiting.entry.sent && waiting.entry.refused.is_none() => {
+            waiting.entry.mutation.data = entry.mutation.data.clone();
+            waiting.entry.queued_at = entry.queued_at;
+            outbox.put(&stored(&waiting)?, None).await?;
+        }
+        _ => {
+            outbox.add(&to_js(entry)?, None).await?;
+        }
+    }
     Ok(())
 }
 
@@ -270,13 +338,14 @@ pub struct StoredPhoto {
     pub height: u32,
 }
 
-fn queued_finding(user_id: Uuid, finding: &FindingData) -> Result<Option<JsValue>, DeviceError> {
+/// A finding is queued once it has an answer; a note alone stays on the device.
+fn queued_finding(user_id: Uuid, finding: &FindingData) -> Result<Queue, DeviceError> {
     match finding.response {
-        Some(_) => Ok(Some(to_js(&outbox_entry(
+        Some(_) => Ok(Queue::Add(to_js(&outbox_entry(
             user_id,
             mutation(kind::FINDING_RECORD, finding)?,
         ))?)),
-        None => Ok(None),
+        None => Ok(Queue::Nothing),
     }
 }
 
@@ -308,6 +377,7 @@ pub async fn add_photo(
         to_js(finding)?,
         queued_finding(user_id, finding)?,
         PhotoChange::Add(value.into()),
+        None,
     )
     .await
 }
@@ -324,6 +394,7 @@ pub async fn remove_photo(
         to_js(finding)?,
         queued_finding(user_id, finding)?,
         PhotoChange::Remove(photo_id),
+        None,
     )
     .await
 }
@@ -483,12 +554,37 @@ pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), 
         to_js(finding)?,
         queued,
         PhotoChange::None,
+        None,
     )
     .await
 }
 
-/// Stores interview notes and queues their `interview.record`. Refused once the inspection is
-/// finished.
+/// Stores a finding whose note is being typed (saved a moment after the last keystroke, when
+/// the field is left, or when the page is hidden). Once it has an answer its change is queued
+/// like [`record_finding`]'s, except that it replaces the finding's newest waiting change
+/// while no push has had it: the outbox holds one change per pause, not one per keystroke.
+pub async fn save_finding_draft(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
+    let queue = match finding.response {
+        Some(_) => Queue::Latest(outbox_entry(
+            user_id,
+            mutation(kind::FINDING_RECORD, finding)?,
+        )),
+        None => Queue::Nothing,
+    };
+    record_in_open_inspection(
+        FINDINGS,
+        finding.inspection_id,
+        to_js(finding)?,
+        queue,
+        PhotoChange::None,
+        None,
+    )
+    .await
+}
+
+/// Stores interview notes and queues their `interview.record`, forgetting the user's draft of
+/// it in the same transaction (a draft left behind would offer the same note again). Refused
+/// once the inspection is finished.
 pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Result<(), DeviceError> {
     let queued = to_js(&outbox_entry(
         user_id,
@@ -498,10 +594,57 @@ pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Resul
         INTERVIEWS,
         interview.inspection_id,
         to_js(interview)?,
-        Some(queued),
+        Queue::Add(queued),
         PhotoChange::None,
+        Some(interview_draft_key(user_id, interview.inspection_id)),
     )
     .await
+}
+
+/// Where a user's unsaved interview note for an inspection is kept.
+fn interview_draft_key(user_id: Uuid, inspection_id: Uuid) -> String {
+    format!("interview.{user_id}.{inspection_id}")
+}
+
+/// Keeps the user's unsaved interview note for an inspection on the device; an empty one is
+/// forgotten.
+pub async fn save_interview_draft(
+    user_id: Uuid,
+    inspection_id: Uuid,
+    draft: &InterviewDraft,
+) -> Result<(), DeviceError> {
+    let key = interview_draft_key(user_id, inspection_id);
+    if draft.is_empty() {
+        return forget_draft(&key).await;
+    }
+    let record = to_js(draft)?;
+    let set = |k: &str, v: &JsValue| {
+        js_sys::Reflect::set(&record, &JsValue::from_str(k), v)
+            .map(|_| ())
+            .map_err(|_| DeviceError::Storage("draft".into()))
+    };
+    set("key", &JsValue::from_str(&key))?;
+    set("saved_at", &JsValue::from(js_sys::Date::now()))?;
+    put_one(DRAFTS, &record).await
+}
+
+/// The user's unsaved interview note for an inspection, if one is kept.
+pub async fn interview_draft(
+    user_id: Uuid,
+    inspection_id: Uuid,
+) -> Result<Option<InterviewDraft>, DeviceError> {
+    get_one(DRAFTS, &interview_draft_key(user_id, inspection_id))
+        .await?
+        .map(from_js)
+        .transpose()
+}
+
+async fn forget_draft(key: &str) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[DRAFTS], TransactionMode::ReadWrite)?;
+    tx.store(DRAFTS)?.delete(JsValue::from_str(key)).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Every interview of an inspection, oldest first.
@@ -528,6 +671,8 @@ pub async fn finish_inspection(id: Uuid) -> Result<LocalInspection, DeviceError>
     }
     inspection.status = InspectionStatus::Submitted;
     save_inspection(&inspection).await?;
+    // A finished inspection takes no more notes: an unsaved one would only linger.
+    forget_draft(&interview_draft_key(inspection.user_id, id)).await?;
     Ok(inspection)
 }
 

@@ -23,7 +23,7 @@ mod sync;
 mod synced;
 
 use chrono::{DateTime, Utc};
-use domain::inspection::{FindingData, InspectionStatus};
+use domain::inspection::{FindingData, InspectionStatus, Interviewee};
 use domain::sync::Mutation;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -167,6 +167,33 @@ pub struct OutboxEntry {
     /// Why the server refused it; it then waits for the user instead of being sent again.
     #[serde(default)]
     pub refused: Option<String>,
+    /// Whether a push may have carried it: set before it is first handed to a push, never
+    /// cleared. Only an entry never sent may be rewritten by newer typing (the server treats
+    /// its id with other content as a conflict). An entry stored before the device kept this
+    /// mark counts as sent.
+    #[serde(default = "counts_as_sent")]
+    pub sent: bool,
+}
+
+fn counts_as_sent() -> bool {
+    true
+}
+
+/// An interview note still being written, kept on the device (per user and inspection) so
+/// that a reload, a killed tab or the idle lock does not lose it. "Save" records it as an
+/// interview and forgets the draft in the same transaction.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InterviewDraft {
+    pub interviewee: Interviewee,
+    pub item_codes: Vec<String>,
+    pub note: String,
+}
+
+impl InterviewDraft {
+    /// Nothing worth keeping: no note and no KLOE ticked.
+    pub fn is_empty(&self) -> bool {
+        self.note.trim().is_empty() && self.item_codes.is_empty()
+    }
 }
 
 /// How many synced records the device keeps for the ledger, across its users.

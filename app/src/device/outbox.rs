@@ -1,6 +1,7 @@
-//! The outbox as sync sees it: the oldest waiting changes, marking those the server refused so
-//! they wait for the user instead of blocking, and discarding one the user gave up on (those
-//! the server acknowledged leave through `synced::acknowledge`).
+//! The outbox as sync sees it: the oldest waiting changes, marked as sent as they are handed
+//! to a push (so typing never rewrites what the server may hold), marking those the server
+//! refused so they wait for the user instead of blocking, and discarding one the user gave up
+//! on (those the server acknowledged leave through `synced::acknowledge`).
 
 use rexie::TransactionMode;
 use uuid::Uuid;
@@ -26,6 +27,11 @@ pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
         .get_all(Some(only(user_id)?), None)
         .await?;
     tx.done().await?;
+    in_order(rows)
+}
+
+/// Stored outbox records as queued changes, oldest first.
+pub(super) fn in_order(rows: Vec<JsValue>) -> Result<Vec<Queued>, DeviceError> {
     // The store's key path puts each entry's place in the queue on the record itself.
     let mut list = rows
         .into_iter()
@@ -42,6 +48,42 @@ pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
         .collect::<Result<Vec<_>, DeviceError>>()?;
     list.sort_by(|a, b| a.seq.total_cmp(&b.seq));
     Ok(list)
+}
+
+/// An entry as stored: the entry with its place in the queue.
+pub(super) fn stored(queued: &Queued) -> Result<JsValue, DeviceError> {
+    let record = to_js(&queued.entry)?;
+    js_sys::Reflect::set(
+        &record,
+        &JsValue::from_str("seq"),
+        &JsValue::from_f64(queued.seq),
+    )
+    .map_err(|_| DeviceError::Storage("outbox".into()))?;
+    Ok(record)
+}
+
+/// The user's oldest changes not refused, at most `limit`, for a push: each is marked as sent
+/// in the same transaction that reads it, so a draft saved from now on queues a new change
+/// instead of rewriting one the server may already hold.
+pub async fn hand_over(user_id: Uuid, limit: usize) -> Result<Vec<Queued>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX], TransactionMode::ReadWrite)?;
+    let store = tx.store(OUTBOX)?;
+    let rows = store
+        .index("user_id")?
+        .get_all(Some(only(user_id)?), None)
+        .await?;
+    let mut batch: Vec<Queued> = in_order(rows)?
+        .into_iter()
+        .filter(|q| q.entry.refused.is_none())
+        .take(limit)
+        .collect();
+    for queued in batch.iter_mut().filter(|q| !q.entry.sent) {
+        queued.entry.sent = true;
+        store.put(&stored(queued)?, None).await?;
+    }
+    tx.commit().await?;
+    Ok(batch)
 }
 
 /// Removes a change the server never took, once the user confirmed they want it gone.
@@ -64,10 +106,7 @@ pub async fn set_refusal(seq: f64, reason: Option<String>) -> Result<(), DeviceE
     };
     let mut entry: OutboxEntry = from_js(value)?;
     entry.refused = reason;
-    let record = to_js(&entry)?;
-    js_sys::Reflect::set(&record, &JsValue::from_str("seq"), &JsValue::from_f64(seq))
-        .map_err(|_| DeviceError::Storage("outbox".into()))?;
-    store.put(&record, None).await?;
+    store.put(&stored(&Queued { seq, entry })?, None).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use domain::sync::{PushRequest, PushResponse, PushStatus};
 use uuid::Uuid;
 
 use super::{
-    DeviceError, SyncedRecord, acknowledge, forget_uploaded_photos_of_finished, made_at,
-    mark_photo_uploaded, note_synced, queued_of, set_photo_refusal, set_refusal, waiting_photos,
+    DeviceError, SyncedRecord, acknowledge, forget_uploaded_photos_of_finished, hand_over, made_at,
+    mark_photo_uploaded, note_synced, set_photo_refusal, set_refusal, waiting_photos,
 };
 
 /// Changes sent per request.
@@ -52,12 +52,7 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
     let device_id = device_id();
     let mut acknowledged = 0;
     loop {
-        let batch: Vec<_> = queued_of(user_id)
-            .await?
-            .into_iter()
-            .filter(|q| q.entry.refused.is_none())
-            .take(PUSH_BATCH)
-            .collect();
+        let batch = hand_over(user_id, PUSH_BATCH).await?;
         if batch.is_empty() {
             return Ok(acknowledged);
         }

@@ -1,0 +1,63 @@
+//! "Finish inspection": how many prompts are still unanswered, and the button that makes the
+//! inspection read-only (queued like any other change).
+
+use std::collections::HashMap;
+
+use domain::inspection::FindingData;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::components::sync_status::OutboxTick;
+
+/// The finish section at the end of the page.
+#[component]
+pub(super) fn Finish(
+    inspection_id: Uuid,
+    total: usize,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    finished: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) -> impl IntoView {
+    let answered = move || {
+        findings
+            .read()
+            .values()
+            .filter(|f| f.response.is_some())
+            .count()
+    };
+    let finish = move |_| finish_it(inspection_id, finished, error, tick);
+    view! {
+        <section class="inline-form" aria-labelledby="finish-heading">
+            <h2 id="finish-heading">"Finish"</h2>
+            <p>{move || {
+                let left = total - answered();
+                if left == 0 { "Every prompt is answered.".to_owned() } else { format!("{left} prompts are still unanswered.") }
+            }}</p>
+            <button type="button" class="button" on:click=finish disabled=move || finished.get()>
+                "Finish inspection"
+            </button>
+        </section>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+fn finish_it(
+    id: Uuid,
+    finished: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
+    leptos::task::spawn_local(async move {
+        match crate::device::finish_inspection(id).await {
+            Ok(_) => {
+                finished.set(true);
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn finish_it(_: Uuid, _: RwSignal<bool>, _: RwSignal<Option<String>>, _: OutboxTick) {}

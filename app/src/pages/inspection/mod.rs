@@ -1,0 +1,375 @@
+//! The inspection page: every prompt of the checklist on one scrolling page, grouped by key
+//! question and KLOE, with jump links and progress. Each answer and note is saved to the device
+//! (with its outbox entry) before the page says so; nothing waits for the network.
+//!
+//! The page is made of small components, one file each: a prompt card (`prompt_card`) with its
+//! photos (`photos`), the interview notes (`interviews`), the summary (`summary`), the finish
+//! section (`finish`), the storage line (`storage`), where the inspector was (`place`), and
+//! saving typed text as it is typed (`typing`).
+
+mod finish;
+mod interviews;
+mod photos;
+mod place;
+mod prompt_card;
+mod storage;
+mod summary;
+mod typing;
+
+use std::collections::HashMap;
+
+use domain::inspection::{FindingData, InspectionStatus, InterviewData};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use uuid::Uuid;
+
+use crate::components::params::use_id_param;
+use crate::components::sync_status::OutboxTick;
+use crate::device::{InterviewDraft, LocalInspection, LocalPrompt};
+use finish::Finish;
+use interviews::Interviews;
+use place::{remember_prompt, return_to_prompt};
+use prompt_card::PromptCard;
+use storage::StorageInfo;
+use summary::Summary;
+use typing::save_typing_when_hidden;
+
+/// What the page shows, as loaded from the device.
+#[derive(Clone)]
+struct OnDevice {
+    inspection: LocalInspection,
+    /// Findings by prompt code.
+    findings: HashMap<String, FindingData>,
+    interviews: Vec<InterviewData>,
+    /// The interview note being written when the page was last open, not saved yet.
+    interview_draft: Option<InterviewDraft>,
+    /// Photo id to a link that shows it from the device.
+    photos: HashMap<Uuid, String>,
+}
+
+type Loaded = Result<Option<OnDevice>, String>;
+
+#[cfg(feature = "hydrate")]
+async fn load(id: Uuid) -> Loaded {
+    let inspection = crate::device::inspection(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let Some(inspection) = inspection else {
+        return Ok(None);
+    };
+    let findings = crate::device::findings_of(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|f| (f.item_code.clone(), f))
+        .collect();
+    let interviews = crate::device::interviews_of(id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let interview_draft = crate::device::interview_draft(inspection.user_id, id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let photos = crate::device::photos_of(id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .filter_map(|p| Some((p.id, crate::device::object_url(&p.blob)?)))
+        .collect();
+    Ok(Some(OnDevice {
+        inspection,
+        findings,
+        interviews,
+        interview_draft,
+        photos,
+    }))
+}
+
+#[cfg(not(feature = "hydrate"))]
+async fn load(_id: Uuid) -> Loaded {
+    Ok(None)
+}
+
+/// `GET /inspections/{id}`: rendered from the device's store, so it works offline.
+#[component]
+pub fn InspectionPage() -> impl IntoView {
+    let id = use_id_param();
+    let loaded = LocalResource::new(move || {
+        let id = id();
+        async move {
+            match id {
+                Some(id) => load(id).await,
+                None => Ok(None),
+            }
+        }
+    });
+    view! {
+        <Title text="Inspection - ReadyWard" />
+        <Suspense fallback=|| view! { <p>"Opening the inspection on this device…"</p> }>
+            {move || Suspend::new(async move {
+                match loaded.await {
+                    Ok(Some(on_device)) => view! { <Inspection on_device /> }.into_any(),
+                    Ok(None) => view! {
+                        <h1>"Inspection not on this device"</h1>
+                        <p>"Inspections live on the device they were started on until they sync."</p>
+                        <p><a href="/">"Go to the home page"</a></p>
+                    }.into_any(),
+                    Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A key question of the checklist, with its items in checklist order.
+struct Section {
+    code: String,
+    title: String,
+    items: Vec<ItemGroup>,
+}
+
+/// A KLOE (or quality statement) with the checklist's prompts under it.
+struct ItemGroup {
+    code: String,
+    title: String,
+    prompts: Vec<LocalPrompt>,
+}
+
+/// Groups prompts by key question, then item, each in order of first appearance.
+fn grouped(prompts: &[LocalPrompt]) -> Vec<Section> {
+    let mut sections: Vec<Section> = Vec::new();
+    for p in prompts {
+        let at = match sections.iter().position(|s| s.code == p.key_question) {
+            Some(at) => at,
+            None => {
+                sections.push(Section {
+                    code: p.key_question.clone(),
+                    title: p.key_question_title.clone(),
+                    items: Vec::new(),
+                });
+                sections.len() - 1
+            }
+        };
+        let items = &mut sections[at].items;
+        match items.iter_mut().find(|i| i.code == p.item_code) {
+            Some(item) => item.prompts.push(p.clone()),
+            None => items.push(ItemGroup {
+                code: p.item_code.clone(),
+                title: p.item_title.clone(),
+                prompts: vec![p.clone()],
+            }),
+        }
+    }
+    sections
+}
+
+fn anchor(code: &str) -> String {
+    format!("prompt-{}", code.replace('.', "-"))
+}
+
+#[component]
+fn Inspection(on_device: OnDevice) -> impl IntoView {
+    let OnDevice {
+        inspection,
+        findings,
+        interviews,
+        interview_draft,
+        photos,
+    } = on_device;
+    // Before the fields exist, so each registers to be saved when the page is hidden.
+    save_typing_when_hidden();
+    let photos = RwSignal::new(photos);
+    let tick = expect_context::<OutboxTick>();
+    // For the benchmarks: when the inspection first shows, from the start of the page load.
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(perf) = leptos::web_sys::window().and_then(|w| w.performance()) {
+            let _ = perf.mark("readyward:inspection-shown");
+        }
+    });
+    let inspection_id = inspection.id;
+    // Back to where the inspector was: reload, a killed tab or a restarted tablet.
+    Effect::new(move |_| return_to_prompt(inspection_id));
+    // `findings` is what the screen shows, changed once IndexedDB has committed; `latest` is
+    // the newest version of each finding, which the next edit builds on even while an earlier
+    // write is still in flight.
+    let latest = StoredValue::new(findings.clone());
+    let findings = RwSignal::new(findings);
+    let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
+    let error = RwSignal::new(None::<String>);
+    let total = inspection.prompts.len();
+    let answered = move || {
+        findings
+            .read()
+            .values()
+            .filter(|f| f.response.is_some())
+            .count()
+    };
+    let prompts = inspection.prompts.clone();
+    let first_unanswered = move || {
+        let f = findings.read();
+        prompts
+            .iter()
+            .find(|p| f.get(&p.code).and_then(|x| x.response).is_none())
+            .map(|p| p.code.clone())
+    };
+    let groups = grouped(&inspection.prompts);
+    let kq_progress = groups
+        .iter()
+        .map(|s| {
+            let codes: Vec<String> = s
+                .items
+                .iter()
+                .flat_map(|i| i.prompts.iter().map(|p| p.code.clone()))
+                .collect();
+            (s.code.clone(), s.title.clone(), codes)
+        })
+        .collect::<Vec<_>>();
+    let item_choices: Vec<(String, String)> = groups
+        .iter()
+        .flat_map(|s| s.items.iter().map(|i| (i.code.clone(), i.title.clone())))
+        .collect();
+    let summary_prompts = inspection.prompts.clone();
+    let user_id = inspection.user_id;
+    let save = move |finding: FindingData| {
+        remember_prompt(inspection_id, &finding.item_code);
+        latest.update_value(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        persist(user_id, finding, Saving::Change, findings, error, tick);
+    };
+    // A note as it is typed: the same, but it may replace the finding's waiting change.
+    let save_note = move |finding: FindingData| {
+        remember_prompt(inspection_id, &finding.item_code);
+        latest.update_value(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        persist(user_id, finding, Saving::Typed, findings, error, tick);
+    };
+    view! {
+        <span class="caption">{inspection.template_name.clone()} " · version " {inspection.template_version}</span>
+        <h1>{inspection.unit_name.clone()}</h1>
+        <section class="progress" aria-labelledby="progress-heading">
+            <h2 id="progress-heading" class="progress__title">
+                {move || format!("{} of {} prompts answered", answered(), total)}
+            </h2>
+            <ul class="progress__list">
+                {kq_progress.into_iter().map(|(code, title, codes)| {
+                    let count = codes.len();
+                    view! {
+                        <li>
+                            <a href=format!("#kq-{code}")>{title}</a>
+                            {move || {
+                                let f = findings.read();
+                                let done = codes.iter().filter(|c| f.get(*c).and_then(|x| x.response).is_some()).count();
+                                format!(" {done} of {count}")
+                            }}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            {move || first_unanswered().map(|code| view! {
+                <p><a href=format!("#{}", anchor(&code))>{format!("Go to the next unanswered prompt ({code})")}</a></p>
+            })}
+            <StorageInfo />
+            {move || finished.get().then(|| view! {
+                <p class="inset">"This inspection is finished. It can be read but no longer changed."</p>
+            })}
+        </section>
+        {move || error.get().map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
+        {groups.into_iter().map(|section| view! {
+            <section aria-labelledby=format!("kq-{}", section.code)>
+                <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
+                {section.items.into_iter().map(|item| view! {
+                    <h3 class="item-heading">{item.code} " " {item.title}</h3>
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save save_note photos error tick /> }).collect_view()}
+                }).collect_view()}
+            </section>
+        }).collect_view()}
+        <Interviews inspection_id user_id items=item_choices interviews draft=interview_draft finished error tick />
+        <Summary prompts=summary_prompts findings />
+        <Finish inspection_id total findings finished error tick />
+    }
+}
+
+/// How a finding reaches the device's outbox.
+#[derive(Clone, Copy)]
+enum Saving {
+    /// A change of its own (an answer): always a new waiting change.
+    Change,
+    /// Typed text: replaces the finding's waiting change while no push has had it.
+    Typed,
+}
+
+/// Stores a finding with its outbox entry; only then does the screen show it as saved.
+#[cfg(feature = "hydrate")]
+fn persist(
+    user_id: Uuid,
+    finding: FindingData,
+    saving: Saving,
+    findings: RwSignal<HashMap<String, FindingData>>,
+    error: RwSignal<Option<String>>,
+    tick: OutboxTick,
+) {
+    let timing = crate::device::start_timing("readyward:record");
+    leptos::task::spawn_local(async move {
+        let stored = match saving {
+            Saving::Change => crate::device::record_finding(user_id, &finding).await,
+            Saving::Typed => crate::device::save_finding_draft(user_id, &finding).await,
+        };
+        match stored {
+            Ok(()) => {
+                crate::device::end_timing("readyward:record", timing);
+                findings.update(|f| {
+                    f.insert(finding.item_code.clone(), finding);
+                });
+                error.set(None);
+                tick.bump();
+            }
+            Err(e) => error.set(Some(e.to_string())),
+        }
+    });
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn persist(
+    _: Uuid,
+    _: FindingData,
+    _: Saving,
+    _: RwSignal<HashMap<String, FindingData>>,
+    _: RwSignal<Option<String>>,
+    _: OutboxTick,
+) {
+}
+
+/// The findings as shown and as last edited (see `Inspection`), for code that changes both.
+#[derive(Clone, Copy)]
+struct Kept {
+    findings: RwSignal<HashMap<String, FindingData>>,
+    latest: StoredValue<HashMap<String, FindingData>>,
+}
+
+impl Kept {
+    /// A finding the device has stored: the newest edit, and now on screen.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    fn confirm(self, finding: FindingData) {
+        self.latest.update_value(|f| {
+            f.insert(finding.item_code.clone(), finding.clone());
+        });
+        self.findings.update(|f| {
+            f.insert(finding.item_code.clone(), finding);
+        });
+    }
+}
+
+/// The newest version of a prompt's finding, for an edit to build on.
+fn latest_of(
+    latest: StoredValue<HashMap<String, FindingData>>,
+    inspection_id: Uuid,
+    code: String,
+) -> impl Fn() -> FindingData + Clone + Send + Sync + 'static {
+    move || {
+        latest
+            .with_value(|f| f.get(&code).cloned())
+            .unwrap_or_else(|| crate::device::blank_finding(inspection_id, &code))
+    }
+}
