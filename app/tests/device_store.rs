@@ -10,8 +10,9 @@ compile_error!(
      wasm32-unknown-unknown --no-default-features --features hydrate"
 );
 
-use app::device::{self, DeviceError, LocalInspection, LocalPrompt};
+use app::device::{self, DeviceError, LocalInspection};
 use chrono::Utc;
+use domain::inspection::ChecklistPrompt;
 use domain::inspection::{InspectionStatus, Response};
 use domain::sync::kind;
 use uuid::Uuid;
@@ -29,7 +30,7 @@ fn inspection(user_id: Uuid) -> LocalInspection {
         template_version: 1,
         template_name: "Walk-round".into(),
         framework_id: "cqc-kloe-2017".into(),
-        prompts: vec![LocalPrompt {
+        prompts: vec![ChecklistPrompt {
             code: "S1.8".into(),
             text: "Clean".into(),
             item_code: "S1".into(),
@@ -123,6 +124,30 @@ async fn a_finished_inspection_is_read_only() {
         device::record_finding(user, &missing).await,
         Err(DeviceError::Missing)
     );
+}
+
+/// The device judges its own writes by the server's rule: a finding kept under one
+/// inspection cannot be written under another, and nothing of the refused write is kept.
+#[wasm_bindgen_test]
+async fn a_finding_never_moves_to_another_inspection_on_the_device() {
+    let user = Uuid::now_v7();
+    let (first, second) = (inspection(user), inspection(user));
+    device::save_inspection(&first).await.unwrap();
+    device::save_inspection(&second).await.unwrap();
+    let mut finding = device::blank_finding(first.id, "S1.8");
+    finding.response = Some(Response::Met);
+    device::record_finding(user, &finding).await.unwrap();
+    let queued = device::outbox_count(user).await;
+
+    let mut moved = finding.clone();
+    moved.inspection_id = second.id;
+    assert!(matches!(
+        device::record_finding(user, &moved).await,
+        Err(DeviceError::Refused(_))
+    ));
+    assert_eq!(device::outbox_count(user).await, queued);
+    assert!(device::findings_of(second.id).await.unwrap().is_empty());
+    assert_eq!(device::findings_of(first.id).await.unwrap(), vec![finding]);
 }
 
 #[wasm_bindgen_test]

@@ -3,6 +3,7 @@
 
 use chrono::Utc;
 use domain::inspection::{FindingData, InspectionStatus, InterviewData};
+use domain::sync::judge::Change;
 use domain::sync::{Mutation, kind};
 use rexie::{Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
@@ -202,14 +203,21 @@ pub async fn findings_of(inspection_id: Uuid) -> Result<Vec<FindingData>, Device
 /// the status read comes first in the queue, and when it refuses, aborting the transaction
 /// undoes the writes queued behind it.
 async fn record_in_open_inspection(
-    store_name: &str,
-    inspection_id: Uuid,
-    record: JsValue,
+    change: Change,
     queue: Queue,
     photo: PhotoChange,
     forget_draft: Option<String>,
 ) -> Result<(), DeviceError> {
-    use futures::future::join5;
+    use futures::future::{join, join3};
+    let (store_name, record) = match &change {
+        Change::Finding(f) => (FINDINGS, to_js(f)?),
+        Change::Interview(i) => (INTERVIEWS, to_js(i)?),
+        Change::Inspection(_) => {
+            return Err(DeviceError::Storage(
+                "an inspection is saved with save_inspection".into(),
+            ));
+        }
+    };
     let db = open().await?;
     let tx = db.transaction(
         &[INSPECTIONS, store_name, OUTBOX, PHOTOS, DRAFTS],
@@ -222,7 +230,9 @@ async fn record_in_open_inspection(
         tx.store(PHOTOS)?,
         tx.store(DRAFTS)?,
     );
-    let status = inspections.get(JsValue::from_str(&inspection_id.to_string()));
+    let status = inspections.get(JsValue::from_str(&change.inspection_id().to_string()));
+    // Read before the write, queued first: where the record is held now, if anywhere.
+    let before = records.get(JsValue::from_str(&change.record_id().to_string()));
     let write = records.put(&record, None);
     let queue_or_read = queue_or_read(&outbox, &queue);
     let photo_change = async {
@@ -238,22 +248,16 @@ async fn record_in_open_inspection(
             None => Ok(()),
         }
     };
-    let (status, written, queued, photo_done, draft_done) =
-        join5(status, write, queue_or_read, photo_change, draft_gone).await;
-    // Only the status is decoded: the whole inspection (every prompt) would cost more than the
-    // write.
-    let status = status?
-        .map(|record| js_sys::Reflect::get(&record, &JsValue::from_str("status")))
-        .transpose()
-        .map_err(|_| DeviceError::Storage("inspection status".into()))?
-        .map(from_js::<InspectionStatus>)
-        .transpose()?;
-    let refusal = match status {
-        None => Some(DeviceError::Missing),
-        Some(InspectionStatus::Submitted) => Some(DeviceError::Finished),
-        Some(_) => None,
-    };
-    if let Some(refusal) = refusal {
+    let ((status, before, written), (queued, photo_done, draft_done)) = join(
+        join3(status, before, write),
+        join3(queue_or_read, photo_change, draft_gone),
+    )
+    .await;
+    // Only the fields the rule needs are decoded: the whole inspection (every prompt) would
+    // cost more than the write.
+    let status = stored_field::<InspectionStatus>(status?, "status")?;
+    let held_under = stored_field::<Uuid>(before?, "inspection_id")?;
+    if let Err(refusal) = super::rules::judge_own_change(change, status, held_under) {
         tx.abort().await?;
         return Err(refusal);
     }
@@ -265,6 +269,17 @@ async fn record_in_open_inspection(
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// One field of a stored record, if the record is there.
+fn stored_field<T: DeserializeOwned>(
+    record: Option<JsValue>,
+    name: &str,
+) -> Result<Option<T>, DeviceError> {
+    record
+        .and_then(|r| field(&r, name))
+        .map(from_js::<T>)
+        .transpose()
 }
 
 /// What a record queues in the outbox.
@@ -372,9 +387,7 @@ pub async fn add_photo(
     set("height", &JsValue::from(photo.height))?;
     set("blob", &photo.blob)?;
     record_in_open_inspection(
-        FINDINGS,
-        finding.inspection_id,
-        to_js(finding)?,
+        Change::Finding(finding.clone()),
         queued_finding(user_id, finding)?,
         PhotoChange::Add(value.into()),
         None,
@@ -389,9 +402,7 @@ pub async fn remove_photo(
     photo_id: Uuid,
 ) -> Result<(), DeviceError> {
     record_in_open_inspection(
-        FINDINGS,
-        finding.inspection_id,
-        to_js(finding)?,
+        Change::Finding(finding.clone()),
         queued_finding(user_id, finding)?,
         PhotoChange::Remove(photo_id),
         None,
@@ -549,9 +560,7 @@ pub async fn set_photo_refusal(id: Uuid, reason: Option<String>) -> Result<(), D
 pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
     let queued = queued_finding(user_id, finding)?;
     record_in_open_inspection(
-        FINDINGS,
-        finding.inspection_id,
-        to_js(finding)?,
+        Change::Finding(finding.clone()),
         queued,
         PhotoChange::None,
         None,
@@ -572,9 +581,7 @@ pub async fn save_finding_draft(user_id: Uuid, finding: &FindingData) -> Result<
         None => Queue::Nothing,
     };
     record_in_open_inspection(
-        FINDINGS,
-        finding.inspection_id,
-        to_js(finding)?,
+        Change::Finding(finding.clone()),
         queue,
         PhotoChange::None,
         None,
@@ -591,9 +598,7 @@ pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Resul
         mutation(kind::INTERVIEW_RECORD, interview)?,
     ))?;
     record_in_open_inspection(
-        INTERVIEWS,
-        interview.inspection_id,
-        to_js(interview)?,
+        Change::Interview(interview.clone()),
         Queue::Add(queued),
         PhotoChange::None,
         Some(interview_draft_key(user_id, interview.inspection_id)),

@@ -16,6 +16,8 @@ mod outbox;
 #[cfg(feature = "hydrate")]
 mod photo;
 #[cfg(feature = "hydrate")]
+mod rules;
+#[cfg(feature = "hydrate")]
 mod storage;
 #[cfg(feature = "hydrate")]
 mod sync;
@@ -23,7 +25,7 @@ mod sync;
 mod synced;
 
 use chrono::{DateTime, Utc};
-use domain::inspection::{FindingData, InspectionStatus, Interviewee};
+use domain::inspection::{ChecklistPrompt, FindingData, InspectionStatus, Interviewee};
 use domain::sync::Mutation;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -129,18 +131,6 @@ pub fn fit_within(width: u32, height: u32, max: u32) -> (u32, u32) {
     (side(width), side(height))
 }
 
-/// A prompt as the inspection asks it: copied from the framework when the inspection starts,
-/// so the inspection reads the same offline and after the framework data changes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LocalPrompt {
-    pub code: String,
-    pub text: String,
-    pub item_code: String,
-    pub item_title: String,
-    pub key_question: String,
-    pub key_question_title: String,
-}
-
 /// An inspection as the device keeps it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocalInspection {
@@ -153,7 +143,9 @@ pub struct LocalInspection {
     pub template_version: i32,
     pub template_name: String,
     pub framework_id: String,
-    pub prompts: Vec<LocalPrompt>,
+    /// Copied from the framework when the inspection starts, so the inspection reads the same
+    /// offline and after the framework data changes.
+    pub prompts: Vec<ChecklistPrompt>,
     pub started_at: DateTime<Utc>,
     pub status: InspectionStatus,
 }
@@ -224,6 +216,9 @@ pub enum DeviceError {
     Finished,
     #[error("This inspection is not on this device")]
     Missing,
+    /// Refused by the rule the server applies too; the text says why.
+    #[error("This change cannot be saved: {0}")]
+    Refused(String),
 }
 
 /// A finding with nothing answered yet.

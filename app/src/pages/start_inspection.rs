@@ -145,7 +145,7 @@ fn begin(
     error: RwSignal<Option<String>>,
     starting: RwSignal<bool>,
 ) {
-    use crate::device::{LocalInspection, LocalPrompt};
+    use crate::device::LocalInspection;
     let navigate = leptos_router::hooks::use_navigate();
     leptos::task::spawn_local(async move {
         let framework = match crate::api::kept::framework(template.framework_id.clone()).await {
@@ -159,27 +159,7 @@ fn begin(
                 return;
             }
         };
-        let prompts = template
-            .prompt_codes
-            .iter()
-            .filter_map(|code| {
-                framework.key_questions.iter().find_map(|kq| {
-                    kq.items.iter().find_map(|item| {
-                        item.prompts
-                            .iter()
-                            .find(|p| &p.code == code)
-                            .map(|p| LocalPrompt {
-                                code: p.code.clone(),
-                                text: p.text.clone(),
-                                item_code: item.code.clone(),
-                                item_title: item.title.clone(),
-                                key_question: kq.code.clone(),
-                                key_question_title: kq.title.clone(),
-                            })
-                    })
-                })
-            })
-            .collect();
+        let prompts = domain::inspection::checklist_prompts(&framework, &template.prompt_codes);
         let inspection = LocalInspection {
             id: uuid::Uuid::now_v7(),
             user_id: user.id,

@@ -18,14 +18,14 @@ mod typing;
 
 use std::collections::HashMap;
 
-use domain::inspection::{FindingData, InspectionStatus, InterviewData};
+use domain::inspection::{FindingData, InspectionStatus, InterviewData, Tally, sections};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::components::params::use_id_param;
 use crate::components::sync_status::OutboxTick;
-use crate::device::{InterviewDraft, LocalInspection, LocalPrompt};
+use crate::device::{InterviewDraft, LocalInspection};
 use finish::Finish;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
@@ -120,48 +120,6 @@ pub fn InspectionPage() -> impl IntoView {
     }
 }
 
-/// A key question of the checklist, with its items in checklist order.
-struct Section {
-    code: String,
-    title: String,
-    items: Vec<ItemGroup>,
-}
-
-/// A KLOE (or quality statement) with the checklist's prompts under it.
-struct ItemGroup {
-    code: String,
-    title: String,
-    prompts: Vec<LocalPrompt>,
-}
-
-/// Groups prompts by key question, then item, each in order of first appearance.
-fn grouped(prompts: &[LocalPrompt]) -> Vec<Section> {
-    let mut sections: Vec<Section> = Vec::new();
-    for p in prompts {
-        let at = match sections.iter().position(|s| s.code == p.key_question) {
-            Some(at) => at,
-            None => {
-                sections.push(Section {
-                    code: p.key_question.clone(),
-                    title: p.key_question_title.clone(),
-                    items: Vec::new(),
-                });
-                sections.len() - 1
-            }
-        };
-        let items = &mut sections[at].items;
-        match items.iter_mut().find(|i| i.code == p.item_code) {
-            Some(item) => item.prompts.push(p.clone()),
-            None => items.push(ItemGroup {
-                code: p.item_code.clone(),
-                title: p.item_title.clone(),
-                prompts: vec![p.clone()],
-            }),
-        }
-    }
-    sections
-}
-
 fn anchor(code: &str) -> String {
     format!("prompt-{}", code.replace('.', "-"))
 }
@@ -212,17 +170,10 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
             .find(|p| f.get(&p.code).and_then(|x| x.response).is_none())
             .map(|p| p.code.clone())
     };
-    let groups = grouped(&inspection.prompts);
+    let groups = sections(&inspection.prompts);
     let kq_progress = groups
         .iter()
-        .map(|s| {
-            let codes: Vec<String> = s
-                .items
-                .iter()
-                .flat_map(|i| i.prompts.iter().map(|p| p.code.clone()))
-                .collect();
-            (s.code.clone(), s.title.clone(), codes)
-        })
+        .map(|s| (s.code.clone(), s.title.clone(), s.prompt_codes()))
         .collect::<Vec<_>>();
     let item_choices: Vec<(String, String)> = groups
         .iter()
@@ -254,14 +205,13 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
             </h2>
             <ul class="progress__list">
                 {kq_progress.into_iter().map(|(code, title, codes)| {
-                    let count = codes.len();
                     view! {
                         <li>
                             <a href=format!("#kq-{code}")>{title}</a>
                             {move || {
                                 let f = findings.read();
-                                let done = codes.iter().filter(|c| f.get(*c).and_then(|x| x.response).is_some()).count();
-                                format!(" {done} of {count}")
+                                let tally = Tally::of(codes.iter().map(String::as_str), |c| f.get(c).and_then(|x| x.response));
+                                format!(" {} of {}", tally.answered(), tally.total())
                             }}
                         </li>
                     }

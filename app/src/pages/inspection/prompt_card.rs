@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use domain::inspection::{FindingData, Response};
+use domain::inspection::{ChecklistPrompt, FindingData, Response};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -12,12 +12,11 @@ use super::photos::PhotoField;
 use super::typing::Typing;
 use super::{anchor, latest_of};
 use crate::components::sync_status::OutboxTick;
-use crate::device::LocalPrompt;
 
 /// A prompt card: the answers as radios, a note, and "Add photo".
 #[component]
 pub(super) fn PromptCard(
-    prompt: LocalPrompt,
+    prompt: ChecklistPrompt,
     inspection_id: Uuid,
     findings: RwSignal<HashMap<String, FindingData>>,
     latest: StoredValue<HashMap<String, FindingData>>,

@@ -3,19 +3,18 @@
 
 use std::collections::HashMap;
 
-use domain::inspection::{FindingData, Response};
+use domain::inspection::{ChecklistPrompt, FindingData, Response, Tally, sections};
 use leptos::prelude::*;
 
-use super::{anchor, grouped};
-use crate::device::LocalPrompt;
+use super::anchor;
 
 /// Counts by key question and answer, and the prompts still unanswered.
 #[component]
 pub(super) fn Summary(
-    prompts: Vec<LocalPrompt>,
+    prompts: Vec<ChecklistPrompt>,
     findings: RwSignal<HashMap<String, FindingData>>,
 ) -> impl IntoView {
-    let sections = grouped(&prompts);
+    let sections = sections(&prompts);
     let photo_prompts = prompts.clone();
     let photos = move || {
         let f = findings.read();
@@ -64,10 +63,10 @@ pub(super) fn Summary(
                 </thead>
                 <tbody>
                     {sections.into_iter().map(|section| {
-                        let codes: Vec<String> = section.items.iter().flat_map(|i| i.prompts.iter().map(|p| p.code.clone())).collect();
+                        let codes = section.prompt_codes();
                         let count = move |want: Option<Response>| {
                             let f = findings.read();
-                            codes.iter().filter(|c| f.get(*c).and_then(|x| x.response) == want).count()
+                            Tally::of(codes.iter().map(String::as_str), |c| f.get(c).and_then(|x| x.response)).count(want)
                         };
                         let count = std::sync::Arc::new(count);
                         view! {
@@ -85,7 +84,7 @@ pub(super) fn Summary(
             </table>
             {move || {
                 let f = findings.read();
-                let open: Vec<LocalPrompt> = prompts.iter().filter(|p| f.get(&p.code).and_then(|x| x.response).is_none()).cloned().collect();
+                let open: Vec<ChecklistPrompt> = prompts.iter().filter(|p| f.get(&p.code).and_then(|x| x.response).is_none()).cloned().collect();
                 (!open.is_empty()).then(|| view! {
                     <details class="item">
                         <summary>{format!("Prompts still unanswered ({})", open.len())}</summary>

@@ -1,0 +1,54 @@
+//! The device's own writes, judged by the rule the server applies to a push
+//! (`domain::sync::judge`), so the tablet never shows as saved what the server would refuse.
+
+use domain::inspection::InspectionStatus;
+use domain::sync::Mutation;
+use domain::sync::judge::{
+    Change, Held, HeldInspection, PushItem, Pusher, Refusal, Verdict, judge,
+};
+use uuid::Uuid;
+
+use super::DeviceError;
+
+/// Judges a change the user makes on this device, given what the device holds: the status of
+/// its inspection (absent if the inspection is not on the device) and, for a record already
+/// kept, the inspection it is kept under.
+pub(super) fn judge_own_change(
+    change: Change,
+    status: Option<InspectionStatus>,
+    held_under: Option<Uuid>,
+) -> Result<(), DeviceError> {
+    // A device keeps only its users' own trust's inspections: one pusher stands for them all.
+    let pusher = Pusher {
+        user_id: Uuid::nil(),
+        trust_id: Uuid::nil(),
+        device_id: Uuid::nil(),
+    };
+    let mut held = Held::default();
+    if let Some(status) = status {
+        let inspection = HeldInspection {
+            trust_id: pusher.trust_id,
+            user_id: pusher.user_id,
+            status,
+        };
+        held.inspections.insert(change.inspection_id(), inspection);
+    }
+    if let Some(inspection_id) = held_under {
+        held.records.insert(change.record_id(), inspection_id);
+    }
+    // A new change id: nothing earlier to repeat or clash with.
+    let item = PushItem {
+        mutation: Mutation {
+            id: Uuid::now_v7(),
+            kind: String::new(),
+            data: serde_json::Value::Null,
+        },
+        change: Ok(change),
+    };
+    match judge(&mut held, &pusher, &item) {
+        Verdict::Apply | Verdict::Duplicate | Verdict::Conflict => Ok(()),
+        Verdict::Reject(Refusal::Finished) => Err(DeviceError::Finished),
+        Verdict::Reject(Refusal::UnknownInspection) => Err(DeviceError::Missing),
+        Verdict::Reject(other) => Err(DeviceError::Refused(other.to_string())),
+    }
+}
