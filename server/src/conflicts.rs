@@ -27,8 +27,9 @@ pub async fn open(state: &AppState, caller: &Caller) -> Result<Vec<ConflictView>
 /// Resolves one conflict of the caller's trust; 404 for another trust's or an unknown one, 409
 /// when it was resolved already, 422 when the version sent again can no longer be applied.
 ///
-/// Marking it resolved and applying the kept version commit together: of two admins resolving
-/// the same conflict at once, one wins and the other gets 409, and nothing is applied twice.
+/// Marking it resolved and applying the kept version commit together, durably: of two admins
+/// resolving the same conflict at once, one wins and the other gets 409, and nothing is applied
+/// twice. A push racing the same record makes it start again, like a push.
 pub async fn resolve(
     state: &AppState,
     caller: &Caller,
@@ -36,9 +37,28 @@ pub async fn resolve(
     resolution: Resolution,
 ) -> Result<(), ApiError> {
     access::require_admin(caller)?;
+    let mut attempts = 0;
+    loop {
+        match resolve_once(state, caller, seq, resolution).await {
+            Err(ApiError::Internal(e))
+                if attempts < 3 && matches!(e.downcast_ref(), Some(StoreError::Raced)) =>
+            {
+                attempts += 1;
+            }
+            done => return done,
+        }
+    }
+}
+
+async fn resolve_once(
+    state: &AppState,
+    caller: &Caller,
+    seq: i64,
+    resolution: Resolution,
+) -> Result<(), ApiError> {
     let already = || ApiError::Conflict("This conflict has been resolved already".to_owned());
     let now = state.clock.now();
-    let tx = state.store.begin().await?;
+    let tx = state.store.begin_durable().await?;
     let conflict = tx
         .conflict(seq)
         .await?

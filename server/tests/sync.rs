@@ -43,6 +43,42 @@ async fn ward_of(app: &common::TestApp, token: &str) -> Uuid {
     units[0]["id"].as_str().unwrap().parse().unwrap()
 }
 
+/// The same batch sent twice at the same moment (a device retrying while its first push is
+/// still in flight): every change is applied once and reported as a duplicate once, on both
+/// databases (PostgreSQL runs the two pushes truly at once and retries the one that lost).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_push_twice_at_once_applies_each_change_once() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let unit = ward_of(&app, &token).await;
+    for _ in 0..4 {
+        let inspection = Uuid::now_v7();
+        let findings: Vec<Uuid> = (0..20).map(|_| Uuid::now_v7()).collect();
+        let mut mutations = vec![upsert(inspection, unit, "in_progress")];
+        mutations.extend(findings.iter().map(|f| finding(*f, inspection, "met", "")));
+        let batch = json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+        let (a, b) = tokio::join!(
+            app.post("/api/v1/sync/push", Some(&token), batch.clone()),
+            app.post("/api/v1/sync/push", Some(&token), batch.clone()),
+        );
+        assert_eq!((a.status, b.status), (StatusCode::OK, StatusCode::OK));
+        let (a, b) = (statuses(&a.json()), statuses(&b.json()));
+        for (x, y) in a.iter().zip(&b) {
+            let mut pair = [x.as_str(), y.as_str()];
+            pair.sort_unstable();
+            assert_eq!(pair, ["applied", "duplicate"], "{a:?} {b:?}");
+        }
+        for f in &findings {
+            assert_eq!(app.store.history(*f).await.unwrap().len(), 1);
+        }
+        let view = app
+            .get(&format!("/api/v1/inspections/{inspection}"), Some(&token))
+            .await
+            .json();
+        assert_eq!(view["findings"].as_array().unwrap().len(), 20);
+    }
+}
+
 #[tokio::test]
 async fn a_push_applies_in_order_and_a_retry_is_a_duplicate() {
     let app = spawn_app().await;

@@ -255,9 +255,13 @@ async fn record_in_open_inspection(
     .await;
     // Only the fields the rule needs are decoded: the whole inspection (every prompt) would
     // cost more than the write.
-    let status = stored_field::<InspectionStatus>(status?, "status")?;
-    let held_under = stored_field::<Uuid>(before?, "inspection_id")?;
-    if let Err(refusal) = super::rules::judge_own_change(change, status, held_under) {
+    // Any failure here aborts: the writes queued behind the reads must not commit unjudged.
+    let judged = (|| {
+        let status = stored_field::<InspectionStatus>(status?, "status")?;
+        let held_under = stored_field::<Uuid>(before?, "inspection_id")?;
+        super::rules::judge_own_change(change, status, held_under)
+    })();
+    if let Err(refusal) = judged {
         tx.abort().await?;
         return Err(refusal);
     }

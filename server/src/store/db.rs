@@ -56,7 +56,8 @@ pub trait Db: Send + Sync {
 }
 
 /// Statements that commit together or not at all: every area's calls work on it as on the
-/// store. Dropped without [`Tx::commit`], it rolls back.
+/// store. Dropped without [`Tx::commit`], it rolls back. Calls on one `Tx` run one after the
+/// other: a `run!` body must never call the same `Tx` again (it would wait on itself).
 pub struct Tx {
     open: Mutex<Option<Open>>,
 }

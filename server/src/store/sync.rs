@@ -168,29 +168,8 @@ fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
 impl<T: Db + ?Sized> SyncStore for T {
     async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError> {
         let mut held = Held::default();
-        if !wanted.mutations.is_empty() {
-            let sql = format!(
-                "SELECT id, kind, data FROM sync_mutations WHERE id IN ({})",
-                placeholders(1, wanted.mutations.len())
-            );
-            let rows: Vec<(Uuid, String, String)> = run!(self, |c| {
-                let mut q = sqlx::query_as(&sql);
-                for id in &wanted.mutations {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(&mut *c).await?
-            });
-            for (id, kind, data) in rows {
-                let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data));
-                held.mutations.insert(
-                    id,
-                    Earlier {
-                        kind: kind.into(),
-                        data: std::borrow::Cow::Owned(data),
-                    },
-                );
-            }
-        }
+        // Inspections first: on PostgreSQL their lock makes a concurrent push on the same
+        // inspection wait, so what is read after it is what that push committed.
         if !wanted.inspections.is_empty() {
             let rows: Vec<(Uuid, Uuid, Uuid, String)> = run!(self, |c| {
                 let sql = format!(
@@ -212,6 +191,29 @@ impl<T: Db + ?Sized> SyncStore for T {
                         trust_id,
                         user_id,
                         status,
+                    },
+                );
+            }
+        }
+        if !wanted.mutations.is_empty() {
+            let sql = format!(
+                "SELECT id, kind, data FROM sync_mutations WHERE id IN ({})",
+                placeholders(1, wanted.mutations.len())
+            );
+            let rows: Vec<(Uuid, String, String)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in &wanted.mutations {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            for (id, kind, data) in rows {
+                let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data));
+                held.mutations.insert(
+                    id,
+                    Earlier {
+                        kind: kind.into(),
+                        data: std::borrow::Cow::Owned(data),
                     },
                 );
             }

@@ -389,8 +389,40 @@ fn any_item() -> impl Strategy<Value = PushItem> {
     (1u128..12, change).prop_map(|(id, change)| item(id, change))
 }
 
+/// What the rules say of one change, worked out from the reference model alone.
+fn expected_verdict(
+    item: &PushItem,
+    change: &Change,
+    applied: &HashMap<Uuid, &PushItem>,
+    inspections: &HashMap<Uuid, InspectionStatus>,
+    owner_of: &HashMap<Uuid, Uuid>,
+) -> Verdict {
+    if let Some(earlier) = applied.get(&item.mutation.id) {
+        let same = earlier.mutation.kind == item.mutation.kind
+            && earlier.mutation.data == item.mutation.data;
+        return if same {
+            Verdict::Duplicate
+        } else {
+            Verdict::Conflict
+        };
+    }
+    let inspection = change.inspection_id();
+    let refusal = match (change, inspections.get(&inspection)) {
+        (Change::Inspection(d), _) if d.unit_id != WARD => Some(Refusal::WardElsewhere),
+        (_, Some(InspectionStatus::Submitted)) => Some(Refusal::Finished),
+        (Change::Finding(_) | Change::Interview(_), None) => Some(Refusal::UnknownInspection),
+        _ => match owner_of.get(&change.record_id()) {
+            Some(owner) if *owner != inspection => Some(Refusal::RecordElsewhere),
+            _ => None,
+        },
+    };
+    refusal.map_or(Verdict::Apply, Verdict::Reject)
+}
+
 proptest! {
     #[test]
+    /// Every verdict matches a reference model of the rules, and whatever it lets through never
+    /// changes a finished inspection nor moves a record.
     fn no_push_changes_a_finished_inspection_or_moves_a_record(
         batches in prop::collection::vec(prop::collection::vec(any_item(), 1..12), 1..6)
     ) {
@@ -414,8 +446,10 @@ proptest! {
             }
             held.records.extend(owner_of.iter().map(|(r, i)| (*r, *i)));
             for item in batch {
-                let verdict = judge(&mut held, &pusher(), item);
                 let Ok(change) = &item.change else { continue };
+                let expected = expected_verdict(item, change, &applied, &inspections, &owner_of);
+                let verdict = judge(&mut held, &pusher(), item);
+                prop_assert_eq!(&verdict, &expected);
                 if verdict != Verdict::Apply {
                     continue;
                 }
