@@ -4,12 +4,9 @@
 use leptos::prelude::*;
 
 use crate::components::lock::{LockScreen, lock_now, provide_lock};
-use crate::components::session::{follow_server_session, signed_in_user};
-use crate::components::sync_status::{SyncStatus, Waiting, sync_message};
-
-/// The signed-in user of this page load, shared by the header and the pages.
-#[derive(Clone, Copy)]
-pub struct UserResource(pub Resource<Result<Option<domain::api::UserInfo>, ServerFnError>>);
+use crate::components::session::{UserResource, follow_server_session, signed_in_user};
+use crate::components::sign_out::sign_out;
+use crate::components::sync_status::SyncStatus;
 
 /// Whether the router is still opening the next page (loading its code or its data).
 #[derive(Clone, Copy)]
@@ -104,33 +101,5 @@ fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
                 </button>
             </form>
         </div>
-    }
-}
-
-/// Signs out on the device and the server ("Sign out" in the header and on the lock screen).
-/// Signing out never loses work, but the user should know what stays behind on the tablet.
-pub fn sign_out(ev: leptos::ev::SubmitEvent) {
-    let Waiting(waiting) = expect_context::<Waiting>();
-    if let Some(Some(n)) = waiting.get_untracked()
-        && n > 0
-    {
-        let question = format!(
-            "{}. They stay on this device and sync after you sign in again. Sign out now?",
-            sync_message(n, None)
-        );
-        let confirmed = leptos::web_sys::window()
-            .and_then(|w| w.confirm_with_message(&question).ok())
-            .unwrap_or(true);
-        if !confirmed {
-            ev.prevent_default();
-            #[cfg(feature = "hydrate")]
-            return;
-        }
-    }
-    // In the browser the device signs out too, even when the server cannot be reached.
-    #[cfg(feature = "hydrate")]
-    {
-        ev.prevent_default();
-        leptos::task::spawn_local(crate::components::session::finish_sign_out());
     }
 }

@@ -126,7 +126,7 @@ fn LockPanel() -> impl IntoView {
                     {move || if checking.get() { "Checking…" } else { "Unlock" }}
                 </button>
             </form>
-            <form method="post" action="/fn/sign_out" on:submit=crate::components::layout::sign_out>
+            <form method="post" action="/fn/sign_out" on:submit=crate::components::sign_out::sign_out>
                 <button type="submit" class="button button--secondary">
                     "Sign out"
                 </button>

@@ -6,5 +6,6 @@ pub mod layout;
 pub mod lock;
 pub mod params;
 pub mod session;
+pub mod sign_out;
 pub mod signed_in;
 pub mod sync_status;

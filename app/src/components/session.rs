@@ -7,6 +7,10 @@ use leptos::prelude::*;
 
 use crate::api::auth::current_user;
 
+/// The signed-in user of this page load, shared by the header, the sync engine and the pages.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<UserInfo>, ServerFnError>>);
+
 /// The signed-in user: the server's answer, or, when the server cannot be reached, the user
 /// signed in on this device.
 pub async fn signed_in_user() -> Result<Option<UserInfo>, ServerFnError> {

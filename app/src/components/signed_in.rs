@@ -4,7 +4,7 @@ use domain::api::UserInfo;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::components::layout::UserResource;
+use crate::components::session::UserResource;
 
 /// Renders `render(user)` once the user is known; redirects to `/sign-in` (coming back here
 /// afterwards) when nobody is signed in and to the password page while a one-time password is

@@ -10,7 +10,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::layout::UserResource;
+use crate::components::session::UserResource;
 
 /// Bumped after every write to the outbox, so the status line counts again.
 #[derive(Clone, Copy)]

@@ -13,8 +13,7 @@ use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::outbox::{in_order, stored};
-use super::{DeviceError, InterviewDraft, LocalInspection, OutboxEntry};
+use super::{DeviceError, InterviewDraft, LocalInspection, OutboxEntry, Queued};
 
 const DB_NAME: &str = "readyward";
 const DB_VERSION: u32 = 6;
@@ -739,4 +738,36 @@ pub(super) async fn get_one(store: &str, key: &str) -> Result<Option<JsValue>, D
     let found = tx.store(store)?.get(JsValue::from_str(key)).await?;
     tx.done().await?;
     Ok(found)
+}
+
+/// Stored outbox records as queued changes, oldest first.
+pub(super) fn in_order(rows: Vec<JsValue>) -> Result<Vec<Queued>, DeviceError> {
+    // The store's key path puts each entry's place in the queue on the record itself.
+    let mut list = rows
+        .into_iter()
+        .map(|value| {
+            let seq = js_sys::Reflect::get(&value, &JsValue::from_str("seq"))
+                .ok()
+                .and_then(|s| s.as_f64())
+                .ok_or_else(|| DeviceError::Storage("outbox entry without a place".into()))?;
+            Ok(Queued {
+                seq,
+                entry: from_js(value)?,
+            })
+        })
+        .collect::<Result<Vec<_>, DeviceError>>()?;
+    list.sort_by(|a, b| a.seq.total_cmp(&b.seq));
+    Ok(list)
+}
+
+/// An entry as stored: the entry with its place in the queue.
+pub(super) fn stored(queued: &Queued) -> Result<JsValue, DeviceError> {
+    let record = to_js(&queued.entry)?;
+    js_sys::Reflect::set(
+        &record,
+        &JsValue::from_str("seq"),
+        &JsValue::from_f64(queued.seq),
+    )
+    .map_err(|_| DeviceError::Storage("outbox".into()))?;
+    Ok(record)
 }

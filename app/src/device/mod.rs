@@ -188,6 +188,13 @@ impl InterviewDraft {
     }
 }
 
+/// A queued change with its place in the queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queued {
+    pub seq: f64,
+    pub entry: OutboxEntry,
+}
+
 /// How many synced records the device keeps for the ledger, across its users.
 pub const SYNCED_KEPT: u32 = 200;
 

@@ -7,15 +7,8 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::idb::{OUTBOX, from_js, only, open, to_js};
-use super::{DeviceError, OutboxEntry};
-
-/// A queued change with its place in the queue.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Queued {
-    pub seq: f64,
-    pub entry: OutboxEntry,
-}
+use super::idb::{OUTBOX, from_js, in_order, only, open, stored};
+use super::{DeviceError, OutboxEntry, Queued};
 
 /// The user's queued changes, oldest first, refused ones included.
 pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
@@ -28,38 +21,6 @@ pub async fn queued_of(user_id: Uuid) -> Result<Vec<Queued>, DeviceError> {
         .await?;
     tx.done().await?;
     in_order(rows)
-}
-
-/// Stored outbox records as queued changes, oldest first.
-pub(super) fn in_order(rows: Vec<JsValue>) -> Result<Vec<Queued>, DeviceError> {
-    // The store's key path puts each entry's place in the queue on the record itself.
-    let mut list = rows
-        .into_iter()
-        .map(|value| {
-            let seq = js_sys::Reflect::get(&value, &JsValue::from_str("seq"))
-                .ok()
-                .and_then(|s| s.as_f64())
-                .ok_or_else(|| DeviceError::Storage("outbox entry without a place".into()))?;
-            Ok(Queued {
-                seq,
-                entry: from_js(value)?,
-            })
-        })
-        .collect::<Result<Vec<_>, DeviceError>>()?;
-    list.sort_by(|a, b| a.seq.total_cmp(&b.seq));
-    Ok(list)
-}
-
-/// An entry as stored: the entry with its place in the queue.
-pub(super) fn stored(queued: &Queued) -> Result<JsValue, DeviceError> {
-    let record = to_js(&queued.entry)?;
-    js_sys::Reflect::set(
-        &record,
-        &JsValue::from_str("seq"),
-        &JsValue::from_f64(queued.seq),
-    )
-    .map_err(|_| DeviceError::Storage("outbox".into()))?;
-    Ok(record)
 }
 
 /// The user's oldest changes not refused, at most `limit`, for a push: each is marked as sent

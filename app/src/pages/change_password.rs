@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::form::{ErrorSummary, Field, use_form_error};
-use crate::components::layout::UserResource;
+use crate::components::session::UserResource;
 
 fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
     match code {
