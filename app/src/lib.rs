@@ -3,15 +3,14 @@
 //!
 //! `api` holds the server functions the pages call (each with a fixed endpoint, so a cached
 //! bundle never calls a renamed URL); `backend` is the narrow interface the server implements for
-//! them; `pages` and `components` are the screens.
+//! them; `pages` and `components` are the screens; `device` is the tablet's own store and sync
+//! engine, which the screens reach through one interface in context.
 
 #![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
-#[cfg(feature = "hydrate")]
-pub(crate) mod browser;
 pub mod components;
 pub mod device;
 mod lazy_routes;
@@ -50,7 +49,6 @@ pub fn mount_offline() {
 
 /// A marker on `<body>` for end-to-end tests and support staff: `data-hydrated` or
 /// `data-mounted` (the page is interactive), `data-prepared` (offline copies are fresh).
-#[cfg(feature = "hydrate")]
 pub(crate) fn mark_body(attribute: &str) {
     if let Some(body) = leptos::prelude::document().body() {
         let _ = body.set_attribute(attribute, "true");

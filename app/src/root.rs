@@ -43,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    crate::device::provide_device();
     let (opening, set_opening) = signal(false);
     provide_context(Opening(opening));
     view! {

@@ -521,3 +521,36 @@ async fn an_unsaved_interview_note_is_kept_until_it_is_recorded() {
     assert_eq!(device::interview_draft(user, started.id).await, Ok(None));
     assert_eq!(device::outbox_count(user).await, Ok(2));
 }
+
+#[wasm_bindgen_test]
+async fn pages_reach_the_same_store_through_the_device_in_context() {
+    use leptos::prelude::Owner;
+    let owner = Owner::new();
+    owner.set();
+    device::provide_device();
+    let here = device::use_device();
+
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    here.save_inspection(&started).await.unwrap();
+    // What the interface wrote, the store holds, and the other way round.
+    assert_eq!(
+        device::inspection(started.id).await.unwrap(),
+        Some(started.clone())
+    );
+    let mut finding = device::blank_finding(started.id, "S1.8");
+    finding.response = Some(Response::Met);
+    device::record_finding(user, &finding).await.unwrap();
+    assert_eq!(here.findings_of(started.id).await.unwrap(), vec![finding]);
+    assert_eq!(here.outbox_count(user).await, Ok(2));
+    assert_eq!(
+        here.finish_inspection(started.id).await.unwrap().status,
+        InspectionStatus::Submitted
+    );
+    let mut late = device::blank_finding(started.id, "S1.8");
+    late.response = Some(Response::NotMet);
+    assert_eq!(
+        here.record_finding(user, &late).await,
+        Err(DeviceError::Finished)
+    );
+}

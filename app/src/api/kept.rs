@@ -104,11 +104,11 @@ async fn pull(user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
             Some(cursor) => format!("/api/v1/sync/pull?since={cursor}"),
             None => "/api/v1/sync/pull".to_owned(),
         };
-        let response = crate::browser::get_json(&url).await.ok()?;
+        let response = crate::device::net::get_json(&url).await.ok()?;
         if response.status() != 200 {
             return None;
         }
-        let text = crate::browser::text_of(&response).await.ok()?;
+        let text = crate::device::net::text_of(&response).await.ok()?;
         let pulled: PullResponse = serde_json::from_str(&text).ok()?;
         if pulled.unchanged_since(since.as_deref()) {
             return copy_of(&templates_key(user_id)).await.ok().flatten();

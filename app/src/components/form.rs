@@ -106,3 +106,23 @@ pub fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoVi
         })
     }
 }
+
+/// The values of a form's named inputs, in the order asked for (from a submit event's target).
+pub fn form_fields(
+    target: &leptos::web_sys::EventTarget,
+    names: &[&'static str],
+) -> Vec<(&'static str, String)> {
+    use leptos::wasm_bindgen::JsCast;
+    let form = target.dyn_ref::<leptos::web_sys::HtmlFormElement>();
+    names
+        .iter()
+        .map(|name| {
+            let value = form
+                .and_then(|f| f.elements().named_item(name))
+                .and_then(|e| e.dyn_into::<leptos::web_sys::HtmlInputElement>().ok())
+                .map(|input| input.value())
+                .unwrap_or_default();
+            (*name, value)
+        })
+        .collect()
+}

@@ -7,6 +7,7 @@ use crate::components::lock::{LockScreen, lock_now, provide_lock};
 use crate::components::session::{UserResource, follow_server_session, signed_in_user};
 use crate::components::sign_out::sign_out;
 use crate::components::sync_status::SyncStatus;
+use crate::device::use_device;
 
 /// Whether the router is still opening the next page (loading its code or its data).
 #[derive(Clone, Copy)]
@@ -15,15 +16,16 @@ pub struct Opening(pub ReadSignal<bool>);
 /// Wraps every page.
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let user = Resource::new_blocking(|| (), |_| signed_in_user());
+    let device = use_device();
+    let user = Resource::new_blocking(|| (), move |_| signed_in_user(device));
     provide_context(UserResource(user));
     Effect::new(move |_| {
         if let Some(answer) = user.get() {
-            follow_server_session(answer);
+            follow_server_session(device, answer);
         }
     });
     let locked = provide_lock();
-    provide_context(crate::components::sync_status::OutboxTick(RwSignal::new(0)));
+    provide_context(crate::device::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
     crate::components::sync_status::provide_sync();
     let Opening(opening) = expect_context::<Opening>();

@@ -4,50 +4,49 @@
 
 use leptos::prelude::*;
 
+use crate::device::{ThisDevice, use_device};
+
 /// Whether the screen is locked; the layout hides the page while it is.
 #[derive(Clone, Copy)]
 pub struct Locked(pub RwSignal<bool>);
 
 /// Wrong passwords allowed at the lock before the user is signed out.
-#[cfg(feature = "hydrate")]
 const UNLOCK_ATTEMPTS: u32 = 5;
 
 /// Starts watching for idleness (in the browser only) and provides [`Locked`].
 pub fn provide_lock() -> RwSignal<bool> {
     let locked = RwSignal::new(false);
     provide_context(Locked(locked));
-    #[cfg(feature = "hydrate")]
+    let device = use_device();
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
-            watch_idle(locked);
+            watch_idle(device, locked);
         }
     });
     locked
 }
 
-#[cfg(feature = "hydrate")]
-fn watch_idle(locked: RwSignal<bool>) {
-    use crate::device::{can_unlock, device_user, idle_too_long, is_locked, set_locked, touch};
+fn watch_idle(device: ThisDevice, locked: RwSignal<bool>) {
     use std::cell::Cell;
     use std::rc::Rc;
-    let Some(user) = device_user() else {
+    let Some(user) = device.device_user() else {
         return;
     };
     leptos::task::spawn_local(async move {
-        if !can_unlock(&user).await {
+        if !matches!(device.can_unlock(&user).await, Ok(true)) {
             return;
         }
-        if is_locked() || idle_too_long() {
-            set_locked(true);
+        if device.is_locked() || device.idle_too_long() {
+            device.set_locked(true);
             locked.set(true);
         }
         // Writing the time on every touch would be wasteful: every few seconds is enough.
         let last_write = Rc::new(Cell::new(0.0));
         let on_activity = move || {
-            let now = js_sys::Date::now();
+            let now = chrono::Utc::now().timestamp_millis() as f64;
             if !locked.get_untracked() && now - last_write.get() > 5_000.0 {
                 last_write.set(now);
-                touch();
+                device.touch();
             }
         };
         let on_key = on_activity.clone();
@@ -55,8 +54,11 @@ fn watch_idle(locked: RwSignal<bool>) {
         let _ = window_event_listener(leptos::ev::keydown, move |_| on_key());
         let _ = set_interval_with_handle(
             move || {
-                if !locked.get_untracked() && device_user().is_some() && idle_too_long() {
-                    set_locked(true);
+                if !locked.get_untracked()
+                    && device.device_user().is_some()
+                    && device.idle_too_long()
+                {
+                    device.set_locked(true);
                     locked.set(true);
                 }
             },
@@ -67,8 +69,7 @@ fn watch_idle(locked: RwSignal<bool>) {
 
 /// Locks the screen now ("Lock" in the header).
 pub fn lock_now() {
-    #[cfg(feature = "hydrate")]
-    crate::device::set_locked(true);
+    use_device().set_locked(true);
     expect_context::<Locked>().0.set(true);
 }
 
@@ -84,12 +85,15 @@ fn LockPanel() -> impl IntoView {
     let error = RwSignal::new(None::<&'static str>);
     let checking = RwSignal::new(false);
     let password = NodeRef::<leptos::html::Input>::new();
+    let device = use_device();
     Effect::new(move |_| {
         if let Some(input) = password.get() {
             let _ = input.focus();
         }
     });
-    let name = user_name();
+    let name = device
+        .device_user()
+        .map_or_else(|| "Someone".to_owned(), |u| u.name);
     view! {
         <section class="lock narrow" aria-labelledby="lock-heading">
             <h1 id="lock-heading">"ReadyWard is locked"</h1>
@@ -97,7 +101,7 @@ fn LockPanel() -> impl IntoView {
                 {format!("{name} is signed in. ")}
                 "Enter your password to carry on. Everything saved on this device is kept."
             </p>
-            <form on:submit=move |ev| unlock(ev, password, error, checking)>
+            <form on:submit=move |ev| unlock(device, ev, password, error, checking)>
                 <div class="form-group" class:form-group--error=move || error.get().is_some()>
                     <label class="label" for="unlock-password">"Password"</label>
                     {move || {
@@ -135,22 +139,13 @@ fn LockPanel() -> impl IntoView {
     }
 }
 
-fn user_name() -> String {
-    #[cfg(feature = "hydrate")]
-    if let Some(user) = crate::device::device_user() {
-        return user.name;
-    }
-    "Someone".to_owned()
-}
-
-#[cfg(feature = "hydrate")]
 fn unlock(
+    device: ThisDevice,
     ev: leptos::ev::SubmitEvent,
     password: NodeRef<leptos::html::Input>,
     error: RwSignal<Option<&'static str>>,
     checking: RwSignal<bool>,
 ) {
-    use crate::device::{check_on_device, device_user, set_locked};
     use std::sync::atomic::{AtomicU32, Ordering};
     static FAILURES: AtomicU32 = AtomicU32::new(0);
     ev.prevent_default();
@@ -162,22 +157,22 @@ fn unlock(
         error.set(Some("Enter your password"));
         return;
     }
-    let Some(user) = device_user() else {
-        leptos::task::spawn_local(crate::components::session::finish_sign_out());
+    let Some(user) = device.device_user() else {
+        leptos::task::spawn_local(crate::components::session::finish_sign_out(device));
         return;
     };
     let Locked(locked) = expect_context::<Locked>();
     checking.set(true);
     leptos::task::spawn_local(async move {
-        let right = matches!(check_on_device(&user.email, &typed).await, Ok(Ok(_)));
+        let right = matches!(device.check_on_device(&user.email, &typed).await, Ok(Ok(_)));
         checking.set(false);
         if right {
             FAILURES.store(0, Ordering::Relaxed);
-            set_locked(false);
+            device.set_locked(false);
             locked.set(false);
             error.set(None);
         } else if FAILURES.fetch_add(1, Ordering::Relaxed) + 1 >= UNLOCK_ATTEMPTS {
-            crate::components::session::finish_sign_out().await;
+            crate::components::session::finish_sign_out(device).await;
         } else {
             input.set_value("");
             error.set(Some("The password is not right. Try again"));
@@ -185,27 +180,17 @@ fn unlock(
     });
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn unlock(
-    _ev: leptos::ev::SubmitEvent,
-    _password: NodeRef<leptos::html::Input>,
-    _error: RwSignal<Option<&'static str>>,
-    _checking: RwSignal<bool>,
-) {
-}
-
 /// "Lock the screen after": the idle time for this device, kept on the device.
 #[component]
 pub fn LockSetting() -> impl IntoView {
     let minutes = RwSignal::new(crate::device::DEFAULT_LOCK_MINUTES);
     let saved = RwSignal::new(false);
-    #[cfg(feature = "hydrate")]
-    Effect::new(move |_| minutes.set(crate::device::lock_minutes()));
+    let device = use_device();
+    Effect::new(move |_| minutes.set(device.lock_minutes()));
     let change = move |ev: leptos::ev::Event| {
         if let Ok(m) = event_target_value(&ev).parse::<u32>() {
             minutes.set(m);
-            #[cfg(feature = "hydrate")]
-            crate::device::set_lock_minutes(m);
+            device.set_lock_minutes(m);
             saved.set(true);
         }
     };

@@ -4,11 +4,13 @@
 use leptos::prelude::*;
 
 use crate::components::sync_status::{Waiting, sync_message};
+use crate::device::use_device;
 
 /// Signs out on the device and the server ("Sign out" in the header and on the lock screen).
 /// Signing out never loses work, but the user should know what stays behind on the tablet.
 pub fn sign_out(ev: leptos::ev::SubmitEvent) {
     let Waiting(waiting) = expect_context::<Waiting>();
+    let device = use_device();
     if let Some(Some(n)) = waiting.get_untracked()
         && n > 0
     {
@@ -21,14 +23,10 @@ pub fn sign_out(ev: leptos::ev::SubmitEvent) {
             .unwrap_or(true);
         if !confirmed {
             ev.prevent_default();
-            #[cfg(feature = "hydrate")]
             return;
         }
     }
-    // In the browser the device signs out too, even when the server cannot be reached.
-    #[cfg(feature = "hydrate")]
-    {
-        ev.prevent_default();
-        leptos::task::spawn_local(crate::components::session::finish_sign_out());
-    }
+    // The device signs out too, even when the server cannot be reached.
+    ev.prevent_default();
+    leptos::task::spawn_local(crate::components::session::finish_sign_out(device));
 }

@@ -1,27 +1,15 @@
 //! The always-visible `role="status"` line that tells the sync state in plain words.
 //!
 //! It counts the signed-in user's changes waiting in the device's outbox; screen readers
-//! announce each change of it, and tests and training material rely on its wording.
-//!
-//! The sync engine lives here too: it drains the outbox when the page opens, when a change is
-//! queued (unless a retry after a failure is already on its timer), when the browser comes back
-//! online or the app becomes visible, on "Sync now", and after a failure on a timer with
-//! exponential backoff and jitter.
+//! announce each change of it, and tests and training material rely on its wording. The sync
+//! engine itself belongs to the device (`device::engine`); this starts it and shows what it
+//! reports.
 
 use leptos::prelude::*;
 
 use crate::components::session::UserResource;
-
-/// Bumped after every write to the outbox, so the status line counts again.
-#[derive(Clone, Copy)]
-pub struct OutboxTick(pub RwSignal<u32>);
-
-impl OutboxTick {
-    /// Tells the status line that the outbox changed.
-    pub fn bump(self) {
-        self.0.update(|n| *n = n.wrapping_add(1));
-    }
-}
+use crate::device::OutboxTick;
+use crate::device::{SyncSignals, ThisDevice, use_device};
 
 /// The plain-words sentence for a number of records still waiting to sync.
 pub fn sync_message(waiting: usize, failure: Option<&str>) -> String {
@@ -45,10 +33,11 @@ pub struct Waiting(pub LocalResource<Option<usize>>);
 pub fn provide_waiting() {
     let UserResource(user) = expect_context::<UserResource>();
     let OutboxTick(tick) = expect_context::<OutboxTick>();
+    let device = use_device();
     let waiting = LocalResource::new(move || {
         tick.track();
         let user_id = user.get().and_then(|u| u.ok().flatten()).map(|u| u.id);
-        async move { count(user_id).await }
+        async move { count(device, user_id).await }
     });
     provide_context(Waiting(waiting));
 }
@@ -70,36 +59,33 @@ pub fn provide_sync() {
     provide_context(SyncFailure(failure));
     let sending = RwSignal::new(false);
     provide_context(Sending(sending));
-    #[cfg(feature = "hydrate")]
-    {
-        let UserResource(user) = expect_context::<UserResource>();
-        let tick = expect_context::<OutboxTick>();
-        let Waiting(waiting) = expect_context::<Waiting>();
-        Effect::new(move |started: Option<bool>| {
-            if started == Some(true) {
-                return true;
-            }
-            let Some(Ok(Some(u))) = user.get() else {
-                return false;
-            };
-            engine::start(u.id, failure, sending, tick);
-            true
-        });
-        // A newly queued change goes out shortly after (a burst of taps makes one push).
-        Effect::new(move |before: Option<usize>| {
-            let now = waiting.get().flatten().unwrap_or(0);
-            if now > before.unwrap_or(0) {
-                engine::soon();
-            }
-            now
-        });
-    }
-}
-
-/// Sends what waits now ("Sync now").
-pub fn sync_now() {
-    #[cfg(feature = "hydrate")]
-    engine::run();
+    let UserResource(user) = expect_context::<UserResource>();
+    let tick = expect_context::<OutboxTick>();
+    let Waiting(waiting) = expect_context::<Waiting>();
+    let device = use_device();
+    let signals = SyncSignals {
+        failure,
+        sending,
+        tick,
+    };
+    Effect::new(move |started: Option<bool>| {
+        if started == Some(true) {
+            return true;
+        }
+        let Some(Ok(Some(u))) = user.get() else {
+            return false;
+        };
+        device.start_sync(u.id, signals);
+        true
+    });
+    // A newly queued change goes out shortly after (a burst of taps makes one push).
+    Effect::new(move |before: Option<usize>| {
+        let now = waiting.get().flatten().unwrap_or(0);
+        if now > before.unwrap_or(0) {
+            device.sync_soon();
+        }
+        now
+    });
 }
 
 /// The status line, with "Sync now". The count lives on the device, so the server renders a
@@ -108,6 +94,7 @@ pub fn sync_now() {
 pub fn SyncStatus() -> impl IntoView {
     let Waiting(waiting) = expect_context::<Waiting>();
     let SyncFailure(failure) = expect_context::<SyncFailure>();
+    let device = use_device();
     view! {
         <div class="sync-bar">
             <p role="status" class="sync-status">
@@ -123,7 +110,7 @@ pub fn SyncStatus() -> impl IntoView {
                     })}
                 </Suspense>
             </p>
-            <button type="button" class="button button--secondary" on:click=move |_| sync_now()>
+            <button type="button" class="button button--secondary" on:click=move |_| device.sync_now()>
                 "Sync now"
             </button>
             {move || {
@@ -135,144 +122,13 @@ pub fn SyncStatus() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-mod engine {
-    //! One drain at a time per page; retries back off exponentially (5 s doubling to 5 min)
-    //! with jitter so a ward's tablets do not all return at once.
-
-    use std::cell::RefCell;
-    use std::time::Duration;
-
-    use leptos::prelude::*;
-    use uuid::Uuid;
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::prelude::Closure;
-
-    use super::OutboxTick;
-    use crate::device::SyncError;
-
-    struct Engine {
-        user_id: Uuid,
-        failure: RwSignal<Option<String>>,
-        sending: RwSignal<bool>,
-        tick: OutboxTick,
-        running: bool,
-        attempts: u32,
-        /// A retry after a failure is on its timer: it carries newly queued changes too.
-        retrying: bool,
-    }
-
-    thread_local! {
-        static ENGINE: RefCell<Option<Engine>> = const { RefCell::new(None) };
-    }
-
-    pub fn start(
-        user_id: Uuid,
-        failure: RwSignal<Option<String>>,
-        sending: RwSignal<bool>,
-        tick: OutboxTick,
-    ) {
-        ENGINE.with(|e| {
-            *e.borrow_mut() = Some(Engine {
-                user_id,
-                failure,
-                sending,
-                tick,
-                running: false,
-                attempts: 0,
-                retrying: false,
-            })
-        });
-        let _ = window_event_listener(leptos::ev::online, |_| run());
-        let on_visible = Closure::<dyn Fn()>::new(|| {
-            if document().visibility_state() == web_sys::VisibilityState::Visible {
-                run();
-            }
-        });
-        let _ = document().add_event_listener_with_callback(
-            "visibilitychange",
-            on_visible.as_ref().unchecked_ref(),
-        );
-        on_visible.forget();
-        run();
-    }
-
-    /// Runs shortly, so that a burst of changes goes in one push; while sync is failing, the
-    /// retry timer sends them instead. Every push marks what it carried as sent, and a note
-    /// typed after that queues a new change: pushing at every pause of typing into a dead
-    /// connection would fill the outbox.
-    pub fn soon() {
-        let retrying = ENGINE.with(|e| e.borrow().as_ref().is_some_and(|e| e.retrying));
-        if !retrying {
-            set_timeout(run, Duration::from_millis(1500));
-        }
-    }
-
-    pub fn run() {
-        let Some((user_id, failure, sending, tick)) = ENGINE.with(|e| {
-            let mut e = e.borrow_mut();
-            let engine = e.as_mut()?;
-            if engine.running {
-                return None;
-            }
-            engine.running = true;
-            engine.retrying = false;
-            Some((engine.user_id, engine.failure, engine.sending, engine.tick))
-        }) else {
-            return;
-        };
-        sending.set(true);
-        leptos::task::spawn_local(async move {
-            let outcome = match crate::device::drain(user_id).await {
-                Ok(_) => crate::device::upload_photos(user_id).await,
-                Err(e) => Err(e),
-            };
-            let attempts = ENGINE.with(|e| {
-                let mut e = e.borrow_mut();
-                let Some(engine) = e.as_mut() else { return 0 };
-                engine.running = false;
-                engine.sending.set(false);
-                engine.attempts = if outcome.is_ok() {
-                    0
-                } else {
-                    engine.attempts + 1
-                };
-                engine.retrying = matches!(&outcome, Err(e) if *e != SyncError::SignedOut);
-                engine.attempts
-            });
-            tick.bump();
-            match outcome {
-                Ok(_) => failure.set(None),
-                Err(e) => {
-                    let waits_for_user = e == SyncError::SignedOut;
-                    failure.set(Some(e.to_string()));
-                    if !waits_for_user {
-                        set_timeout(run, backoff(attempts));
-                    }
-                }
-            }
-        });
-    }
-
-    /// 5 s, 10 s, 20 s … up to 5 minutes, each between half and one and a half times that.
-    fn backoff(attempts: u32) -> Duration {
-        let base = (5_000.0 * 2f64.powi(attempts.saturating_sub(1).min(6) as i32)).min(300_000.0);
-        Duration::from_millis((base * (0.5 + js_sys::Math::random())) as u64)
-    }
-}
-
 /// The user's waiting changes; the whole device's when nobody is known to be signed in.
-#[cfg(feature = "hydrate")]
-async fn count(user_id: Option<uuid::Uuid>) -> Option<usize> {
+async fn count(device: ThisDevice, user_id: Option<uuid::Uuid>) -> Option<usize> {
     match user_id {
-        Some(id) => crate::device::outbox_count(id).await.ok(),
-        None => crate::device::outbox_total().await.ok(),
+        Some(id) => device.outbox_count(id).await,
+        None => device.outbox_total().await,
     }
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn count(_user_id: Option<uuid::Uuid>) -> Option<usize> {
-    None
+    .ok()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 use super::idb::{ACCOUNTS, from_js, get_one, put_one, to_js};
-use super::{DEFAULT_LOCK_MINUTES, DeviceError, idle_expired, same_bytes};
+use super::{DEFAULT_LOCK_MINUTES, DeviceError, OfflineRefusal, idle_expired, same_bytes};
 
 /// PBKDF2 rounds: OWASP's figure for PBKDF2-HMAC-SHA-256, a fraction of a second on a tablet.
 const ITERATIONS: u32 = 600_000;
@@ -107,15 +107,6 @@ pub async fn remember_account(user: &UserInfo, password: &str) -> Result<(), Dev
     put_one(ACCOUNTS, &to_js(&account)?).await
 }
 
-/// Why an offline password check failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OfflineRefusal {
-    /// Nobody with that email has signed in on this device while online.
-    UnknownHere,
-    /// The password does not match.
-    Wrong,
-}
-
 /// Checks an email and password against the verifier kept on this device.
 pub async fn check_on_device(
     email: &str,
@@ -137,11 +128,10 @@ pub async fn check_on_device(
 }
 
 /// Whether this user can unlock on this device (a verifier is kept for them).
-pub async fn can_unlock(user: &UserInfo) -> bool {
-    matches!(
-        get_one(ACCOUNTS, &user.email.to_lowercase()).await,
-        Ok(Some(_))
-    )
+pub async fn can_unlock(user: &UserInfo) -> Result<bool, DeviceError> {
+    Ok(get_one(ACCOUNTS, &user.email.to_lowercase())
+        .await?
+        .is_some())
 }
 
 fn local() -> Option<web_sys::Storage> {

@@ -13,7 +13,9 @@ use std::rc::Rc;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::{DeviceError, InterviewDraft, LocalInspection, OutboxEntry, Queued};
+use super::{
+    DeviceError, InterviewDraft, LocalInspection, OutboxEntry, Queued, StoredPhoto, WaitingPhoto,
+};
 
 const DB_NAME: &str = "readyward";
 const DB_VERSION: u32 = 6;
@@ -348,14 +350,6 @@ enum PhotoChange {
     Remove(Uuid),
 }
 
-/// A photo kept on the device until the server has it.
-pub struct StoredPhoto {
-    pub id: Uuid,
-    pub blob: web_sys::Blob,
-    pub width: u32,
-    pub height: u32,
-}
-
 /// A finding is queued once it has an answer; a note alone stays on the device.
 fn queued_finding(user_id: Uuid, finding: &FindingData) -> Result<Queue, DeviceError> {
     match finding.response {
@@ -466,14 +460,6 @@ async fn update_photo(
     store.put(&row, None).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A photo still on the device, waiting for upload (or refused by the server, with why).
-pub struct WaitingPhoto {
-    pub id: Uuid,
-    pub item_code: String,
-    pub blob: web_sys::Blob,
-    pub refused: Option<String>,
 }
 
 /// The user's photos still on this device.

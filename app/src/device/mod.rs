@@ -2,15 +2,22 @@
 //! kept in IndexedDB so nothing depends on the network.
 //!
 //! Everything a tap changes is written in one IndexedDB transaction together with its outbox
-//! entry before the screen confirms it. The records are plain serde types; `idb` holds the
-//! browser code and exists only in the wasm build (pages call it from client-only tasks).
+//! entry before the screen confirms it. The records are plain serde types. Pages reach the
+//! device only through the [`Device`] interface (`interface`), taken from context; the code
+//! behind it (IndexedDB, accounts, photos, the sync engine, the network) is built only for the
+//! browser, so the server build has none of it.
 
 #[cfg(feature = "hydrate")]
 mod account;
 #[cfg(feature = "hydrate")]
 mod copies;
 #[cfg(feature = "hydrate")]
+mod engine;
+#[cfg(feature = "hydrate")]
 mod idb;
+mod interface;
+#[cfg(feature = "hydrate")]
+pub(crate) mod net;
 #[cfg(feature = "hydrate")]
 mod outbox;
 #[cfg(feature = "hydrate")]
@@ -27,6 +34,8 @@ mod synced;
 use chrono::{DateTime, Utc};
 use domain::inspection::{ChecklistPrompt, FindingData, InspectionStatus, Interviewee};
 use domain::sync::Mutation;
+use leptos::prelude::{RwSignal, Update};
+use leptos::web_sys::Blob;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -35,7 +44,12 @@ pub use account::*;
 #[cfg(feature = "hydrate")]
 pub use copies::*;
 #[cfg(feature = "hydrate")]
+pub use engine::{start_sync, sync_now, sync_soon};
+#[cfg(feature = "hydrate")]
 pub use idb::*;
+pub use interface::{Device, Pending, ThisDevice, provide_device, use_device};
+#[cfg(feature = "hydrate")]
+pub use net::{go_to, post_form};
 #[cfg(feature = "hydrate")]
 pub use outbox::*;
 #[cfg(feature = "hydrate")]
@@ -208,6 +222,75 @@ pub struct SyncedRecord {
     pub synced_at: DateTime<Utc>,
 }
 
+/// A photo kept on the device until the server has it.
+pub struct StoredPhoto {
+    pub id: Uuid,
+    pub blob: Blob,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// A photo still on the device, waiting for upload (or refused by the server, with why).
+pub struct WaitingPhoto {
+    pub id: Uuid,
+    pub item_code: String,
+    pub blob: Blob,
+    pub refused: Option<String>,
+}
+
+/// A photo ready to store.
+pub struct Downscaled {
+    pub blob: Blob,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Used and available bytes, and whether the browser promised to keep the data.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct StorageState {
+    pub usage: f64,
+    pub quota: f64,
+    pub persisted: bool,
+}
+
+/// Why an offline password check failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OfflineRefusal {
+    /// Nobody with that email has signed in on this device while online.
+    UnknownHere,
+    /// The password does not match.
+    Wrong,
+}
+
+/// The server's answer to a form posted in the background.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Posted {
+    /// Whether the status was a success (2xx).
+    pub ok: bool,
+    /// Where the server asked the browser to go next (its `Location` header).
+    pub location: Option<String>,
+}
+
+/// Bumped after every write to the outbox, so whatever counts waiting changes counts again.
+#[derive(Clone, Copy)]
+pub struct OutboxTick(pub RwSignal<u32>);
+
+impl OutboxTick {
+    /// Tells the counters that the outbox changed.
+    pub fn bump(self) {
+        self.0.update(|n| *n = n.wrapping_add(1));
+    }
+}
+
+/// Where the sync engine reports: why the last sync failed (`None` once one goes through),
+/// whether a sync is under way, and the outbox tick it bumps after each attempt.
+#[derive(Clone, Copy)]
+pub struct SyncSignals {
+    pub failure: RwSignal<Option<String>>,
+    pub sending: RwSignal<bool>,
+    pub tick: OutboxTick,
+}
+
 /// When a v7 id was made (its first 48 bits): for a photo, when it was taken.
 pub fn made_at(id: Uuid) -> Option<DateTime<Utc>> {
     let (secs, nanos) = id.get_timestamp()?.to_unix();
@@ -226,6 +309,12 @@ pub enum DeviceError {
     /// Refused by the rule the server applies too; the text says why.
     #[error("This change cannot be saved: {0}")]
     Refused(String),
+    /// The server could not be reached.
+    #[error("The server could not be reached")]
+    Unreachable,
+    /// Asked of the server while it renders a page: only the browser keeps anything.
+    #[error("Only the browser keeps work on a device")]
+    NotHere,
 }
 
 /// A finding with nothing answered yet.

@@ -9,17 +9,10 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Blob, HtmlCanvasElement, ImageBitmap, ImageBitmapOptions, ImageOrientation};
 
-use super::{DeviceError, PHOTO_MAX_LONG_SIDE, fit_within};
+use super::{DeviceError, Downscaled, PHOTO_MAX_LONG_SIDE, fit_within};
 
 /// JPEG quality of stored photos: visually clean, a few hundred KB at 2048 px.
 const JPEG_QUALITY: f64 = 0.85;
-
-/// A photo ready to store.
-pub struct Downscaled {
-    pub blob: Blob,
-    pub width: u32,
-    pub height: u32,
-}
 
 fn js_err(what: &str) -> impl Fn(JsValue) -> DeviceError + '_ {
     move |e| {

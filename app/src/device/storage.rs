@@ -5,16 +5,15 @@ use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
 
-/// Used and available bytes, and whether the browser promised to keep the data.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct StorageState {
-    pub usage: f64,
-    pub quota: f64,
-    pub persisted: bool,
+use super::{DeviceError, StorageState};
+
+/// Reads the storage state (`None` when the browser does not tell); with `ask` it first asks
+/// the browser to make storage persistent.
+pub async fn storage_state(ask: bool) -> Result<Option<StorageState>, DeviceError> {
+    Ok(read(ask).await)
 }
 
-/// Reads the storage state; with `ask` it first asks the browser to make storage persistent.
-pub async fn storage_state(ask: bool) -> Option<StorageState> {
+async fn read(ask: bool) -> Option<StorageState> {
     let storage = web_sys::window()?.navigator().storage();
     let persisted = if ask {
         storage.persist().ok()

@@ -62,7 +62,7 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
         };
         let body = serde_json::to_string(&request)
             .map_err(|e| SyncError::Server(format!("the changes could not be prepared: {e}")))?;
-        let response = crate::browser::post_json("/api/v1/sync/push", &body)
+        let response = crate::device::net::post_json("/api/v1/sync/push", &body)
             .await
             .map_err(|_| SyncError::Offline)?;
         match response.status() {
@@ -79,7 +79,7 @@ pub async fn drain(user_id: Uuid) -> Result<usize, SyncError> {
                 )));
             }
         }
-        let text = crate::browser::text_of(&response)
+        let text = crate::device::net::text_of(&response)
             .await
             .map_err(|_| SyncError::Offline)?;
         let answer: PushResponse = serde_json::from_str(&text)
@@ -130,11 +130,11 @@ pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
             t => t,
         };
         let url = format!("/api/v1/photos/{}", photo.id);
-        let response = crate::browser::put_bytes(&url, &media_type, &sha256, &bytes)
+        let response = crate::device::net::put_bytes(&url, &media_type, &sha256, &bytes)
             .await
             .map_err(|_| SyncError::Offline)?;
         let status = response.status();
-        let text = crate::browser::text_of(&response)
+        let text = crate::device::net::text_of(&response)
             .await
             .map_err(|_| SyncError::Offline)?;
         match status {

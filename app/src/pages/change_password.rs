@@ -6,8 +6,9 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use crate::components::form::{ErrorSummary, Field, use_form_error};
+use crate::components::form::{ErrorSummary, Field, form_fields, use_form_error};
 use crate::components::session::UserResource;
+use crate::device::{ThisDevice, use_device};
 
 fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
     match code {
@@ -28,7 +29,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
     let error = use_form_error(error_for);
     let navigate = leptos_router::hooks::use_navigate();
-    let submit = move |ev: leptos::ev::SubmitEvent| change_here(ev, navigate.clone());
+    let device = use_device();
+    let submit = move |ev: leptos::ev::SubmitEvent| change_here(device, ev, navigate.clone());
     view! {
         <Title text="Change your password - ReadyWard" />
         <div class="narrow">
@@ -88,8 +90,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
 }
 
 /// Changes the password from the browser and renews the device's verifier with it.
-#[cfg(feature = "hydrate")]
 fn change_here(
+    device: ThisDevice,
     ev: leptos::ev::SubmitEvent,
     navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
 ) {
@@ -97,32 +99,25 @@ fn change_here(
     let Some(form) = ev.target() else {
         return;
     };
-    let fields = crate::browser::form_fields(
+    let fields = form_fields(
         &form,
         &["current_password", "new_password", "confirm_password"],
     );
     leptos::task::spawn_local(async move {
         let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let Ok(response) = crate::browser::post_form("/fn/change_password", &pairs).await else {
+        let Ok(response) = device.post_form("/fn/change_password", &pairs).await else {
             navigate("/account/password?error=offline", Default::default());
             return;
         };
-        let next = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
+        let next = response.location.unwrap_or_else(|| "/".to_owned());
         if next.starts_with("/account/password") {
             navigate(&next, Default::default());
             return;
         }
         if let Ok(Some(user)) = crate::api::auth::current_user().await {
-            let _ = crate::device::remember_account(&user, &fields[1].1).await;
-            crate::device::start_device_session(&user);
+            let _ = device.remember_account(&user, &fields[1].1).await;
+            device.start_device_session(&user);
         }
-        crate::browser::go_to(&next);
+        device.go_to(&next);
     });
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn change_here(
-    _ev: leptos::ev::SubmitEvent,
-    _navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-) {
 }

@@ -8,7 +8,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::form::{ErrorSummary, Field, use_form_error};
+use crate::components::form::{ErrorSummary, Field, form_fields, use_form_error};
+use crate::device::{OfflineRefusal, ThisDevice, use_device};
 
 /// The message for each error code the sign-in form can come back with, and the field it belongs to.
 fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
@@ -51,8 +52,10 @@ pub fn SignInPage() -> impl IntoView {
     };
     let busy = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
-    let submit =
-        move |ev: leptos::ev::SubmitEvent| sign_in_here(ev, busy, untrack(next), navigate.clone());
+    let device = use_device();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        sign_in_here(device, ev, busy, untrack(next), navigate.clone())
+    };
     view! {
         <Title text="Sign in - ReadyWard" />
         <div class="narrow">
@@ -78,8 +81,8 @@ pub fn SignInPage() -> impl IntoView {
 }
 
 /// Signs in from the browser: online through the server, offline against the device.
-#[cfg(feature = "hydrate")]
 fn sign_in_here(
+    device: ThisDevice,
     ev: leptos::ev::SubmitEvent,
     busy: RwSignal<bool>,
     next: Option<String>,
@@ -89,15 +92,15 @@ fn sign_in_here(
     let Some(form) = ev.target() else {
         return;
     };
-    let mut fields = crate::browser::form_fields(&form, &["email", "password"]).into_iter();
+    let mut fields = form_fields(&form, &["email", "password"]).into_iter();
     let (Some((_, email)), Some((_, password))) = (fields.next(), fields.next()) else {
         return;
     };
     let email = email.trim().to_owned();
     busy.set(true);
     leptos::task::spawn_local(async move {
-        match sign_in_flow(&email, &password, next.as_deref()).await {
-            Ok(to) => crate::browser::go_to(&to),
+        match sign_in_flow(device, &email, &password, next.as_deref()).await {
+            Ok(to) => device.go_to(&to),
             Err(code) => {
                 busy.set(false);
                 let back = match next.as_deref() {
@@ -116,16 +119,12 @@ fn sign_in_here(
 }
 
 /// Where to go after signing in (`next` when it is a local path), or the error code to show.
-#[cfg(feature = "hydrate")]
 async fn sign_in_flow(
+    device: ThisDevice,
     email: &str,
     password: &str,
     next: Option<&str>,
 ) -> Result<String, &'static str> {
-    use crate::device::{
-        OfflineRefusal, check_on_device, remember_account, set_sign_out_pending,
-        start_device_session,
-    };
     if email.is_empty() {
         return Err("missing_email");
     }
@@ -137,19 +136,19 @@ async fn sign_in_flow(
     if let Some(next) = next {
         fields.push(("next", next));
     }
-    let Ok(response) = crate::browser::post_form("/fn/sign_in", &fields).await else {
+    let Ok(response) = device.post_form("/fn/sign_in", &fields).await else {
         // No server: the device checks the password against what it kept.
-        return match check_on_device(email, password).await {
+        return match device.check_on_device(email, password).await {
             Ok(Ok(user)) => {
-                start_device_session(&user);
+                device.start_device_session(&user);
                 Ok(next.unwrap_or("/").to_owned())
             }
             Ok(Err(OfflineRefusal::Wrong)) => Err("invalid"),
             Ok(Err(OfflineRefusal::UnknownHere)) | Err(_) => Err("offline_unknown"),
         };
     };
-    let to = crate::browser::location_of(&response).unwrap_or_else(|| "/".to_owned());
-    if !response.ok() {
+    let to = response.location.unwrap_or_else(|| "/".to_owned());
+    if !response.ok {
         return Err("unavailable");
     }
     if let Some(rest) = to.strip_prefix("/sign-in?error=") {
@@ -159,21 +158,12 @@ async fn sign_in_flow(
         return Err(known.into_iter().find(|k| *k == code).unwrap_or("invalid"));
     }
     if let Ok(Some(user)) = crate::api::auth::current_user().await {
-        set_sign_out_pending(false);
-        start_device_session(&user);
+        device.set_sign_out_pending(false);
+        device.start_device_session(&user);
         // A one-time password is about to be replaced: it is not worth keeping.
         if !user.must_change_password {
-            let _ = remember_account(&user, password).await;
+            let _ = device.remember_account(&user, password).await;
         }
     }
     Ok(to)
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn sign_in_here(
-    _ev: leptos::ev::SubmitEvent,
-    _busy: RwSignal<bool>,
-    _next: Option<String>,
-    _navigate: impl Fn(&str, leptos_router::NavigateOptions) + 'static,
-) {
 }

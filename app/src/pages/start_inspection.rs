@@ -11,6 +11,8 @@ use domain::template::{ChecklistTemplate, suits};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::device::{LocalInspection, ThisDevice, use_device};
+
 /// The ward and checklist selects and the start button. `units` are the wards to choose
 /// from (the first is chosen to begin with); `templates` the checklists, loaded by the page
 /// together with its own data (a third level of nested resources would not hydrate).
@@ -26,6 +28,7 @@ pub fn StartInspection(
     let starting = RwSignal::new(false);
     let units = StoredValue::new(units);
     let all = StoredValue::new(templates);
+    let device = use_device();
     let ward_type = move || {
         let id = ward.get();
         units.with_value(|list| {
@@ -56,7 +59,7 @@ pub fn StartInspection(
             return;
         };
         starting.set(true);
-        begin(user.clone(), unit, template, error, starting);
+        begin(device, user.clone(), unit, template, error, starting);
     };
     view! {
         <section aria-labelledby="start-heading" class="inline-form">
@@ -137,15 +140,14 @@ pub fn StartInspection(
 }
 
 /// Creates the inspection on the device and opens it.
-#[cfg(feature = "hydrate")]
 fn begin(
+    device: ThisDevice,
     user: UserInfo,
     unit: UnitInfo,
     template: ChecklistTemplate,
     error: RwSignal<Option<String>>,
     starting: RwSignal<bool>,
 ) {
-    use crate::device::LocalInspection;
     let navigate = leptos_router::hooks::use_navigate();
     leptos::task::spawn_local(async move {
         let framework = match crate::api::kept::framework(template.framework_id.clone()).await {
@@ -173,7 +175,7 @@ fn begin(
             started_at: chrono::Utc::now(),
             status: domain::inspection::InspectionStatus::InProgress,
         };
-        match crate::device::save_inspection(&inspection).await {
+        match device.save_inspection(&inspection).await {
             Ok(()) => navigate(
                 &format!("/inspections/{}", inspection.id),
                 Default::default(),
@@ -184,14 +186,4 @@ fn begin(
             }
         }
     });
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn begin(
-    _user: UserInfo,
-    _unit: UnitInfo,
-    _template: ChecklistTemplate,
-    _error: RwSignal<Option<String>>,
-    _starting: RwSignal<bool>,
-) {
 }

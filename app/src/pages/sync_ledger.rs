@@ -7,11 +7,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::signed_in::SignedIn;
-use crate::components::sync_status::{OutboxTick, Sending, sync_now};
+use crate::components::sync_status::Sending;
+use crate::device::{OutboxTick, ThisDevice, use_device};
 
 /// What a ledger line stands for: a queued change (by its place), a photo (by its id), or a
 /// record the server already has.
-#[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Record {
     Change(f64),
@@ -31,22 +31,17 @@ struct Line {
 }
 
 /// A moment in the device's own time.
-#[cfg(feature = "hydrate")]
 fn when(t: chrono::DateTime<chrono::Utc>) -> String {
     crate::components::dates::date_time(&t.with_timezone(&chrono::Local))
 }
 
-#[cfg(feature = "hydrate")]
-async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
-    let queued = crate::device::queued_of(user_id)
+async fn load(device: ThisDevice, user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
+    let queued = device.queued_of(user_id).await.map_err(|e| e.to_string())?;
+    let photos = device
+        .waiting_photos(user_id)
         .await
         .map_err(|e| e.to_string())?;
-    let photos = crate::device::waiting_photos(user_id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let synced = crate::device::synced_of(user_id)
-        .await
-        .map_err(|e| e.to_string())?;
+    let synced = device.synced_of(user_id).await.map_err(|e| e.to_string())?;
     let changes = queued.into_iter().map(|q| Line {
         record: Record::Change(q.seq),
         what: domain::sync::describe_change(&q.entry.mutation.kind, &q.entry.mutation.data),
@@ -72,11 +67,6 @@ async fn load(user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
     Ok(changes.chain(photos).chain(synced).collect())
 }
 
-#[cfg(not(feature = "hydrate"))]
-async fn load(_user_id: uuid::Uuid) -> Result<Vec<Line>, String> {
-    Ok(Vec::new())
-}
-
 /// `GET /sync`.
 #[component]
 pub fn SyncLedgerPage() -> impl IntoView {
@@ -84,12 +74,13 @@ pub fn SyncLedgerPage() -> impl IntoView {
         <Title text="Changes on this device - ReadyWard" />
         <SignedIn render=|user| {
             let OutboxTick(tick) = expect_context::<OutboxTick>();
+            let device = use_device();
             let user_id = user.id;
             let mounted = RwSignal::new(false);
             Effect::new(move |_| mounted.set(true));
             let ledger = LocalResource::new(move || {
                 tick.track();
-                load(user_id)
+                load(device, user_id)
             });
             view! {
                 <h1>"Changes on this device"</h1>
@@ -98,7 +89,7 @@ pub fn SyncLedgerPage() -> impl IntoView {
                     "is then listed here as synced. A change the server refuses waits here with "
                     "the reason; the rest still sync."
                 </p>
-                <button type="button" class="button" on:click=move |_| sync_now()>"Sync now"</button>
+                <button type="button" class="button" on:click=move |_| device.sync_now()>"Sync now"</button>
                 // The ledger lives on the device only: the server and the hydrating page both show
                 // the placeholder, and the device's records replace it once the page is running.
                 {move || {
@@ -126,6 +117,7 @@ pub fn SyncLedgerPage() -> impl IntoView {
 fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
     let nothing_waits = lines.iter().all(|l| l.synced.is_some());
     let sending = use_context::<Sending>().map(|Sending(s)| s);
+    let device = use_device();
     view! {
         {nothing_waits.then(|| view! { <p class="inset">"All changes synced. Nothing waits on this device."</p> })}
         {(!lines.is_empty()).then(|| view! {
@@ -147,12 +139,12 @@ fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
                             let what = what.clone();
                             view! {
                                 <button type="button" class="button button--secondary"
-                                    on:click=move |_| retry(record, tick)>
+                                    on:click=move |_| retry(device, record, tick)>
                                     "Try again" <span class="visually-hidden">{format!(": {what}")}</span>
                                 </button>
                                 " "
                                 <button type="button" class="button button--secondary"
-                                    on:click=move |_| discard(record, tick)>
+                                    on:click=move |_| discard(device, record, tick)>
                                     "Discard" <span class="visually-hidden">{format!(": {}", line.what)}</span>
                                 </button>
                             }
@@ -177,21 +169,19 @@ fn Ledger(lines: Vec<Line>, tick: RwSignal<u32>) -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-fn retry(record: Record, tick: RwSignal<u32>) {
+fn retry(device: ThisDevice, record: Record, tick: RwSignal<u32>) {
     leptos::task::spawn_local(async move {
         let _ = match record {
-            Record::Change(seq) => crate::device::set_refusal(seq, None).await,
-            Record::Photo(id) => crate::device::set_photo_refusal(id, None).await,
+            Record::Change(seq) => device.set_refusal(seq, None).await,
+            Record::Photo(id) => device.set_photo_refusal(id, None).await,
             Record::Synced => Ok(()),
         };
         tick.update(|n| *n = n.wrapping_add(1));
-        sync_now();
+        device.sync_now();
     });
 }
 
-#[cfg(feature = "hydrate")]
-fn discard(record: Record, tick: RwSignal<u32>) {
+fn discard(device: ThisDevice, record: Record, tick: RwSignal<u32>) {
     let sure = leptos::web_sys::window()
         .and_then(|w| {
             w.confirm_with_message(
@@ -205,16 +195,10 @@ fn discard(record: Record, tick: RwSignal<u32>) {
     }
     leptos::task::spawn_local(async move {
         let _ = match record {
-            Record::Change(seq) => crate::device::discard_change(seq).await,
-            Record::Photo(id) => crate::device::forget_photo(id).await,
+            Record::Change(seq) => device.discard_change(seq).await,
+            Record::Photo(id) => device.forget_photo(id).await,
             Record::Synced => Ok(()),
         };
         tick.update(|n| *n = n.wrapping_add(1));
     });
 }
-
-#[cfg(not(feature = "hydrate"))]
-fn retry(_: Record, _: RwSignal<u32>) {}
-
-#[cfg(not(feature = "hydrate"))]
-fn discard(_: Record, _: RwSignal<u32>) {}

@@ -7,7 +7,7 @@ use domain::inspection::FindingData;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::components::sync_status::OutboxTick;
+use crate::device::{OutboxTick, ThisDevice, use_device};
 
 /// The finish section at the end of the page.
 #[component]
@@ -26,7 +26,8 @@ pub(super) fn Finish(
             .filter(|f| f.response.is_some())
             .count()
     };
-    let finish = move |_| finish_it(inspection_id, finished, error, tick);
+    let device = use_device();
+    let finish = move |_| finish_it(device, inspection_id, finished, error, tick);
     view! {
         <section class="inline-form" aria-labelledby="finish-heading">
             <h2 id="finish-heading">"Finish"</h2>
@@ -41,15 +42,15 @@ pub(super) fn Finish(
     }
 }
 
-#[cfg(feature = "hydrate")]
 fn finish_it(
+    device: ThisDevice,
     id: Uuid,
     finished: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
     leptos::task::spawn_local(async move {
-        match crate::device::finish_inspection(id).await {
+        match device.finish_inspection(id).await {
             Ok(_) => {
                 finished.set(true);
                 tick.bump();
@@ -58,6 +59,3 @@ fn finish_it(
         }
     });
 }
-
-#[cfg(not(feature = "hydrate"))]
-fn finish_it(_: Uuid, _: RwSignal<bool>, _: RwSignal<Option<String>>, _: OutboxTick) {}

@@ -8,8 +8,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::typing::Typing;
-use crate::components::sync_status::OutboxTick;
-use crate::device::InterviewDraft;
+use crate::device::{InterviewDraft, OutboxTick, ThisDevice, use_device};
 
 /// Staff and patient interview notes, each tagged to the KLOEs it informs.
 #[component]
@@ -34,13 +33,14 @@ pub(super) fn Interviews(
     );
     let note = RwSignal::new(draft.map(|d| d.note).unwrap_or_default());
     let field_error = RwSignal::new(None::<&'static str>);
+    let device = use_device();
     let typing = Typing::new(move || {
         let draft = InterviewDraft {
             interviewee: who.get_untracked(),
             item_codes: tags.get_untracked(),
             note: note.get_untracked(),
         };
-        keep_draft(user_id, inspection_id, draft, error);
+        keep_draft(device, user_id, inspection_id, draft, error);
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -61,6 +61,7 @@ pub(super) fn Interviews(
             observed_at: chrono::Utc::now(),
         };
         save_interview(
+            device,
             user_id,
             interview,
             recorded,
@@ -151,8 +152,9 @@ pub(super) fn Interviews(
 }
 
 /// Records the interview (forgetting its draft in the same transaction), then lists it.
-#[cfg(feature = "hydrate")]
+#[allow(clippy::too_many_arguments)]
 fn save_interview(
+    device: ThisDevice,
     user_id: Uuid,
     interview: InterviewData,
     recorded: RwSignal<Vec<InterviewData>>,
@@ -162,7 +164,7 @@ fn save_interview(
     done: impl FnOnce() + 'static,
 ) {
     leptos::task::spawn_local(async move {
-        match crate::device::record_interview(user_id, &interview).await {
+        match device.record_interview(user_id, &interview).await {
             Ok(()) => {
                 recorded.update(|list| list.push(interview));
                 error.set(None);
@@ -178,32 +180,20 @@ fn save_interview(
     });
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn save_interview(
-    _: Uuid,
-    _: InterviewData,
-    _: RwSignal<Vec<InterviewData>>,
-    _: RwSignal<Option<String>>,
-    _: OutboxTick,
-    _: Typing,
-    _: impl FnOnce() + 'static,
-) {
-}
-
 /// Keeps the note being written on the device (nothing is queued to sync).
-#[cfg(feature = "hydrate")]
 fn keep_draft(
+    device: ThisDevice,
     user_id: Uuid,
     inspection_id: Uuid,
     draft: InterviewDraft,
     error: RwSignal<Option<String>>,
 ) {
     leptos::task::spawn_local(async move {
-        if let Err(e) = crate::device::save_interview_draft(user_id, inspection_id, &draft).await {
+        if let Err(e) = device
+            .save_interview_draft(user_id, inspection_id, &draft)
+            .await
+        {
             error.set(Some(e.to_string()));
         }
     });
 }
-
-#[cfg(not(feature = "hydrate"))]
-fn keep_draft(_: Uuid, _: Uuid, _: InterviewDraft, _: RwSignal<Option<String>>) {}

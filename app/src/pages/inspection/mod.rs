@@ -24,8 +24,8 @@ use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::components::params::use_id_param;
-use crate::components::sync_status::OutboxTick;
-use crate::device::{InterviewDraft, LocalInspection};
+use crate::device::OutboxTick;
+use crate::device::{DeviceError, InterviewDraft, LocalInspection, ThisDevice, use_device};
 use finish::Finish;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
@@ -49,55 +49,46 @@ struct OnDevice {
 
 type Loaded = Result<Option<OnDevice>, String>;
 
-#[cfg(feature = "hydrate")]
-async fn load(id: Uuid) -> Loaded {
-    let inspection = crate::device::inspection(id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let Some(inspection) = inspection else {
-        return Ok(None);
+async fn load(device: ThisDevice, id: Uuid) -> Loaded {
+    let read = async {
+        let Some(inspection) = device.inspection(id).await? else {
+            return Ok(None);
+        };
+        let findings = device
+            .findings_of(id)
+            .await?
+            .into_iter()
+            .map(|f| (f.item_code.clone(), f))
+            .collect();
+        let interviews = device.interviews_of(id).await?;
+        let interview_draft = device.interview_draft(inspection.user_id, id).await?;
+        let photos = device
+            .photos_of(id)
+            .await?
+            .into_iter()
+            .filter_map(|p| Some((p.id, device.object_url(&p.blob)?)))
+            .collect();
+        Ok(Some(OnDevice {
+            inspection,
+            findings,
+            interviews,
+            interview_draft,
+            photos,
+        }))
     };
-    let findings = crate::device::findings_of(id)
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .map(|f| (f.item_code.clone(), f))
-        .collect();
-    let interviews = crate::device::interviews_of(id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let interview_draft = crate::device::interview_draft(inspection.user_id, id)
-        .await
-        .map_err(|e| e.to_string())?;
-    let photos = crate::device::photos_of(id)
-        .await
-        .map_err(|e| e.to_string())?
-        .into_iter()
-        .filter_map(|p| Some((p.id, crate::device::object_url(&p.blob)?)))
-        .collect();
-    Ok(Some(OnDevice {
-        inspection,
-        findings,
-        interviews,
-        interview_draft,
-        photos,
-    }))
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn load(_id: Uuid) -> Loaded {
-    Ok(None)
+    read.await.map_err(|e: DeviceError| e.to_string())
 }
 
 /// `GET /inspections/{id}`: rendered from the device's store, so it works offline.
 #[component]
 pub fn InspectionPage() -> impl IntoView {
     let id = use_id_param();
+    let device = use_device();
     let loaded = LocalResource::new(move || {
         let id = id();
         async move {
             match id {
-                Some(id) => load(id).await,
+                Some(id) => load(device, id).await,
                 None => Ok(None),
             }
         }
@@ -137,8 +128,8 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     save_typing_when_hidden();
     let photos = RwSignal::new(photos);
     let tick = expect_context::<OutboxTick>();
+    let device = use_device();
     // For the benchmarks: when the inspection first shows, from the start of the page load.
-    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         if let Some(perf) = leptos::web_sys::window().and_then(|w| w.performance()) {
             let _ = perf.mark("readyward:inspection-shown");
@@ -186,7 +177,15 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         latest.update_value(|f| {
             f.insert(finding.item_code.clone(), finding.clone());
         });
-        persist(user_id, finding, Saving::Change, findings, error, tick);
+        persist(
+            device,
+            user_id,
+            finding,
+            Saving::Change,
+            findings,
+            error,
+            tick,
+        );
     };
     // A note as it is typed: the same, but it may replace the finding's waiting change.
     let save_note = move |finding: FindingData| {
@@ -194,7 +193,15 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         latest.update_value(|f| {
             f.insert(finding.item_code.clone(), finding.clone());
         });
-        persist(user_id, finding, Saving::Typed, findings, error, tick);
+        persist(
+            device,
+            user_id,
+            finding,
+            Saving::Typed,
+            findings,
+            error,
+            tick,
+        );
     };
     view! {
         <span class="caption">{inspection.template_name.clone()} " · version " {inspection.template_version}</span>
@@ -251,8 +258,8 @@ enum Saving {
 }
 
 /// Stores a finding with its outbox entry; only then does the screen show it as saved.
-#[cfg(feature = "hydrate")]
 fn persist(
+    device: ThisDevice,
     user_id: Uuid,
     finding: FindingData,
     saving: Saving,
@@ -260,15 +267,15 @@ fn persist(
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
-    let timing = crate::device::start_timing("readyward:record");
+    let timing = device.start_timing("readyward:record");
     leptos::task::spawn_local(async move {
         let stored = match saving {
-            Saving::Change => crate::device::record_finding(user_id, &finding).await,
-            Saving::Typed => crate::device::save_finding_draft(user_id, &finding).await,
+            Saving::Change => device.record_finding(user_id, &finding).await,
+            Saving::Typed => device.save_finding_draft(user_id, &finding).await,
         };
         match stored {
             Ok(()) => {
-                crate::device::end_timing("readyward:record", timing);
+                device.end_timing("readyward:record", timing);
                 findings.update(|f| {
                     f.insert(finding.item_code.clone(), finding);
                 });
@@ -280,17 +287,6 @@ fn persist(
     });
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn persist(
-    _: Uuid,
-    _: FindingData,
-    _: Saving,
-    _: RwSignal<HashMap<String, FindingData>>,
-    _: RwSignal<Option<String>>,
-    _: OutboxTick,
-) {
-}
-
 /// The findings as shown and as last edited (see `Inspection`), for code that changes both.
 #[derive(Clone, Copy)]
 struct Kept {
@@ -300,7 +296,6 @@ struct Kept {
 
 impl Kept {
     /// A finding the device has stored: the newest edit, and now on screen.
-    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
     fn confirm(self, finding: FindingData) {
         self.latest.update_value(|f| {
             f.insert(finding.item_code.clone(), finding.clone());

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{Kept, anchor, latest_of};
-use crate::components::sync_status::OutboxTick;
+use crate::device::{DeviceError, OutboxTick, StoredPhoto, ThisDevice, use_device};
 
 /// "Add photo" for one prompt, with the photos already taken and a way to remove each.
 #[component]
@@ -24,13 +24,14 @@ pub(super) fn PhotoField(
 ) -> impl IntoView {
     let input_id = format!("{}-photo", anchor(&code));
     let busy = RwSignal::new(false);
+    let device = use_device();
     let current = latest_of(latest, inspection_id, code.clone());
     let on_file = {
         let current = current.clone();
         move |ev: leptos::ev::Event| {
             let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
             let kept = Kept { findings, latest };
-            add_photo(input, current(), kept, photos, busy, error, tick);
+            add_photo(device, input, current(), kept, photos, busy, error, tick);
         }
     };
     let photo_ids = {
@@ -78,7 +79,7 @@ pub(super) fn PhotoField(
                                         on:click=move |_| {
                                             let mut f = current();
                                             f.photo_ids.retain(|p| *p != id);
-                                            remove_photo(f, id, Kept { findings, latest }, photos, error, tick);
+                                            remove_photo(device, f, id, Kept { findings, latest }, photos, error, tick);
                                         }>
                                         "Remove photo" <span class="visually-hidden">{format!(" {}", n + 1)}</span>
                                     </button>
@@ -97,8 +98,9 @@ pub(super) fn PhotoField(
 }
 
 /// Downscales the chosen file, stores it with the finding that names it, and shows it.
-#[cfg(feature = "hydrate")]
+#[allow(clippy::too_many_arguments)]
 fn add_photo(
+    device: ThisDevice,
     input: leptos::web_sys::HtmlInputElement,
     finding: FindingData,
     kept: Kept,
@@ -107,14 +109,13 @@ fn add_photo(
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
-    use crate::device::{self, DeviceError, StoredPhoto};
     let Some(file) = input.files().and_then(|f| f.get(0)) else {
         return;
     };
     busy.set(true);
     leptos::task::spawn_local(async move {
         let result = async {
-            let small = device::downscale(&file).await?;
+            let small = device.downscale(&file).await?;
             let photo = StoredPhoto {
                 id: Uuid::now_v7(),
                 blob: small.blob,
@@ -123,16 +124,17 @@ fn add_photo(
             };
             let mut finding = finding;
             finding.photo_ids.push(photo.id);
-            let owner = device::inspection(finding.inspection_id)
+            let owner = device
+                .inspection(finding.inspection_id)
                 .await?
                 .ok_or(DeviceError::Missing)?;
-            device::add_photo(owner.user_id, &finding, &photo).await?;
+            device.add_photo(owner.user_id, &finding, &photo).await?;
             Ok::<_, DeviceError>((finding, photo))
         }
         .await;
         match result {
             Ok((finding, photo)) => {
-                if let Some(url) = device::object_url(&photo.blob) {
+                if let Some(url) = device.object_url(&photo.blob) {
                     photos.update(|p| {
                         p.insert(photo.id, url);
                     });
@@ -148,21 +150,9 @@ fn add_photo(
     });
 }
 
-#[cfg(not(feature = "hydrate"))]
-fn add_photo(
-    _: leptos::web_sys::HtmlInputElement,
-    _: FindingData,
-    _: Kept,
-    _: RwSignal<HashMap<Uuid, String>>,
-    _: RwSignal<bool>,
-    _: RwSignal<Option<String>>,
-    _: OutboxTick,
-) {
-}
-
 /// Deletes a photo from the device together with its mention in the finding.
-#[cfg(feature = "hydrate")]
 fn remove_photo(
+    device: ThisDevice,
     finding: FindingData,
     photo_id: Uuid,
     kept: Kept,
@@ -170,13 +160,13 @@ fn remove_photo(
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
-    use crate::device::{self, DeviceError};
     leptos::task::spawn_local(async move {
         let result = async {
-            let owner = device::inspection(finding.inspection_id)
+            let owner = device
+                .inspection(finding.inspection_id)
                 .await?
                 .ok_or(DeviceError::Missing)?;
-            device::remove_photo(owner.user_id, &finding, photo_id).await
+            device.remove_photo(owner.user_id, &finding, photo_id).await
         }
         .await;
         match result {
@@ -192,15 +182,4 @@ fn remove_photo(
             Err(e) => error.set(Some(e.to_string())),
         }
     });
-}
-
-#[cfg(not(feature = "hydrate"))]
-fn remove_photo(
-    _: FindingData,
-    _: Uuid,
-    _: Kept,
-    _: RwSignal<HashMap<Uuid, String>>,
-    _: RwSignal<Option<String>>,
-    _: OutboxTick,
-) {
 }

@@ -3,38 +3,31 @@
 
 use uuid::Uuid;
 
-#[cfg(feature = "hydrate")]
 use leptos::prelude::*;
 
-#[cfg(feature = "hydrate")]
 use super::anchor;
 
-#[cfg(feature = "hydrate")]
 fn last_prompt_key(inspection_id: Uuid) -> String {
     format!("readyward.at.{inspection_id}")
 }
 
 /// Remembers the prompt just worked on: in the address (so a reload returns to it) and on the
 /// device (so opening the inspection again later does too).
-#[cfg(feature = "hydrate")]
 pub(super) fn remember_prompt(inspection_id: Uuid, code: &str) {
     let Some(window) = leptos::web_sys::window() else {
         return;
     };
     let hash = format!("#{}", anchor(code));
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash));
+        let _ =
+            history.replace_state_with_url(&leptos::wasm_bindgen::JsValue::NULL, "", Some(&hash));
     }
     if let Ok(Some(storage)) = window.local_storage() {
         let _ = storage.set_item(&last_prompt_key(inspection_id), &hash);
     }
 }
 
-#[cfg(not(feature = "hydrate"))]
-pub(super) fn remember_prompt(_: Uuid, _: &str) {}
-
 /// Scrolls to the prompt named in the address, or else the one last worked on.
-#[cfg(feature = "hydrate")]
 pub(super) fn return_to_prompt(inspection_id: Uuid) {
     let Some(window) = leptos::web_sys::window() else {
         return;
@@ -61,7 +54,6 @@ pub(super) fn return_to_prompt(inspection_id: Uuid) {
 
 /// Scrolls the prompt card into view once it is on the page (the page attaches it a frame or
 /// two after this effect runs), trying for up to `frames` frames.
-#[cfg(feature = "hydrate")]
 fn scroll_to_card(id: String, frames: u32) {
     request_animation_frame(move || match document().get_element_by_id(&id) {
         Some(card) if card.is_connected() => {
@@ -73,6 +65,3 @@ fn scroll_to_card(id: String, frames: u32) {
         _ => {}
     });
 }
-
-#[cfg(not(feature = "hydrate"))]
-pub(super) fn return_to_prompt(_: Uuid) {}

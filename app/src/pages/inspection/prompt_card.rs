@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::photos::PhotoField;
 use super::typing::Typing;
 use super::{anchor, latest_of};
-use crate::components::sync_status::OutboxTick;
+use crate::device::OutboxTick;
 
 /// A prompt card: the answers as radios, a note, and "Add photo".
 #[component]

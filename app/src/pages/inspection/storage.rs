@@ -2,11 +2,14 @@
 
 use leptos::prelude::*;
 
+use crate::device::{ThisDevice, storage_message, use_device};
+
 /// How much the device holds and has room for, with a warning when it runs short. Asks the
 /// browser to keep the data (persistent storage) as the inspection opens.
 #[component]
 pub(super) fn StorageInfo() -> impl IntoView {
-    let state = LocalResource::new(read_storage);
+    let device = use_device();
+    let state = LocalResource::new(move || read_storage(device));
     // A placeholder of the same height keeps the prompts from moving when the figures arrive.
     move || {
         match state.get().flatten() {
@@ -26,17 +29,7 @@ pub(super) fn StorageInfo() -> impl IntoView {
     }
 }
 
-#[cfg(feature = "hydrate")]
-async fn read_storage() -> Option<(String, bool)> {
-    let s = crate::device::storage_state(true).await?;
-    Some(crate::device::storage_message(
-        s.usage,
-        s.quota,
-        s.persisted,
-    ))
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn read_storage() -> Option<(String, bool)> {
-    None
+async fn read_storage(device: ThisDevice) -> Option<(String, bool)> {
+    let s = device.storage_state(true).await.ok()??;
+    Some(storage_message(s.usage, s.quota, s.persisted))
 }

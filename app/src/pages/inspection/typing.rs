@@ -93,23 +93,20 @@ struct TypingFields(StoredValue<Vec<Typing>>);
 pub(super) fn save_typing_when_hidden() {
     let fields = StoredValue::new(Vec::<Typing>::new());
     provide_context(TypingFields(fields));
-    // Only the browser hides pages.
-    #[cfg(feature = "hydrate")]
-    {
-        let save_all = move || {
-            if let Some(all) = fields.try_get_value() {
-                all.into_iter().for_each(Typing::flush);
-            }
-        };
-        let on_hidden = window_event_listener_untyped("visibilitychange", move |_| {
-            if document().visibility_state() == leptos::web_sys::VisibilityState::Hidden {
-                save_all();
-            }
-        });
-        let on_pagehide = window_event_listener_untyped("pagehide", move |_| save_all());
-        on_cleanup(move || {
-            on_hidden.remove();
-            on_pagehide.remove();
-        });
-    }
+    // Only the browser hides pages: on the server these listeners are never attached.
+    let save_all = move || {
+        if let Some(all) = fields.try_get_value() {
+            all.into_iter().for_each(Typing::flush);
+        }
+    };
+    let on_hidden = window_event_listener_untyped("visibilitychange", move |_| {
+        if document().visibility_state() == leptos::web_sys::VisibilityState::Hidden {
+            save_all();
+        }
+    });
+    let on_pagehide = window_event_listener_untyped("pagehide", move |_| save_all());
+    on_cleanup(move || {
+        on_hidden.remove();
+        on_pagehide.remove();
+    });
 }

@@ -1,9 +1,12 @@
-//! Browser calls the pages make outside Leptos' own machinery: posting a form in the
-//! background (so a failure to connect can be handled on the device) and full-page navigation
-//! (so the next page is a fresh server render, or the offline shell when there is no server).
+//! The device's own requests, outside Leptos' server functions: posting a form in the
+//! background (so a failure to connect can be handled on the device), the sync API's JSON and
+//! photo uploads, and full-page navigation (so the next page is a fresh server render, or the
+//! offline shell when there is no server).
 
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+
+use super::{DeviceError, Posted};
 
 /// Sends one request with `Accept: application/json` and the given extra headers and body (the
 /// session cookie goes with it). `Err` means the server could not be reached.
@@ -31,13 +34,19 @@ async fn fetch(
 
 /// Posts form fields to a server function the way a browser form would, but asking for the
 /// answer rather than a redirect: the next address comes back in the `Location` header.
-/// `Err` means the server could not be reached.
-pub async fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<web_sys::Response, JsValue> {
-    let params = web_sys::UrlSearchParams::new()?;
-    for (name, value) in fields {
-        params.append(name, value);
-    }
-    fetch("POST", url, &[], Some(&params.into())).await
+pub async fn post_form(url: &str, fields: &[(&str, &str)]) -> Result<Posted, DeviceError> {
+    let posted = async {
+        let params = web_sys::UrlSearchParams::new()?;
+        for (name, value) in fields {
+            params.append(name, value);
+        }
+        fetch("POST", url, &[], Some(&params.into())).await
+    };
+    let response = posted.await.map_err(|_| DeviceError::Unreachable)?;
+    Ok(Posted {
+        ok: response.ok(),
+        location: location_of(&response),
+    })
 }
 
 /// Posts JSON to the API. `Err` means the server could not be reached.
@@ -74,27 +83,8 @@ pub async fn text_of(response: &web_sys::Response) -> Result<String, JsValue> {
         .ok_or_else(|| JsValue::from_str("not text"))
 }
 
-/// The values of a form's named inputs, in the order asked for.
-pub fn form_fields(
-    target: &web_sys::EventTarget,
-    names: &[&'static str],
-) -> Vec<(&'static str, String)> {
-    let form = target.dyn_ref::<web_sys::HtmlFormElement>();
-    names
-        .iter()
-        .map(|name| {
-            let value = form
-                .and_then(|f| f.elements().named_item(name))
-                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
-                .map(|input| input.value())
-                .unwrap_or_default();
-            (*name, value)
-        })
-        .collect()
-}
-
 /// Where a server function asked the browser to go next.
-pub fn location_of(response: &web_sys::Response) -> Option<String> {
+fn location_of(response: &web_sys::Response) -> Option<String> {
     response.headers().get("location").ok().flatten()
 }
 
