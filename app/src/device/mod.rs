@@ -14,14 +14,22 @@ mod copies;
 #[cfg(feature = "hydrate")]
 mod engine;
 #[cfg(feature = "hydrate")]
+mod findings;
+#[cfg(feature = "hydrate")]
 mod idb;
+#[cfg(feature = "hydrate")]
+mod inspections;
 mod interface;
+#[cfg(feature = "hydrate")]
+mod interviews;
 #[cfg(feature = "hydrate")]
 pub(crate) mod net;
 #[cfg(feature = "hydrate")]
 mod outbox;
 #[cfg(feature = "hydrate")]
 mod photo;
+#[cfg(feature = "hydrate")]
+mod photo_store;
 #[cfg(feature = "hydrate")]
 mod rules;
 #[cfg(feature = "hydrate")]
@@ -30,6 +38,8 @@ mod storage;
 mod sync;
 #[cfg(feature = "hydrate")]
 mod synced;
+#[cfg(feature = "hydrate")]
+mod write;
 
 use chrono::{DateTime, Utc};
 use domain::inspection::{ChecklistPrompt, FindingData, InspectionStatus, Interviewee};
@@ -46,14 +56,20 @@ pub use copies::*;
 #[cfg(feature = "hydrate")]
 pub use engine::{start_sync, sync_now, sync_soon};
 #[cfg(feature = "hydrate")]
-pub use idb::*;
+pub use findings::{findings_of, record_finding, save_finding_draft};
+#[cfg(feature = "hydrate")]
+pub use inspections::*;
 pub use interface::{Device, Pending, ThisDevice, provide_device, use_device};
+#[cfg(feature = "hydrate")]
+pub use interviews::{interview_draft, interviews_of, record_interview, save_interview_draft};
 #[cfg(feature = "hydrate")]
 pub use net::{go_to, post_form};
 #[cfg(feature = "hydrate")]
 pub use outbox::*;
 #[cfg(feature = "hydrate")]
 pub use photo::*;
+#[cfg(feature = "hydrate")]
+pub use photo_store::*;
 #[cfg(feature = "hydrate")]
 pub use storage::*;
 #[cfg(feature = "hydrate")]

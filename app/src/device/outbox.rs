@@ -7,7 +7,7 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::idb::{OUTBOX, from_js, in_order, only, open, stored};
+use super::idb::{OUTBOX, PHOTOS, from_js, in_order, only, open, stored};
 use super::{DeviceError, OutboxEntry, Queued};
 
 /// The user's queued changes, oldest first, refused ones included.
@@ -70,4 +70,42 @@ pub async fn set_refusal(seq: f64, reason: Option<String>) -> Result<(), DeviceE
     store.put(&stored(&Queued { seq, entry })?, None).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How many records of this user wait to sync: queued changes and photos not yet uploaded.
+pub async fn outbox_count(user_id: Uuid) -> Result<usize, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadOnly)?;
+    let changes = tx
+        .store(OUTBOX)?
+        .index("user_id")?
+        .count(Some(only(user_id)?))
+        .await?;
+    let photos = tx
+        .store(PHOTOS)?
+        .index("user_id")?
+        .count(Some(only(user_id)?))
+        .await?;
+    tx.done().await?;
+    Ok((changes + photos) as usize)
+}
+
+/// How many changes wait to sync on this device, whoever made them (when nobody is known to be
+/// signed in, e.g. offline before sign-in).
+pub async fn outbox_total() -> Result<usize, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadOnly)?;
+    let changes = tx.store(OUTBOX)?.count(None).await?;
+    let photos = tx.store(PHOTOS)?.index("user_id")?.count(None).await?;
+    tx.done().await?;
+    Ok((changes + photos) as usize)
+}
+
+/// The user's queued changes, oldest first.
+pub async fn outbox_of(user_id: Uuid) -> Result<Vec<OutboxEntry>, DeviceError> {
+    Ok(queued_of(user_id)
+        .await?
+        .into_iter()
+        .map(|q| q.entry)
+        .collect())
 }
