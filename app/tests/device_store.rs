@@ -55,7 +55,7 @@ async fn answers_are_stored_with_their_outbox_entries() {
     );
 
     // A note without an answer is kept, but nothing is queued yet.
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.note = "Sharps bin overfull".into();
     device::record_finding(user, &finding).await.unwrap();
     assert_eq!(device::outbox_count(user).await, Ok(1));
@@ -103,7 +103,7 @@ async fn a_finished_inspection_is_read_only() {
     let finished = device::finish_inspection(started.id).await.unwrap();
     assert_eq!(finished.status, InspectionStatus::Submitted);
     assert_eq!(device::outbox_count(user).await, Ok(2));
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.response = Some(Response::Met);
     assert_eq!(
         device::record_finding(user, &finding).await,
@@ -119,7 +119,7 @@ async fn a_finished_inspection_is_read_only() {
         device::finish_inspection(started.id).await.err(),
         Some(DeviceError::Finished)
     );
-    let missing = device::blank_finding(Uuid::now_v7(), "S1.8");
+    let missing = device::blank_finding(Uuid::now_v7(), &"S1.8".into());
     assert_eq!(
         device::record_finding(user, &missing).await,
         Err(DeviceError::Missing)
@@ -134,7 +134,7 @@ async fn a_finding_never_moves_to_another_inspection_on_the_device() {
     let (first, second) = (inspection(user), inspection(user));
     device::save_inspection(&first).await.unwrap();
     device::save_inspection(&second).await.unwrap();
-    let mut finding = device::blank_finding(first.id, "S1.8");
+    let mut finding = device::blank_finding(first.id, &"S1.8".into());
     finding.response = Some(Response::Met);
     device::record_finding(user, &finding).await.unwrap();
     let queued = device::outbox_count(user).await;
@@ -222,7 +222,7 @@ async fn photos_are_downscaled_and_stored_with_their_finding() {
         width: 2048,
         height: 683,
     };
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.response = Some(Response::NotMet);
     finding.photo_ids.push(photo.id);
     device::add_photo(user, &finding, &photo).await.unwrap();
@@ -254,7 +254,7 @@ async fn acknowledged_changes_leave_the_outbox_and_refused_ones_wait() {
     let user = Uuid::now_v7();
     let started = inspection(user);
     device::save_inspection(&started).await.unwrap();
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.response = Some(Response::Met);
     device::record_finding(user, &finding).await.unwrap();
 
@@ -327,7 +327,7 @@ async fn an_uploaded_photo_stops_waiting_and_leaves_once_its_inspection_is_finis
     let started = inspection(user);
     device::save_inspection(&started).await.unwrap();
     let (kept, refused) = (Uuid::now_v7(), Uuid::now_v7());
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.response = Some(Response::Met);
     for id in [kept, refused] {
         finding.photo_ids.push(id);
@@ -379,7 +379,7 @@ async fn typed_notes_replace_only_a_change_never_sent() {
     device::save_inspection(&started).await.unwrap();
 
     // A note alone stays on the device, as before.
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.note = "Sh".into();
     device::save_finding_draft(user, &finding).await.unwrap();
     assert_eq!(device::outbox_count(user).await, Ok(1));
@@ -538,7 +538,7 @@ async fn pages_reach_the_same_store_through_the_device_in_context() {
         device::inspection(started.id).await.unwrap(),
         Some(started.clone())
     );
-    let mut finding = device::blank_finding(started.id, "S1.8");
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
     finding.response = Some(Response::Met);
     device::record_finding(user, &finding).await.unwrap();
     assert_eq!(here.findings_of(started.id).await.unwrap(), vec![finding]);
@@ -547,7 +547,7 @@ async fn pages_reach_the_same_store_through_the_device_in_context() {
         here.finish_inspection(started.id).await.unwrap().status,
         InspectionStatus::Submitted
     );
-    let mut late = device::blank_finding(started.id, "S1.8");
+    let mut late = device::blank_finding(started.id, &"S1.8".into());
     late.response = Some(Response::NotMet);
     assert_eq!(
         here.record_finding(user, &late).await,

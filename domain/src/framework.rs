@@ -6,6 +6,8 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::code::{ItemCode, PromptCode};
+
 /// The five key questions, in CQC's order. Framework files must use exactly these codes.
 pub const KEY_QUESTION_CODES: [&str; 5] = ["safe", "effective", "caring", "responsive", "well_led"];
 
@@ -43,7 +45,7 @@ pub struct KeyQuestion {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Item {
-    pub code: String,
+    pub code: ItemCode,
     pub title: String,
     /// True only where the wording was checked against CQC's published page.
     pub confirmed: bool,
@@ -55,7 +57,7 @@ pub struct Item {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Prompt {
-    pub code: String,
+    pub code: PromptCode,
     pub text: String,
     /// Can a team walking a ward check this by looking, reading ward records or asking?
     pub ward_observable: bool,
@@ -227,9 +229,11 @@ mod tests {
     #[test]
     fn kloe_2017_has_the_27_kloes_in_order() {
         let c = catalogue();
-        let kloe = c
-            .get("cqc-kloe-2017")
-            .map(|f| f.items().map(|(_, i)| i.code.clone()).collect::<Vec<_>>());
+        let kloe = c.get("cqc-kloe-2017").map(|f| {
+            f.items()
+                .map(|(_, i)| i.code.to_string())
+                .collect::<Vec<_>>()
+        });
         let expected: Vec<String> = [("S", 6), ("E", 6), ("C", 3), ("R", 4), ("W", 8)]
             .iter()
             .flat_map(|(p, n)| (1..=*n).map(move |i| format!("{p}{i}")))

@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::code::{ItemCode, PromptCode, SubjectCode};
 use crate::framework::Framework;
 
 /// Whether an inspection can still change.
@@ -104,7 +105,7 @@ pub struct FindingData {
     pub id: Uuid,
     pub inspection_id: Uuid,
     /// The prompt answered (`S1.8`), or a KLOE (`S1`) for a finding about it as a whole.
-    pub item_code: String,
+    pub item_code: SubjectCode,
     pub response: Option<Response>,
     pub note: String,
     pub photo_ids: Vec<Uuid>,
@@ -116,7 +117,7 @@ pub struct FindingData {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FindingView {
     pub id: Uuid,
-    pub item_code: String,
+    pub item_code: SubjectCode,
     pub response: Option<Response>,
     pub note: String,
     pub photo_ids: Vec<Uuid>,
@@ -172,7 +173,7 @@ pub struct InterviewData {
     pub id: Uuid,
     pub inspection_id: Uuid,
     pub interviewee: Interviewee,
-    pub item_codes: Vec<String>,
+    pub item_codes: Vec<SubjectCode>,
     pub note: String,
     pub observed_at: DateTime<Utc>,
 }
@@ -209,9 +210,9 @@ pub struct InspectionView {
 /// and after the framework data changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChecklistPrompt {
-    pub code: String,
+    pub code: PromptCode,
     pub text: String,
-    pub item_code: String,
+    pub item_code: ItemCode,
     pub item_title: String,
     pub key_question: String,
     pub key_question_title: String,
@@ -219,7 +220,7 @@ pub struct ChecklistPrompt {
 
 /// The prompts a checklist names, in the checklist's order, found in the framework; a code
 /// the framework does not hold is left out.
-pub fn checklist_prompts(framework: &Framework, codes: &[String]) -> Vec<ChecklistPrompt> {
+pub fn checklist_prompts(framework: &Framework, codes: &[PromptCode]) -> Vec<ChecklistPrompt> {
     codes
         .iter()
         .filter_map(|code| {
@@ -251,7 +252,7 @@ pub struct Section {
 /// A KLOE (or quality statement) with the checklist's prompts under it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ItemGroup {
-    pub code: String,
+    pub code: ItemCode,
     pub title: String,
     pub prompts: Vec<ChecklistPrompt>,
 }
@@ -286,7 +287,7 @@ pub fn sections(prompts: &[ChecklistPrompt]) -> Vec<Section> {
 
 impl Section {
     /// The codes of its prompts, in order.
-    pub fn prompt_codes(&self) -> Vec<String> {
+    pub fn prompt_codes(&self) -> Vec<PromptCode> {
         self.items
             .iter()
             .flat_map(|i| i.prompts.iter().map(|p| p.code.clone()))
@@ -363,19 +364,19 @@ mod tests {
         let framework = kloe_2017();
         let (_, last) = framework.prompts().last().expect("prompts");
         let (_, first) = framework.prompts().next().expect("prompts");
-        let codes = vec![last.code.clone(), "Z9.9".to_owned(), first.code.clone()];
+        let codes = vec![last.code.clone(), "Z9.9".into(), first.code.clone()];
         let prompts = checklist_prompts(&framework, &codes);
         let got: Vec<&str> = prompts.iter().map(|p| p.code.as_str()).collect();
         assert_eq!(got, vec![last.code.as_str(), first.code.as_str()]);
         assert_eq!(prompts[1].key_question, "safe");
-        assert!(prompts[1].code.starts_with(&prompts[1].item_code));
+        assert!(prompts[1].code.starts_with(prompts[1].item_code.as_str()));
     }
 
     fn prompt(code: &str, item: &str, kq: &str) -> ChecklistPrompt {
         ChecklistPrompt {
-            code: code.to_owned(),
+            code: code.into(),
             text: format!("Look at {code}"),
-            item_code: item.to_owned(),
+            item_code: item.into(),
             item_title: format!("KLOE {item}"),
             key_question: kq.to_owned(),
             key_question_title: kq.to_uppercase(),
@@ -398,7 +399,7 @@ mod tests {
                 let items = s
                     .items
                     .iter()
-                    .map(|i| (i.code.clone(), i.prompts.len()))
+                    .map(|i| (i.code.to_string(), i.prompts.len()))
                     .collect();
                 (s.code.clone(), items)
             })

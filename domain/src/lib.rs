@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api;
 pub mod caller;
+pub mod code;
 pub mod conflict;
 pub mod framework;
 pub mod inspection;
@@ -15,5 +16,6 @@ pub mod role;
 pub mod sync;
 pub mod template;
 
+pub use code::{ItemCode, PromptCode, SubjectCode};
 pub use framework::{Catalogue, Framework};
 pub use role::Role;

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::code::PromptCode;
 use crate::framework::Framework;
 use crate::org::WardType;
 
@@ -25,7 +26,7 @@ pub struct ChecklistTemplate {
     /// Ward types it is meant for; empty means every ward type.
     pub ward_types: Vec<String>,
     /// The prompts to ask, in order.
-    pub prompt_codes: Vec<String>,
+    pub prompt_codes: Vec<PromptCode>,
     /// The built-in walk-round checklist (not editable by trusts).
     pub built_in: bool,
 }
@@ -37,12 +38,12 @@ pub struct TemplateDraft {
     pub name: String,
     pub framework_id: String,
     pub ward_types: Vec<String>,
-    pub prompt_codes: Vec<String>,
+    pub prompt_codes: Vec<PromptCode>,
 }
 
 /// The prompts of the built-in walk-round: every prompt a ward walk-round can observe, in
 /// framework order.
-pub fn walk_round_prompts(framework: &Framework) -> Vec<String> {
+pub fn walk_round_prompts(framework: &Framework) -> Vec<PromptCode> {
     framework
         .prompts()
         .filter(|(_, p)| p.ward_observable)
@@ -106,7 +107,7 @@ mod tests {
             name: "Medicines check".into(),
             framework_id: DEFAULT_TEMPLATE_FRAMEWORK.into(),
             ward_types: vec!["surgical".into()],
-            prompt_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+            prompt_codes: codes.iter().map(|c| PromptCode::from(*c)).collect(),
         }
     }
 
@@ -115,8 +116,8 @@ mod tests {
         let f = kloe();
         let codes = walk_round_prompts(&f);
         assert!(codes.len() >= 20);
-        assert!(codes.contains(&"S1.8".to_owned()));
-        let all: Vec<String> = f.prompts().map(|(_, p)| p.code.clone()).collect();
+        assert!(codes.iter().any(|c| c == "S1.8"));
+        let all: Vec<PromptCode> = f.prompts().map(|(_, p)| p.code.clone()).collect();
         let positions: Vec<usize> = codes
             .iter()
             .filter_map(|c| all.iter().position(|a| a == c))

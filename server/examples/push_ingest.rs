@@ -23,7 +23,7 @@ fn finding(inspection_id: Uuid, n: usize) -> FindingData {
     FindingData {
         id: Uuid::now_v7(),
         inspection_id,
-        item_code: "S1.8".to_owned(),
+        item_code: "S1.8".into(),
         response: Some(Response::Met),
         note: format!("Observation {n}: sharps bin closed, hand gel at the bay entrance"),
         photo_ids: Vec::new(),
@@ -144,7 +144,7 @@ async fn main() -> anyhow::Result<()> {
             )
             .bind(f.id)
             .bind(f.inspection_id)
-            .bind(&f.item_code)
+            .bind(f.item_code.as_str())
             .bind(f.response.map(|r| r.as_str()))
             .bind(&f.note)
             .bind("[]")

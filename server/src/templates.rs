@@ -15,15 +15,15 @@ use crate::error::ApiError;
 use crate::store::prelude::*;
 use crate::store::{Store, TemplateRecord};
 
-fn to_json(list: &[String]) -> String {
+fn to_json<T: serde::Serialize>(list: &[T]) -> String {
     serde_json::to_string(list).unwrap_or_else(|_| "[]".to_owned())
 }
 
 /// The wire form of a stored version.
 pub fn to_wire(t: &TemplateRecord) -> Result<ChecklistTemplate, ApiError> {
-    let parse = |json: &str| -> Result<Vec<String>, ApiError> {
+    fn parse<T: serde::de::DeserializeOwned>(json: &str) -> Result<Vec<T>, ApiError> {
         serde_json::from_str(json).map_err(|e| ApiError::Internal(e.into()))
-    };
+    }
     Ok(ChecklistTemplate {
         id: t.id,
         version: t.version,

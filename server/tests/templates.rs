@@ -17,7 +17,7 @@ fn draft(name: &str, codes: &[&str]) -> TemplateDraft {
         name: name.into(),
         framework_id: "cqc-kloe-2017".into(),
         ward_types: vec!["surgical".into()],
-        prompt_codes: codes.iter().map(|c| (*c).to_owned()).collect(),
+        prompt_codes: codes.iter().map(|c| (*c).into()).collect(),
     }
 }
 

@@ -42,6 +42,7 @@ mod synced;
 mod write;
 
 use chrono::{DateTime, Utc};
+use domain::SubjectCode;
 use domain::inspection::{ChecklistPrompt, FindingData, InspectionStatus, Interviewee};
 use domain::sync::Mutation;
 use leptos::prelude::{RwSignal, Update};
@@ -207,7 +208,7 @@ fn counts_as_sent() -> bool {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InterviewDraft {
     pub interviewee: Interviewee,
-    pub item_codes: Vec<String>,
+    pub item_codes: Vec<SubjectCode>,
     pub note: String,
 }
 
@@ -334,11 +335,11 @@ pub enum DeviceError {
 }
 
 /// A finding with nothing answered yet.
-pub fn blank_finding(inspection_id: Uuid, item_code: &str) -> FindingData {
+pub fn blank_finding(inspection_id: Uuid, item_code: &SubjectCode) -> FindingData {
     FindingData {
         id: Uuid::now_v7(),
         inspection_id,
-        item_code: item_code.to_owned(),
+        item_code: item_code.clone(),
         response: None,
         note: String::new(),
         photo_ids: Vec::new(),

@@ -2,6 +2,7 @@
 //! puts them in the order inspectors will meet them, and names the ward types they suit.
 //! Saving an existing checklist makes its next version; inspections keep the version they used.
 
+use domain::PromptCode;
 use domain::framework::{Framework, FrameworkSummary};
 use domain::org::WardType;
 use domain::template::{ChecklistTemplate, DEFAULT_TEMPLATE_FRAMEWORK, TemplateDraft};
@@ -251,18 +252,19 @@ fn Builder(data: BuilderData) -> impl IntoView {
     }
 }
 
-fn toggle(list: &mut Vec<String>, code: &str) {
-    if let Some(i) = list.iter().position(|c| c == code) {
+/// Takes `item` out of the list if it is there, else adds it at the end.
+fn toggle<T: PartialEq + Clone>(list: &mut Vec<T>, item: &T) {
+    if let Some(i) = list.iter().position(|c| c == item) {
         list.remove(i);
     } else {
-        list.push(code.to_owned());
+        list.push(item.clone());
     }
 }
 
 /// The chosen prompts in order, each with buttons to move it or take it out.
 #[component]
 fn ChosenPrompts(
-    chosen: RwSignal<Vec<String>>,
+    chosen: RwSignal<Vec<PromptCode>>,
     framework: RwSignal<Option<Framework>>,
 ) -> impl IntoView {
     let text_of = move |code: &str| {
@@ -296,7 +298,7 @@ fn ChosenPrompts(
                     let remove_code = code.clone();
                     view! {
                         <li class="chosen">
-                            <span class="chosen__text"><strong>{code.clone()}</strong> " " {text_of(&code)}</span>
+                            <span class="chosen__text"><strong>{code.to_string()}</strong> " " {text_of(&code)}</span>
                             <span class="chosen__buttons">
                                 <button type="button" class="button button--secondary" disabled=i == 0
                                     on:click=move |_| shift(i, true)>
@@ -321,12 +323,12 @@ fn ChosenPrompts(
 
 /// Every prompt of the framework as a checkbox, grouped by item.
 #[component]
-fn PromptPicker(framework: Framework, chosen: RwSignal<Vec<String>>) -> impl IntoView {
+fn PromptPicker(framework: Framework, chosen: RwSignal<Vec<PromptCode>>) -> impl IntoView {
     framework.key_questions.into_iter().map(|kq| view! {
         <h3>{kq.title}</h3>
         {kq.items.into_iter().map(|item| view! {
             <details class="item">
-                <summary><span class="item__code">{item.code.clone()}</span> " " {item.title.clone()}</summary>
+                <summary><span class="item__code">{item.code.to_string()}</span> " " {item.title.clone()}</summary>
                 {item.prompts.into_iter().map(|p| {
                     let code = p.code.clone();
                     let toggle_code = code.clone();
@@ -337,7 +339,7 @@ fn PromptPicker(framework: Framework, chosen: RwSignal<Vec<String>>) -> impl Int
                                 prop:checked=move || chosen.read().contains(&code)
                                 on:change=move |_| chosen.update(|l| toggle(l, &toggle_code)) />
                             <label for=input_id>
-                                <strong>{p.code.clone()}</strong> " " {p.text}
+                                <strong>{p.code.to_string()}</strong> " " {p.text}
                                 {p.ward_observable.then(|| view! { <span class="tag">"Ward walk-round"</span> })}
                             </label>
                         </div>

@@ -152,7 +152,7 @@ fn ItemView(item: Item) -> impl IntoView {
     view! {
         <details class="item" id=format!("item-{}", item.code)>
             <summary>
-                <span class="item__code">{item.code.clone()}</span>
+                <span class="item__code">{item.code.to_string()}</span>
                 " "
                 <span class="item__title">{item.title.clone()}</span>
                 <span class="item__count">{format!(" ({count} prompts)")}</span>
@@ -164,7 +164,7 @@ fn ItemView(item: Item) -> impl IntoView {
                     .map(|p| {
                         view! {
                             <li class="prompt">
-                                <span class="prompt__code">{p.code}</span>
+                                <span class="prompt__code">{p.code.to_string()}</span>
                                 " "
                                 <span class="prompt__text">{p.text}</span>
                                 {p

@@ -358,7 +358,7 @@ impl<T: Db + ?Sized> SyncStore for T {
                     if let Change::Finding(f) = change {
                         row.push_bind(f.id)
                             .push_bind(f.inspection_id)
-                            .push_bind(&f.item_code)
+                            .push_bind(f.item_code.as_str())
                             .push_bind(f.response.map(Response::as_str))
                             .push_bind(&f.note)
                             .push_bind(photos)
@@ -566,7 +566,7 @@ impl From<FindingRow> for FindingView {
     fn from(r: FindingRow) -> Self {
         FindingView {
             id: r.id,
-            item_code: r.item_code,
+            item_code: r.item_code.into(),
             response: r.response.as_deref().and_then(Response::from_code),
             note: r.note,
             photo_ids: serde_json::from_str(&r.photo_ids).unwrap_or_default(),

@@ -1,12 +1,10 @@
 //! "Finish inspection": how many prompts are still unanswered, and the button that makes the
 //! inspection read-only (queued like any other change).
 
-use std::collections::HashMap;
-
-use domain::inspection::FindingData;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::ByCode;
 use crate::device::{OutboxTick, ThisDevice, use_device};
 
 /// The finish section at the end of the page.
@@ -14,7 +12,7 @@ use crate::device::{OutboxTick, ThisDevice, use_device};
 pub(super) fn Finish(
     inspection_id: Uuid,
     total: usize,
-    findings: RwSignal<HashMap<String, FindingData>>,
+    findings: RwSignal<ByCode>,
     finished: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,

@@ -3,6 +3,7 @@
 //! draft while it is typed (per user and inspection), so a reload, a killed tab or the idle
 //! lock does not lose it; "Save interview note" records it and forgets the draft.
 
+use domain::SubjectCode;
 use domain::inspection::{InterviewData, Interviewee};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -15,7 +16,7 @@ use crate::device::{InterviewDraft, OutboxTick, ThisDevice, use_device};
 pub(super) fn Interviews(
     inspection_id: Uuid,
     user_id: Uuid,
-    items: Vec<(String, String)>,
+    items: Vec<(SubjectCode, String)>,
     interviews: Vec<InterviewData>,
     /// The unsaved note from last time, put back into the form.
     draft: Option<InterviewDraft>,
@@ -121,7 +122,7 @@ pub(super) fn Interviews(
                                             });
                                             typing.typed();
                                         } />
-                                    <label for=id><strong>{code.clone()}</strong> " " {title}</label>
+                                    <label for=id><strong>{code.to_string()}</strong> " " {title}</label>
                                 </div>
                             }
                         }).collect_view()}

@@ -18,6 +18,7 @@ mod typing;
 
 use std::collections::HashMap;
 
+use domain::SubjectCode;
 use domain::inspection::{FindingData, InspectionStatus, InterviewData, Tally, sections};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,12 +35,15 @@ use storage::StorageInfo;
 use summary::Summary;
 use typing::save_typing_when_hidden;
 
+/// An inspection's findings by what they answer (a prompt's code).
+type ByCode = HashMap<SubjectCode, FindingData>;
+
 /// What the page shows, as loaded from the device.
 #[derive(Clone)]
 struct OnDevice {
     inspection: LocalInspection,
     /// Findings by prompt code.
-    findings: HashMap<String, FindingData>,
+    findings: ByCode,
     interviews: Vec<InterviewData>,
     /// The interview note being written when the page was last open, not saved yet.
     interview_draft: Option<InterviewDraft>,
@@ -158,7 +162,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         let f = findings.read();
         prompts
             .iter()
-            .find(|p| f.get(&p.code).and_then(|x| x.response).is_none())
+            .find(|p| f.get(p.code.as_str()).and_then(|x| x.response).is_none())
             .map(|p| p.code.clone())
     };
     let groups = sections(&inspection.prompts);
@@ -166,9 +170,13 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         .iter()
         .map(|s| (s.code.clone(), s.title.clone(), s.prompt_codes()))
         .collect::<Vec<_>>();
-    let item_choices: Vec<(String, String)> = groups
+    let item_choices: Vec<(SubjectCode, String)> = groups
         .iter()
-        .flat_map(|s| s.items.iter().map(|i| (i.code.clone(), i.title.clone())))
+        .flat_map(|s| {
+            s.items
+                .iter()
+                .map(|i| (SubjectCode::from(i.code.clone()), i.title.clone()))
+        })
         .collect();
     let summary_prompts = inspection.prompts.clone();
     let user_id = inspection.user_id;
@@ -217,7 +225,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                             <a href=format!("#kq-{code}")>{title}</a>
                             {move || {
                                 let f = findings.read();
-                                let tally = Tally::of(codes.iter().map(String::as_str), |c| f.get(c).and_then(|x| x.response));
+                                let tally = Tally::of(codes.iter().map(|c| c.as_str()), |c| f.get(c).and_then(|x| x.response));
                                 format!(" {} of {}", tally.answered(), tally.total())
                             }}
                         </li>
@@ -237,7 +245,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
             <section aria-labelledby=format!("kq-{}", section.code)>
                 <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
                 {section.items.into_iter().map(|item| view! {
-                    <h3 class="item-heading">{item.code} " " {item.title}</h3>
+                    <h3 class="item-heading">{item.code.to_string()} " " {item.title}</h3>
                     {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save save_note photos error tick /> }).collect_view()}
                 }).collect_view()}
             </section>
@@ -263,7 +271,7 @@ fn persist(
     user_id: Uuid,
     finding: FindingData,
     saving: Saving,
-    findings: RwSignal<HashMap<String, FindingData>>,
+    findings: RwSignal<ByCode>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
@@ -290,8 +298,8 @@ fn persist(
 /// The findings as shown and as last edited (see `Inspection`), for code that changes both.
 #[derive(Clone, Copy)]
 struct Kept {
-    findings: RwSignal<HashMap<String, FindingData>>,
-    latest: StoredValue<HashMap<String, FindingData>>,
+    findings: RwSignal<ByCode>,
+    latest: StoredValue<ByCode>,
 }
 
 impl Kept {
@@ -308,9 +316,9 @@ impl Kept {
 
 /// The newest version of a prompt's finding, for an edit to build on.
 fn latest_of(
-    latest: StoredValue<HashMap<String, FindingData>>,
+    latest: StoredValue<ByCode>,
     inspection_id: Uuid,
-    code: String,
+    code: SubjectCode,
 ) -> impl Fn() -> FindingData + Clone + Send + Sync + 'static {
     move || {
         latest

@@ -3,20 +3,22 @@
 
 use std::collections::HashMap;
 
+use domain::SubjectCode;
 use domain::inspection::FindingData;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::ByCode;
 use super::{Kept, anchor, latest_of};
 use crate::device::{DeviceError, OutboxTick, StoredPhoto, ThisDevice, use_device};
 
 /// "Add photo" for one prompt, with the photos already taken and a way to remove each.
 #[component]
 pub(super) fn PhotoField(
-    code: String,
+    code: SubjectCode,
     inspection_id: Uuid,
-    findings: RwSignal<HashMap<String, FindingData>>,
-    latest: StoredValue<HashMap<String, FindingData>>,
+    findings: RwSignal<ByCode>,
+    latest: StoredValue<ByCode>,
     finished: RwSignal<bool>,
     photos: RwSignal<HashMap<Uuid, String>>,
     error: RwSignal<Option<String>>,

@@ -4,10 +4,12 @@
 
 use std::collections::HashMap;
 
+use domain::SubjectCode;
 use domain::inspection::{ChecklistPrompt, FindingData, Response};
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::ByCode;
 use super::photos::PhotoField;
 use super::typing::Typing;
 use super::{anchor, latest_of};
@@ -18,8 +20,8 @@ use crate::device::OutboxTick;
 pub(super) fn PromptCard(
     prompt: ChecklistPrompt,
     inspection_id: Uuid,
-    findings: RwSignal<HashMap<String, FindingData>>,
-    latest: StoredValue<HashMap<String, FindingData>>,
+    findings: RwSignal<ByCode>,
+    latest: StoredValue<ByCode>,
     finished: RwSignal<bool>,
     save: impl Fn(FindingData) + Copy + Send + Sync + 'static,
     save_note: impl Fn(FindingData) + Copy + Send + Sync + 'static,
@@ -27,7 +29,7 @@ pub(super) fn PromptCard(
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) -> impl IntoView {
-    let code = prompt.code.clone();
+    let code = SubjectCode::from(prompt.code.clone());
     let id = anchor(&code);
     // A memo per card: a tap re-renders its own card, not all of them.
     let mine = {
@@ -87,7 +89,7 @@ pub(super) fn PromptCard(
     view! {
         <fieldset class="prompt-card" id=id.clone()>
             <legend class="prompt-card__legend">
-                <span class="prompt__code">{code.clone()}</span> " " {prompt.text.clone()}
+                <span class="prompt__code">{code.to_string()}</span> " " {prompt.text.clone()}
             </legend>
             <div class="radios">{radios}</div>
             <div class="form-group">

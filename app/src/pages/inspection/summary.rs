@@ -1,27 +1,24 @@
 //! The summary under the prompts: answers counted by key question, the photos taken, and the
 //! prompts still unanswered with a link to each.
 
-use std::collections::HashMap;
-
-use domain::inspection::{ChecklistPrompt, FindingData, Response, Tally, sections};
+use domain::PromptCode;
+use domain::inspection::{ChecklistPrompt, Response, Tally, sections};
 use leptos::prelude::*;
 
+use super::ByCode;
 use super::anchor;
 
 /// Counts by key question and answer, and the prompts still unanswered.
 #[component]
-pub(super) fn Summary(
-    prompts: Vec<ChecklistPrompt>,
-    findings: RwSignal<HashMap<String, FindingData>>,
-) -> impl IntoView {
+pub(super) fn Summary(prompts: Vec<ChecklistPrompt>, findings: RwSignal<ByCode>) -> impl IntoView {
     let sections = sections(&prompts);
     let photo_prompts = prompts.clone();
     let photos = move || {
         let f = findings.read();
-        let with_photos: Vec<(String, usize)> = photo_prompts
+        let with_photos: Vec<(PromptCode, usize)> = photo_prompts
             .iter()
             .filter_map(|p| {
-                let n = f.get(&p.code).map_or(0, |x| x.photo_ids.len());
+                let n = f.get(p.code.as_str()).map_or(0, |x| x.photo_ids.len());
                 (n > 0).then(|| (p.code.clone(), n))
             })
             .collect();
@@ -35,7 +32,7 @@ pub(super) fn Summary(
             .iter()
             .map(|(code, n)| {
                 if *n == 1 {
-                    code.clone()
+                    code.to_string()
                 } else {
                     format!("{code} ({n})")
                 }
@@ -66,7 +63,7 @@ pub(super) fn Summary(
                         let codes = section.prompt_codes();
                         let count = move |want: Option<Response>| {
                             let f = findings.read();
-                            Tally::of(codes.iter().map(String::as_str), |c| f.get(c).and_then(|x| x.response)).count(want)
+                            Tally::of(codes.iter().map(|c| c.as_str()), |c| f.get(c).and_then(|x| x.response)).count(want)
                         };
                         let count = std::sync::Arc::new(count);
                         view! {
@@ -84,13 +81,13 @@ pub(super) fn Summary(
             </table>
             {move || {
                 let f = findings.read();
-                let open: Vec<ChecklistPrompt> = prompts.iter().filter(|p| f.get(&p.code).and_then(|x| x.response).is_none()).cloned().collect();
+                let open: Vec<ChecklistPrompt> = prompts.iter().filter(|p| f.get(p.code.as_str()).and_then(|x| x.response).is_none()).cloned().collect();
                 (!open.is_empty()).then(|| view! {
                     <details class="item">
                         <summary>{format!("Prompts still unanswered ({})", open.len())}</summary>
                         <ul>
                             {open.into_iter().map(|p| view! {
-                                <li><a href=format!("#{}", anchor(&p.code))>{p.code.clone()} " " {p.text.clone()}</a></li>
+                                <li><a href=format!("#{}", anchor(&p.code))>{p.code.to_string()} " " {p.text.clone()}</a></li>
                             }).collect_view()}
                         </ul>
                     </details>

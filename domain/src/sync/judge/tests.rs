@@ -62,7 +62,7 @@ fn finding(id: u128, inspection: u128, note: &str) -> Change {
     Change::Finding(FindingData {
         id: Uuid::from_u128(id),
         inspection_id: Uuid::from_u128(inspection),
-        item_code: "S1.8".to_owned(),
+        item_code: "S1.8".into(),
         response: Some(Response::Met),
         note: note.to_owned(),
         photo_ids: Vec::new(),
@@ -75,7 +75,7 @@ fn interview(id: u128, inspection: u128) -> Change {
         id: Uuid::from_u128(id),
         inspection_id: Uuid::from_u128(inspection),
         interviewee: Interviewee::Staff,
-        item_codes: vec!["S1".to_owned()],
+        item_codes: vec!["S1".into()],
         note: "Knows how to raise a concern".to_owned(),
         observed_at: at(2026, 11, 2, 9, 6, 0),
     })
