@@ -44,6 +44,14 @@
   });
 
   window.addEventListener('load', function () {
+    navigator.serviceWorker.ready.then(function (registration) {
+      // A page whose navigation began while the worker was still installing is not
+      // controlled, and the worker's claim on activation can come before the page exists:
+      // ask the active worker to take this page too, so it works offline from now on.
+      if (!navigator.serviceWorker.controller && registration.active) {
+        registration.active.postMessage({ type: 'CLAIM' });
+      }
+    });
     navigator.serviceWorker.register('/sw.js').then(function (registration) {
       if (registration.waiting && navigator.serviceWorker.controller) offerUpdate(registration.waiting);
       registration.addEventListener('updatefound', function () {

@@ -6,6 +6,7 @@
 //   app renders on the device (never a page rendered for someone else).
 // - A new version waits until the user agrees (the page posts SKIP_WAITING); old caches are
 //   deleted when it takes over.
+// - A page that loaded while the worker was installing asks to be claimed (CLAIM).
 const BUILD_ID = '__BUILD_ID__';
 const CACHE = `readyward-${BUILD_ID}`;
 const SHELL = '/shell.html';
@@ -42,6 +43,8 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('message', (event) => {
   if (event.data && event.data.type === 'SKIP_WAITING') self.skipWaiting();
+  // A page that loaded uncontrolled asks to be taken (see pwa.js).
+  if (event.data && event.data.type === 'CLAIM') event.waitUntil(self.clients.claim());
   if (event.data && event.data.type === 'BUILD_ID') event.source.postMessage({ type: 'BUILD_ID', id: BUILD_ID });
 });
 

@@ -92,6 +92,18 @@ test('the app is installable and opens with the server gone', async ({ page }) =
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 });
 
+test('a page that loaded without the service worker is taken over, so it works offline', async ({ page }) => {
+  if (!server) await startServer();
+  await page.goto(`${BASE}/sign-in`);
+  await controlled(page);
+  // A hard reload bypasses the worker, so the page starts uncontrolled: the same as a page
+  // whose navigation began while the worker was still installing.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Page.reload', { ignoreCache: true });
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 });
+});
+
 /** Answers the n-th prompt card on the page with the given choice. */
 async function answer(page: Page, index: number, choice: string) {
   const card = page.locator('fieldset.prompt-card').nth(index);
