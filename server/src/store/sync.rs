@@ -1,6 +1,6 @@
-//! Sync records: what devices push (inspections, findings, interview notes), every earlier
-//! value kept in `record_history`, and each applied mutation id remembered so a retry is a
-//! duplicate.
+//! Sync records: what devices push (inspections, findings, interview notes), each applied
+//! mutation kept once by its id in `sync_mutations` (so a retry is a duplicate, and the content
+//! is stored once), and every change of a record listed in order in `record_history`.
 //!
 //! A push is judged by `domain::sync::judge` (the rule the device uses too); this area only
 //! reads what a batch needs, once per batch, and writes what the judge let through with one
@@ -420,26 +420,19 @@ impl<T: Db + ?Sized> SyncStore for T {
             raced_unless(chunk.len(), written)?;
         }
 
-        // Every applied change, in order, keeps its value in the history.
-        for (chunk, data) in applied
-            .chunks(ROWS_PER_STATEMENT)
-            .zip(texts.chunks(ROWS_PER_STATEMENT))
-        {
+        // Every applied change, in order, is a step in its record's history (its content is
+        // the mutation's, kept once above).
+        for chunk in applied.chunks(ROWS_PER_STATEMENT) {
             run!(self, |c| {
-                let mut q = sqlx::QueryBuilder::new(
-                    "INSERT INTO record_history (record_id, kind, mutation_id, data, recorded_at) ",
-                );
-                q.push_values(chunk.iter().zip(data), |mut row, (item, data)| {
+                let mut q =
+                    sqlx::QueryBuilder::new("INSERT INTO record_history (record_id, mutation_id) ");
+                q.push_values(chunk, |mut row, item| {
                     let record = item
                         .change
                         .as_ref()
                         .map(Change::record_id)
                         .unwrap_or_default();
-                    row.push_bind(record)
-                        .push_bind(&item.mutation.kind)
-                        .push_bind(item.mutation.id)
-                        .push_bind(data)
-                        .push_bind(now);
+                    row.push_bind(record).push_bind(item.mutation.id);
                 });
                 q.build().execute(&mut *c).await?.rows_affected()
             });
@@ -449,8 +442,9 @@ impl<T: Db + ?Sized> SyncStore for T {
 
     async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT mutation_id, kind, data, recorded_at FROM record_history \
-             WHERE record_id = $1 ORDER BY seq"
+            "SELECT h.mutation_id, m.kind, m.data, m.received_at AS recorded_at \
+             FROM record_history h JOIN sync_mutations m ON m.id = h.mutation_id \
+             WHERE h.record_id = $1 ORDER BY h.seq"
         )
         .bind(record_id)
         .fetch_all(&mut *c)
