@@ -4,25 +4,15 @@
 use domain::inspection::FindingData;
 use domain::sync::judge::Change;
 use domain::sync::kind;
-use rexie::TransactionMode;
 use uuid::Uuid;
 
 use super::DeviceError;
-use super::idb::{FINDINGS, from_js, only, open, to_js};
+use super::idb::{FINDINGS, records_under, to_js};
 use super::write::{PhotoChange, Queue, mutation, outbox_entry, record_in_open_inspection};
 
 /// Every finding of an inspection.
 pub async fn findings_of(inspection_id: Uuid) -> Result<Vec<FindingData>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[FINDINGS], TransactionMode::ReadOnly)?;
-    let key = only(inspection_id)?;
-    let rows = tx
-        .store(FINDINGS)?
-        .index("inspection_id")?
-        .get_all(Some(key), None)
-        .await?;
-    tx.done().await?;
-    rows.into_iter().map(from_js).collect()
+    records_under(FINDINGS, "inspection_id", inspection_id).await
 }
 
 /// A finding is queued once it has an answer; a note alone stays on the device.

@@ -128,6 +128,36 @@ pub(super) fn field(row: &JsValue, name: &str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined())
 }
 
+/// The records of a store that one of its indexes lists under an id, in key order.
+pub(super) async fn rows_under(
+    store: &str,
+    index: &str,
+    id: Uuid,
+) -> Result<Vec<JsValue>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadOnly)?;
+    let rows = tx
+        .store(store)?
+        .index(index)?
+        .get_all(Some(only(id)?), None)
+        .await?;
+    tx.done().await?;
+    Ok(rows)
+}
+
+/// [`rows_under`], decoded.
+pub(super) async fn records_under<T: DeserializeOwned>(
+    store: &str,
+    index: &str,
+    id: Uuid,
+) -> Result<Vec<T>, DeviceError> {
+    rows_under(store, index, id)
+        .await?
+        .into_iter()
+        .map(from_js)
+        .collect()
+}
+
 /// Writes one record into a store (replacing any with the same key).
 pub(super) async fn put_one(store: &str, record: &JsValue) -> Result<(), DeviceError> {
     let db = open().await?;

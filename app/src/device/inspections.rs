@@ -6,7 +6,7 @@ use domain::sync::kind;
 use rexie::TransactionMode;
 use uuid::Uuid;
 
-use super::idb::{INSPECTIONS, OUTBOX, from_js, get_one, only, open, to_js};
+use super::idb::{INSPECTIONS, OUTBOX, from_js, get_one, open, records_under, to_js};
 use super::interviews::forget_interview_draft;
 use super::write::{mutation, outbox_entry};
 use super::{DeviceError, LocalInspection};
@@ -49,16 +49,7 @@ pub async fn inspection(id: Uuid) -> Result<Option<LocalInspection>, DeviceError
 
 /// The user's inspections on this device, newest first.
 pub async fn inspections_of(user_id: Uuid) -> Result<Vec<LocalInspection>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[INSPECTIONS], TransactionMode::ReadOnly)?;
-    let key = only(user_id)?;
-    let rows = tx
-        .store(INSPECTIONS)?
-        .index("user_id")?
-        .get_all(Some(key), None)
-        .await?;
-    tx.done().await?;
-    let mut list: Vec<LocalInspection> = rows.into_iter().map(from_js).collect::<Result<_, _>>()?;
+    let mut list: Vec<LocalInspection> = records_under(INSPECTIONS, "user_id", user_id).await?;
     list.sort_by_key(|i| std::cmp::Reverse(i.started_at));
     Ok(list)
 }

@@ -8,7 +8,7 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::idb::{DRAFTS, INTERVIEWS, from_js, get_one, only, open, put_one, to_js};
+use super::idb::{DRAFTS, INTERVIEWS, from_js, get_one, open, put_one, records_under, to_js};
 use super::write::{PhotoChange, Queue, mutation, outbox_entry, record_in_open_inspection};
 use super::{DeviceError, InterviewDraft};
 
@@ -85,16 +85,8 @@ async fn forget_draft(key: &str) -> Result<(), DeviceError> {
 
 /// Every interview of an inspection, oldest first.
 pub async fn interviews_of(inspection_id: Uuid) -> Result<Vec<InterviewData>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[INTERVIEWS], TransactionMode::ReadOnly)?;
-    let key = only(inspection_id)?;
-    let rows = tx
-        .store(INTERVIEWS)?
-        .index("inspection_id")?
-        .get_all(Some(key), None)
-        .await?;
-    tx.done().await?;
-    let mut list: Vec<InterviewData> = rows.into_iter().map(from_js).collect::<Result<_, _>>()?;
+    let mut list: Vec<InterviewData> =
+        records_under(INTERVIEWS, "inspection_id", inspection_id).await?;
     list.sort_by_key(|i| i.observed_at);
     Ok(list)
 }

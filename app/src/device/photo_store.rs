@@ -8,7 +8,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::findings::queued_finding;
-use super::idb::{INSPECTIONS, PHOTOS, field, from_js, only, open};
+use super::idb::{INSPECTIONS, PHOTOS, field, from_js, open, rows_under};
 use super::write::{PhotoChange, record_in_open_inspection};
 use super::{DeviceError, LocalInspection, StoredPhoto, WaitingPhoto};
 
@@ -61,7 +61,7 @@ pub async fn remove_photo(
 /// The photos of an inspection on this device.
 pub async fn photos_of(inspection_id: Uuid) -> Result<Vec<StoredPhoto>, DeviceError> {
     use wasm_bindgen::JsCast;
-    Ok(photo_rows("inspection_id", inspection_id)
+    Ok(rows_under(PHOTOS, "inspection_id", inspection_id)
         .await?
         .iter()
         .filter_map(|row| {
@@ -73,19 +73,6 @@ pub async fn photos_of(inspection_id: Uuid) -> Result<Vec<StoredPhoto>, DeviceEr
             })
         })
         .collect())
-}
-
-/// The photo records one of the photo store's indexes lists under an id.
-async fn photo_rows(index: &str, id: Uuid) -> Result<Vec<JsValue>, DeviceError> {
-    let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadOnly)?;
-    let rows = tx
-        .store(PHOTOS)?
-        .index(index)?
-        .get_all(Some(only(id)?), None)
-        .await?;
-    tx.done().await?;
-    Ok(rows)
 }
 
 /// Changes one photo record in place; `Missing` when it is gone.
@@ -109,7 +96,7 @@ async fn update_photo(
 /// The user's photos still on this device.
 pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceError> {
     use wasm_bindgen::JsCast;
-    Ok(photo_rows("user_id", user_id)
+    Ok(rows_under(PHOTOS, "user_id", user_id)
         .await?
         .iter()
         .filter_map(|row| {
