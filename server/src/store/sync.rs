@@ -27,6 +27,18 @@ const ROWS_PER_STATEMENT: usize = 500;
 /// Pushed records.
 #[async_trait]
 pub trait SyncStore {
+    /// An inspection with its findings, interviews and photos, and the trust it belongs to:
+    /// callers check scope.
+    async fn inspection_view(&self, id: Uuid)
+    -> Result<Option<(Uuid, InspectionView)>, StoreError>;
+    /// Every value a record has had, oldest first: callers check scope.
+    async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
+}
+
+/// The two steps of a push, only on a transaction: what they read must stay as read until
+/// what they write commits.
+#[async_trait]
+trait PushSteps {
     /// What is held of the records a batch names, one query per kind of record. On
     /// PostgreSQL the inspections read are locked until the transaction ends, so a concurrent
     /// push cannot finish one in between.
@@ -39,12 +51,6 @@ pub trait SyncStore {
         applied: &[&PushItem],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
-    /// An inspection with its findings, interviews and photos, and the trust it belongs to:
-    /// callers check scope.
-    async fn inspection_view(&self, id: Uuid)
-    -> Result<Option<(Uuid, InspectionView)>, StoreError>;
-    /// Every value a record has had, oldest first: callers check scope.
-    async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
 }
 
 /// One value a record had, and the change that brought it.
@@ -165,7 +171,7 @@ fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
 }
 
 #[async_trait]
-impl<T: Db + ?Sized> SyncStore for T {
+impl PushSteps for Tx {
     async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError> {
         let mut held = Held::default();
         // Inspections first: on PostgreSQL their lock makes a concurrent push on the same
@@ -439,7 +445,10 @@ impl<T: Db + ?Sized> SyncStore for T {
         }
         Ok(())
     }
+}
 
+#[async_trait]
+impl<T: Db + ?Sized> SyncStore for T {
     async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
             "SELECT h.mutation_id, m.kind, m.data, m.received_at AS recorded_at \
