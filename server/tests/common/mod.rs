@@ -50,8 +50,8 @@ pub struct TestStore {
     pub dir: tempfile::TempDir,
     /// The database's URL, for tests that look at it directly.
     pub url: String,
-    /// (server URL, database name) of a database to drop afterwards.
-    postgres: Option<(String, String)>,
+    /// A PostgreSQL database made for the test, dropped after the store.
+    postgres: Option<DropDatabase>,
 }
 
 /// A fresh store on the database this run tests.
@@ -88,6 +88,11 @@ pub async fn postgres_store(admin_url: &str) -> TestStore {
         .execute(&mut admin)
         .await
         .unwrap();
+    // Made before the store is opened: a failed open still drops the database.
+    let database = DropDatabase {
+        admin_url: admin_url.to_owned(),
+        name: name.clone(),
+    };
     let base = admin_url
         .rsplit_once('/')
         .map(|(b, _)| b)
@@ -97,15 +102,19 @@ pub async fn postgres_store(admin_url: &str) -> TestStore {
         store: Store::open(&url).await.unwrap(),
         dir: tempfile::tempdir().unwrap(),
         url,
-        postgres: Some((admin_url.to_owned(), name)),
+        postgres: Some(database),
     }
 }
 
-impl Drop for TestStore {
+/// A database on the test server, dropped (and its connections ended) when this is.
+struct DropDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl Drop for DropDatabase {
     fn drop(&mut self) {
-        let Some((admin_url, name)) = self.postgres.take() else {
-            return;
-        };
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
         // Drop cannot await: a thread of its own with a small runtime does the dropping, and
         // FORCE ends the connections the test's pool still holds.
         let dropped = std::thread::spawn(move || {
