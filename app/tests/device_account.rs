@@ -98,15 +98,22 @@ fn the_session_and_the_lock_are_kept_on_the_device() {
 #[wasm_bindgen_test]
 async fn copies_of_server_answers_read_back() {
     let key = format!("units:{}", Uuid::now_v7());
-    assert_eq!(device::copy_of::<Vec<String>>(&key).await.unwrap(), None);
-    device::keep_copy(&key, &vec!["Ward 10".to_owned()])
+    assert_eq!(device::copy_of(&key).await.unwrap(), None);
+    device::keep_copy(&key, &serde_json::json!(["Ward 10"]))
         .await
         .unwrap();
-    device::keep_copy(&key, &vec!["Ward 10".to_owned(), "Ward 7".to_owned()])
-        .await
-        .unwrap();
-    assert_eq!(
-        device::copy_of::<Vec<String>>(&key).await.unwrap(),
-        Some(vec!["Ward 10".to_owned(), "Ward 7".to_owned()])
-    );
+    // Whole numbers come back as whole numbers, so typed answers (versions) read back.
+    let newer =
+        serde_json::json!([{"name": "Ward 10", "version": 3}, {"name": "Ward 7", "version": 12}]);
+    device::keep_copy(&key, &newer).await.unwrap();
+    let back = device::copy_of(&key).await.unwrap();
+    assert_eq!(back, Some(newer));
+    let versions: Vec<i32> = back
+        .unwrap_or_default()
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| serde_json::from_value(w["version"].clone()).ok())
+        .collect();
+    assert_eq!(versions, vec![3, 12]);
 }

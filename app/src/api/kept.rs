@@ -1,7 +1,10 @@
 //! The server answers a ward inspector needs offline: their wards, the checklists and the
 //! frameworks behind them. Each call asks the server and keeps a copy on the device; when the
 //! server cannot be reached, the device's copy answers instead. `prepare_device` refreshes the
-//! copies with `GET /api/v1/sync/pull`.
+//! copies with `GET /api/v1/sync/pull` (the device's `pull_copies`).
+//!
+//! The copies go through the [`Device`](crate::device::Device) like everything else the page
+//! keeps: on the server, which keeps nothing, they are simply absent.
 
 use std::future::Future;
 
@@ -9,58 +12,64 @@ use domain::api::UnitInfo;
 use domain::framework::Framework;
 use domain::template::ChecklistTemplate;
 use leptos::prelude::*;
+use send_wrapper::SendWrapper;
 use uuid::Uuid;
 
 use crate::api::frameworks::get_framework;
 use crate::api::org::{get_unit, list_units};
 use crate::api::templates::list_templates;
-
-fn units_key(user_id: Uuid) -> String {
-    format!("units:{user_id}")
-}
+use crate::device::{ThisDevice, templates_copy_key, units_copy_key};
 
 /// The wards the user can see.
-pub async fn units(user_id: Uuid) -> Result<Vec<UnitInfo>, ServerFnError> {
-    kept(&units_key(user_id), list_units()).await
+pub async fn units(device: ThisDevice, user_id: Uuid) -> Result<Vec<UnitInfo>, ServerFnError> {
+    kept(device, &units_copy_key(user_id), list_units()).await
 }
 
 /// One ward, from the server or, offline, from the device's copy of the user's wards.
-pub async fn unit(user_id: Uuid, id: Uuid) -> Result<Option<UnitInfo>, ServerFnError> {
+pub async fn unit(
+    device: ThisDevice,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<Option<UnitInfo>, ServerFnError> {
     let answer = get_unit(id).await;
     if unreachable(&answer)
-        && let Some(list) = copy::<Vec<UnitInfo>>(&units_key(user_id)).await
+        && let Some(list) = copy::<Vec<UnitInfo>>(device, &units_copy_key(user_id)).await
     {
         return Ok(list.into_iter().find(|u| u.id == id));
     }
     answer
 }
 
-fn templates_key(user_id: Uuid) -> String {
-    format!("templates:{user_id}")
-}
-
 /// The checklists the user can start.
-pub async fn templates(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, ServerFnError> {
-    kept(&templates_key(user_id), list_templates()).await
+pub async fn templates(
+    device: ThisDevice,
+    user_id: Uuid,
+) -> Result<Vec<ChecklistTemplate>, ServerFnError> {
+    kept(device, &templates_copy_key(user_id), list_templates()).await
 }
 
 /// A framework's full content.
-pub async fn framework(id: String) -> Result<Option<Framework>, ServerFnError> {
-    kept(&format!("framework:{id}"), get_framework(id.clone())).await
+pub async fn framework(device: ThisDevice, id: String) -> Result<Option<Framework>, ServerFnError> {
+    kept(
+        device,
+        &format!("framework:{id}"),
+        get_framework(id.clone()),
+    )
+    .await
 }
 
 /// Fetches everything an inspector needs offline, so a ward can be opened and an inspection
 /// started there without a connection: one pull for the wards and checklists (nothing when
 /// they have not changed), then the frameworks they use. Failures are left for the next time.
-pub async fn prepare_device(user_id: Uuid) {
-    let Some(list) = pull(user_id).await else {
+pub async fn prepare_device(device: ThisDevice, user_id: Uuid) {
+    let Ok(list) = SendWrapper::new(device.pull_copies(user_id)).await else {
         return;
     };
     let mut ids: Vec<String> = list.into_iter().map(|t| t.framework_id).collect();
     ids.sort();
     ids.dedup();
     for id in ids {
-        let _ = framework(id).await;
+        let _ = framework(device, id).await;
     }
 }
 
@@ -72,6 +81,7 @@ fn unreachable<T>(answer: &Result<T, ServerFnError>) -> bool {
 /// Runs a server call, keeping its answer on the device, or answering from the kept copy when
 /// the server cannot be reached.
 async fn kept<T>(
+    device: ThisDevice,
     key: &str,
     call: impl Future<Output = Result<T, ServerFnError>>,
 ) -> Result<T, ServerFnError>
@@ -80,9 +90,9 @@ where
 {
     let answer = call.await;
     match &answer {
-        Ok(value) => keep(key, value).await,
+        Ok(value) => keep(device, key, value).await,
         Err(_) if unreachable(&answer) => {
-            if let Some(copy) = copy(key).await {
+            if let Some(copy) = copy(device, key).await {
                 return Ok(copy);
             }
         }
@@ -91,62 +101,18 @@ where
     answer
 }
 
-/// `GET /api/v1/sync/pull` since the device's cursor: replaces the kept wards and checklists
-/// when they changed, and returns the checklists.
-#[cfg(feature = "hydrate")]
-async fn pull(user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
-    use crate::device::{copy_of, keep_copy};
-    use domain::sync::PullResponse;
-    send_wrapper::SendWrapper::new(async move {
-        let cursor_key = format!("pull-cursor:{user_id}");
-        let since: Option<String> = copy_of(&cursor_key).await.ok().flatten();
-        let url = match &since {
-            Some(cursor) => format!("/api/v1/sync/pull?since={cursor}"),
-            None => "/api/v1/sync/pull".to_owned(),
-        };
-        let response = crate::device::net::get_json(&url).await.ok()?;
-        if response.status() != 200 {
-            return None;
-        }
-        let text = crate::device::net::text_of(&response).await.ok()?;
-        let pulled: PullResponse = serde_json::from_str(&text).ok()?;
-        if pulled.unchanged_since(since.as_deref()) {
-            return copy_of(&templates_key(user_id)).await.ok().flatten();
-        }
-        keep_copy(&units_key(user_id), &pulled.units).await.ok()?;
-        keep_copy(&templates_key(user_id), &pulled.templates)
-            .await
-            .ok()?;
-        keep_copy(&cursor_key, &pulled.cursor).await.ok()?;
-        Some(pulled.templates)
-    })
-    .await
+// The device's futures are not `Send` (IndexedDB lives on the browser's one thread) while
+// resources need `Send` futures. A `SendWrapper` is sound here: in the browser there is one
+// thread, and on the server the device answers at once, in the poll that asked.
+
+async fn keep<T: serde::Serialize>(device: ThisDevice, key: &str, value: &T) {
+    let Ok(value) = serde_json::to_value(value) else {
+        return;
+    };
+    let _ = SendWrapper::new(device.keep_copy(key, &value)).await;
 }
 
-#[cfg(not(feature = "hydrate"))]
-async fn pull(_user_id: Uuid) -> Option<Vec<ChecklistTemplate>> {
-    None
-}
-
-// IndexedDB futures are not `Send`; resources need `Send` futures, and the browser has one
-// thread, so a `SendWrapper` is sound here.
-#[cfg(feature = "hydrate")]
-async fn keep<T: serde::Serialize>(key: &str, value: &T) {
-    let _ = send_wrapper::SendWrapper::new(crate::device::keep_copy(key, value)).await;
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn keep<T: serde::Serialize>(_key: &str, _value: &T) {}
-
-#[cfg(feature = "hydrate")]
-async fn copy<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
-    send_wrapper::SendWrapper::new(crate::device::copy_of(key))
-        .await
-        .ok()
-        .flatten()
-}
-
-#[cfg(not(feature = "hydrate"))]
-async fn copy<T: serde::de::DeserializeOwned>(_key: &str) -> Option<T> {
-    None
+async fn copy<T: serde::de::DeserializeOwned>(device: ThisDevice, key: &str) -> Option<T> {
+    let value = SendWrapper::new(device.copy_of(key)).await.ok().flatten()?;
+    serde_json::from_value(value).ok()
 }

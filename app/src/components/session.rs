@@ -38,7 +38,7 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
                     // Fresh copies are kept for a few minutes rather than fetched again on
                     // every page load.
                     if device.copies_are_stale(user.id) {
-                        crate::api::kept::prepare_device(user.id).await;
+                        crate::api::kept::prepare_device(device, user.id).await;
                         device.mark_copies_fresh(user.id);
                     }
                     crate::mark_body("data-prepared");

@@ -5,8 +5,13 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
-use super::DeviceError;
+use domain::sync::PullResponse;
+use domain::template::ChecklistTemplate;
+use uuid::Uuid;
+
 use super::idb::{COPIES, from_js, get_one, put_one, to_js};
+use super::net::{get_json, text_of};
+use super::{DeviceError, templates_copy_key, units_copy_key};
 
 /// How long copies count as fresh before a page load fetches them again.
 const FRESH_MS: f64 = 5.0 * 60_000.0;
@@ -32,7 +37,45 @@ pub fn mark_copies_fresh(user_id: uuid::Uuid) {
 }
 
 /// Keeps the latest copy of an answer under `key`.
-pub async fn keep_copy<T: Serialize>(key: &str, value: &T) -> Result<(), DeviceError> {
+pub async fn keep_copy(key: &str, value: &serde_json::Value) -> Result<(), DeviceError> {
+    keep_typed(key, value).await
+}
+
+/// The latest copy kept under `key`, if any.
+pub async fn copy_of(key: &str) -> Result<Option<serde_json::Value>, DeviceError> {
+    copy_typed(key).await
+}
+
+/// `GET /api/v1/sync/pull` since the device's cursor: replaces the kept wards and checklists
+/// when they changed, and returns the checklists (`Unreachable` when the pull failed).
+pub async fn pull_copies(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, DeviceError> {
+    let cursor_key = format!("pull-cursor:{user_id}");
+    let since: Option<String> = copy_typed(&cursor_key).await?;
+    let url = match &since {
+        Some(cursor) => format!("/api/v1/sync/pull?since={cursor}"),
+        None => "/api/v1/sync/pull".to_owned(),
+    };
+    let response = get_json(&url).await.map_err(|_| DeviceError::Unreachable)?;
+    if response.status() != 200 {
+        return Err(DeviceError::Unreachable);
+    }
+    let text = text_of(&response)
+        .await
+        .map_err(|_| DeviceError::Unreachable)?;
+    let pulled: PullResponse =
+        serde_json::from_str(&text).map_err(|e| DeviceError::Storage(e.to_string()))?;
+    if pulled.unchanged_since(since.as_deref()) {
+        return Ok(copy_typed(&templates_copy_key(user_id))
+            .await?
+            .unwrap_or_default());
+    }
+    keep_typed(&units_copy_key(user_id), &pulled.units).await?;
+    keep_typed(&templates_copy_key(user_id), &pulled.templates).await?;
+    keep_typed(&cursor_key, &pulled.cursor).await?;
+    Ok(pulled.templates)
+}
+
+async fn keep_typed<T: Serialize>(key: &str, value: &T) -> Result<(), DeviceError> {
     let record = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| {
         js_sys::Reflect::set(&record, &JsValue::from_str(k), v)
@@ -45,8 +88,7 @@ pub async fn keep_copy<T: Serialize>(key: &str, value: &T) -> Result<(), DeviceE
     put_one(COPIES, &record.into()).await
 }
 
-/// The latest copy kept under `key`, if any.
-pub async fn copy_of<T: DeserializeOwned>(key: &str) -> Result<Option<T>, DeviceError> {
+async fn copy_typed<T: DeserializeOwned>(key: &str) -> Result<Option<T>, DeviceError> {
     let Some(record) = get_one(COPIES, key).await? else {
         return Ok(None);
     };

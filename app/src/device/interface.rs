@@ -13,6 +13,7 @@ use std::pin::Pin;
 
 use domain::api::UserInfo;
 use domain::inspection::{FindingData, InterviewData};
+use domain::template::ChecklistTemplate;
 use leptos::prelude::*;
 use leptos::web_sys::Blob;
 use uuid::Uuid;
@@ -129,6 +130,13 @@ device_interface! {
         fn check_on_device(email: &'a str, password: &'a str) -> Result<UserInfo, OfflineRefusal>;
         /// Whether this user can unlock here (a verifier is kept for them).
         fn can_unlock(user: &'a UserInfo) -> bool;
+        /// Keeps a copy of a server answer under `key`, for offline use.
+        fn keep_copy(key: &'a str, value: &'a serde_json::Value) -> ();
+        /// The copy kept under `key`, if any.
+        fn copy_of(key: &'a str) -> Option<serde_json::Value>;
+        /// Pulls the user's wards and checklists into the kept copies (only when they changed)
+        /// and returns the checklists.
+        fn pull_copies(user_id: Uuid) -> Vec<ChecklistTemplate>;
         /// Posts form fields to the server and reads the answer; `Err` when unreachable.
         fn post_form(url: &'a str, fields: &'a [(&'a str, &'a str)]) -> Posted;
     }

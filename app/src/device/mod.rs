@@ -334,6 +334,16 @@ pub enum DeviceError {
     NotHere,
 }
 
+/// Where the device keeps its copy of the user's wards.
+pub fn units_copy_key(user_id: Uuid) -> String {
+    format!("units:{user_id}")
+}
+
+/// Where the device keeps its copy of the checklists the user can start.
+pub fn templates_copy_key(user_id: Uuid) -> String {
+    format!("templates:{user_id}")
+}
+
 /// A finding with nothing answered yet.
 pub fn blank_finding(inspection_id: Uuid, item_code: &SubjectCode) -> FindingData {
     FindingData {

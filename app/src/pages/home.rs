@@ -9,6 +9,7 @@ use leptos_meta::Title;
 use crate::api::kept;
 use crate::components::lock::LockSetting;
 use crate::components::signed_in::SignedIn;
+use crate::device::use_device;
 use crate::pages::start_inspection::StartInspection;
 
 /// Consecutive runs of items sharing a key, in order: the server already sorts units in tree
@@ -46,13 +47,14 @@ pub fn HomePage() -> impl IntoView {
         <SignedIn render=|user| {
             let user_id = user.id;
             let inspects = user.role.can_inspect();
+            let device = use_device();
             // The wards and, for inspectors, the checklists, in one resource.
             let units = Resource::new(
                 || (),
                 move |_| async move {
-                    let units = kept::units(user_id).await?;
+                    let units = kept::units(device, user_id).await?;
                     let templates = if inspects {
-                        kept::templates(user_id).await.unwrap_or_default()
+                        kept::templates(device, user_id).await.unwrap_or_default()
                     } else {
                         Vec::new()
                     };

@@ -150,17 +150,18 @@ fn begin(
 ) {
     let navigate = leptos_router::hooks::use_navigate();
     leptos::task::spawn_local(async move {
-        let framework = match crate::api::kept::framework(template.framework_id.clone()).await {
-            Ok(Some(f)) => f,
-            _ => {
-                error.set(Some(
-                    "The checklist could not be loaded. Check the connection and try again"
-                        .to_owned(),
-                ));
-                starting.set(false);
-                return;
-            }
-        };
+        let framework =
+            match crate::api::kept::framework(device, template.framework_id.clone()).await {
+                Ok(Some(f)) => f,
+                _ => {
+                    error.set(Some(
+                        "The checklist could not be loaded. Check the connection and try again"
+                            .to_owned(),
+                    ));
+                    starting.set(false);
+                    return;
+                }
+            };
         let prompts = domain::inspection::checklist_prompts(&framework, &template.prompt_codes);
         let inspection = LocalInspection {
             id: uuid::Uuid::now_v7(),

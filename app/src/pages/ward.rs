@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use crate::api::kept;
 use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
+use crate::device::use_device;
 use crate::pages::not_found::NotFound;
 use crate::pages::start_inspection::StartInspection;
 
@@ -17,14 +18,15 @@ pub fn WardPage() -> impl IntoView {
         <SignedIn render=move |user| {
             let user_id = user.id;
             let inspects = user.role.can_inspect();
+            let device = use_device();
             // The ward and, for inspectors, the checklists, in one resource.
             let unit = Resource::new(id, move |id| async move {
                 let unit = match id {
-                    Some(id) => kept::unit(user_id, id).await?,
+                    Some(id) => kept::unit(device, user_id, id).await?,
                     None => None,
                 };
                 let templates = if inspects && unit.is_some() {
-                    kept::templates(user_id).await.unwrap_or_default()
+                    kept::templates(device, user_id).await.unwrap_or_default()
                 } else {
                     Vec::new()
                 };
