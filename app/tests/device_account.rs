@@ -1,6 +1,7 @@
 //! Who uses the device, in a real browser (headless Chromium via wasm-bindgen-test): the
 //! offline verifier accepts only the right password and never stores the password, the
-//! session and lock survive in the browser's storage, and kept copies read back.
+//! session and lock survive in the browser's storage, kept copies read back, and typed text
+//! rescued from a page that went away is kept per field until that text is stored.
 #![allow(clippy::unwrap_used)]
 
 // These tests need a browser: a native build stops here rather than pass having run nothing.
@@ -116,4 +117,48 @@ async fn copies_of_server_answers_read_back() {
         .filter_map(|w| serde_json::from_value(w["version"].clone()).ok())
         .collect();
     assert_eq!(versions, vec![3, 12]);
+}
+
+#[wasm_bindgen_test]
+fn rescued_text_is_kept_per_field_until_that_text_is_stored() {
+    use device::{InterviewDraft, RescuedText};
+    let (user_id, inspection_id) = (Uuid::now_v7(), Uuid::now_v7());
+    let note = |code: &str, text: &str| RescuedText::Note {
+        code: code.into(),
+        text: text.into(),
+    };
+    let interview = RescuedText::Interview(InterviewDraft {
+        interviewee: domain::inspection::Interviewee::Staff,
+        item_codes: vec!["S1".into()],
+        note: "Knew the escalation route".into(),
+    });
+    device::rescue_text(user_id, inspection_id, &note("S1.5", "Fridge log"));
+    device::rescue_text(user_id, inspection_id, &note("S1.5", "Fridge log missing"));
+    device::rescue_text(user_id, inspection_id, &note("S1.8", "Bay 2"));
+    device::rescue_text(user_id, inspection_id, &interview);
+
+    // One copy per field, the latest text of each; other users and inspections see none.
+    let mut kept = device::rescued_texts(user_id, inspection_id);
+    kept.sort_by_key(|t| format!("{t:?}"));
+    assert_eq!(
+        kept,
+        vec![
+            interview.clone(),
+            note("S1.5", "Fridge log missing"),
+            note("S1.8", "Bay 2")
+        ]
+    );
+    assert!(device::rescued_texts(Uuid::now_v7(), inspection_id).is_empty());
+    assert!(device::rescued_texts(user_id, Uuid::now_v7()).is_empty());
+
+    // A save of older text leaves the newer copy; a save of the same text forgets it, and
+    // only that field's.
+    device::forget_rescued(user_id, inspection_id, &note("S1.5", "Fridge log"));
+    assert_eq!(device::rescued_texts(user_id, inspection_id).len(), 3);
+    device::forget_rescued(user_id, inspection_id, &note("S1.5", "Fridge log missing"));
+    device::forget_rescued(user_id, inspection_id, &interview);
+    assert_eq!(
+        device::rescued_texts(user_id, inspection_id),
+        vec![note("S1.8", "Bay 2")]
+    );
 }

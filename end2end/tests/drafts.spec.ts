@@ -60,6 +60,51 @@ test('a prompt note is kept as it is typed, and waits as one change', async ({ p
   expect(held.findings).toEqual([expect.objectContaining({ item_code: code, response: 'met', note: text })]);
 });
 
+test('text typed straight before a reload is rescued and put back', async ({ page }) => {
+  await startInspection(page, 'Oak Ward - Care of older people');
+  const card = page.locator('fieldset.prompt-card').first();
+  const code = (await card.locator('.prompt__code').textContent())!;
+  const note = card.getByLabel('Note', { exact: true });
+  const interview = page.getByLabel('Interview note', { exact: true });
+  const noteText = 'Fridge log missing for three days';
+  const interviewText = 'Nurse in charge knew the escalation route';
+  await card.getByRole('radio', { name: 'Not met', exact: true }).check();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+
+  // Each is reloaded away well inside the pause, with the field still focused.
+  await note.click();
+  await note.pressSequentially(noteText, { delay: 10 });
+  await expect(note).toBeFocused();
+  await page.reload();
+  await hydrated(page);
+  await expect(note).toHaveValue(noteText);
+
+  await interview.click();
+  await interview.pressSequentially(interviewText, { delay: 10 });
+  await expect(interview).toBeFocused();
+  await page.reload();
+  await hydrated(page);
+  await expect(interview).toHaveValue(interviewText);
+  await expect(note).toHaveValue(noteText);
+
+  // Put back through the normal save: the note went to the server as a change, and the rescue
+  // copies are gone, so a further reload shows the text from the device's own store.
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+  const id = page.url().split('#')[0].split('/').pop();
+  const held = () =>
+    page.evaluate(async (id) => (await (await fetch(`/api/v1/inspections/${id}`)).json()).findings, id);
+  await expect
+    .poll(held)
+    .toEqual([expect.objectContaining({ item_code: code, response: 'not_met', note: noteText })]);
+  const rescues = () =>
+    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('readyward:rescue:')));
+  await expect.poll(rescues).toEqual([]);
+  await page.reload();
+  await hydrated(page);
+  await expect(note).toHaveValue(noteText);
+  await expect(interview).toHaveValue(interviewText);
+});
+
 test('an interview note not yet saved is kept on the device and put back after a reload', async ({ page }) => {
   await startInspection(page, 'Ward 15 - Orthopaedics');
   await page.getByRole('radio', { name: 'Patient', exact: true }).check();

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::{
     DeviceError, Downscaled, InterviewDraft, LocalInspection, OfflineRefusal, Posted, Queued,
-    StorageState, StoredPhoto, SyncSignals, SyncedRecord, WaitingPhoto,
+    RescuedText, StorageState, StoredPhoto, SyncSignals, SyncedRecord, WaitingPhoto,
 };
 
 /// A device operation under way. IndexedDB's futures are not `Send`: the browser has one
@@ -181,6 +181,12 @@ device_interface! {
         fn sync_now() -> ();
         /// Loads `url` as a whole new page.
         fn go_to(url: &str) -> ();
+        /// Copies typed text synchronously, for a page that is going away (see `rescue`).
+        fn rescue_text(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) -> ();
+        /// The text rescued for the user's inspection when a page last went away.
+        fn rescued_texts(user_id: Uuid, inspection_id: Uuid) -> Vec<RescuedText>;
+        /// Forgets a field's rescued text once that text is stored.
+        fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) -> ();
     }
 }
 

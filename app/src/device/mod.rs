@@ -31,6 +31,8 @@ mod photo;
 #[cfg(feature = "hydrate")]
 mod photo_store;
 #[cfg(feature = "hydrate")]
+mod rescue;
+#[cfg(feature = "hydrate")]
 mod rules;
 #[cfg(feature = "hydrate")]
 mod storage;
@@ -71,6 +73,8 @@ pub use outbox::*;
 pub use photo::*;
 #[cfg(feature = "hydrate")]
 pub use photo_store::*;
+#[cfg(feature = "hydrate")]
+pub use rescue::*;
 #[cfg(feature = "hydrate")]
 pub use storage::*;
 #[cfg(feature = "hydrate")]
@@ -219,6 +223,17 @@ impl InterviewDraft {
     }
 }
 
+/// Typed text that may not have reached IndexedDB when its page went away, as rescued into
+/// `localStorage` (see `rescue`) and put back by the next load of the inspection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "field", rename_all = "snake_case")]
+pub enum RescuedText {
+    /// A prompt's note.
+    Note { code: SubjectCode, text: String },
+    /// The interview note being written.
+    Interview(InterviewDraft),
+}
+
 /// A queued change with its place in the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queued {
@@ -250,7 +265,7 @@ pub struct StoredPhoto {
 /// A photo still on the device, waiting for upload (or refused by the server, with why).
 pub struct WaitingPhoto {
     pub id: Uuid,
-    pub item_code: String,
+    pub item_code: SubjectCode,
     pub blob: Blob,
     pub refused: Option<String>,
 }

@@ -1,6 +1,7 @@
 //! Photos on the device: stored with the finding that names them, waiting for upload, marked
 //! uploaded or refused, and forgotten once the server holds them and their inspection is done.
 
+use domain::SubjectCode;
 use domain::inspection::{FindingData, InspectionStatus};
 use domain::sync::judge::Change;
 use rexie::TransactionMode;
@@ -102,7 +103,9 @@ pub async fn waiting_photos(user_id: Uuid) -> Result<Vec<WaitingPhoto>, DeviceEr
         .filter_map(|row| {
             Some(WaitingPhoto {
                 id: Uuid::parse_str(&field(row, "id")?.as_string()?).ok()?,
-                item_code: field(row, "item_code")?.as_string().unwrap_or_default(),
+                item_code: SubjectCode::from(
+                    field(row, "item_code")?.as_string().unwrap_or_default(),
+                ),
                 blob: field(row, "blob")?.dyn_into().ok()?,
                 refused: field(row, "refused").and_then(|r| r.as_string()),
             })

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::typing::Typing;
-use crate::device::{InterviewDraft, OutboxTick, ThisDevice, use_device};
+use crate::device::{InterviewDraft, OutboxTick, RescuedText, ThisDevice, use_device};
 
 /// Staff and patient interview notes, each tagged to the KLOEs it informs.
 #[component]
@@ -35,14 +35,15 @@ pub(super) fn Interviews(
     let note = RwSignal::new(draft.map(|d| d.note).unwrap_or_default());
     let field_error = RwSignal::new(None::<&'static str>);
     let device = use_device();
-    let typing = Typing::new(move || {
-        let draft = InterviewDraft {
-            interviewee: who.get_untracked(),
-            item_codes: tags.get_untracked(),
-            note: note.get_untracked(),
-        };
-        keep_draft(device, user_id, inspection_id, draft, error);
-    });
+    let draft_now = move || InterviewDraft {
+        interviewee: who.get_untracked(),
+        item_codes: tags.get_untracked(),
+        note: note.get_untracked(),
+    };
+    let typing = Typing::new(
+        move || keep_draft(device, user_id, inspection_id, draft_now(), error),
+        move || RescuedText::Interview(draft_now()),
+    );
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if note.get_untracked().trim().is_empty() {
@@ -190,11 +191,15 @@ fn keep_draft(
     error: RwSignal<Option<String>>,
 ) {
     leptos::task::spawn_local(async move {
-        if let Err(e) = device
+        match device
             .save_interview_draft(user_id, inspection_id, &draft)
             .await
         {
-            error.set(Some(e.to_string()));
+            Ok(()) => {
+                let rescued = RescuedText::Interview(draft);
+                device.forget_rescued(user_id, inspection_id, &rescued);
+            }
+            Err(e) => error.set(Some(e.to_string())),
         }
     });
 }

@@ -26,14 +26,16 @@ use uuid::Uuid;
 
 use crate::components::params::use_id_param;
 use crate::device::OutboxTick;
-use crate::device::{DeviceError, InterviewDraft, LocalInspection, ThisDevice, use_device};
+use crate::device::{
+    DeviceError, InterviewDraft, LocalInspection, RescuedText, ThisDevice, use_device,
+};
 use finish::Finish;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
 use prompt_card::PromptCard;
 use storage::StorageInfo;
 use summary::Summary;
-use typing::save_typing_when_hidden;
+use typing::{put_back_rescued, save_typing_when_hidden};
 
 /// An inspection's findings by what they answer (a prompt's code).
 type ByCode = HashMap<SubjectCode, FindingData>;
@@ -49,6 +51,8 @@ struct OnDevice {
     interview_draft: Option<InterviewDraft>,
     /// Photo id to a link that shows it from the device.
     photos: HashMap<Uuid, String>,
+    /// Text rescued when the page last went away was saved while loading.
+    put_back: bool,
 }
 
 type Loaded = Result<Option<OnDevice>, String>;
@@ -58,14 +62,16 @@ async fn load(device: ThisDevice, id: Uuid) -> Loaded {
         let Some(inspection) = device.inspection(id).await? else {
             return Ok(None);
         };
-        let findings = device
+        let mut findings = device
             .findings_of(id)
             .await?
             .into_iter()
             .map(|f| (f.item_code.clone(), f))
             .collect();
         let interviews = device.interviews_of(id).await?;
-        let interview_draft = device.interview_draft(inspection.user_id, id).await?;
+        let mut interview_draft = device.interview_draft(inspection.user_id, id).await?;
+        let put_back =
+            put_back_rescued(device, &inspection, &mut findings, &mut interview_draft).await?;
         let photos = device
             .photos_of(id)
             .await?
@@ -78,6 +84,7 @@ async fn load(device: ThisDevice, id: Uuid) -> Loaded {
             interviews,
             interview_draft,
             photos,
+            put_back,
         }))
     };
     read.await.map_err(|e: DeviceError| e.to_string())
@@ -127,12 +134,17 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         interviews,
         interview_draft,
         photos,
+        put_back,
     } = on_device;
-    // Before the fields exist, so each registers to be saved when the page is hidden.
-    save_typing_when_hidden();
-    let photos = RwSignal::new(photos);
     let tick = expect_context::<OutboxTick>();
+    if put_back {
+        // Counted again, so the waiting change shows and goes out.
+        tick.bump();
+    }
     let device = use_device();
+    // Before the fields exist, so each registers to be saved when the page is hidden.
+    save_typing_when_hidden(device, inspection.user_id, inspection.id);
+    let photos = RwSignal::new(photos);
     // For the benchmarks: when the inspection first shows, from the start of the page load.
     Effect::new(move |_| {
         if let Some(perf) = leptos::web_sys::window().and_then(|w| w.performance()) {
@@ -284,6 +296,13 @@ fn persist(
         match stored {
             Ok(()) => {
                 device.end_timing("readyward:record", timing);
+                if let Saving::Typed = saving {
+                    let rescued = RescuedText::Note {
+                        code: finding.item_code.clone(),
+                        text: finding.note.clone(),
+                    };
+                    device.forget_rescued(user_id, finding.inspection_id, &rescued);
+                }
                 findings.update(|f| {
                     f.insert(finding.item_code.clone(), finding);
                 });

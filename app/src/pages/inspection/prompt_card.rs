@@ -13,7 +13,7 @@ use super::ByCode;
 use super::photos::PhotoField;
 use super::typing::Typing;
 use super::{anchor, latest_of};
-use crate::device::OutboxTick;
+use crate::device::{OutboxTick, RescuedText};
 
 /// A prompt card: the answers as radios, a note, and "Add photo".
 #[component]
@@ -51,14 +51,21 @@ pub(super) fn PromptCard(
     let typed = StoredValue::new(first_note.clone());
     let typing = {
         let current = current.clone();
-        Typing::new(move || {
-            let mut f = current();
-            let text = typed.get_value();
-            if f.note != text {
-                f.note = text;
-                save_note(f);
-            }
-        })
+        let code = code.clone();
+        Typing::new(
+            move || {
+                let mut f = current();
+                let text = typed.get_value();
+                if f.note != text {
+                    f.note = text;
+                    save_note(f);
+                }
+            },
+            move || RescuedText::Note {
+                code: code.clone(),
+                text: typed.get_value(),
+            },
+        )
     };
     let radios = Response::ALL
         .into_iter()

@@ -3,9 +3,10 @@
 //! background tab, the idle lock). Text no longer waits for the field to lose focus.
 //!
 //! Hiding (another tab or app) leaves the page alive long enough for the save to commit. A
-//! reload does not: Chromium drops IndexedDB work begun while the page unloads, so a reload
-//! inside the pause loses those last keystrokes (a synchronous copy in `localStorage` at
-//! `pagehide` would close that gap).
+//! reload does not: Chromium drops IndexedDB work begun while the page unloads. So when the
+//! page is hidden or goes, each field's unsaved text is also rescued synchronously
+//! (`device::rescue_text`), and the next load puts it back ([`put_back_rescued`]) before the
+//! page shows. A save that commits forgets its rescue copy.
 //!
 //! A pause in typing saves once, however many keys came before it; how the device keeps that
 //! to one waiting change is `device::save_finding_draft`'s business.
@@ -14,6 +15,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use leptos::prelude::*;
+use uuid::Uuid;
+
+use super::ByCode;
+use crate::device::{DeviceError, InterviewDraft, LocalInspection, RescuedText, ThisDevice};
+use domain::inspection::InspectionStatus;
 
 /// How long typing must pause before the text is saved: short enough that a reload or a
 /// killed tab loses at most about a second of typing.
@@ -26,16 +32,23 @@ pub(super) struct Typing {
     dirty: StoredValue<bool>,
     timer: StoredValue<Option<TimeoutHandle>>,
     save: StoredValue<Arc<dyn Fn() + Send + Sync>>,
+    /// The field's text as it stands, for a rescue copy.
+    text: StoredValue<Arc<dyn Fn() -> RescuedText + Send + Sync>>,
 }
 
 impl Typing {
-    /// A field saved by `save` (which reads the field's current text itself). It is also saved
-    /// when the page is hidden, if the page called [`save_typing_when_hidden`].
-    pub(super) fn new(save: impl Fn() + Send + Sync + 'static) -> Self {
+    /// A field saved by `save` (which reads the field's current text itself); `text` gives
+    /// that text for a rescue copy. It is also saved (and rescued) when the page is hidden, if
+    /// the page called [`save_typing_when_hidden`].
+    pub(super) fn new(
+        save: impl Fn() + Send + Sync + 'static,
+        text: impl Fn() -> RescuedText + Send + Sync + 'static,
+    ) -> Self {
         let typing = Typing {
             dirty: StoredValue::new(false),
             timer: StoredValue::new(None),
             save: StoredValue::new(Arc::new(save)),
+            text: StoredValue::new(Arc::new(text)),
         };
         if let Some(TypingFields(fields)) = use_context::<TypingFields>() {
             fields.update_value(|f| f.push(typing));
@@ -68,6 +81,14 @@ impl Typing {
         }
     }
 
+    /// The text typed since the last save, if any.
+    fn unsaved(self) -> Option<RescuedText> {
+        if self.dirty.try_get_value() != Some(true) {
+            return None;
+        }
+        self.text.try_get_value().map(|text| text())
+    }
+
     /// Forgets what was typed without saving it (it is being saved another way).
     pub(super) fn cancel(self) {
         self.stop_timer();
@@ -88,16 +109,21 @@ struct TypingFields(StoredValue<Vec<Typing>>);
 
 /// Saves every [`Typing`] field made under this component when the page is hidden
 /// (`visibilitychange`: another tab or app, the screen off, a background tab the browser may
-/// later kill) or goes away (`pagehide`: a reload or navigation). Call it before the fields
-/// are made.
-pub(super) fn save_typing_when_hidden() {
+/// later kill) or goes away (`pagehide`: a reload or navigation), rescuing the unsaved text of
+/// the user's inspection first. Call it before the fields are made.
+pub(super) fn save_typing_when_hidden(device: ThisDevice, user_id: Uuid, inspection_id: Uuid) {
     let fields = StoredValue::new(Vec::<Typing>::new());
     provide_context(TypingFields(fields));
     // Only the browser hides pages: on the server these listeners are never attached.
     let save_all = move || {
-        if let Some(all) = fields.try_get_value() {
-            all.into_iter().for_each(Typing::flush);
+        let Some(all) = fields.try_get_value() else {
+            return;
+        };
+        // The copy first: it is synchronous, so it is kept even if the save below is dropped.
+        for text in all.iter().filter_map(|field| field.unsaved()) {
+            device.rescue_text(user_id, inspection_id, &text);
         }
+        all.into_iter().for_each(Typing::flush);
     };
     let on_hidden = window_event_listener_untyped("visibilitychange", move |_| {
         if document().visibility_state() == leptos::web_sys::VisibilityState::Hidden {
@@ -109,4 +135,44 @@ pub(super) fn save_typing_when_hidden() {
         on_hidden.remove();
         on_pagehide.remove();
     });
+}
+
+/// Puts back text rescued when the inspection's page last went away: each copy that differs
+/// from what the device holds is saved the normal way (a note replaces its waiting change),
+/// and `findings` and `interview_draft` are updated to match. A finished inspection can no
+/// longer change, so its copies are only forgotten. Returns whether anything was saved (the
+/// outbox then holds a change its counters have not seen).
+pub(super) async fn put_back_rescued(
+    device: ThisDevice,
+    inspection: &LocalInspection,
+    findings: &mut ByCode,
+    interview_draft: &mut Option<InterviewDraft>,
+) -> Result<bool, DeviceError> {
+    let (user_id, id) = (inspection.user_id, inspection.id);
+    let open = inspection.status != InspectionStatus::Submitted;
+    let mut saved = false;
+    for rescued in device.rescued_texts(user_id, id) {
+        match &rescued {
+            RescuedText::Note { code, text } if open => {
+                let mut finding = findings
+                    .get(code)
+                    .cloned()
+                    .unwrap_or_else(|| crate::device::blank_finding(id, code));
+                if finding.note != *text {
+                    finding.note.clone_from(text);
+                    device.save_finding_draft(user_id, &finding).await?;
+                    findings.insert(code.clone(), finding);
+                    saved = true;
+                }
+            }
+            RescuedText::Interview(draft) if open && interview_draft.as_ref() != Some(draft) => {
+                device.save_interview_draft(user_id, id, draft).await?;
+                *interview_draft = Some(draft.clone()).filter(|d| !d.is_empty());
+                saved = true;
+            }
+            _ => {}
+        }
+        device.forget_rescued(user_id, id, &rescued);
+    }
+    Ok(saved)
 }
