@@ -225,8 +225,7 @@ impl InterviewDraft {
 
 /// Typed text that may not have reached IndexedDB when its page went away, as rescued into
 /// `localStorage` (see `rescue`) and put back by the next load of the inspection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "field", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum RescuedText {
     /// A prompt's note.
     Note { code: SubjectCode, text: String },

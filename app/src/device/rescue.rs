@@ -18,19 +18,35 @@ fn prefix(user_id: Uuid, inspection_id: Uuid) -> String {
     format!("readyward:rescue:{user_id}:{inspection_id}:")
 }
 
-fn key(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) -> String {
-    let field = match text {
-        RescuedText::Note { code, .. } => format!("note:{code}"),
-        RescuedText::Interview(_) => "interview".to_owned(),
-    };
-    prefix(user_id, inspection_id) + &field
+/// The field's key suffix and the stored value: a note's text as it is, an interview draft
+/// as JSON. Plain strings rather than a serialised enum keep the first page's wasm small.
+fn encode(text: &RescuedText) -> (String, Option<String>) {
+    match text {
+        RescuedText::Note { code, text } => (format!("note:{code}"), Some(text.clone())),
+        RescuedText::Interview(draft) => {
+            ("interview".to_owned(), serde_json::to_string(draft).ok())
+        }
+    }
+}
+
+fn decode(field: &str, value: String) -> Option<RescuedText> {
+    match field.strip_prefix("note:") {
+        Some(code) => Some(RescuedText::Note {
+            code: code.into(),
+            text: value,
+        }),
+        None if field == "interview" => serde_json::from_str(&value)
+            .ok()
+            .map(RescuedText::Interview),
+        None => None,
+    }
 }
 
 /// Copies text that may not reach IndexedDB (the page is going). Best effort: a full
 /// `localStorage` leaves only the IndexedDB save, as before.
 pub fn rescue_text(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(text)) {
-        let _ = s.set_item(&key(user_id, inspection_id, text), &json);
+    if let (Some(s), (field, Some(value))) = (storage(), encode(text)) {
+        let _ = s.set_item(&(prefix(user_id, inspection_id) + &field), &value);
     }
 }
 
@@ -45,8 +61,7 @@ pub fn rescued_texts(user_id: Uuid, inspection_id: Uuid) -> Vec<RescuedText> {
         .filter(|k| k.starts_with(&prefix))
         .collect();
     keys.iter()
-        .filter_map(|k| s.get_item(k).ok().flatten())
-        .filter_map(|json| serde_json::from_str(&json).ok())
+        .filter_map(|k| decode(&k[prefix.len()..], s.get_item(k).ok().flatten()?))
         .collect()
 }
 
@@ -56,13 +71,9 @@ pub fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) {
     let Some(s) = storage() else {
         return;
     };
-    let key = key(user_id, inspection_id, text);
-    let kept = s.get_item(&key).ok().flatten();
-    if kept
-        .and_then(|json| serde_json::from_str::<RescuedText>(&json).ok())
-        .as_ref()
-        == Some(text)
-    {
+    let (field, value) = encode(text);
+    let key = prefix(user_id, inspection_id) + &field;
+    if value.is_some() && s.get_item(&key).ok().flatten() == value {
         let _ = s.remove_item(&key);
     }
 }
