@@ -121,7 +121,7 @@ async fn copies_of_server_answers_read_back() {
 
 #[wasm_bindgen_test]
 fn rescued_text_is_kept_per_field_until_that_text_is_stored() {
-    use device::{InterviewDraft, RescuedText};
+    use device::{ForgetCopy, InterviewDraft, RescuedText};
     let (user_id, inspection_id) = (Uuid::now_v7(), Uuid::now_v7());
     let note = |code: &str, text: &str| RescuedText::Note {
         code: code.into(),
@@ -151,14 +151,46 @@ fn rescued_text_is_kept_per_field_until_that_text_is_stored() {
     assert!(device::rescued_texts(Uuid::now_v7(), inspection_id).is_empty());
     assert!(device::rescued_texts(user_id, Uuid::now_v7()).is_empty());
 
-    // A save of older text leaves the newer copy; a save of the same text forgets it, and
-    // only that field's.
-    device::forget_rescued(user_id, inspection_id, &note("S1.5", "Fridge log"));
+    // A commit of older text leaves the newer copy; a commit of the same text forgets it,
+    // and only that field's.
+    let holding = ForgetCopy::Holding;
+    device::forget_rescued(user_id, inspection_id, &note("S1.5", "Fridge log"), holding);
     assert_eq!(device::rescued_texts(user_id, inspection_id).len(), 3);
-    device::forget_rescued(user_id, inspection_id, &note("S1.5", "Fridge log missing"));
-    device::forget_rescued(user_id, inspection_id, &interview);
+    let stored = note("S1.5", "Fridge log missing");
+    device::forget_rescued(user_id, inspection_id, &stored, holding);
+    device::forget_rescued(user_id, inspection_id, &interview, holding);
     assert_eq!(
         device::rescued_texts(user_id, inspection_id),
         vec![note("S1.8", "Bay 2")]
     );
+
+    // Newer text being saved: an older copy goes (put back, it would undo the newer text),
+    // a copy of that same text stays until the save commits.
+    let newer = note("S1.8", "Bay 2 sharps bin full");
+    device::forget_rescued(
+        user_id,
+        inspection_id,
+        &note("S1.8", "Bay 2"),
+        ForgetCopy::OtherThan,
+    );
+    assert_eq!(device::rescued_texts(user_id, inspection_id).len(), 1);
+    device::forget_rescued(user_id, inspection_id, &newer, ForgetCopy::OtherThan);
+    assert!(device::rescued_texts(user_id, inspection_id).is_empty());
+
+    // An interview recorded: its copy goes whatever it holds.
+    device::rescue_text(user_id, inspection_id, &interview);
+    let blank = RescuedText::Interview(InterviewDraft {
+        interviewee: domain::inspection::Interviewee::Staff,
+        item_codes: Vec::new(),
+        note: String::new(),
+    });
+    device::forget_rescued(user_id, inspection_id, &blank, ForgetCopy::Any);
+    assert!(device::rescued_texts(user_id, inspection_id).is_empty());
+
+    // A copy that cannot be read is dropped, not kept for ever.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    let key = format!("readyward:rescue:{user_id}:{inspection_id}:interview");
+    storage.set_item(&key, "{not json").unwrap();
+    assert!(device::rescued_texts(user_id, inspection_id).is_empty());
+    assert_eq!(storage.get_item(&key).unwrap(), None);
 }

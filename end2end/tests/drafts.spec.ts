@@ -1,7 +1,7 @@
 // Typed text is saved as it is typed, not only when the field is left: a reload straight after
 // typing (the field still focused) keeps it, and a note typed key by key waits as one change,
 // not one per keystroke. Regression test for text lost to a reload, a killed tab or the lock.
-import { test, expect, Page } from '@playwright/test';
+import { test, expect, Locator, Page } from '@playwright/test';
 import { hydrated, signIn } from './helpers';
 
 // No service worker here: pushes are held back with page.route, which does not see requests a
@@ -60,7 +60,24 @@ test('a prompt note is kept as it is typed, and waits as one change', async ({ p
   expect(held.findings).toEqual([expect.objectContaining({ item_code: code, response: 'met', note: text })]);
 });
 
+/** The rescue copies in the page's storage now. */
+const rescues = (page: Page) =>
+  page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('readyward:rescue:')));
+
+/** Types into a field and reloads at once, well inside the pause, the field still focused. */
+async function typeAndReload(page: Page, field: Locator, text: string) {
+  await field.click();
+  await field.pressSequentially(text, { delay: 10 });
+  await expect(field).toBeFocused();
+  await page.reload();
+  await hydrated(page);
+}
+
 test('text typed straight before a reload is rescued and put back', async ({ page }) => {
+  // What the page's storage held as each new page began, before the app ran.
+  await page.addInitScript(() => {
+    (window as any).rescuedAtStart = Object.keys(localStorage).filter((k) => k.startsWith('readyward:rescue:'));
+  });
   await startInspection(page, 'Oak Ward - Care of older people');
   const card = page.locator('fieldset.prompt-card').first();
   const code = (await card.locator('.prompt__code').textContent())!;
@@ -70,39 +87,66 @@ test('text typed straight before a reload is rescued and put back', async ({ pag
   const interviewText = 'Nurse in charge knew the escalation route';
   await card.getByRole('radio', { name: 'Not met', exact: true }).check();
   await expect(page.getByRole('status')).toHaveText('All changes synced');
+  // From here pushes fail, so the change the put-back note makes stays to be counted.
+  await page.route('**/api/v1/sync/push', (route) => route.abort());
 
-  // Each is reloaded away well inside the pause, with the field still focused.
-  await note.click();
-  await note.pressSequentially(noteText, { delay: 10 });
-  await expect(note).toBeFocused();
-  await page.reload();
-  await hydrated(page);
+  await typeAndReload(page, note, noteText);
+  expect(await page.evaluate(() => (window as any).rescuedAtStart)).toEqual([expect.stringMatching(/:note:/)]);
   await expect(note).toHaveValue(noteText);
+  await expect(page.getByRole('status')).toHaveText(waiting(1));
 
-  await interview.click();
-  await interview.pressSequentially(interviewText, { delay: 10 });
-  await expect(interview).toBeFocused();
-  await page.reload();
-  await hydrated(page);
+  await typeAndReload(page, interview, interviewText);
+  expect(await page.evaluate(() => (window as any).rescuedAtStart)).toEqual([expect.stringMatching(/:interview$/)]);
   await expect(interview).toHaveValue(interviewText);
   await expect(note).toHaveValue(noteText);
+  // An interview draft is not a change: still the note's one.
+  await expect(page.getByRole('status')).toHaveText(waiting(1));
 
-  // Put back through the normal save: the note went to the server as a change, and the rescue
-  // copies are gone, so a further reload shows the text from the device's own store.
+  // Put back through the normal save: the note goes to the server as a change, and the copies
+  // are gone, so a further reload shows the text from the device's own store.
+  await page.unroute('**/api/v1/sync/push');
+  await page.getByRole('button', { name: 'Sync now' }).first().click();
   await expect(page.getByRole('status')).toHaveText('All changes synced');
   const id = page.url().split('#')[0].split('/').pop();
-  const held = () =>
-    page.evaluate(async (id) => (await (await fetch(`/api/v1/inspections/${id}`)).json()).findings, id);
-  await expect
-    .poll(held)
-    .toEqual([expect.objectContaining({ item_code: code, response: 'not_met', note: noteText })]);
-  const rescues = () =>
-    page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('readyward:rescue:')));
-  await expect.poll(rescues).toEqual([]);
+  const held = await page.evaluate(async (id) => (await fetch(`/api/v1/inspections/${id}`)).json(), id);
+  expect(held.findings).toEqual([expect.objectContaining({ item_code: code, response: 'not_met', note: noteText })]);
+  await expect.poll(() => rescues(page)).toEqual([]);
   await page.reload();
   await hydrated(page);
   await expect(note).toHaveValue(noteText);
   await expect(interview).toHaveValue(interviewText);
+});
+
+test('a rescue copy left behind never brings older text back over newer', async ({ page }) => {
+  await startInspection(page, 'Ward 14 - General surgery');
+  const card = page.locator('fieldset.prompt-card').first();
+  const note = card.getByLabel('Note', { exact: true });
+  await card.getByRole('radio', { name: 'Met', exact: true }).check();
+  await note.click();
+  await note.pressSequentially('Bay 2', { delay: 10 });
+  await note.blur();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+
+  // A key typed and taken back, then the screen goes off: the field's text equals what is
+  // stored, so nothing is saved, but a copy of it is kept.
+  await note.click();
+  await note.press('x');
+  await note.press('Backspace');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+  });
+  expect(await rescues(page)).toHaveLength(1);
+
+  // Newer text is typed and saved; a later reload must show it, not the copy's older text.
+  await note.pressSequentially(': sharps bin full', { delay: 10 });
+  await note.blur();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+  await page.reload();
+  await hydrated(page);
+  await expect(note).toHaveValue('Bay 2: sharps bin full');
+  expect(await rescues(page)).toEqual([]);
 });
 
 test('an interview note not yet saved is kept on the device and put back after a reload', async ({ page }) => {

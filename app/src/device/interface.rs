@@ -19,8 +19,8 @@ use leptos::web_sys::Blob;
 use uuid::Uuid;
 
 use super::{
-    DeviceError, Downscaled, InterviewDraft, LocalInspection, OfflineRefusal, Posted, Queued,
-    RescuedText, StorageState, StoredPhoto, SyncSignals, SyncedRecord, WaitingPhoto,
+    DeviceError, Downscaled, ForgetCopy, InterviewDraft, LocalInspection, OfflineRefusal, Posted,
+    Queued, RescuedText, StorageState, StoredPhoto, SyncSignals, SyncedRecord, WaitingPhoto,
 };
 
 /// A device operation under way. IndexedDB's futures are not `Send`: the browser has one
@@ -32,10 +32,10 @@ pub type Pending<'a, T> = Pin<Box<dyn Future<Output = Result<T, DeviceError>> + 
 macro_rules! device_interface {
     (
         async {
-            $( $(#[$adoc:meta])* fn $aname:ident($($aarg:ident: $aty:ty),*) -> $aret:ty; )*
+            $( $(#[$adoc:meta])* fn $aname:ident($($aarg:ident: $aty:ty),* $(,)?) -> $aret:ty; )*
         }
         now {
-            $( $(#[$ndoc:meta])* fn $nname:ident($($narg:ident: $nty:ty),*) -> $nret:ty; )*
+            $( $(#[$ndoc:meta])* fn $nname:ident($($narg:ident: $nty:ty),* $(,)?) -> $nret:ty; )*
         }
     ) => {
         /// What a page may ask of the device it runs on.
@@ -185,8 +185,13 @@ device_interface! {
         fn rescue_text(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) -> ();
         /// The text rescued for the user's inspection when a page last went away.
         fn rescued_texts(user_id: Uuid, inspection_id: Uuid) -> Vec<RescuedText>;
-        /// Forgets a field's rescued text once that text is stored.
-        fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) -> ();
+        /// Forgets a field's rescued text (see [`ForgetCopy`] for which).
+        fn forget_rescued(
+            user_id: Uuid,
+            inspection_id: Uuid,
+            text: &RescuedText,
+            which: ForgetCopy,
+        ) -> ();
     }
 }
 

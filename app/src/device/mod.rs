@@ -233,6 +233,18 @@ pub enum RescuedText {
     Interview(InterviewDraft),
 }
 
+/// Which rescue copy of a field to forget (see `rescue`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForgetCopy {
+    /// This text is stored now: a copy holding it is done with (a newer copy stays).
+    Holding,
+    /// This text, newer than any copy, is being saved: a copy holding other text is older,
+    /// and put back it would undo the newer text.
+    OtherThan,
+    /// The field was recorded another way (an interview saved): any copy is done with.
+    Any,
+}
+
 /// A queued change with its place in the queue.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Queued {

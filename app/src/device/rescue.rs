@@ -1,14 +1,16 @@
 //! Rescue copies of typed text: when a page goes away, IndexedDB work begun in its last moment
 //! may be dropped (Chromium does so on a reload), so the text still waiting to be saved is also
 //! copied, synchronously, into `localStorage`. The next load of the inspection puts it back
-//! through the normal save, then forgets the copy; a save that commits first forgets it too.
+//! through the normal save, then forgets the copy; a save that commits first forgets it too,
+//! and so does the start of a save of newer text, so a copy that outlives its moment can never
+//! bring older text back.
 //!
 //! One key per field (`readyward:rescue:{user}:{inspection}:{field}`), so one field's save
-//! never forgets another field's copy.
+//! never forgets another field's copy. A copy that cannot be read is dropped.
 
 use uuid::Uuid;
 
-use super::RescuedText;
+use super::{ForgetCopy, RescuedText};
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok()?
@@ -61,19 +63,33 @@ pub fn rescued_texts(user_id: Uuid, inspection_id: Uuid) -> Vec<RescuedText> {
         .filter(|k| k.starts_with(&prefix))
         .collect();
     keys.iter()
-        .filter_map(|k| decode(&k[prefix.len()..], s.get_item(k).ok().flatten()?))
+        .filter_map(|k| {
+            let text = decode(&k[prefix.len()..], s.get_item(k).ok().flatten()?);
+            if text.is_none() {
+                let _ = s.remove_item(k);
+            }
+            text
+        })
         .collect()
 }
 
-/// Forgets the copy of a field once `text` is stored, but only if the copy still holds that
-/// text: a newer copy stays until its own save commits.
-pub fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText) {
+/// Forgets the copy of `text`'s field, as `which` says.
+pub fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText, which: ForgetCopy) {
     let Some(s) = storage() else {
         return;
     };
     let (field, value) = encode(text);
     let key = prefix(user_id, inspection_id) + &field;
-    if value.is_some() && s.get_item(&key).ok().flatten() == value {
+    let Some(kept) = s.get_item(&key).ok().flatten() else {
+        return;
+    };
+    let holding = value.as_ref() == Some(&kept);
+    let forget = match which {
+        ForgetCopy::Holding => holding,
+        ForgetCopy::OtherThan => !holding,
+        ForgetCopy::Any => true,
+    };
+    if forget {
         let _ = s.remove_item(&key);
     }
 }

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::typing::Typing;
-use crate::device::{InterviewDraft, OutboxTick, RescuedText, ThisDevice, use_device};
+use crate::device::{ForgetCopy, InterviewDraft, OutboxTick, RescuedText, ThisDevice, use_device};
 
 /// Staff and patient interview notes, each tagged to the KLOEs it informs.
 #[component]
@@ -51,9 +51,9 @@ pub(super) fn Interviews(
             return;
         }
         field_error.set(None);
-        // Recording the interview forgets the draft; a draft saved after it would bring the
-        // same note back.
-        typing.cancel();
+        // Recording the interview forgets the draft (and any rescue copy of it); a draft saved
+        // after it would bring the same note back.
+        typing.discard();
         let interview = InterviewData {
             id: Uuid::now_v7(),
             inspection_id,
@@ -197,7 +197,7 @@ fn keep_draft(
         {
             Ok(()) => {
                 let rescued = RescuedText::Interview(draft);
-                device.forget_rescued(user_id, inspection_id, &rescued);
+                device.forget_rescued(user_id, inspection_id, &rescued, ForgetCopy::Holding);
             }
             Err(e) => error.set(Some(e.to_string())),
         }

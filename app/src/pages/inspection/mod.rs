@@ -27,7 +27,7 @@ use uuid::Uuid;
 use crate::components::params::use_id_param;
 use crate::device::OutboxTick;
 use crate::device::{
-    DeviceError, InterviewDraft, LocalInspection, RescuedText, ThisDevice, use_device,
+    DeviceError, ForgetCopy, InterviewDraft, LocalInspection, RescuedText, ThisDevice, use_device,
 };
 use finish::Finish;
 use interviews::Interviews;
@@ -35,7 +35,7 @@ use place::{remember_prompt, return_to_prompt};
 use prompt_card::PromptCard;
 use storage::StorageInfo;
 use summary::Summary;
-use typing::{put_back_rescued, save_typing_when_hidden};
+use typing::{PutBack, put_back_rescued, save_typing_when_hidden};
 
 /// An inspection's findings by what they answer (a prompt's code).
 type ByCode = HashMap<SubjectCode, FindingData>;
@@ -51,8 +51,8 @@ struct OnDevice {
     interview_draft: Option<InterviewDraft>,
     /// Photo id to a link that shows it from the device.
     photos: HashMap<Uuid, String>,
-    /// Text rescued when the page last went away was saved while loading.
-    put_back: bool,
+    /// What putting back text rescued when the page last went away did.
+    put_back: PutBack,
 }
 
 type Loaded = Result<Option<OnDevice>, String>;
@@ -71,7 +71,7 @@ async fn load(device: ThisDevice, id: Uuid) -> Loaded {
         let interviews = device.interviews_of(id).await?;
         let mut interview_draft = device.interview_draft(inspection.user_id, id).await?;
         let put_back =
-            put_back_rescued(device, &inspection, &mut findings, &mut interview_draft).await?;
+            put_back_rescued(device, &inspection, &mut findings, &mut interview_draft).await;
         let photos = device
             .photos_of(id)
             .await?
@@ -137,9 +137,9 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         put_back,
     } = on_device;
     let tick = expect_context::<OutboxTick>();
-    if put_back {
+    if put_back.saved {
         // Counted again, so the waiting change shows and goes out.
-        tick.bump();
+        Effect::new(move |_| tick.bump());
     }
     let device = use_device();
     // Before the fields exist, so each registers to be saved when the page is hidden.
@@ -160,7 +160,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     let latest = StoredValue::new(findings.clone());
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
-    let error = RwSignal::new(None::<String>);
+    let error = RwSignal::new(put_back.failed);
     let total = inspection.prompts.len();
     let answered = move || {
         findings
@@ -301,7 +301,8 @@ fn persist(
                         code: finding.item_code.clone(),
                         text: finding.note.clone(),
                     };
-                    device.forget_rescued(user_id, finding.inspection_id, &rescued);
+                    let inspection_id = finding.inspection_id;
+                    device.forget_rescued(user_id, inspection_id, &rescued, ForgetCopy::Holding);
                 }
                 findings.update(|f| {
                     f.insert(finding.item_code.clone(), finding);

@@ -18,7 +18,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::ByCode;
-use crate::device::{DeviceError, InterviewDraft, LocalInspection, RescuedText, ThisDevice};
+use crate::device::{ForgetCopy, InterviewDraft, LocalInspection, RescuedText, ThisDevice};
 use domain::inspection::InspectionStatus;
 
 /// How long typing must pause before the text is saved: short enough that a reload or a
@@ -34,6 +34,8 @@ pub(super) struct Typing {
     save: StoredValue<Arc<dyn Fn() + Send + Sync>>,
     /// The field's text as it stands, for a rescue copy.
     text: StoredValue<Arc<dyn Fn() -> RescuedText + Send + Sync>>,
+    /// Where the page keeps rescue copies, if it does (see [`save_typing_when_hidden`]).
+    copies: Option<Copies>,
 }
 
 impl Typing {
@@ -44,14 +46,16 @@ impl Typing {
         save: impl Fn() + Send + Sync + 'static,
         text: impl Fn() -> RescuedText + Send + Sync + 'static,
     ) -> Self {
+        let page = use_context::<TypingFields>();
         let typing = Typing {
             dirty: StoredValue::new(false),
             timer: StoredValue::new(None),
             save: StoredValue::new(Arc::new(save)),
             text: StoredValue::new(Arc::new(text)),
+            copies: page.map(|p| p.copies),
         };
-        if let Some(TypingFields(fields)) = use_context::<TypingFields>() {
-            fields.update_value(|f| f.push(typing));
+        if let Some(page) = page {
+            page.fields.update_value(|f| f.push(typing));
         }
         // A field that leaves the page takes its timer with it.
         on_cleanup(move || typing.cancel());
@@ -76,8 +80,23 @@ impl Typing {
             return;
         }
         self.dirty.set_value(false);
+        // The text read now is the newest: a copy holding anything else is older.
+        self.forget_copy(ForgetCopy::OtherThan);
         if let Some(save) = self.save.try_get_value() {
             save();
+        }
+    }
+
+    /// Forgets what was typed and any rescue copy of it: the text was recorded another way.
+    pub(super) fn discard(self) {
+        self.cancel();
+        self.forget_copy(ForgetCopy::Any);
+    }
+
+    fn forget_copy(self, which: ForgetCopy) {
+        if let (Some(c), Some(text)) = (self.copies, self.text.try_get_value()) {
+            c.device
+                .forget_rescued(c.user_id, c.inspection_id, &text(), which);
         }
     }
 
@@ -103,9 +122,20 @@ impl Typing {
     }
 }
 
+/// Where a page's rescue copies are kept: the user's inspection on this device.
+#[derive(Clone, Copy)]
+struct Copies {
+    device: ThisDevice,
+    user_id: Uuid,
+    inspection_id: Uuid,
+}
+
 /// The page's typed fields, saved together when the page is hidden.
 #[derive(Clone, Copy)]
-struct TypingFields(StoredValue<Vec<Typing>>);
+struct TypingFields {
+    fields: StoredValue<Vec<Typing>>,
+    copies: Copies,
+}
 
 /// Saves every [`Typing`] field made under this component when the page is hidden
 /// (`visibilitychange`: another tab or app, the screen off, a background tab the browser may
@@ -113,7 +143,12 @@ struct TypingFields(StoredValue<Vec<Typing>>);
 /// the user's inspection first. Call it before the fields are made.
 pub(super) fn save_typing_when_hidden(device: ThisDevice, user_id: Uuid, inspection_id: Uuid) {
     let fields = StoredValue::new(Vec::<Typing>::new());
-    provide_context(TypingFields(fields));
+    let copies = Copies {
+        device,
+        user_id,
+        inspection_id,
+    };
+    provide_context(TypingFields { fields, copies });
     // Only the browser hides pages: on the server these listeners are never attached.
     let save_all = move || {
         let Some(all) = fields.try_get_value() else {
@@ -137,42 +172,62 @@ pub(super) fn save_typing_when_hidden(device: ThisDevice, user_id: Uuid, inspect
     });
 }
 
+/// What putting back rescued text did.
+#[derive(Clone, Default)]
+pub(super) struct PutBack {
+    /// Something was saved: the outbox holds a change its counters have not seen.
+    pub(super) saved: bool,
+    /// A copy could not be saved (it stays for the next load; its text is shown all the same).
+    pub(super) failed: Option<String>,
+}
+
 /// Puts back text rescued when the inspection's page last went away: each copy that differs
 /// from what the device holds is saved the normal way (a note replaces its waiting change),
 /// and `findings` and `interview_draft` are updated to match. A finished inspection can no
-/// longer change, so its copies are only forgotten. Returns whether anything was saved (the
-/// outbox then holds a change its counters have not seen).
+/// longer change, so its copies are only forgotten. A copy that cannot be saved (a full disk)
+/// does not stop the inspection opening: its text is shown, and the copy kept.
 pub(super) async fn put_back_rescued(
     device: ThisDevice,
     inspection: &LocalInspection,
     findings: &mut ByCode,
     interview_draft: &mut Option<InterviewDraft>,
-) -> Result<bool, DeviceError> {
+) -> PutBack {
     let (user_id, id) = (inspection.user_id, inspection.id);
     let open = inspection.status != InspectionStatus::Submitted;
-    let mut saved = false;
+    let mut done = PutBack::default();
     for rescued in device.rescued_texts(user_id, id) {
-        match &rescued {
+        let stored = match &rescued {
             RescuedText::Note { code, text } if open => {
                 let mut finding = findings
                     .get(code)
                     .cloned()
                     .unwrap_or_else(|| crate::device::blank_finding(id, code));
-                if finding.note != *text {
+                let stored = if finding.note == *text {
+                    Ok(false)
+                } else {
                     finding.note.clone_from(text);
-                    device.save_finding_draft(user_id, &finding).await?;
-                    findings.insert(code.clone(), finding);
-                    saved = true;
-                }
+                    device
+                        .save_finding_draft(user_id, &finding)
+                        .await
+                        .map(|()| true)
+                };
+                findings.insert(code.clone(), finding);
+                stored
             }
             RescuedText::Interview(draft) if open && interview_draft.as_ref() != Some(draft) => {
-                device.save_interview_draft(user_id, id, draft).await?;
+                let stored = device.save_interview_draft(user_id, id, draft).await;
                 *interview_draft = Some(draft.clone()).filter(|d| !d.is_empty());
-                saved = true;
+                stored.map(|()| true)
             }
-            _ => {}
+            _ => Ok(false),
+        };
+        match stored {
+            Ok(saved) => {
+                done.saved |= saved;
+                device.forget_rescued(user_id, id, &rescued, ForgetCopy::Any);
+            }
+            Err(e) => done.failed = Some(e.to_string()),
         }
-        device.forget_rescued(user_id, id, &rescued);
     }
-    Ok(saved)
+    done
 }
