@@ -35,12 +35,14 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<SignedIn, ErrorBody>;
     /// Ends the session; returns the `Set-Cookie` value that clears the cookie.
     async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody>;
-    /// Replaces the caller's password after checking the current one.
+    /// Replaces the caller's password after checking the current one (wrong ones count as
+    /// failed sign-ins from `client_addr`).
     async fn change_password(
         &self,
         caller: &Caller,
         current: &str,
         new: &str,
+        client_addr: Option<&str>,
     ) -> Result<(), ErrorBody>;
     /// The units the caller may see, in tree order.
     async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody>;

@@ -30,11 +30,12 @@ pub enum ErrorCode {
     Unprocessable,
     RateLimited,
     MethodNotAllowed,
+    Busy,
     InternalError,
 }
 
 impl ErrorCode {
-    const ALL: [ErrorCode; 12] = [
+    const ALL: [ErrorCode; 13] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidBody,
         ErrorCode::Unauthenticated,
@@ -46,6 +47,7 @@ impl ErrorCode {
         ErrorCode::Unprocessable,
         ErrorCode::RateLimited,
         ErrorCode::MethodNotAllowed,
+        ErrorCode::Busy,
         ErrorCode::InternalError,
     ];
 
@@ -63,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Unprocessable => "unprocessable",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Busy => "busy",
             ErrorCode::InternalError => "internal_error",
         }
     }
@@ -81,6 +84,7 @@ impl ErrorCode {
             ErrorCode::InvalidBody | ErrorCode::Unprocessable => 422,
             ErrorCode::RateLimited => 429,
             ErrorCode::InternalError => 500,
+            ErrorCode::Busy => 503,
         }
     }
 
@@ -92,6 +96,11 @@ impl ErrorCode {
             .unwrap_or(ErrorCode::InternalError)
     }
 }
+
+/// The message of a sign-in refused because the one-time password given is too old (its code
+/// is `unauthenticated`): the pages tell it apart by this text.
+pub const ONE_TIME_PASSWORD_EXPIRED: &str =
+    "This one-time password has expired. Ask your trust admin for a new one";
 
 /// `POST /api/v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -252,12 +252,13 @@ pub async fn reset_password(
     store: &Store,
     caller: &Caller,
     user_id: Uuid,
+    now: DateTime<Utc>,
 ) -> Result<OneTimePassword, ApiError> {
     require_admin(caller)?;
     let user = own_user(store, caller, user_id).await?;
     let one_time = password::one_time_password();
     let hash = password::hash_blocking(one_time.clone()).await?;
-    store.set_password(user.id, &hash, true).await?;
+    store.set_password(user.id, &hash, true, now).await?;
     store.delete_sessions_of_user(user.id, None).await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %user.id,

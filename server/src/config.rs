@@ -18,6 +18,12 @@ pub struct AuthLimits {
     pub browser_idle: Duration,
     pub browser_absolute: Duration,
     pub device_idle: Duration,
+    /// Password checks (argon2, 19 MiB each) run at once: one per CPU by default.
+    pub password_checks_at_once: usize,
+    /// How long a sign-in waits for a password check before the server answers 503 `busy`.
+    pub password_check_wait: Duration,
+    /// How long a one-time password (a new account's, a reset's) may be used to sign in.
+    pub one_time_password_valid: Duration,
 }
 
 impl Default for AuthLimits {
@@ -29,6 +35,9 @@ impl Default for AuthLimits {
             browser_idle: Duration::from_secs(30 * 60),
             browser_absolute: Duration::from_secs(12 * 3600),
             device_idle: Duration::from_secs(30 * 24 * 3600),
+            password_checks_at_once: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            password_check_wait: Duration::from_secs(2),
+            one_time_password_valid: Duration::from_secs(72 * 3600),
         }
     }
 }

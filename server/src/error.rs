@@ -28,6 +28,8 @@ pub enum ApiError {
     Unauthenticated,
     #[error("Email or password is not right")]
     BadCredentials,
+    #[error("{}", domain::api::ONE_TIME_PASSWORD_EXPIRED)]
+    OneTimePasswordExpired,
     #[error("{0}")]
     Forbidden(String),
     #[error("Not found")]
@@ -44,6 +46,8 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     #[error("Method not allowed")]
     MethodNotAllowed,
+    #[error("The server is busy. Try again in {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
 }
@@ -54,7 +58,9 @@ impl ApiError {
         match self {
             ApiError::MalformedJson(_) => ErrorCode::MalformedJson,
             ApiError::InvalidBody(_) => ErrorCode::InvalidBody,
-            ApiError::Unauthenticated | ApiError::BadCredentials => ErrorCode::Unauthenticated,
+            ApiError::Unauthenticated
+            | ApiError::BadCredentials
+            | ApiError::OneTimePasswordExpired => ErrorCode::Unauthenticated,
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::Conflict(_) => ErrorCode::Conflict,
@@ -63,6 +69,7 @@ impl ApiError {
             ApiError::Unprocessable(_) => ErrorCode::Unprocessable,
             ApiError::RateLimited { .. } => ErrorCode::RateLimited,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Busy { .. } => ErrorCode::Busy,
             ApiError::Internal(_) => ErrorCode::InternalError,
         }
     }
@@ -91,7 +98,9 @@ impl IntoResponse for ApiError {
         let status =
             StatusCode::from_u16(self.code().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.body())).into_response();
-        if let ApiError::RateLimited { retry_after_secs } = self {
+        if let ApiError::RateLimited { retry_after_secs } | ApiError::Busy { retry_after_secs } =
+            self
+        {
             response
                 .headers_mut()
                 .insert(RETRY_AFTER, retry_after_secs.into());

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod config;
 pub mod conflicts;
 pub mod error;
+pub mod middleware;
 pub mod photos;
 pub mod request_log;
 pub mod seed;
@@ -100,10 +101,11 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router(&state))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            auth::middleware::authenticate,
+            middleware::authenticate,
         ))
-        .layer(axum::middleware::from_fn(
-            auth::middleware::security_headers,
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
         ))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(

@@ -50,6 +50,9 @@ enum Command {
         /// Minutes of inactivity before a browser session ends.
         #[arg(long, env = "READYWARD_BROWSER_IDLE_MINUTES", default_value_t = 30)]
         browser_idle_minutes: u64,
+        /// Hours a one-time password (a new account's, a reset's) may be used to sign in.
+        #[arg(long, env = "READYWARD_ONE_TIME_PASSWORD_HOURS", default_value_t = 72)]
+        one_time_password_hours: u64,
         /// Mark cookies Secure (set this behind an HTTPS reverse proxy).
         #[arg(long, env = "READYWARD_SECURE_COOKIES")]
         secure_cookies: bool,
@@ -124,6 +127,7 @@ async fn main() -> anyhow::Result<()> {
             login_limit_per_email,
             login_limit_per_addr,
             browser_idle_minutes,
+            one_time_password_hours,
             secure_cookies,
             trust_forwarded_for,
             tls_cert,
@@ -140,6 +144,8 @@ async fn main() -> anyhow::Result<()> {
             config.auth.login_failures_per_email = login_limit_per_email;
             config.auth.login_failures_per_addr = login_limit_per_addr;
             config.auth.browser_idle = std::time::Duration::from_secs(browser_idle_minutes * 60);
+            config.auth.one_time_password_valid =
+                std::time::Duration::from_secs(one_time_password_hours * 3600);
             config.secure_cookies = secure_cookies;
             config.trust_forwarded_for = trust_forwarded_for;
             config.max_photo_bytes = max_photo_bytes;

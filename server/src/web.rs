@@ -30,9 +30,9 @@ use leptos_axum::{LeptosRoutes, ResponseOptions, generate_route_list};
 use tower_http::services::ServeDir;
 use uuid::Uuid;
 
-use crate::auth::middleware::page_csp;
 use crate::auth::session::{self, SessionKind};
 use crate::error::ApiError;
+use crate::middleware::page_csp;
 use crate::state::AppState;
 use crate::{access, admin, templates};
 
@@ -78,9 +78,10 @@ impl Backend for AppState {
         caller: &Caller,
         current: &str,
         new: &str,
+        client_addr: Option<&str>,
     ) -> Result<(), ErrorBody> {
         self.auth
-            .change_password(caller, current, new)
+            .change_password(caller, current, new, client_addr)
             .await
             .map_err(body)
     }
@@ -131,7 +132,7 @@ impl Backend for AppState {
                     .map(Some)
             }
             AdminCommand::ResetPassword { user_id } => {
-                admin::reset_password(store, caller, user_id)
+                admin::reset_password(store, caller, user_id, self.clock.now())
                     .await
                     .map(Some)
             }

@@ -108,7 +108,7 @@ async fn only_admins_administer_and_only_their_own_trust() {
         .users[0]
         .id;
     assert!(matches!(
-        admin::reset_password(store, &demo_admin, buddy_user).await,
+        admin::reset_password(store, &demo_admin, buddy_user, app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
     assert!(matches!(
@@ -193,7 +193,7 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
     admin::update_user(store, &admin_caller, user_id, Role::BoardViewer, true)
         .await
         .unwrap();
-    let reset = admin::reset_password(store, &admin_caller, user_id)
+    let reset = admin::reset_password(store, &admin_caller, user_id, app.clock.now())
         .await
         .unwrap();
     let old = app

@@ -11,6 +11,8 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, spawn_app, spawn_app_with};
 use serde_json::json;
+use server::clock::Clock;
+use server::store::prelude::*;
 
 const DEMO_USERS: [(&str, &str); 5] = [
     ("admin@demo.nhs.test", "trust_admin"),
@@ -164,7 +166,7 @@ async fn failures_are_limited_per_client_address() {
 }
 
 #[tokio::test]
-async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
+async fn behind_a_trusted_proxy_the_address_it_added_is_limited() {
     let app = spawn_app_with(|c| {
         c.auth.login_failures_per_addr = 3;
         c.auth.login_failures_per_email = 100;
@@ -180,23 +182,202 @@ async fn behind_a_trusted_proxy_the_forwarded_address_is_limited() {
             ))
             .unwrap()
     };
+    // The proxy appends the address it saw; whatever comes before it, the client wrote, and
+    // a new made-up value on every attempt must not buy a fresh allowance.
     for i in 0..3 {
         let email = format!("nobody{i}@demo.nhs.test");
-        let reply = app.send(login("203.0.113.7, 10.0.0.1", &email, "x")).await;
+        let spoofed = format!("198.51.100.{i}, 203.0.113.7");
+        let reply = app.send(login(&spoofed, &email, "x")).await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     }
     let limited = app
-        .send(login("203.0.113.7", "admin@demo.nhs.test", PASSWORD))
+        .send(login(
+            "198.51.100.99, 203.0.113.7",
+            "admin@demo.nhs.test",
+            PASSWORD,
+        ))
         .await;
     assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
     let other = app
         .send(login(
-            "203.0.113.8, 10.0.0.1",
+            "203.0.113.7, 203.0.113.8",
             "admin@demo.nhs.test",
             PASSWORD,
         ))
         .await;
     assert_eq!(other.status, StatusCode::OK);
+
+    // An IPv6 client holds a whole /64: its addresses share one allowance.
+    for i in 0..3 {
+        let email = format!("nobody{i}@demo.nhs.test");
+        let addr = format!("2001:db8:7:1::{:x}", i + 1);
+        assert_eq!(
+            app.send(login(&addr, &email, "x")).await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.send(login("2001:db8:7:1::ffff", "admin@demo.nhs.test", PASSWORD))
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        app.send(login("2001:db8:7:2::1", "admin@demo.nhs.test", PASSWORD))
+            .await
+            .status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn attempts_sent_all_at_once_are_held_to_the_limit() {
+    let app = spawn_app_with(|c| {
+        c.auth.login_failures_per_email = 5;
+        c.auth.password_checks_at_once = 4;
+        c.auth.password_check_wait = std::time::Duration::from_secs(30);
+    })
+    .await;
+    let attempts = (0..40).map(|_| {
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "admin@demo.nhs.test", "password": "guess"}),
+        )
+    });
+    let replies = futures::future::join_all(attempts).await;
+    let checked = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    // Attempts counted at the same moment may each see the others: fewer than the limit may
+    // be checked, never more.
+    assert!(
+        checked <= 5,
+        "{checked} passwords checked past a limit of 5"
+    );
+    assert_eq!(
+        checked + refused,
+        40,
+        "every attempt was answered 401 or 429"
+    );
+    // ... and the right password now waits too.
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "admin@demo.nhs.test", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn password_checks_beyond_the_servers_capacity_are_told_it_is_busy() {
+    // One check at a time and no waiting: the others are shed at once, with a time to retry.
+    let app = spawn_app_with(|c| {
+        c.auth.login_failures_per_email = 100;
+        c.auth.password_checks_at_once = 1;
+        c.auth.password_check_wait = std::time::Duration::ZERO;
+    })
+    .await;
+    let attempts = (0..20).map(|i| {
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": format!("nobody{i}@demo.nhs.test"), "password": "guess"}),
+        )
+    });
+    let replies = futures::future::join_all(attempts).await;
+    let busy: Vec<_> = replies
+        .iter()
+        .filter(|r| r.status == StatusCode::SERVICE_UNAVAILABLE)
+        .collect();
+    assert!(!busy.is_empty(), "twenty checks at once on one turn");
+    assert!(busy.len() < 20, "the first check had its turn");
+    for reply in busy {
+        assert_eq!(reply.error_code(), "busy");
+        assert_eq!(reply.headers[header::RETRY_AFTER], "1");
+    }
+    assert!(replies.iter().all(|r| matches!(
+        r.status,
+        StatusCode::UNAUTHORIZED | StatusCode::SERVICE_UNAVAILABLE
+    )));
+}
+
+#[tokio::test]
+async fn an_email_too_long_to_exist_is_refused_before_anything_is_stored() {
+    let app = spawn_app().await;
+    let email = format!("{}@demo.nhs.test", "a".repeat(300));
+    for _ in 0..3 {
+        let reply = app
+            .post(
+                "/api/v1/auth/login",
+                None,
+                json!({"email": email, "password": "x"}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reply.error_code(), "invalid_body");
+    }
+    let app_failures = app
+        .count_behind_its_back("SELECT COUNT(*) FROM login_failures")
+        .await;
+    assert_eq!(app_failures, 0);
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_kept_only_for_the_window() {
+    let app = spawn_app().await;
+    for i in 0..3 {
+        let body = json!({"email": format!("nobody{i}@demo.nhs.test"), "password": "x"});
+        app.post("/api/v1/auth/login", None, body).await;
+    }
+    assert_eq!(
+        app.count_behind_its_back("SELECT COUNT(*) FROM login_failures")
+            .await,
+        3
+    );
+    // Past the window, the next failure takes the old ones away.
+    app.clock.advance(chrono::Duration::minutes(16));
+    let body = json!({"email": "someone@demo.nhs.test", "password": "x"});
+    app.post("/api/v1/auth/login", None, body).await;
+    assert_eq!(
+        app.count_behind_its_back("SELECT COUNT(*) FROM login_failures")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn wrong_current_passwords_count_as_failed_sign_ins() {
+    let app = spawn_app_with(|c| c.auth.login_failures_per_email = 3).await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let change = |current: &str| json!({"current_password": current, "new_password": "a brand new password"});
+    for _ in 0..3 {
+        let reply = app
+            .post("/api/v1/auth/password", Some(&token), change("guess"))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    }
+    let reply = app
+        .post("/api/v1/auth/password", Some(&token), change(PASSWORD))
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(reply.error_code(), "rate_limited");
+    // Signing in again is held back as well: they are one count.
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "inspector@demo.nhs.test", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
@@ -553,6 +734,117 @@ async fn responses_carry_security_headers() {
             .unwrap()
             .contains("frame-ancestors 'none'")
     );
+    // Plain HTTP (local use): no HSTS, which would lock a browser out of http://localhost.
+    assert!(
+        !reply
+            .headers
+            .contains_key(header::STRICT_TRANSPORT_SECURITY)
+    );
+}
+
+#[tokio::test]
+async fn behind_https_the_session_cookie_is_host_only_and_browsers_keep_to_https() {
+    let app = spawn_app_with(|c| c.secure_cookies = true).await;
+    let reply = app
+        .post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "inspector@demo.nhs.test", "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply.headers[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+    let cookie = reply.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("__Host-readyward_session="), "{cookie}");
+    assert!(cookie.contains("; Path=/;") && cookie.contains("; Secure"));
+    let token = reply.json()["token"].as_str().unwrap().to_owned();
+    let me = |cookie: String| {
+        Request::get("/api/v1/auth/me")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(me(format!("__Host-readyward_session={token}")))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    // A cookie without the prefix could have been planted by another host: it counts for
+    // nothing.
+    assert_eq!(
+        app.send(me(format!("readyward_session={token}")))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn signing_out_empties_the_browsers_cache_of_the_site_but_not_its_storage() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let reply = app
+        .post("/api/v1/auth/logout", Some(&token), json!({}))
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT);
+    assert_eq!(reply.headers["clear-site-data"], "\"cache\"");
+}
+
+#[tokio::test]
+async fn a_one_time_password_expires_and_says_so() {
+    let app = spawn_app().await;
+    let made = app.clock.now();
+    let one_time = server::seed::create_trust(
+        &app.store,
+        "Westmoor NHS Trust",
+        "lead@westmoor.nhs.test",
+        "Ada Lead",
+        made,
+    )
+    .await
+    .unwrap();
+    let sign_in = |password: &str| {
+        app.post(
+            "/api/v1/auth/login",
+            None,
+            json!({"email": "lead@westmoor.nhs.test", "password": password}),
+        )
+    };
+    // Within 72 hours it works (and must then be changed) ...
+    app.clock.advance(chrono::Duration::hours(71));
+    assert_eq!(sign_in(&one_time).await.status, StatusCode::OK);
+    // ... after that it is refused, and the person is told why and what to do.
+    app.clock.advance(chrono::Duration::hours(2));
+    let reply = sign_in(&one_time).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.error_code(), "unauthenticated");
+    assert_eq!(
+        reply.json()["message"],
+        domain::api::ONE_TIME_PASSWORD_EXPIRED
+    );
+    // A wrong password is still just wrong: the expiry says nothing to a guesser.
+    let reply = sign_in("not-the-password").await;
+    assert_eq!(reply.json()["message"], "Email or password is not right");
+
+    // A reset gives a fresh one with its own 72 hours.
+    let lead = app
+        .store
+        .user_by_email("lead@westmoor.nhs.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = domain::caller::Caller {
+        user: server::auth::service::user_info(&lead).unwrap(),
+        session_id: String::new(),
+    };
+    let fresh = server::admin::reset_password(&app.store, &admin, lead.id, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(sign_in(&fresh.password).await.status, StatusCode::OK);
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, Reply, TestApp, spawn_app};
 use serde_json::Value;
+use server::clock::Clock;
 
 /// Log output kept in memory.
 #[derive(Clone, Default)]
@@ -236,7 +237,7 @@ async fn admin_changes_are_logged_with_the_acting_admin() {
         .await;
     let (logs, _guard) = capture();
 
-    server::admin::reset_password(&app.store, &admin, inspector.user.id)
+    server::admin::reset_password(&app.store, &admin, inspector.user.id, app.clock.now())
         .await
         .unwrap();
     let lines = logs.lines();

@@ -129,14 +129,22 @@ async fn story(store: Store) {
         ),
         (user.id, "Story Trust", true, true)
     );
-    store.set_password(user.id, "h2", false).await.unwrap();
+    let set_at = Utc::now();
+    store
+        .set_password(user.id, "h2", false, set_at)
+        .await
+        .unwrap();
     let found = store.user_by_id(user.id).await.unwrap().unwrap();
     assert_eq!(
         (found.password_hash.as_str(), found.must_change_password),
         ("h2", false)
     );
+    assert_eq!(
+        found.password_set_at.timestamp_micros(),
+        set_at.timestamp_micros()
+    );
     assert!(matches!(
-        store.set_password(Uuid::now_v7(), "h", false).await,
+        store.set_password(Uuid::now_v7(), "h", false, set_at).await,
         Err(StoreError::NotFound)
     ));
 
@@ -169,19 +177,35 @@ async fn story(store: Store) {
     assert!(store.session("s1").await.unwrap().is_none());
 
     let old = now - Duration::hours(1);
-    store
-        .record_login_failure("a@story.test", "10.0.0.1", old)
-        .await
-        .unwrap();
-    store
-        .record_login_failure("a@story.test", "10.0.0.1", now)
-        .await
-        .unwrap();
-    store
-        .record_login_failure("b@story.test", "10.0.0.1", now)
-        .await
-        .unwrap();
+    let long_ago = old - Duration::days(1);
     let since = now - Duration::minutes(15);
+    store
+        .record_login_failure("a@story.test", "10.0.0.1", old, long_ago)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .login_failures_since("a@story.test", "10.0.0.1", long_ago)
+            .await
+            .unwrap(),
+        (1, 1)
+    );
+    store
+        .record_login_failure("a@story.test", "10.0.0.1", now, since)
+        .await
+        .unwrap();
+    store
+        .record_login_failure("b@story.test", "10.0.0.1", now, since)
+        .await
+        .unwrap();
+    // The failure from before the window is gone, not only left uncounted.
+    assert_eq!(
+        store
+            .login_failures_since("a@story.test", "10.0.0.1", long_ago)
+            .await
+            .unwrap(),
+        (1, 2)
+    );
     assert_eq!(
         store
             .login_failures_since("a@story.test", "10.0.0.1", since)

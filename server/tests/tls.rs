@@ -89,4 +89,18 @@ async fn serves_https_with_secure_cookies() {
         .expect("a session cookie");
     assert!(cookie.contains("; Secure"), "{cookie}");
     assert!(cookie.contains("HttpOnly"), "{cookie}");
+    // Only this exact host over HTTPS may set it, and browsers keep to HTTPS from now on.
+    assert!(
+        cookie.contains("set-cookie: __Host-readyward_session=")
+            || cookie.contains("Set-Cookie: __Host-readyward_session="),
+        "{cookie}"
+    );
+    let hsts = login
+        .lines()
+        .find(|l| {
+            l.to_ascii_lowercase()
+                .starts_with("strict-transport-security:")
+        })
+        .expect("HSTS over HTTPS");
+    assert!(hsts.ends_with("max-age=31536000"), "{hsts}");
 }

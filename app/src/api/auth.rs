@@ -85,10 +85,11 @@ pub async fn sign_in(
             };
             leptos_axum::redirect(to);
         }
-        Err(e) => back_with(if e.error == "rate_limited" {
-            "rate_limited"
-        } else {
-            "invalid"
+        Err(e) => back_with(match e.error.as_str() {
+            "rate_limited" => "rate_limited",
+            "busy" => "unavailable",
+            _ if e.message == domain::api::ONE_TIME_PASSWORD_EXPIRED => "expired",
+            _ => "invalid",
         }),
     }
     Ok(())
@@ -103,6 +104,11 @@ pub async fn sign_out() -> Result<(), ServerFnError> {
             .await
             .map_err(crate::backend::to_server_error)?;
         set_header(http::header::SET_COOKIE, &clear);
+        // The browser's HTTP cache of the site goes too ("storage" would wipe unsynced work).
+        set_header(
+            http::header::HeaderName::from_static("clear-site-data"),
+            "\"cache\"",
+        );
     }
     leptos_axum::redirect("/sign-in?signed_out=1");
     Ok(())
@@ -126,12 +132,15 @@ pub async fn change_password(
         redirect_error("too_short");
         return Ok(());
     }
+    let addr = request_auth().client_addr;
     match backend()?
-        .change_password(&caller, &current_password, &new_password)
+        .change_password(&caller, &current_password, &new_password, addr.as_deref())
         .await
     {
         Ok(()) => leptos_axum::redirect("/?password_changed=1"),
         Err(e) if e.error == "unauthenticated" => redirect_error("wrong_current"),
+        Err(e) if e.error == "rate_limited" => redirect_error("rate_limited"),
+        Err(e) if e.error == "busy" => redirect_error("busy"),
         Err(e) => return Err(crate::backend::to_server_error(e)),
     }
     Ok(())

@@ -19,6 +19,14 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
             "current_password",
             "Changing your password needs a connection. Try again when you are online",
         )),
+        "rate_limited" => Some((
+            "current_password",
+            "Too many wrong passwords. Wait 15 minutes, then try again",
+        )),
+        "busy" => Some((
+            "current_password",
+            "ReadyWard could not check your password just now. Try again in a few minutes",
+        )),
         _ => None,
     }
 }

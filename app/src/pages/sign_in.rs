@@ -33,6 +33,7 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
             "email",
             "ReadyWard could not sign you in just now. Try again in a few minutes",
         )),
+        "expired" => Some(("password", domain::api::ONE_TIME_PASSWORD_EXPIRED)),
         _ => None,
     }
 }
@@ -154,7 +155,13 @@ async fn sign_in_flow(
     if let Some(rest) = to.strip_prefix("/sign-in?error=") {
         // The server keeps `next` after the code.
         let code = rest.split('&').next().unwrap_or_default();
-        let known = ["missing_email", "missing_password", "rate_limited"];
+        let known = [
+            "missing_email",
+            "missing_password",
+            "rate_limited",
+            "unavailable",
+            "expired",
+        ];
         return Err(known.into_iter().find(|k| *k == code).unwrap_or("invalid"));
     }
     if let Ok(Some(user)) = crate::api::auth::current_user().await {

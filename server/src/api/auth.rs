@@ -10,6 +10,9 @@ use domain::caller::RequestAuth;
 
 use super::Authed;
 use crate::auth::session::{self, SessionKind};
+
+/// The header that asks a browser to forget what it holds of the site.
+const CLEAR_SITE_DATA: header::HeaderName = header::HeaderName::from_static("clear-site-data");
 use crate::error::{ApiError, ApiJson};
 use crate::state::AppState;
 
@@ -51,7 +54,9 @@ pub async fn login(
         .into_response())
 }
 
-/// `POST /api/v1/auth/logout`: the token is dead afterwards.
+/// `POST /api/v1/auth/logout`: the token is dead afterwards, and a browser empties its HTTP
+/// cache of this site (`Clear-Site-Data: "cache"`; never `"storage"`, which would wipe work
+/// not yet synced).
 #[utoipa::path(post, path = "/api/v1/auth/logout", responses((status = 204), (status = 401, body = domain::api::ErrorBody)))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -59,7 +64,14 @@ pub async fn logout(
 ) -> Result<Response, ApiError> {
     state.auth.sign_out(&caller).await?;
     let clear = session::clearing_cookie(state.config.secure_cookies);
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+    Ok((
+        StatusCode::NO_CONTENT,
+        [
+            (header::SET_COOKIE, clear),
+            (CLEAR_SITE_DATA, "\"cache\"".to_owned()),
+        ],
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/auth/me`: the signed-in user.
@@ -73,12 +85,18 @@ pub async fn me(Authed(caller): Authed) -> Json<UserInfo> {
     responses((status = 204), (status = 401, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
+    Extension(request_auth): Extension<RequestAuth>,
     Authed(caller): Authed,
     ApiJson(body): ApiJson<ChangePasswordRequest>,
 ) -> Result<StatusCode, ApiError> {
     state
         .auth
-        .change_password(&caller, &body.current_password, &body.new_password)
+        .change_password(
+            &caller,
+            &body.current_password,
+            &body.new_password,
+            request_auth.client_addr.as_deref(),
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

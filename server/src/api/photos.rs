@@ -97,14 +97,12 @@ async fn jpeg(
         Variant::Image => format!("\"{}\"", photo.image_key),
         Variant::Thumbnail => format!("\"{}\"", photo.thumbnail_key),
     };
-    // A photo id never changes its picture; `private` keeps it out of shared caches.
+    // Photos may show patients: never kept in a browser's cache, where they would outlive
+    // the session and a buddy trust's grant.
     Ok((
         [
             (CONTENT_TYPE, "image/jpeg".to_owned()),
-            (
-                CACHE_CONTROL,
-                "private, max-age=31536000, immutable".to_owned(),
-            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
             (ETAG, etag),
         ],
         bytes,

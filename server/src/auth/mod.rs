@@ -1,6 +1,6 @@
-//! Who is calling: passwords, sessions, sign-in throttling and the request middleware.
+//! Who is calling: passwords (argon2id behind a gate), sessions and sign-in limits. The
+//! request middleware that resolves the caller lives in `crate::middleware`.
 
-pub mod middleware;
 pub mod password;
 pub mod service;
 pub mod session;

@@ -1,19 +1,23 @@
 //! Signing in and out, resolving a token to a caller, and changing passwords.
 //!
-//! Failed sign-ins are counted in the database per email and per client address, so the limit
-//! holds across restarts and across servers sharing one PostgreSQL.
+//! Failed sign-ins are counted in the database per email and per client address (an IPv6
+//! client by its /64, which one client holds), so the limit holds across restarts and across
+//! servers sharing one PostgreSQL. An attempt is counted before its password is checked, so
+//! attempts sent in parallel cannot all slip under the limit; the count keeps only the window.
+//! Password changes count against the same limit.
 //!
 //! Sign-ins, refusals and password changes are logged for operators with the user and trust ids
 //! (a refused email that has no account is logged as "unknown email"); never an email address or
 //! a password.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use domain::Role;
 use domain::api::UserInfo;
 use domain::caller::Caller;
 
-use crate::auth::password;
+use crate::auth::password::{self, PasswordGate};
 use crate::auth::session::{self, SessionKind};
 use crate::clock::Clock;
 use crate::config::AuthLimits;
@@ -24,6 +28,10 @@ use crate::store::{SessionRecord, Store, UserRecord};
 /// Touch a session's last-seen time at most this often, to spare a write per request.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 
+/// The longest email address there can be (RFC 5321's path limit): anything longer is refused
+/// before it is stored anywhere.
+pub const MAX_EMAIL_BYTES: usize = 254;
+
 /// Sign-in, sessions and passwords over a store.
 #[derive(Clone)]
 pub struct AuthService {
@@ -33,11 +41,30 @@ pub struct AuthService {
     /// A real argon2id hash to verify against when the email is unknown, so timing does not
     /// reveal which emails have accounts.
     decoy_hash: Arc<str>,
+    gate: PasswordGate,
 }
 
 /// Lower-cases and trims an email for storage and lookup.
 pub fn normalise_email(email: &str) -> String {
     email.trim().to_lowercase()
+}
+
+/// What failed sign-ins from `addr` are counted under: the address itself, an IPv6 address by
+/// its /64 (one household or phone holds a whole /64), an IPv4-mapped one as IPv4. No real
+/// address is empty, so attempts without one are kept apart from every client.
+pub fn limit_key(addr: Option<&str>) -> String {
+    match addr.map(|a| a.parse::<IpAddr>()) {
+        Some(Ok(IpAddr::V6(v6))) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        Some(Ok(ip)) => ip.to_string(),
+        Some(Err(_)) => addr.unwrap_or_default().to_owned(),
+        None => String::new(),
+    }
 }
 
 /// The API's view of a user record.
@@ -63,11 +90,13 @@ impl AuthService {
         limits: AuthLimits,
     ) -> anyhow::Result<AuthService> {
         let decoy_hash = password::hash(&password::one_time_password())?.into();
+        let gate = PasswordGate::new(limits.password_checks_at_once, limits.password_check_wait);
         Ok(AuthService {
             store,
             clock,
             limits,
             decoy_hash,
+            gate,
         })
     }
 
@@ -76,9 +105,63 @@ impl AuthService {
         &self.limits
     }
 
+    /// Counts an attempt for `email` from `addr` before its password is checked: refused with
+    /// 429 when the window already holds the limit, else recorded, and refused too when
+    /// attempts made at the same moment took the last places. Without a client address only
+    /// the per-email limit applies: counting every such request under one address would let one
+    /// client lock everyone out. `user` is for the log.
+    async fn count_attempt(
+        &self,
+        email: &str,
+        addr: Option<&str>,
+        user: Option<&UserRecord>,
+    ) -> Result<(), ApiError> {
+        let now = self.clock.now();
+        let window = chrono::Duration::from_std(self.limits.login_window)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        let since = now - window;
+        let key = limit_key(addr);
+        let over = |(by_email, by_addr): (i64, i64), already: i64| {
+            by_email >= i64::from(self.limits.login_failures_per_email) + already
+                || (addr.is_some()
+                    && by_addr >= i64::from(self.limits.login_failures_per_addr) + already)
+        };
+        let refuse = || {
+            log_refused_sign_in(user, addr, "too many failed attempts");
+            Err(ApiError::RateLimited {
+                retry_after_secs: self.limits.login_window.as_secs(),
+            })
+        };
+        if over(
+            self.store.login_failures_since(email, &key, since).await?,
+            0,
+        ) {
+            return refuse();
+        }
+        self.store
+            .record_login_failure(email, &key, now, since)
+            .await?;
+        // This attempt is among them now: over by more than itself, others got in first.
+        if over(
+            self.store.login_failures_since(email, &key, since).await?,
+            1,
+        ) {
+            return refuse();
+        }
+        Ok(())
+    }
+
+    /// Checks a password in its turn at the gate (503 `busy` when none comes free in time).
+    async fn password_matches(&self, password: &str, hash: String) -> Result<bool, ApiError> {
+        self.gate
+            .verify(password.to_owned(), hash)
+            .await
+            .map_err(|password::Busy| ApiError::Busy {
+                retry_after_secs: self.gate.retry_after_secs(),
+            })
+    }
+
     /// Checks credentials under the rate limit and opens a session. Returns the new token.
-    /// Without a client address only the per-email limit applies: counting every such
-    /// request under one address would let one client lock everyone out.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -87,29 +170,18 @@ impl AuthService {
         kind: SessionKind,
     ) -> Result<(String, UserInfo), ApiError> {
         let email = normalise_email(email);
-        let now = self.clock.now();
-        let window = chrono::Duration::from_std(self.limits.login_window)
-            .map_err(|e| ApiError::Internal(e.into()))?;
-        // No real address is empty, so failures without one are kept apart from every client.
-        let addr_key = addr.unwrap_or("");
-        let (by_email, by_addr) = self
-            .store
-            .login_failures_since(&email, addr_key, now - window)
-            .await?;
-        if by_email >= i64::from(self.limits.login_failures_per_email)
-            || (addr.is_some() && by_addr >= i64::from(self.limits.login_failures_per_addr))
-        {
-            let user = self.store.user_by_email(&email).await?;
-            log_refused_sign_in(user.as_ref(), addr, "too many failed attempts");
-            return Err(ApiError::RateLimited {
-                retry_after_secs: self.limits.login_window.as_secs(),
-            });
+        if email.len() > MAX_EMAIL_BYTES {
+            return Err(ApiError::InvalidBody(format!(
+                "An email address has at most {MAX_EMAIL_BYTES} characters"
+            )));
         }
+        let now = self.clock.now();
         let user = self.store.user_by_email(&email).await?;
+        self.count_attempt(&email, addr, user.as_ref()).await?;
         let hash = user
             .as_ref()
             .map_or_else(|| self.decoy_hash.to_string(), |u| u.password_hash.clone());
-        let matches = password::verify_blocking(password.to_owned(), hash).await;
+        let matches = self.password_matches(password, hash).await?;
         let user = match user {
             Some(user) if matches && user.active => user,
             user => {
@@ -118,12 +190,16 @@ impl AuthService {
                     _ => "wrong password",
                 };
                 log_refused_sign_in(user.as_ref(), addr, reason);
-                self.store
-                    .record_login_failure(&email, addr_key, now)
-                    .await?;
                 return Err(ApiError::BadCredentials);
             }
         };
+        let valid = chrono::Duration::from_std(self.limits.one_time_password_valid)
+            .map_err(|e| ApiError::Internal(e.into()))?;
+        if user.must_change_password && now - user.password_set_at > valid {
+            // The password was right, so saying why is safe, and tells them what to do.
+            log_refused_sign_in(Some(&user), addr, "one-time password expired");
+            return Err(ApiError::OneTimePasswordExpired);
+        }
         self.store.clear_login_failures(&email).await?;
         let token = session::new_token();
         self.store
@@ -179,11 +255,14 @@ impl AuthService {
     }
 
     /// Replaces a password after checking the current one; other sessions of the user end.
+    /// Wrong current passwords count as failed sign-ins, so a stolen session cannot be used
+    /// to guess the password.
     pub async fn change_password(
         &self,
         caller: &Caller,
         current: &str,
         new: &str,
+        addr: Option<&str>,
     ) -> Result<(), ApiError> {
         domain::api::check_new_password(new).map_err(ApiError::Unprocessable)?;
         let user = self
@@ -191,15 +270,27 @@ impl AuthService {
             .user_by_id(caller.user.id)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        if !password::verify_blocking(current.to_owned(), user.password_hash.clone()).await {
+        self.count_attempt(&user.email, addr, Some(&user)).await?;
+        if !self
+            .password_matches(current, user.password_hash.clone())
+            .await?
+        {
             tracing::warn!(
                 user_id = %user.id, trust_id = %user.trust_id,
                 "password change refused: the current password is wrong"
             );
             return Err(ApiError::BadCredentials);
         }
-        let hash = password::hash_blocking(new.to_owned()).await?;
-        self.store.set_password(user.id, &hash, false).await?;
+        let hash = self
+            .gate
+            .hash(new.to_owned())
+            .await
+            .map_err(|password::Busy| ApiError::Busy {
+                retry_after_secs: self.gate.retry_after_secs(),
+            })??;
+        let now = self.clock.now();
+        self.store.set_password(user.id, &hash, false, now).await?;
+        self.store.clear_login_failures(&user.email).await?;
         // Keep this session, end every other one.
         self.store
             .delete_sessions_of_user(user.id, Some(&caller.session_id))
@@ -226,5 +317,23 @@ fn log_refused_sign_in(user: Option<&UserRecord>, addr: Option<&str>, reason: &s
             reason,
             "sign-in refused"
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limit_key;
+
+    #[test]
+    fn addresses_are_limited_as_their_holder() {
+        assert_eq!(limit_key(Some("203.0.113.7")), "203.0.113.7");
+        assert_eq!(limit_key(Some("2001:db8:7:1::1")), "2001:db8:7:1::/64");
+        assert_eq!(
+            limit_key(Some("2001:db8:7:1:aaaa:bbbb:cccc:dddd")),
+            "2001:db8:7:1::/64"
+        );
+        assert_eq!(limit_key(Some("::ffff:203.0.113.7")), "203.0.113.7");
+        assert_eq!(limit_key(Some("not an address")), "not an address");
+        assert_eq!(limit_key(None), "");
     }
 }

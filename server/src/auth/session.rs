@@ -2,7 +2,9 @@
 //!
 //! A token is 32 random bytes; the database keeps only its SHA-256, so a leaked database does
 //! not hand out sessions. Browsers get the token in an HttpOnly SameSite=Lax cookie; devices and
-//! scripts send it as a bearer token.
+//! scripts send it as a bearer token. Over HTTPS the cookie is `Secure` and named with the
+//! `__Host-` prefix, which browsers accept only from this exact host over HTTPS, so a sibling
+//! subdomain or a plain-HTTP page cannot plant or overwrite it.
 
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -12,8 +14,20 @@ use sha2::{Digest, Sha256};
 use crate::config::AuthLimits;
 use crate::store::SessionRecord;
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP (local use and tests).
 pub const COOKIE_NAME: &str = "readyward_session";
+
+/// Name of the session cookie over HTTPS.
+pub const SECURE_COOKIE_NAME: &str = "__Host-readyward_session";
+
+/// The session cookie's name when cookies are (or are not) `Secure`.
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
 
 /// How a session was started, which decides how it expires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +74,8 @@ pub fn is_expired(session: &SessionRecord, now: DateTime<Utc>, limits: &AuthLimi
 /// The `Set-Cookie` value that starts a browser session.
 pub fn session_cookie(token: &str, limits: &AuthLimits, secure: bool) -> String {
     format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        cookie_name(secure),
         limits.browser_absolute.as_secs(),
         if secure { "; Secure" } else { "" }
     )
@@ -69,17 +84,21 @@ pub fn session_cookie(token: &str, limits: &AuthLimits, secure: bool) -> String 
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clearing_cookie(secure: bool) -> String {
     format!(
-        "{COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        cookie_name(secure),
         if secure { "; Secure" } else { "" }
     )
 }
 
-/// The session token in a `Cookie` header, if any.
-pub fn token_from_cookie_header(header: &str) -> Option<&str> {
+/// The session token in a `Cookie` header, if any: only under the name cookies get when they
+/// are (or are not) `Secure`, so over HTTPS an unprefixed cookie planted by another host counts
+/// for nothing.
+pub fn token_from_cookie_header(header: &str, secure: bool) -> Option<&str> {
+    let wanted = cookie_name(secure);
     header
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, value)| value)
         .filter(|v| !v.is_empty())
 }
@@ -123,11 +142,24 @@ mod tests {
     fn cookies_are_http_only_and_same_site() {
         let c = session_cookie("tok", &AuthLimits::default(), true);
         assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(c.starts_with("__Host-readyward_session=tok; Path=/;"));
+        assert!(!c.contains("Domain"));
+        let plain = session_cookie("tok", &AuthLimits::default(), false);
+        assert!(plain.starts_with("readyward_session=tok;") && !plain.contains("Secure"));
         assert_eq!(
-            token_from_cookie_header("a=b; readyward_session=tok"),
+            token_from_cookie_header("a=b; readyward_session=tok", false),
             Some("tok")
         );
-        assert_eq!(token_from_cookie_header("readyward_session="), None);
+        assert_eq!(token_from_cookie_header("readyward_session=", false), None);
+        // Over HTTPS only the prefixed name counts.
+        assert_eq!(
+            token_from_cookie_header("readyward_session=planted", true),
+            None
+        );
+        assert_eq!(
+            token_from_cookie_header("__Host-readyward_session=tok", true),
+            Some("tok")
+        );
         assert_ne!(token_id("a"), token_id("b"));
     }
 }

@@ -19,6 +19,8 @@ pub struct UserRecord {
     pub password_hash: String,
     pub must_change_password: bool,
     pub active: bool,
+    /// When the password was last set (a one-time password expires a while after).
+    pub password_set_at: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for UserRecord {
@@ -64,11 +66,13 @@ pub trait IdentityStore {
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<(), StoreError>;
     async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>, StoreError>;
     async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRecord>, StoreError>;
+    /// Sets a user's password `at` a time; `must_change` marks a one-time password.
     async fn set_password(
         &self,
         user_id: Uuid,
         password_hash: &str,
         must_change: bool,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Users of one trust, by name.
     async fn users_of_trust(&self, trust_id: Uuid) -> Result<Vec<UserRecord>, StoreError>;
@@ -86,11 +90,14 @@ pub trait IdentityStore {
         except: Option<&str>,
     ) -> Result<(), StoreError>;
 
+    /// Records a sign-in attempt that has not (yet) succeeded, and forgets every one from
+    /// before `forget_before` (outside the window they no longer count).
     async fn record_login_failure(
         &self,
         email: &str,
         addr: &str,
         at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
     ) -> Result<(), StoreError>;
     /// Failures since `since` for (this email, this address).
     async fn login_failures_since(
@@ -104,7 +111,8 @@ pub trait IdentityStore {
 }
 
 const USER_SELECT: &str = "SELECT u.id, u.trust_id, t.name AS trust_name, u.email, \
-     u.name, u.role, u.password_hash, u.must_change_password, u.active \
+     u.name, u.role, u.password_hash, u.must_change_password, u.active, \
+     COALESCE(u.password_set_at, u.created_at) AS password_set_at \
      FROM users u JOIN trusts t ON t.id = u.trust_id";
 
 #[async_trait]
@@ -112,8 +120,8 @@ impl<T: Db + ?Sized> IdentityStore for T {
     async fn create_user(&self, user: &NewUser, now: DateTime<Utc>) -> Result<(), StoreError> {
         run!(self, |c| sqlx::query(
             "INSERT INTO users (id, trust_id, email, name, role, password_hash, \
-             must_change_password, active, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+             must_change_password, active, created_at, password_set_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
         )
         .bind(user.id)
         .bind(user.trust_id)
@@ -152,13 +160,16 @@ impl<T: Db + ?Sized> IdentityStore for T {
         user_id: Uuid,
         password_hash: &str,
         must_change: bool,
+        at: DateTime<Utc>,
     ) -> Result<(), StoreError> {
         let done = run!(self, |c| sqlx::query(
-            "UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3"
+            "UPDATE users SET password_hash = $1, must_change_password = $2, \
+             password_set_at = $4 WHERE id = $3"
         )
         .bind(password_hash)
         .bind(must_change)
         .bind(user_id)
+        .bind(at)
         .execute(&mut *c)
         .await?
         .rows_affected());
@@ -253,7 +264,15 @@ impl<T: Db + ?Sized> IdentityStore for T {
         email: &str,
         addr: &str,
         at: DateTime<Utc>,
+        forget_before: DateTime<Utc>,
     ) -> Result<(), StoreError> {
+        run!(self, |c| sqlx::query(
+            "DELETE FROM login_failures WHERE at <= $1"
+        )
+        .bind(forget_before)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
         run!(self, |c| sqlx::query(
             "INSERT INTO login_failures (email, addr, at) VALUES ($1, $2, $3)"
         )

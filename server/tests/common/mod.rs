@@ -206,6 +206,19 @@ impl TestApp {
         }
     }
 
+    /// Reads one number from the app's database behind its back (`SELECT COUNT(*) ...`).
+    pub async fn count_behind_its_back(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        let url = &self._storage.url;
+        if url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
+        } else {
+            let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();

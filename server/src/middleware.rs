@@ -31,12 +31,12 @@ fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+fn cookie_token(headers: &HeaderMap, secure: bool) -> Option<&str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(session::token_from_cookie_header)
+        .find_map(|h| session::token_from_cookie_header(h, secure))
 }
 
 /// True when a state-changing request plainly comes from this site, by `Sec-Fetch-Site` or by
@@ -59,7 +59,8 @@ pub async fn authenticate(
     next: Next,
 ) -> Response {
     let headers = request.headers();
-    let (credential, token) = match (bearer_token(headers), cookie_token(headers)) {
+    let secure = state.config.secure_cookies;
+    let (credential, token) = match (bearer_token(headers), cookie_token(headers, secure)) {
         (Some(t), _) => (Credential::Bearer, Some(t.to_owned())),
         (None, Some(t)) => (Credential::Cookie, Some(t.to_owned())),
         (None, None) => (Credential::None, None),
@@ -105,20 +106,23 @@ pub async fn authenticate(
     response
 }
 
-/// The client's address: the socket peer, or the first `X-Forwarded-For` hop behind a proxy.
-/// `None` when neither is known: a router served without `ConnectInfo` (as `serve` provides)
-/// cannot tell its clients apart, and must not count them all as one.
+/// The client's address: the socket peer, or behind a trusted proxy the last `X-Forwarded-For`
+/// entry, the one the proxy itself added (every entry before it came from the client, who can
+/// write anything there). `None` when neither is known: a router served without `ConnectInfo`
+/// (as `serve` provides) cannot tell its clients apart, and must not count them all as one.
 fn client_addr(request: &Request, trust_forwarded_for: bool) -> Option<String> {
     if trust_forwarded_for
-        && let Some(first) = request
+        && let Some(last) = request
             .headers()
-            .get("x-forwarded-for")
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            .and_then(|v| v.rsplit(',').next())
             .map(str::trim)
             .filter(|v| !v.is_empty())
     {
-        return Some(first.to_owned());
+        return Some(last.to_owned());
     }
     let peer = request
         .extensions()
@@ -139,8 +143,16 @@ fn client_addr(request: &Request, trust_forwarded_for: bool) -> Option<String> {
 /// The strict policy for everything that is not an HTML page (pages set their own, with a nonce).
 const DEFAULT_CSP: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
-/// Adds the security headers to every response.
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// HSTS for a year: once a browser has reached the site over HTTPS it never tries plain HTTP.
+const HSTS: &str = "max-age=31536000";
+
+/// Adds the security headers to every response; HSTS too when the site is served over HTTPS
+/// (TLS here, or `--secure-cookies` behind an HTTPS proxy).
+pub async fn security_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path();
     let is_api = path.starts_with("/api/") || path.starts_with("/fn/");
     let is_service_worker = path == "/sw.js";
@@ -151,6 +163,12 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if state.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     h.insert("referrer-policy", HeaderValue::from_static("no-referrer"));
     h.insert(
         "permissions-policy",
