@@ -212,6 +212,104 @@ async fn a_reused_id_is_a_conflict_and_bad_changes_are_rejected_alone() {
     assert_eq!(statuses(&reply), ["applied", "rejected", "rejected"]);
 }
 
+/// Pushes `mutations` as the holder of `token`; the reply's JSON.
+async fn push(app: &common::TestApp, token: &str, mutations: Vec<Value>) -> Value {
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    app.post("/api/v1/sync/push", Some(token), batch)
+        .await
+        .json()
+}
+
+#[tokio::test]
+async fn only_the_inspector_who_started_an_inspection_pushes_to_it() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let colleague = app.login("admin@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let unit: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
+    let other_unit: Uuid = units[1]["id"].as_str().unwrap().parse().unwrap();
+    let (inspection, answer) = (Uuid::now_v7(), Uuid::now_v7());
+    let started = push(
+        &app,
+        &inspector,
+        vec![
+            upsert(inspection, unit, "in_progress"),
+            finding(answer, inspection, "met", "mine"),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&started), ["applied", "applied"]);
+
+    // Someone else of the same trust can neither move it to another ward, overwrite or add to
+    // its findings, nor finish it.
+    let reply = push(
+        &app,
+        &colleague,
+        vec![
+            upsert(inspection, other_unit, "in_progress"),
+            finding(answer, inspection, "not_met", "overwritten"),
+            finding(Uuid::now_v7(), inspection, "met", "added"),
+            upsert(inspection, unit, "submitted"),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&reply), ["rejected"; 4]);
+    for r in reply["results"].as_array().unwrap() {
+        assert_eq!(
+            r["error"],
+            "the inspection was started by someone else: only they can change it"
+        );
+    }
+    let view = app
+        .get(
+            &format!("/api/v1/inspections/{inspection}"),
+            Some(&inspector),
+        )
+        .await
+        .json();
+    assert_eq!(
+        (&view["unit_id"], &view["status"]),
+        (&json!(unit), &json!("in_progress"))
+    );
+    assert_eq!(view["findings"].as_array().unwrap().len(), 1);
+    assert_eq!(view["findings"][0]["note"], "mine");
+}
+
+#[tokio::test]
+async fn a_change_id_another_trust_used_is_refused_and_shows_nothing_of_it() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let stranger = app.login("admin@buddy.nhs.test").await;
+    let start = upsert(
+        Uuid::now_v7(),
+        ward_of(&app, &inspector).await,
+        "in_progress",
+    );
+    assert_eq!(
+        statuses(&push(&app, &inspector, vec![start.clone()]).await),
+        ["applied"]
+    );
+    // The same id from another trust, with the same content and with its own: neither a
+    // duplicate nor a conflict kept for review beside the demo trust's change.
+    let mut own = upsert(
+        Uuid::now_v7(),
+        ward_of(&app, &stranger).await,
+        "in_progress",
+    );
+    own["id"] = start["id"].clone();
+    let reply = push(&app, &stranger, vec![start, own]).await;
+    assert_eq!(statuses(&reply), ["rejected", "rejected"]);
+    assert_eq!(
+        reply["results"][0]["error"],
+        "this change id is already taken: make a new one"
+    );
+    assert_eq!(
+        app.count_behind_its_back("SELECT COUNT(*) FROM sync_conflicts")
+            .await,
+        0
+    );
+}
+
 #[tokio::test]
 async fn every_error_status_of_push_and_inspection_reads() {
     let app = spawn_app().await;

@@ -82,11 +82,12 @@ pub struct HeldInspection {
     pub status: InspectionStatus,
 }
 
-/// A mutation id's first use: its kind and content.
+/// A mutation id's first use: its kind and content, and the trust of whoever pushed it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Earlier<'a> {
     pub kind: Cow<'a, str>,
     pub data: Cow<'a, serde_json::Value>,
+    pub trust_id: Uuid,
 }
 
 /// What the store (or the device) holds of the records a batch names.
@@ -161,6 +162,10 @@ pub enum Refusal {
     WardElsewhere,
     /// A change to another trust's inspection.
     InspectionElsewhere,
+    /// A change to an inspection someone else started: only its owner pushes changes to it.
+    NotYours,
+    /// A change id another trust has used: never compared with (or shown next to) its content.
+    IdTaken,
     /// A change to a finished inspection.
     Finished,
     /// A finding or interview whose inspection is not held.
@@ -175,6 +180,10 @@ impl std::fmt::Display for Refusal {
             Refusal::Invalid(reason) => reason,
             Refusal::WardElsewhere => "the ward is not one of your trust's",
             Refusal::InspectionElsewhere => "the inspection is not one of your trust's",
+            Refusal::NotYours => {
+                "the inspection was started by someone else: only they can change it"
+            }
+            Refusal::IdTaken => "this change id is already taken: make a new one",
             Refusal::Finished => "the inspection has been finished and can no longer change",
             Refusal::UnknownInspection => {
                 "the inspection is not known: send its inspection.upsert first"
@@ -211,6 +220,9 @@ impl Verdict {
 pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Verdict {
     let m = &item.mutation;
     if let Some(earlier) = held.mutations.get(&m.id) {
+        if earlier.trust_id != pusher.trust_id {
+            return Verdict::Reject(Refusal::IdTaken);
+        }
         return if earlier.kind == m.kind.as_str() && *earlier.data == m.data {
             Verdict::Duplicate
         } else {
@@ -229,6 +241,7 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
         Earlier {
             kind: Cow::Borrowed(&m.kind),
             data: Cow::Borrowed(&m.data),
+            trust_id: pusher.trust_id,
         },
     );
     match change {
@@ -263,6 +276,7 @@ fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refu
     }
     match held.inspections.get(&change.inspection_id()) {
         Some(i) if i.trust_id != pusher.trust_id => return Err(Refusal::InspectionElsewhere),
+        Some(i) if i.user_id != pusher.user_id => return Err(Refusal::NotYours),
         Some(i) if i.status == InspectionStatus::Submitted => return Err(Refusal::Finished),
         Some(_) => {}
         None if matches!(change, Change::Inspection(_)) => {}

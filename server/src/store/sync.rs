@@ -203,23 +203,25 @@ impl PushSteps for Tx {
         }
         if !wanted.mutations.is_empty() {
             let sql = format!(
-                "SELECT id, kind, data FROM sync_mutations WHERE id IN ({})",
+                "SELECT m.id, m.kind, m.data, u.trust_id FROM sync_mutations m \
+                 JOIN users u ON u.id = m.user_id WHERE m.id IN ({})",
                 placeholders(1, wanted.mutations.len())
             );
-            let rows: Vec<(Uuid, String, String)> = run!(self, |c| {
+            let rows: Vec<(Uuid, String, String, Uuid)> = run!(self, |c| {
                 let mut q = sqlx::query_as(&sql);
                 for id in &wanted.mutations {
                     q = q.bind(*id);
                 }
                 q.fetch_all(&mut *c).await?
             });
-            for (id, kind, data) in rows {
+            for (id, kind, data, trust_id) in rows {
                 let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::String(data));
                 held.mutations.insert(
                     id,
                     Earlier {
                         kind: kind.into(),
                         data: std::borrow::Cow::Owned(data),
+                        trust_id,
                     },
                 );
             }

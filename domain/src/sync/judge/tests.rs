@@ -209,10 +209,55 @@ fn a_repeat_of_a_change_applied_in_an_earlier_push_is_a_duplicate() {
         Earlier {
             kind: Cow::Owned(first.mutation.kind.clone()),
             data: Cow::Owned(first.mutation.data.clone()),
+            trust_id: TRUST,
         },
     );
     let items = [first];
     assert_eq!(run(&mut held, &items), vec![Verdict::Duplicate]);
+}
+
+#[test]
+fn only_the_inspector_who_started_an_inspection_changes_it() {
+    let started = [item(1, inspection(50, WARD, InspectionStatus::InProgress))];
+    let theirs = [
+        item(2, finding(60, 50, "overwritten")),
+        item(3, interview(70, 50)),
+        item(4, inspection(50, WARD, InspectionStatus::Submitted)),
+    ];
+    let mut held = held();
+    assert_eq!(run(&mut held, &started), vec![Verdict::Apply]);
+    let colleague = Pusher {
+        user_id: Uuid::from_u128(0x101),
+        ..pusher()
+    };
+    for change in &theirs {
+        assert_eq!(
+            judge(&mut held, &colleague, change),
+            reject(Refusal::NotYours)
+        );
+    }
+    assert_eq!(run(&mut held, &theirs), vec![Verdict::Apply; 3]);
+}
+
+#[test]
+fn a_change_id_another_trust_used_is_refused_not_compared() {
+    let first = item(1, finding(60, 50, "note"));
+    let mut held = held();
+    held.mutations.insert(
+        first.mutation.id,
+        Earlier {
+            kind: Cow::Owned(first.mutation.kind.clone()),
+            data: Cow::Owned(first.mutation.data.clone()),
+            trust_id: OTHER_TRUST,
+        },
+    );
+    // Neither the same content (a duplicate) nor other content (a conflict, kept for review
+    // beside the other trust's) is told apart: both are refused alike.
+    let items = [
+        item(1, finding(60, 50, "note")),
+        item(1, finding(61, 50, "other")),
+    ];
+    assert_eq!(run(&mut held, &items), vec![reject(Refusal::IdTaken); 2]);
 }
 
 #[test]
@@ -437,6 +482,7 @@ proptest! {
                 held.mutations.insert(*id, Earlier {
                     kind: Cow::Borrowed(&earlier.mutation.kind),
                     data: Cow::Borrowed(&earlier.mutation.data),
+                    trust_id: TRUST,
                 });
             }
             for (id, status) in &inspections {
