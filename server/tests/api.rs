@@ -26,13 +26,7 @@ const DEMO_USERS: [(&str, &str); 5] = [
 async fn every_demo_role_signs_in_and_gets_a_cookie_and_a_token() {
     let app = spawn_app().await;
     for (email, role) in DEMO_USERS {
-        let reply = app
-            .post(
-                "/api/v1/auth/login",
-                None,
-                json!({"email": email.to_uppercase(), "password": PASSWORD}),
-            )
-            .await;
+        let reply = app.sign_in(email.to_uppercase(), PASSWORD).await;
         assert_eq!(reply.status, StatusCode::OK, "{email}");
         let body = reply.json();
         assert_eq!(body["user"]["email"], email);
@@ -238,13 +232,7 @@ async fn attempts_sent_all_at_once_are_held_to_the_limit() {
         c.auth.password_check_wait = std::time::Duration::from_secs(30);
     })
     .await;
-    let attempts = (0..40).map(|_| {
-        app.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "admin@demo.nhs.test", "password": "guess"}),
-        )
-    });
+    let attempts = (0..40).map(|_| app.sign_in("admin@demo.nhs.test", "guess"));
     let replies = futures::future::join_all(attempts).await;
     let checked = replies
         .iter()
@@ -266,13 +254,7 @@ async fn attempts_sent_all_at_once_are_held_to_the_limit() {
         "every attempt was answered 401 or 429"
     );
     // ... and the right password now waits too.
-    let reply = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "admin@demo.nhs.test", "password": PASSWORD}),
-        )
-        .await;
+    let reply = app.sign_in("admin@demo.nhs.test", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -285,13 +267,7 @@ async fn password_checks_beyond_the_servers_capacity_are_told_it_is_busy() {
         c.auth.password_check_wait = std::time::Duration::ZERO;
     })
     .await;
-    let attempts = (0..20).map(|i| {
-        app.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": format!("nobody{i}@demo.nhs.test"), "password": "guess"}),
-        )
-    });
+    let attempts = (0..20).map(|i| app.sign_in(format!("nobody{i}@demo.nhs.test"), "guess"));
     let replies = futures::future::join_all(attempts).await;
     let busy: Vec<_> = replies
         .iter()
@@ -314,13 +290,7 @@ async fn an_email_too_long_to_exist_is_refused_before_anything_is_stored() {
     let app = spawn_app().await;
     let email = format!("{}@demo.nhs.test", "a".repeat(300));
     for _ in 0..3 {
-        let reply = app
-            .post(
-                "/api/v1/auth/login",
-                None,
-                json!({"email": email, "password": "x"}),
-            )
-            .await;
+        let reply = app.sign_in(&email, "x").await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(reply.error_code(), "invalid_body");
     }
@@ -370,13 +340,7 @@ async fn wrong_current_passwords_count_as_failed_sign_ins() {
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(reply.error_code(), "rate_limited");
     // Signing in again is held back as well: they are one count.
-    let reply = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "inspector@demo.nhs.test", "password": PASSWORD}),
-        )
-        .await;
+    let reply = app.sign_in("inspector@demo.nhs.test", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -402,13 +366,7 @@ async fn requests_without_a_client_address_are_not_counted_as_one_client() {
 #[tokio::test]
 async fn an_unknown_email_is_401_like_a_wrong_password() {
     let app = spawn_app().await;
-    let reply = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "who@x.test", "password": "whatever"}),
-        )
-        .await;
+    let reply = app.sign_in("who@x.test", "whatever").await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json()["message"], "Email or password is not right");
 }
@@ -745,13 +703,7 @@ async fn responses_carry_security_headers() {
 #[tokio::test]
 async fn behind_https_the_session_cookie_is_host_only_and_browsers_keep_to_https() {
     let app = spawn_app_with(|c| c.secure_cookies = true).await;
-    let reply = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "inspector@demo.nhs.test", "password": PASSWORD}),
-        )
-        .await;
+    let reply = app.sign_in("inspector@demo.nhs.test", PASSWORD).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(
         reply.headers[header::STRICT_TRANSPORT_SECURITY],
@@ -807,13 +759,7 @@ async fn a_one_time_password_expires_and_says_so() {
     )
     .await
     .unwrap();
-    let sign_in = |password: &str| {
-        app.post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "lead@westmoor.nhs.test", "password": password}),
-        )
-    };
+    let sign_in = |password: &str| app.sign_in("lead@westmoor.nhs.test", password.to_owned());
     // Within 72 hours it works (and must then be changed) ...
     app.clock.advance(chrono::Duration::hours(71));
     assert_eq!(sign_in(&one_time).await.status, StatusCode::OK);
@@ -859,13 +805,7 @@ async fn a_one_time_password_must_be_changed_and_then_works() {
     )
     .await
     .unwrap();
-    let reply = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "lead@westmoor.nhs.test", "password": one_time}),
-        )
-        .await;
+    let reply = app.sign_in("lead@westmoor.nhs.test", &one_time).await;
     assert_eq!(reply.status, StatusCode::OK);
     assert_eq!(reply.json()["user"]["must_change_password"], true);
     let token = reply.json()["token"].as_str().unwrap().to_owned();
@@ -895,11 +835,7 @@ async fn a_one_time_password_must_be_changed_and_then_works() {
         .await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT);
     let again = app
-        .post(
-            "/api/v1/auth/login",
-            None,
-            json!({"email": "lead@westmoor.nhs.test", "password": "a much longer passphrase"}),
-        )
+        .sign_in("lead@westmoor.nhs.test", "a much longer passphrase")
         .await;
     assert_eq!(again.json()["user"]["must_change_password"], false);
     // A new trust starts empty and sees nothing of the demo trust.
