@@ -1,5 +1,5 @@
-//! Screens split out of the first download (sign-in, the inspection and the frame around every
-//! page stay in the main bundle): each loads as its own wasm chunk when first opened. The service
+//! Screens split out of the first download (the sign-in page and the frame around every page
+//! stay in the main bundle): each loads as its own wasm chunk when first opened. The service
 //! worker precaches every chunk with the bundle, so they open offline too.
 //!
 //! The split needs the `split` feature (the bundle build); without it (the wasm tests, which
@@ -17,6 +17,7 @@ use crate::pages::{
     conflicts::ConflictsPage,
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
+    inspection::InspectionPage,
     sync_ledger::SyncLedgerPage,
     ward::WardPage,
 };
@@ -54,6 +55,10 @@ macro_rules! lazy_page {
 lazy_page!(
     /// `/`.
     HomeRoute => HomePage
+);
+lazy_page!(
+    /// `/inspections/:id`.
+    InspectionRoute => InspectionPage
 );
 lazy_page!(
     /// `/wards/:id`.

@@ -11,9 +11,9 @@ use leptos_router::{
 use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
     AdminRoute, ChangePasswordRoute, ChecklistBuilderRoute, ChecklistsRoute, ConflictsRoute,
-    FrameworkRoute, FrameworksRoute, HomeRoute, SyncLedgerRoute, WardRoute,
+    FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute, SyncLedgerRoute, WardRoute,
 };
-use crate::pages::{inspection::InspectionPage, not_found::NotFound, sign_in::SignInPage};
+use crate::pages::{not_found::NotFound, sign_in::SignInPage};
 
 /// The whole HTML document, rendered on the server for every page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -71,7 +71,7 @@ pub fn App() -> impl IntoView {
                         view={Lazy::<ChecklistBuilderRoute>::new()}
                         ssr=SsrMode::Async
                     />
-                    <Route path=path!("/inspections/:id") view=InspectionPage />
+                    <Route path=path!("/inspections/:id") view={Lazy::<InspectionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/wards/:id") view={Lazy::<WardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/sync") view={Lazy::<SyncLedgerRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view={Lazy::<FrameworksRoute>::new()} ssr=SsrMode::Async />

@@ -50,7 +50,9 @@ async fn answers_are_stored_with_their_outbox_entries() {
     device::save_inspection(&started).await.unwrap();
     assert_eq!(device::outbox_count(user).await, Ok(1));
     assert_eq!(
-        device::inspection(started.id).await.unwrap(),
+        device::inspection(started.user_id, started.id)
+            .await
+            .unwrap(),
         Some(started.clone())
     );
 
@@ -96,11 +98,72 @@ async fn answers_are_stored_with_their_outbox_entries() {
 }
 
 #[wasm_bindgen_test]
+async fn another_user_of_the_tablet_can_neither_see_nor_change_an_inspection() {
+    let owner = Uuid::now_v7();
+    let colleague = Uuid::now_v7();
+    let started = inspection(owner);
+    device::save_inspection(&started).await.unwrap();
+    assert_eq!(device::inspection(colleague, started.id).await, Ok(None));
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
+    finding.response = Some(Response::NotMet);
+    // Refused as if it were not there, and nothing is stored or queued.
+    assert_eq!(
+        device::record_finding(colleague, &finding).await,
+        Err(DeviceError::Missing)
+    );
+    assert_eq!(
+        device::finish_inspection(colleague, started.id).await.err(),
+        Some(DeviceError::Missing)
+    );
+    assert!(device::findings_of(started.id).await.unwrap().is_empty());
+    assert_eq!(device::outbox_count(colleague).await, Ok(0));
+    // The owner still can.
+    device::record_finding(owner, &finding).await.unwrap();
+    assert_eq!(device::findings_of(started.id).await.unwrap().len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_finished_inspection_leaves_the_device_only_once_all_of_it_has_synced() {
+    let user = Uuid::now_v7();
+    let started = inspection(user);
+    device::save_inspection(&started).await.unwrap();
+    let mut finding = device::blank_finding(started.id, &"S1.8".into());
+    finding.response = Some(Response::Met);
+    device::record_finding(user, &finding).await.unwrap();
+    device::finish_inspection(user, started.id).await.unwrap();
+    // Finished, but its changes still wait: it stays.
+    assert_eq!(device::forget_synced_finished(user).await, Ok(0));
+    assert!(
+        device::inspection(user, started.id)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // An open inspection of the same user stays even when nothing of it waits.
+    let open = inspection(user);
+    device::save_inspection(&open).await.unwrap();
+    let waiting = device::queued_of(user).await.unwrap();
+    device::acknowledge(&waiting).await.unwrap();
+    assert_eq!(device::forget_synced_finished(user).await, Ok(1));
+    assert_eq!(device::inspection(user, started.id).await, Ok(None));
+    assert!(device::findings_of(started.id).await.unwrap().is_empty());
+    assert!(device::inspection(user, open.id).await.unwrap().is_some());
+    // Signing out says what stays.
+    let words = device::forget_at_sign_out(user).await.unwrap();
+    assert_eq!(
+        words,
+        "Left on this device for you alone: 1 open inspection. Only you can open it, by signing in here again."
+    );
+}
+
+#[wasm_bindgen_test]
 async fn a_finished_inspection_is_read_only() {
     let user = Uuid::now_v7();
     let started = inspection(user);
     device::save_inspection(&started).await.unwrap();
-    let finished = device::finish_inspection(started.id).await.unwrap();
+    let finished = device::finish_inspection(started.user_id, started.id)
+        .await
+        .unwrap();
     assert_eq!(finished.status, InspectionStatus::Submitted);
     assert_eq!(device::outbox_count(user).await, Ok(2));
     let mut finding = device::blank_finding(started.id, &"S1.8".into());
@@ -116,7 +179,9 @@ async fn a_finished_inspection_is_read_only() {
         "nothing queued for a refused change"
     );
     assert_eq!(
-        device::finish_inspection(started.id).await.err(),
+        device::finish_inspection(started.user_id, started.id)
+            .await
+            .err(),
         Some(DeviceError::Finished)
     );
     let missing = device::blank_finding(Uuid::now_v7(), &"S1.8".into());
@@ -173,7 +238,9 @@ async fn interview_notes_are_queued_and_kept_per_inspection() {
     assert_eq!(queued[1].mutation.kind, kind::INTERVIEW_RECORD);
     assert_eq!(queued[1].mutation.data["interviewee"], "staff");
     assert_eq!(queued[1].mutation.data["item_codes"][1], "W7");
-    device::finish_inspection(started.id).await.unwrap();
+    device::finish_inspection(started.user_id, started.id)
+        .await
+        .unwrap();
     let late = InterviewData {
         id: Uuid::now_v7(),
         ..interview
@@ -359,7 +426,9 @@ async fn an_uploaded_photo_stops_waiting_and_leaves_once_its_inspection_is_finis
     assert_eq!(device::photos_of(started.id).await.unwrap().len(), 2);
 
     // Finished: the uploaded photo's blob leaves the device; the refused one stays for the user.
-    device::finish_inspection(started.id).await.unwrap();
+    device::finish_inspection(started.user_id, started.id)
+        .await
+        .unwrap();
     device::forget_uploaded_photos_of_finished().await.unwrap();
     let left = device::photos_of(started.id).await.unwrap();
     assert_eq!(left.iter().map(|p| p.id).collect::<Vec<_>>(), vec![refused]);
@@ -455,7 +524,9 @@ async fn typed_notes_replace_only_a_change_never_sent() {
     assert!(old.sent);
 
     // A finished inspection takes no more typing.
-    device::finish_inspection(started.id).await.unwrap();
+    device::finish_inspection(started.user_id, started.id)
+        .await
+        .unwrap();
     finding.note = "Too late".into();
     assert_eq!(
         device::save_finding_draft(user, &finding).await,
@@ -535,7 +606,9 @@ async fn pages_reach_the_same_store_through_the_device_in_context() {
     here.save_inspection(&started).await.unwrap();
     // What the interface wrote, the store holds, and the other way round.
     assert_eq!(
-        device::inspection(started.id).await.unwrap(),
+        device::inspection(started.user_id, started.id)
+            .await
+            .unwrap(),
         Some(started.clone())
     );
     let mut finding = device::blank_finding(started.id, &"S1.8".into());
@@ -544,7 +617,10 @@ async fn pages_reach_the_same_store_through_the_device_in_context() {
     assert_eq!(here.findings_of(started.id).await.unwrap(), vec![finding]);
     assert_eq!(here.outbox_count(user).await, Ok(2));
     assert_eq!(
-        here.finish_inspection(started.id).await.unwrap().status,
+        here.finish_inspection(started.user_id, started.id)
+            .await
+            .unwrap()
+            .status,
         InspectionStatus::Submitted
     );
     let mut late = device::blank_finding(started.id, &"S1.8".into());

@@ -99,6 +99,11 @@ impl ErrorCode {
 
 /// The message of a sign-in refused because the one-time password given is too old (its code
 /// is `unauthenticated`): the pages tell it apart by this text.
+/// A cookie a device sets (readable by scripts, no secret in it) when it signs out without a
+/// connection: the next request that reaches the server ends the session the browser still
+/// holds before anything else is answered, so the tablet's next user never inherits it.
+pub const SIGNED_OUT_COOKIE: &str = "readyward_signed_out";
+
 pub const ONE_TIME_PASSWORD_EXPIRED: &str =
     "This one-time password has expired. Ask your trust admin for a new one";
 

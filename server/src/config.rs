@@ -63,6 +63,9 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     /// Largest photo upload, in bytes.
     pub max_photo_bytes: usize,
+    /// Photo uploads read at once; each holds up to `max_photo_bytes` in memory, so this
+    /// bounds what many large uploads together can take. More wait briefly, then get 503 busy.
+    pub photo_uploads_at_once: usize,
     /// What the photo pipeline keeps and its pixel limit.
     pub photo: crate::photos::process::Settings,
     /// Keep photo files in this S3-compatible bucket instead of `data_dir/photos`.
@@ -86,6 +89,7 @@ impl std::fmt::Debug for Config {
             .field("trust_forwarded_for", &self.trust_forwarded_for)
             .field("tls", &self.tls)
             .field("max_photo_bytes", &self.max_photo_bytes)
+            .field("photo_uploads_at_once", &self.photo_uploads_at_once)
             .field("photo", &self.photo)
             .field("s3", &self.s3)
             .finish()
@@ -148,6 +152,7 @@ impl Config {
             trust_forwarded_for: false,
             tls: None,
             max_photo_bytes: 15 * 1024 * 1024,
+            photo_uploads_at_once: 16,
             photo: crate::photos::process::Settings::default(),
             s3: None,
         }

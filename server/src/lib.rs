@@ -66,6 +66,7 @@ pub async fn state_with_store(
         photo_store,
         config.photo.clone(),
         config.max_photo_bytes,
+        config.photo_uploads_at_once,
         clock.clone(),
     );
     let leptos = LeptosOptions::builder()

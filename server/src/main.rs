@@ -68,6 +68,10 @@ enum Command {
         /// Largest photo upload, in bytes.
         #[arg(long, env = "READYWARD_MAX_PHOTO_BYTES", default_value_t = 15 * 1024 * 1024)]
         max_photo_bytes: usize,
+        /// Photo uploads read at once (each may hold --max-photo-bytes in memory); more wait
+        /// a moment, then are told the server is busy.
+        #[arg(long, env = "READYWARD_PHOTO_UPLOADS_AT_ONCE", default_value_t = 16)]
+        photo_uploads_at_once: usize,
         /// Most pixels (width x height) a photo may have.
         #[arg(long, env = "READYWARD_MAX_PHOTO_PIXELS", default_value_t = 50_000_000)]
         max_photo_pixels: u64,
@@ -133,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             max_photo_bytes,
+            photo_uploads_at_once,
             max_photo_pixels,
             s3_bucket,
             s3_endpoint,
@@ -149,6 +154,7 @@ async fn main() -> anyhow::Result<()> {
             config.secure_cookies = secure_cookies;
             config.trust_forwarded_for = trust_forwarded_for;
             config.max_photo_bytes = max_photo_bytes;
+            config.photo_uploads_at_once = photo_uploads_at_once.max(1);
             config.photo.max_pixels = max_photo_pixels;
             if let (Some(bucket), Some(endpoint)) = (s3_bucket, s3_endpoint) {
                 let credential = |name: &str| {

@@ -60,7 +60,12 @@ pub async fn authenticate(
 ) -> Response {
     let headers = request.headers();
     let secure = state.config.secure_cookies;
-    let (credential, token) = match (bearer_token(headers), cookie_token(headers, secure)) {
+    let signed_out_on_device = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(session::signed_out_on_device);
+    let (credential, mut token) = match (bearer_token(headers), cookie_token(headers, secure)) {
         (Some(t), _) => (Credential::Bearer, Some(t.to_owned())),
         (None, Some(t)) => (Credential::Cookie, Some(t.to_owned())),
         (None, None) => (Credential::None, None),
@@ -82,6 +87,15 @@ pub async fn authenticate(
                 .into_response();
         }
     }
+    // The device signed out while it could not reach us: that session ends before anything is
+    // answered with it, so the tablet's next user never sees it.
+    let end_cookie_session = signed_out_on_device && credential == Credential::Cookie;
+    if end_cookie_session
+        && let Some(token) = token.take()
+        && let Err(e) = state.auth.end_session_of(&token).await
+    {
+        return e.into_response();
+    }
     let caller = match token {
         Some(token) => match state.auth.resolve(&token).await {
             Ok(caller) => caller,
@@ -99,11 +113,34 @@ pub async fn authenticate(
         client_addr,
     });
     let mut response = next.run(request).await;
+    if signed_out_on_device {
+        forget_offline_sign_out(&mut response, end_cookie_session, secure);
+    }
     // For the request's log line, which is written outside this layer.
     if let Some(logged) = logged {
         response.extensions_mut().insert(logged);
     }
     response
+}
+
+/// Clears the "signed out while offline" marker and the session cookie it ended, unless the
+/// response starts a new session (a sign-in that came with the marker).
+fn forget_offline_sign_out(response: &mut Response, session_ended: bool, secure: bool) {
+    let name = format!("{}=", session::cookie_name(secure));
+    let h = response.headers_mut();
+    let starts_session = h
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(name.as_bytes()));
+    let mut clear = vec![session::clearing_signed_out_marker()];
+    if session_ended && !starts_session {
+        clear.push(session::clearing_cookie(secure));
+    }
+    for cookie in clear {
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            h.append(header::SET_COOKIE, value);
+        }
+    }
 }
 
 /// The client's address: the socket peer, or behind a trusted proxy the last `X-Forwarded-For`

@@ -235,9 +235,9 @@ fn page_context(state: &AppState) -> impl Fn() + Clone + Send + Sync + 'static {
     }
 }
 
-/// Pages anyone may open: the sign-in page, and the inspection page, which shows only what the
-/// device holds and must open from it even after the server session ended.
-const OPEN_PAGES: &[&str] = &["/sign-in", "/inspections/{id}"];
+/// Pages anyone may open: the sign-in page. (The inspection page is rendered from the device,
+/// but only for the user signed in on it; with the server reachable, that means a session.)
+const OPEN_PAGES: &[&str] = &["/sign-in"];
 
 /// Where a user still holding a one-time password must go first.
 const PASSWORD_PAGE: &str = "/account/password";

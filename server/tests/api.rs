@@ -736,6 +736,75 @@ async fn behind_https_the_session_cookie_is_host_only_and_browsers_keep_to_https
 }
 
 #[tokio::test]
+async fn a_session_signed_out_on_an_offline_device_ends_at_its_next_request() {
+    let app = spawn_app().await;
+    let reply = app.sign_in("admin@demo.nhs.test", PASSWORD).await;
+    let token = reply.json()["token"].as_str().unwrap().to_owned();
+    let me = |cookie: String| {
+        Request::get("/api/v1/auth/me")
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // The tablet signed out with no connection and left its marker: the browser's session
+    // cookie is not honoured, and both cookies are cleared.
+    let reply = app
+        .send(me(format!(
+            "readyward_session={token}; readyward_signed_out=1"
+        )))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    let cleared: Vec<_> = reply
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("readyward_signed_out=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    assert!(
+        cleared
+            .iter()
+            .any(|c| c.starts_with("readyward_session=;") && c.contains("Max-Age=0")),
+        "{cleared:?}"
+    );
+    // The session is gone on the server too, not just forgotten by this browser.
+    assert_eq!(
+        app.send(me(format!("readyward_session={token}")))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+    // A sign-in that comes with a stale marker keeps its new session cookie.
+    let fresh = app
+        .send(
+            Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::COOKIE, "readyward_signed_out=1")
+                .body(Body::from(
+                    json!({"email": "admin@demo.nhs.test", "password": PASSWORD}).to_string(),
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    let set: Vec<_> = fresh
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    assert!(
+        !set.iter().any(|c| c.starts_with("readyward_session=;")),
+        "{set:?}"
+    );
+}
+
+#[tokio::test]
 async fn signing_out_empties_the_browsers_cache_of_the_site_but_not_its_storage() {
     let app = spawn_app().await;
     let token = app.login("inspector@demo.nhs.test").await;

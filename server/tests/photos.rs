@@ -399,3 +399,55 @@ async fn an_inspection_tells_which_photos_have_arrived() {
         json!([{"id": photo, "held": true}])
     );
 }
+
+#[tokio::test]
+async fn uploads_take_a_turn_before_their_body_is_read_and_a_full_house_answers_busy() {
+    use axum::body::{Body, Bytes};
+    use axum::http::{Request, header};
+    use futures::channel::mpsc;
+    let app = spawn_app_with(|c| c.photo_uploads_at_once = 1).await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    // One upload arrives slowly: its body is still coming.
+    let (mut more, body) = mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+    let slow = Request::put(path(Uuid::now_v7()))
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "image/png")
+        .body(Body::from_stream(body))
+        .unwrap();
+    let router = app.router.clone();
+    let slow = tokio::spawn(async move {
+        use tower::ServiceExt;
+        router.oneshot(slow).await.unwrap().status()
+    });
+    more.try_send(Ok(Bytes::from_static(b"\x89PNG"))).unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // Another upload gets no turn while it reads: it is told the server is busy, and when to
+    // come back, without its body being read.
+    let busy = app
+        .put_bytes(
+            &path(Uuid::now_v7()),
+            Some(&token),
+            "image/png",
+            &[],
+            images::png(&images::two_halves(8, 8)),
+        )
+        .await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.error_code(), "busy");
+    assert_eq!(busy.headers[header::RETRY_AFTER], "5");
+
+    // Once the slow one is done, uploads go through again.
+    drop(more);
+    assert_eq!(slow.await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let ok = app
+        .put_bytes(
+            &path(Uuid::now_v7()),
+            Some(&token),
+            "image/png",
+            &[],
+            images::png(&images::two_halves(8, 8)),
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::CREATED);
+}

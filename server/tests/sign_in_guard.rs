@@ -43,6 +43,11 @@ async fn signed_out_page_requests_are_sent_to_sign_in_whatever_they_accept() {
             "/sign-in?next=/admin/checklists/new",
         ),
         ("/account/password", "/sign-in?next=/account/password"),
+        // Rendered from the device's store, but only for the user signed in on it.
+        (
+            "/inspections/0190a0b0-0000-7000-8000-000000000001",
+            "/sign-in?next=/inspections/0190a0b0-0000-7000-8000-000000000001",
+        ),
         ("/sync", "/sign-in?next=/sync"),
     ]
     .map(|(page, to)| (page.to_owned(), to.to_owned()))
@@ -88,8 +93,6 @@ async fn public_routes_are_not_redirected() {
         "/shell.html",
         "/pwa.js",
         "/api/v1/openapi.json",
-        // Rendered from the device's store, so it must open without a server session.
-        "/inspections/0190a0b0-0000-7000-8000-000000000001",
     ] {
         let reply = get_page(&app, path, None, None).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}");

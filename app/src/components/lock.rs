@@ -146,8 +146,6 @@ fn unlock(
     error: RwSignal<Option<&'static str>>,
     checking: RwSignal<bool>,
 ) {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static FAILURES: AtomicU32 = AtomicU32::new(0);
     ev.prevent_default();
     let Some(input) = password.get_untracked() else {
         return;
@@ -167,11 +165,11 @@ fn unlock(
         let right = matches!(device.check_on_device(&user.email, &typed).await, Ok(Ok(_)));
         checking.set(false);
         if right {
-            FAILURES.store(0, Ordering::Relaxed);
+            device.clear_unlock_failures();
             device.set_locked(false);
             locked.set(false);
             error.set(None);
-        } else if FAILURES.fetch_add(1, Ordering::Relaxed) + 1 >= UNLOCK_ATTEMPTS {
+        } else if device.note_unlock_failure() >= UNLOCK_ATTEMPTS {
             crate::components::session::finish_sign_out(device).await;
         } else {
             input.set_value("");

@@ -1,6 +1,7 @@
 //! Who is signed in, online and offline. The server's session decides while it can be reached;
 //! with no connection, the user signed in on this device carries on (see `device::account`).
-//! Signing out ends both, and finishes on the server later if it could not be reached.
+//! Signing out ends both; when the server cannot be reached, the device leaves a marker that
+//! ends the browser's session at its next request (`domain::api::SIGNED_OUT_COOKIE`).
 
 use domain::api::UserInfo;
 use leptos::prelude::*;
@@ -22,16 +23,22 @@ pub async fn signed_in_user(device: ThisDevice) -> Result<Option<UserInfo>, Serv
 }
 
 /// Keeps the device's session in step with the server's answer once the page has it, and
-/// fetches what the user needs offline.
+/// fetches what the user needs offline. The device never takes on a server session of anyone
+/// but its own user: on a shared tablet that would hand one nurse's session to the next.
 pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>, ServerFnError>) {
     match answer {
-        Ok(Some(_)) if device.sign_out_pending() && device.device_user().is_none() => {
-            // Signed out on the device while the server was away: finish it now.
-            leptos::task::spawn_local(finish_sign_out(device));
-        }
         Ok(Some(user)) => {
-            if device.device_user().map(|d| d.id) != Some(user.id) {
-                device.start_device_session(&user);
+            match device.device_user() {
+                Some(mine) if mine.id != user.id => {
+                    // Someone else's session: it ends at the next request, and this device's
+                    // user signs in again.
+                    device.end_device_session();
+                    device.set_sign_out_pending(true);
+                    device.go_to("/sign-in");
+                    return;
+                }
+                Some(_) => {}
+                None => device.start_device_session(&user),
             }
             if !user.must_change_password {
                 leptos::task::spawn_local(async move {
@@ -45,10 +52,7 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
                 });
             }
         }
-        Ok(None) => {
-            device.end_device_session();
-            device.set_sign_out_pending(false);
-        }
+        Ok(None) => device.end_device_session(),
         Err(_) => {}
     }
 }
@@ -56,6 +60,10 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
 /// Signs out on the device and the server; when the server cannot be reached, the device
 /// signs out now and the server session ends the next time it can be reached.
 pub async fn finish_sign_out(device: ThisDevice) {
+    if let Some(user) = device.device_user() {
+        // Best effort: what cannot be forgotten now is forgotten after the next sync.
+        let _ = device.forget_at_sign_out(user.id).await;
+    }
     device.end_device_session();
     let reached = device.post_form("/fn/sign_out", &[]).await.is_ok();
     device.set_sign_out_pending(!reached);

@@ -21,7 +21,8 @@ const SESSION_KEY: &str = "readyward.session";
 const LOCKED_KEY: &str = "readyward.locked";
 const ACTIVE_KEY: &str = "readyward.last_active";
 const LOCK_MINUTES_KEY: &str = "readyward.lock_minutes";
-const SIGN_OUT_KEY: &str = "readyward.sign_out_pending";
+const OFFLINE_FAILURES_KEY: &str = "readyward.offline_sign_in_failures";
+const UNLOCK_FAILURES_KEY: &str = "readyward.unlock_failures";
 
 /// An account remembered on this device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,6 +128,45 @@ pub async fn check_on_device(
     })
 }
 
+/// Offline sign-in: [`check_on_device`], refused outright after
+/// [`OFFLINE_SIGN_IN_ATTEMPTS`](super::OFFLINE_SIGN_IN_ATTEMPTS) failures within the window.
+/// The count is kept on the device, so neither a reload nor another email resets it.
+pub async fn sign_in_on_device(
+    email: &str,
+    password: &str,
+) -> Result<Result<UserInfo, OfflineRefusal>, DeviceError> {
+    use super::{ATTEMPT_WINDOW_MS, Failures, OFFLINE_SIGN_IN_ATTEMPTS};
+    let kept = read(OFFLINE_FAILURES_KEY).and_then(|t| Failures::parse(&t));
+    let now = now_ms();
+    if Failures::exhausted(kept, now, ATTEMPT_WINDOW_MS, OFFLINE_SIGN_IN_ATTEMPTS) {
+        return Ok(Err(OfflineRefusal::TooMany));
+    }
+    let answer = check_on_device(email, password).await?;
+    match answer {
+        Ok(_) => forget(OFFLINE_FAILURES_KEY),
+        Err(_) => write(
+            OFFLINE_FAILURES_KEY,
+            &Failures::after_failure(kept, now, ATTEMPT_WINDOW_MS).to_text(),
+        ),
+    }
+    Ok(answer)
+}
+
+/// Counts a wrong password at the lock screen (kept on the device, so a reload does not
+/// reset it) and returns how many there have been since the screen was last unlocked.
+pub fn note_unlock_failure() -> u32 {
+    use super::Failures;
+    let kept = read(UNLOCK_FAILURES_KEY).and_then(|t| Failures::parse(&t));
+    let next = Failures::after_failure(kept, now_ms(), f64::INFINITY);
+    write(UNLOCK_FAILURES_KEY, &next.to_text());
+    next.count
+}
+
+/// Forgets the lock screen's wrong passwords (unlocked, or signed out).
+pub fn clear_unlock_failures() {
+    forget(UNLOCK_FAILURES_KEY);
+}
+
 /// Whether this user can unlock on this device (a verifier is kept for them).
 pub async fn can_unlock(user: &UserInfo) -> Result<bool, DeviceError> {
     Ok(get_one(ACCOUNTS, &user.email.to_lowercase())
@@ -169,6 +209,8 @@ pub fn start_device_session(user: &UserInfo) {
         write(SESSION_KEY, &json);
     }
     forget(LOCKED_KEY);
+    forget(UNLOCK_FAILURES_KEY);
+    super::purge::forget_left_behind();
     touch();
 }
 
@@ -176,6 +218,7 @@ pub fn start_device_session(user: &UserInfo) {
 pub fn end_device_session() {
     forget(SESSION_KEY);
     forget(LOCKED_KEY);
+    forget(UNLOCK_FAILURES_KEY);
 }
 
 /// Whether the screen is locked.
@@ -216,16 +259,35 @@ pub fn idle_too_long() -> bool {
     idle_expired(last, now_ms(), lock_minutes())
 }
 
-/// Remembers that a sign-out could not reach the server, to finish it when it can.
+/// Remembers that a sign-out could not reach the server, to finish it when it can: a cookie
+/// (no secret in it) that the next request to reach the server carries, whoever makes it, so
+/// the session this browser still holds ends before anything is answered with it.
 pub fn set_sign_out_pending(pending: bool) {
-    if pending {
-        write(SIGN_OUT_KEY, "1");
-    } else {
-        forget(SIGN_OUT_KEY);
-    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let secure = document
+        .location()
+        .and_then(|l| l.protocol().ok())
+        .is_some_and(|p| p == "https:");
+    let cookie = format!(
+        "{}={}; Path=/; SameSite=Strict{}{}",
+        domain::api::SIGNED_OUT_COOKIE,
+        if pending { "1" } else { "" },
+        if pending { "" } else { "; Max-Age=0" },
+        if secure { "; Secure" } else { "" },
+    );
+    let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());
 }
 
 /// Whether a sign-out still has to reach the server.
 pub fn sign_out_pending() -> bool {
-    read(SIGN_OUT_KEY).is_some()
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| js_sys::Reflect::get(&d, &"cookie".into()).ok())
+        .and_then(|c| c.as_string())
+        .is_some_and(|c| {
+            c.split(';')
+                .any(|p| p.trim() == format!("{}=1", domain::api::SIGNED_OUT_COOKIE))
+        })
 }

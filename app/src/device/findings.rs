@@ -31,6 +31,7 @@ pub(super) fn queued_finding(user_id: Uuid, finding: &FindingData) -> Result<Que
 pub async fn record_finding(user_id: Uuid, finding: &FindingData) -> Result<(), DeviceError> {
     let queued = queued_finding(user_id, finding)?;
     record_in_open_inspection(
+        user_id,
         Change::Finding(finding.clone()),
         queued,
         PhotoChange::None,
@@ -52,6 +53,7 @@ pub async fn save_finding_draft(user_id: Uuid, finding: &FindingData) -> Result<
         None => Queue::Nothing,
     };
     record_in_open_inspection(
+        user_id,
         Change::Finding(finding.clone()),
         queue,
         PhotoChange::None,

@@ -39,12 +39,14 @@ pub async fn save_inspection(inspection: &LocalInspection) -> Result<(), DeviceE
     Ok(())
 }
 
-/// One inspection of this device, if it is there.
-pub async fn inspection(id: Uuid) -> Result<Option<LocalInspection>, DeviceError> {
-    get_one(INSPECTIONS, &id.to_string())
+/// One of the user's inspections on this device, if it is there. Another user's is not: on a
+/// shared tablet each user sees only their own work.
+pub async fn inspection(user_id: Uuid, id: Uuid) -> Result<Option<LocalInspection>, DeviceError> {
+    let found: Option<LocalInspection> = get_one(INSPECTIONS, &id.to_string())
         .await?
         .map(from_js)
-        .transpose()
+        .transpose()?;
+    Ok(found.filter(|i| i.user_id == user_id))
 }
 
 /// The user's inspections on this device, newest first.
@@ -54,9 +56,9 @@ pub async fn inspections_of(user_id: Uuid) -> Result<Vec<LocalInspection>, Devic
     Ok(list)
 }
 
-/// Marks an inspection finished (read-only from now on) and queues the change.
-pub async fn finish_inspection(id: Uuid) -> Result<LocalInspection, DeviceError> {
-    let mut inspection = inspection(id).await?.ok_or(DeviceError::Missing)?;
+/// Marks the user's inspection finished (read-only from now on) and queues the change.
+pub async fn finish_inspection(user_id: Uuid, id: Uuid) -> Result<LocalInspection, DeviceError> {
+    let mut inspection = inspection(user_id, id).await?.ok_or(DeviceError::Missing)?;
     if inspection.status == InspectionStatus::Submitted {
         return Err(DeviceError::Finished);
     }

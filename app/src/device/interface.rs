@@ -78,16 +78,16 @@ device_interface! {
     async {
         /// Stores a newly started inspection (queued to sync).
         fn save_inspection(inspection: &'a LocalInspection) -> ();
-        /// An inspection kept on the device.
-        fn inspection(id: Uuid) -> Option<LocalInspection>;
+        /// One of the user's inspections kept on the device (another user's is not found).
+        fn inspection(user_id: Uuid, id: Uuid) -> Option<LocalInspection>;
         /// The inspection's findings.
         fn findings_of(inspection_id: Uuid) -> Vec<FindingData>;
         /// Records an answer (a change of its own, queued).
         fn record_finding(user_id: Uuid, finding: &'a FindingData) -> ();
         /// Records typed text: replaces the finding's waiting change while no push has had it.
         fn save_finding_draft(user_id: Uuid, finding: &'a FindingData) -> ();
-        /// Finishes the inspection: it can no longer change.
-        fn finish_inspection(id: Uuid) -> LocalInspection;
+        /// Finishes the user's inspection: it can no longer change.
+        fn finish_inspection(user_id: Uuid, id: Uuid) -> LocalInspection;
         /// The inspection's interview notes.
         fn interviews_of(inspection_id: Uuid) -> Vec<InterviewData>;
         /// Records an interview note and forgets its draft.
@@ -128,6 +128,8 @@ device_interface! {
         fn remember_account(user: &'a UserInfo, password: &'a str) -> ();
         /// Checks an email and password against what the device kept.
         fn check_on_device(email: &'a str, password: &'a str) -> Result<UserInfo, OfflineRefusal>;
+        /// Offline sign-in: the check above, refused for a while after too many failures.
+        fn sign_in_on_device(email: &'a str, password: &'a str) -> Result<UserInfo, OfflineRefusal>;
         /// Whether this user can unlock here (a verifier is kept for them).
         fn can_unlock(user: &'a UserInfo) -> bool;
         /// Keeps a copy of a server answer under `key`, for offline use.
@@ -137,6 +139,9 @@ device_interface! {
         /// Pulls the user's wards and checklists into the kept copies (only when they changed)
         /// and returns the checklists.
         fn pull_copies(user_id: Uuid) -> Vec<ChecklistTemplate>;
+        /// Forgets what of the user's work the device no longer needs as they sign out, and
+        /// says what stays.
+        fn forget_at_sign_out(user_id: Uuid) -> String;
         /// Posts form fields to the server and reads the answer; `Err` when unreachable.
         fn post_form(url: &'a str, fields: &'a [(&'a str, &'a str)]) -> Posted;
     }
@@ -159,6 +164,10 @@ device_interface! {
         fn sign_out_pending() -> bool;
         /// Whether the screen is locked.
         fn is_locked() -> bool;
+        /// Counts a wrong password at the lock screen; how many since it was last unlocked.
+        fn note_unlock_failure() -> u32;
+        /// Forgets the lock screen's wrong passwords.
+        fn clear_unlock_failures() -> ();
         /// Locks or unlocks the screen.
         fn set_locked(locked: bool) -> ();
         /// Notes that the user did something just now.
@@ -179,6 +188,8 @@ device_interface! {
         fn sync_soon() -> ();
         /// Syncs now ("Sync now").
         fn sync_now() -> ();
+        /// What the last user to sign out left on the device, until someone signs in.
+        fn left_behind() -> Option<String>;
         /// Loads `url` as a whole new page.
         fn go_to(url: &str) -> ();
         /// Copies typed text synchronously, for a page that is going away (see `rescue`).

@@ -21,6 +21,7 @@ pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Resul
         mutation(kind::INTERVIEW_RECORD, interview)?,
     ))?;
     record_in_open_inspection(
+        user_id,
         Change::Interview(interview.clone()),
         Queue::Add(queued),
         PhotoChange::None,

@@ -31,6 +31,8 @@ mod photo;
 #[cfg(feature = "hydrate")]
 mod photo_store;
 #[cfg(feature = "hydrate")]
+mod purge;
+#[cfg(feature = "hydrate")]
 mod rescue;
 #[cfg(feature = "hydrate")]
 mod rules;
@@ -74,6 +76,8 @@ pub use photo::*;
 #[cfg(feature = "hydrate")]
 pub use photo_store::*;
 #[cfg(feature = "hydrate")]
+pub use purge::*;
+#[cfg(feature = "hydrate")]
 pub use rescue::*;
 #[cfg(feature = "hydrate")]
 pub use storage::*;
@@ -93,9 +97,86 @@ pub fn idle_expired(last_ms: f64, now_ms: f64, minutes: u32) -> bool {
     now_ms - last_ms >= f64::from(minutes) * 60_000.0
 }
 
+/// Failed offline sign-ins a device allows within [`ATTEMPT_WINDOW_MS`]; after that it refuses
+/// every offline sign-in until the window has passed (online sign-in is the server's to limit).
+pub const OFFLINE_SIGN_IN_ATTEMPTS: u32 = 5;
+
+/// The window failed offline sign-ins are counted in: 15 minutes, as on the server.
+pub const ATTEMPT_WINDOW_MS: f64 = 15.0 * 60_000.0;
+
+/// Failed password attempts kept on the device (so a reload does not reset them): how many,
+/// and when the first of them was.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Failures {
+    pub count: u32,
+    pub since_ms: f64,
+}
+
+impl Failures {
+    /// Reads what [`Failures::to_text`] wrote; anything else counts as no failures.
+    pub fn parse(text: &str) -> Option<Self> {
+        let (count, since) = text.split_once(',')?;
+        Some(Failures {
+            count: count.parse().ok()?,
+            since_ms: since.parse().ok()?,
+        })
+    }
+
+    /// How the device keeps them.
+    pub fn to_text(self) -> String {
+        format!("{},{}", self.count, self.since_ms)
+    }
+
+    /// The failures after one more at `now_ms`; a window that has passed starts again.
+    pub fn after_failure(kept: Option<Self>, now_ms: f64, window_ms: f64) -> Self {
+        match kept {
+            Some(f) if now_ms - f.since_ms < window_ms => Failures {
+                count: f.count + 1,
+                since_ms: f.since_ms,
+            },
+            _ => Failures {
+                count: 1,
+                since_ms: now_ms,
+            },
+        }
+    }
+
+    /// Whether `allowed` failures have been used up within the window at `now_ms`.
+    pub fn exhausted(kept: Option<Self>, now_ms: f64, window_ms: f64, allowed: u32) -> bool {
+        kept.is_some_and(|f| f.count >= allowed && now_ms - f.since_ms < window_ms)
+    }
+}
+
 /// Compares two byte strings in time that does not depend on where they differ.
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What a user who signs out leaves on the device, in words.
+pub fn left_on_device(waiting: usize, open_inspections: usize) -> String {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let kept: Vec<String> = [
+        (waiting > 0).then(|| plural(waiting, "change waiting to sync", "changes waiting to sync")),
+        (open_inspections > 0)
+            .then(|| plural(open_inspections, "open inspection", "open inspections")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if kept.is_empty() {
+        "Nothing of yours is left on this device: everything you recorded has synced.".to_owned()
+    } else {
+        format!(
+            "Left on this device for you alone: {}. Only you can open it, by signing in here again.",
+            kept.join(" and ")
+        )
+    }
 }
 
 /// Below this much free space (or a tenth of the quota) the device warns before it runs out.
@@ -299,10 +380,13 @@ pub struct StorageState {
 /// Why an offline password check failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OfflineRefusal {
-    /// Nobody with that email has signed in on this device while online.
+    /// Nobody with that email has signed in on this device while online lately (or the
+    /// server has since said their offline sign-in must go).
     UnknownHere,
     /// The password does not match.
     Wrong,
+    /// Too many failed attempts on this device: none are checked for a while.
+    TooMany,
 }
 
 /// The server's answer to a form posted in the background.
@@ -407,6 +491,37 @@ mod tests {
         assert!(!idle_expired(0.0, 299_999.0, 5));
         assert!(idle_expired(0.0, 300_000.0, 5));
         assert!(idle_expired(0.0, 60_000.0, 1));
+    }
+
+    #[test]
+    fn failed_attempts_are_counted_in_a_window_that_starts_again() {
+        use super::Failures;
+        let window = 1000.0;
+        let mut kept = None;
+        for n in 1..=5 {
+            assert!(!Failures::exhausted(kept, 10.0, window, 5));
+            kept = Some(Failures::after_failure(kept, 10.0 * f64::from(n), window));
+        }
+        assert_eq!(kept.map(|f| f.count), Some(5));
+        assert!(Failures::exhausted(kept, 500.0, window, 5));
+        // Once the window has passed, attempts are allowed and counted afresh.
+        assert!(!Failures::exhausted(kept, 1010.0, window, 5));
+        assert_eq!(Failures::after_failure(kept, 1010.0, window).count, 1);
+        let text = kept.map(Failures::to_text).unwrap_or_default();
+        assert_eq!(Failures::parse(&text), kept);
+        assert_eq!(Failures::parse("nonsense"), None);
+    }
+
+    #[test]
+    fn what_stays_on_the_device_is_said_in_words() {
+        use super::left_on_device;
+        assert!(left_on_device(0, 0).starts_with("Nothing of yours is left"));
+        assert_eq!(
+            left_on_device(2, 1),
+            "Left on this device for you alone: 2 changes waiting to sync and 1 open inspection. \
+             Only you can open it, by signing in here again."
+        );
+        assert!(left_on_device(1, 0).contains(": 1 change waiting to sync."));
     }
 
     #[test]

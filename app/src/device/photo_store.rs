@@ -36,6 +36,7 @@ pub async fn add_photo(
     set("height", &JsValue::from(photo.height))?;
     set("blob", &photo.blob)?;
     record_in_open_inspection(
+        user_id,
         Change::Finding(finding.clone()),
         queued_finding(user_id, finding)?,
         PhotoChange::Add(value.into()),
@@ -51,6 +52,7 @@ pub async fn remove_photo(
     photo_id: Uuid,
 ) -> Result<(), DeviceError> {
     record_in_open_inspection(
+        user_id,
         Change::Finding(finding.clone()),
         queued_finding(user_id, finding)?,
         PhotoChange::Remove(photo_id),

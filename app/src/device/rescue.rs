@@ -93,3 +93,18 @@ pub fn forget_rescued(user_id: Uuid, inspection_id: Uuid, text: &RescuedText, wh
         let _ = s.remove_item(&key);
     }
 }
+
+/// Forgets every copy kept for the user's inspection (it has left the device).
+pub(super) fn forget_all_rescued(user_id: Uuid, inspection_id: Uuid) {
+    let Some(s) = storage() else {
+        return;
+    };
+    let prefix = prefix(user_id, inspection_id);
+    let keys: Vec<String> = (0..s.length().unwrap_or(0))
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter(|k| k.starts_with(&prefix))
+        .collect();
+    for k in keys {
+        let _ = s.remove_item(&k);
+    }
+}

@@ -10,25 +10,27 @@ use uuid::Uuid;
 
 use super::DeviceError;
 
-/// Judges a change the user makes on this device, given what the device holds: the status of
-/// its inspection (absent if the inspection is not on the device) and, for a record already
-/// kept, the inspection it is kept under.
+/// Judges a change `user_id` makes on this device, given what the device holds: the status
+/// and owner of its inspection (absent if the inspection is not on the device) and, for a
+/// record already kept, the inspection it is kept under. On a shared tablet another user's
+/// inspection is refused here just as the server would refuse its push.
 pub(super) fn judge_own_change(
+    user_id: Uuid,
     change: Change,
-    status: Option<InspectionStatus>,
+    inspection: Option<(InspectionStatus, Uuid)>,
     held_under: Option<Uuid>,
 ) -> Result<(), DeviceError> {
-    // A device keeps only its users' own trust's inspections: one pusher stands for them all.
+    // A device keeps only its users' own trust's inspections: one trust stands for them all.
     let pusher = Pusher {
-        user_id: Uuid::nil(),
+        user_id,
         trust_id: Uuid::nil(),
         device_id: Uuid::nil(),
     };
     let mut held = Held::default();
-    if let Some(status) = status {
+    if let Some((status, owner)) = inspection {
         let inspection = HeldInspection {
             trust_id: pusher.trust_id,
-            user_id: pusher.user_id,
+            user_id: owner,
             status,
         };
         held.inspections.insert(change.inspection_id(), inspection);
@@ -48,7 +50,9 @@ pub(super) fn judge_own_change(
     match judge(&mut held, &pusher, &item) {
         Verdict::Apply | Verdict::Duplicate | Verdict::Conflict => Ok(()),
         Verdict::Reject(Refusal::Finished) => Err(DeviceError::Finished),
-        Verdict::Reject(Refusal::UnknownInspection) => Err(DeviceError::Missing),
+        Verdict::Reject(Refusal::UnknownInspection | Refusal::NotYours) => {
+            Err(DeviceError::Missing)
+        }
         Verdict::Reject(other) => Err(DeviceError::Refused(other.to_string())),
     }
 }

@@ -178,6 +178,7 @@ pub async fn upload_photos(user_id: Uuid) -> Result<usize, SyncError> {
         }
     }
     forget_uploaded_photos_of_finished().await?;
+    super::purge::forget_synced_finished(user_id).await?;
     Ok(confirmed)
 }
 

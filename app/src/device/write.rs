@@ -36,12 +36,13 @@ pub(super) fn outbox_entry(user_id: Uuid, mutation: Mutation) -> OutboxEntry {
 }
 
 /// Stores a record of an open inspection and queues its mutation, in one transaction that
-/// also checks the inspection is on the device and not finished.
+/// also checks the inspection is on the device, is `user_id`'s own, and is not finished.
 ///
 /// Every request goes to IndexedDB at once (a round trip each would double the time of a tap);
 /// the status read comes first in the queue, and when it refuses, aborting the transaction
 /// undoes the writes queued behind it.
 pub(super) async fn record_in_open_inspection(
+    user_id: Uuid,
     change: Change,
     queue: Queue,
     photo: PhotoChange,
@@ -96,9 +97,12 @@ pub(super) async fn record_in_open_inspection(
     // cost more than the write.
     // Any failure here aborts: the writes queued behind the reads must not commit unjudged.
     let judged = (|| {
-        let status = stored_field::<InspectionStatus>(status?, "status")?;
+        let inspection = status?;
+        let owner = stored_field::<Uuid>(inspection.clone(), "user_id")?;
+        let status = stored_field::<InspectionStatus>(inspection, "status")?;
         let held_under = stored_field::<Uuid>(before?, "inspection_id")?;
-        super::rules::judge_own_change(change, status, held_under)
+        let held = status.zip(owner);
+        super::rules::judge_own_change(user_id, change, held, held_under)
     })();
     if let Err(refusal) = judged {
         tx.abort().await?;

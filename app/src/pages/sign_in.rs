@@ -24,10 +24,16 @@ fn error_for(code: &str) -> Option<(&'static str, &'static str)> {
             "email",
             "Too many attempts to sign in. Wait 15 minutes, then try again",
         )),
-        "offline_unknown" => Some((
+        // One message for every offline failure: it must not tell which emails the device knows.
+        "offline_refused" => Some((
             "email",
-            "There is no connection, and you have not signed in on this device before. \
-             Connect to the internet to sign in",
+            "There is no connection, and this email and password cannot sign in on this device. \
+             Check them and try again, or connect to the internet to sign in",
+        )),
+        "offline_limited" => Some((
+            "email",
+            "Too many attempts to sign in on this device. Wait 15 minutes, \
+             or connect to the internet to sign in",
         )),
         "unavailable" => Some((
             "email",
@@ -54,6 +60,9 @@ pub fn SignInPage() -> impl IntoView {
     let busy = RwSignal::new(false);
     let navigate = leptos_router::hooks::use_navigate();
     let device = use_device();
+    // Read after hydration: the server cannot know what this device holds.
+    let left_behind = RwSignal::new(None);
+    Effect::new(move |_| left_behind.set(device.left_behind()));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         sign_in_here(device, ev, busy, untrack(next), navigate.clone())
     };
@@ -61,7 +70,12 @@ pub fn SignInPage() -> impl IntoView {
         <Title text="Sign in - ReadyWard" />
         <div class="narrow">
             <ErrorSummary error />
-            {move || signed_out().then(|| view! { <p class="inset">"You have signed out."</p> })}
+            {move || signed_out().then(|| view! {
+                <div class="inset">
+                    <p>"You have signed out."</p>
+                    {move || left_behind.get().map(|words| view! { <p>{words}</p> })}
+                </div>
+            })}
             <h1>"Sign in"</h1>
             <form method="post" action="/fn/sign_in" novalidate on:submit=submit>
                 {move || next().map(|n| view! { <input type="hidden" name="next" value=n /> })}
@@ -139,13 +153,16 @@ async fn sign_in_flow(
     }
     let Ok(response) = device.post_form("/fn/sign_in", &fields).await else {
         // No server: the device checks the password against what it kept.
-        return match device.check_on_device(email, password).await {
+        return match device.sign_in_on_device(email, password).await {
             Ok(Ok(user)) => {
+                // Whatever session this browser still holds ends when the server is next
+                // reached: the user signs in there again, so the password is checked anew.
+                device.set_sign_out_pending(true);
                 device.start_device_session(&user);
                 Ok(next.unwrap_or("/").to_owned())
             }
-            Ok(Err(OfflineRefusal::Wrong)) => Err("invalid"),
-            Ok(Err(OfflineRefusal::UnknownHere)) | Err(_) => Err("offline_unknown"),
+            Ok(Err(OfflineRefusal::TooMany)) => Err("offline_limited"),
+            Ok(Err(_)) | Err(_) => Err("offline_refused"),
         };
     };
     let to = response.location.unwrap_or_else(|| "/".to_owned());

@@ -21,7 +21,8 @@ use crate::state::AppState;
     responses((status = 201, body = PhotoReceipt), (status = 200, body = PhotoReceipt),
         (status = 401, body = domain::api::ErrorBody), (status = 403, body = domain::api::ErrorBody),
         (status = 409, body = domain::api::ErrorBody), (status = 413, body = domain::api::ErrorBody),
-        (status = 415, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody)))]
+        (status = 415, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody),
+        (status = 503, body = domain::api::ErrorBody)))]
 pub async fn put(
     State(state): State<AppState>,
     Authed(caller): Authed,
@@ -34,6 +35,7 @@ pub async fn put(
     if declared_length.is_some_and(|n: usize| n > photos.max_bytes) {
         return Err(photos.too_large());
     }
+    let _turn = photos.upload_turn().await?;
     let bytes = axum::body::to_bytes(body, photos.max_bytes)
         .await
         .map_err(|e| {

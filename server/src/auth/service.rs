@@ -244,6 +244,17 @@ impl AuthService {
         }))
     }
 
+    /// Ends the session a token stands for, if any: a device signed out while offline, and its
+    /// browser still held the token.
+    pub async fn end_session_of(&self, token: &str) -> Result<(), ApiError> {
+        let id = session::token_id(token);
+        if let Some(ended) = self.store.session(&id).await? {
+            self.store.delete_session(&id).await?;
+            tracing::info!(user_id = %ended.user_id, "signed out on the device while offline");
+        }
+        Ok(())
+    }
+
     /// Ends a session.
     pub async fn sign_out(&self, caller: &Caller) -> Result<(), ApiError> {
         self.store.delete_session(&caller.session_id).await?;

@@ -90,6 +90,24 @@ pub fn clearing_cookie(secure: bool) -> String {
     )
 }
 
+/// Whether a `Cookie` header carries the device's "signed out while offline" marker
+/// ([`domain::api::SIGNED_OUT_COOKIE`]).
+pub fn signed_out_on_device(header: &str) -> bool {
+    header
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .any(|(name, value)| name == domain::api::SIGNED_OUT_COOKIE && !value.is_empty())
+}
+
+/// The `Set-Cookie` value that removes the "signed out while offline" marker once it has done
+/// its work.
+pub fn clearing_signed_out_marker() -> String {
+    format!(
+        "{}=; Path=/; SameSite=Strict; Max-Age=0",
+        domain::api::SIGNED_OUT_COOKIE
+    )
+}
+
 /// The session token in a `Cookie` header, if any: only under the name cookies get when they
 /// are (or are not) `Secure`, so over HTTPS an unprefixed cookie planted by another host counts
 /// for nothing.
@@ -161,5 +179,13 @@ mod tests {
             Some("tok")
         );
         assert_ne!(token_id("a"), token_id("b"));
+    }
+
+    #[test]
+    fn the_signed_out_marker_is_found_only_when_set() {
+        assert!(signed_out_on_device("a=b; readyward_signed_out=1"));
+        assert!(!signed_out_on_device("readyward_signed_out="));
+        assert!(!signed_out_on_device("readyward_session=tok"));
+        assert!(clearing_signed_out_marker().contains("Max-Age=0"));
     }
 }

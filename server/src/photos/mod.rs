@@ -27,6 +27,9 @@ use process::{ProcessError, Settings};
 /// The media types a photo may be sent as.
 pub const ACCEPTED_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
 
+/// How long an upload waits for its turn before it is told the server is busy.
+pub const UPLOAD_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The photo service a running server shares.
 #[derive(Clone)]
 pub struct Photos {
@@ -36,6 +39,8 @@ pub struct Photos {
     pub max_bytes: usize,
     /// Bounds how many pictures decode at once (each may take a few hundred megabytes).
     workers: Arc<Semaphore>,
+    /// Bounds how many uploads are read at once (each may hold `max_bytes`).
+    uploads: Arc<Semaphore>,
     /// When a photo was received.
     clock: Arc<dyn Clock>,
 }
@@ -61,6 +66,7 @@ impl Photos {
         store: Arc<dyn PhotoStore>,
         settings: Settings,
         max_bytes: usize,
+        uploads_at_once: usize,
         clock: Arc<dyn Clock>,
     ) -> Photos {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get());
@@ -69,7 +75,22 @@ impl Photos {
             settings,
             max_bytes,
             workers: Arc::new(Semaphore::new(parallel)),
+            uploads: Arc::new(Semaphore::new(uploads_at_once.max(1))),
             clock,
+        }
+    }
+
+    /// A turn to read an upload's body, taken before a byte of it is read and held until the
+    /// upload is kept: many large uploads at once wait here instead of filling memory. When no
+    /// turn comes free within [`UPLOAD_WAIT`], the answer is 503 busy.
+    pub async fn upload_turn(&self) -> Result<tokio::sync::OwnedSemaphorePermit, ApiError> {
+        let turn = self.uploads.clone().acquire_owned();
+        match tokio::time::timeout(UPLOAD_WAIT, turn).await {
+            Ok(Ok(permit)) => Ok(permit),
+            Ok(Err(e)) => Err(ApiError::Internal(e.into())),
+            Err(_) => Err(ApiError::Busy {
+                retry_after_secs: 5,
+            }),
         }
     }
 

@@ -10,6 +10,7 @@ use crate::device::{OutboxTick, ThisDevice, use_device};
 /// The finish section at the end of the page.
 #[component]
 pub(super) fn Finish(
+    user_id: Uuid,
     inspection_id: Uuid,
     total: usize,
     findings: RwSignal<ByCode>,
@@ -25,7 +26,7 @@ pub(super) fn Finish(
             .count()
     };
     let device = use_device();
-    let finish = move |_| finish_it(device, inspection_id, finished, error, tick);
+    let finish = move |_| finish_it(device, user_id, inspection_id, finished, error, tick);
     view! {
         <section class="inline-form" aria-labelledby="finish-heading">
             <h2 id="finish-heading">"Finish"</h2>
@@ -42,13 +43,14 @@ pub(super) fn Finish(
 
 fn finish_it(
     device: ThisDevice,
+    user_id: Uuid,
     id: Uuid,
     finished: RwSignal<bool>,
     error: RwSignal<Option<String>>,
     tick: OutboxTick,
 ) {
     leptos::task::spawn_local(async move {
-        match device.finish_inspection(id).await {
+        match device.finish_inspection(user_id, id).await {
             Ok(_) => {
                 finished.set(true);
                 tick.bump();

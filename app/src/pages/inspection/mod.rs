@@ -25,10 +25,12 @@ use leptos_meta::Title;
 use uuid::Uuid;
 
 use crate::components::params::use_id_param;
+use crate::components::signed_in::SignedIn;
 use crate::device::OutboxTick;
 use crate::device::{
     DeviceError, ForgetCopy, InterviewDraft, LocalInspection, RescuedText, ThisDevice, use_device,
 };
+use domain::api::UserInfo;
 use finish::Finish;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
@@ -57,9 +59,9 @@ struct OnDevice {
 
 type Loaded = Result<Option<OnDevice>, String>;
 
-async fn load(device: ThisDevice, id: Uuid) -> Loaded {
+async fn load(device: ThisDevice, user_id: Uuid, id: Uuid) -> Loaded {
     let read = async {
-        let Some(inspection) = device.inspection(id).await? else {
+        let Some(inspection) = device.inspection(user_id, id).await? else {
             return Ok(None);
         };
         let mut findings = device
@@ -90,35 +92,54 @@ async fn load(device: ThisDevice, id: Uuid) -> Loaded {
     read.await.map_err(|e: DeviceError| e.to_string())
 }
 
-/// `GET /inspections/{id}`: rendered from the device's store, so it works offline.
+/// `GET /inspections/{id}`: rendered from the device's store, so it works offline, and only
+/// for the signed-in user whose inspection it is (on a shared tablet, anyone else's is not found).
 #[component]
 pub fn InspectionPage() -> impl IntoView {
+    view! {
+        <Title text="Inspection - ReadyWard" />
+        <SignedIn render=|user: UserInfo| view! { <InspectionOf user_id=user.id /> } />
+    }
+}
+
+#[component]
+fn InspectionOf(user_id: Uuid) -> impl IntoView {
     let id = use_id_param();
     let device = use_device();
     let loaded = LocalResource::new(move || {
         let id = id();
         async move {
             match id {
-                Some(id) => load(device, id).await,
+                Some(id) => load(device, user_id, id).await,
                 None => Ok(None),
             }
         }
     });
-    view! {
-        <Title text="Inspection - ReadyWard" />
-        <Suspense fallback=|| view! { <p>"Opening the inspection on this device…"</p> }>
-            {move || Suspend::new(async move {
-                match loaded.await {
-                    Ok(Some(on_device)) => view! { <Inspection on_device /> }.into_any(),
-                    Ok(None) => view! {
-                        <h1>"Inspection not on this device"</h1>
-                        <p>"Inspections live on the device they were started on until they sync."</p>
-                        <p><a href="/">"Go to the home page"</a></p>
-                    }.into_any(),
-                    Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
+    // The inspection lives on the device only: the server and the hydrating page both show the
+    // placeholder, and the device's copy replaces it once the page is running.
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    let opening = || view! { <p>"Opening the inspection on this device…"</p> };
+    move || {
+        if !mounted.get() {
+            return opening().into_any();
+        }
+        view! {
+            <Suspense fallback=opening>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        Ok(Some(on_device)) => view! { <Inspection on_device /> }.into_any(),
+                        Ok(None) => view! {
+                            <h1>"Inspection not found"</h1>
+                            <p>"You have no inspection at this address on this device. A finished inspection leaves the device once the server has all of it; an open one stays on the device it was started on."</p>
+                            <p><a href="/">"Go to the home page"</a></p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        }
+        .into_any()
     }
 }
 
@@ -258,13 +279,13 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                 <h2 id=format!("kq-{}", section.code)>{section.title}</h2>
                 {section.items.into_iter().map(|item| view! {
                     <h3 class="item-heading">{item.code.to_string()} " " {item.title}</h3>
-                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p inspection_id findings latest finished save save_note photos error tick /> }).collect_view()}
+                    {item.prompts.into_iter().map(|p| view! { <PromptCard prompt=p user_id inspection_id findings latest finished save save_note photos error tick /> }).collect_view()}
                 }).collect_view()}
             </section>
         }).collect_view()}
         <Interviews inspection_id user_id items=item_choices interviews draft=interview_draft finished error tick />
         <Summary prompts=summary_prompts findings />
-        <Finish inspection_id total findings finished error tick />
+        <Finish user_id inspection_id total findings finished error tick />
     }
 }
 
@@ -318,6 +339,7 @@ fn persist(
 /// The findings as shown and as last edited (see `Inspection`), for code that changes both.
 #[derive(Clone, Copy)]
 struct Kept {
+    user_id: Uuid,
     findings: RwSignal<ByCode>,
     latest: StoredValue<ByCode>,
 }

@@ -16,6 +16,7 @@ use crate::device::{DeviceError, OutboxTick, StoredPhoto, ThisDevice, use_device
 #[component]
 pub(super) fn PhotoField(
     code: SubjectCode,
+    user_id: Uuid,
     inspection_id: Uuid,
     findings: RwSignal<ByCode>,
     latest: StoredValue<ByCode>,
@@ -32,7 +33,11 @@ pub(super) fn PhotoField(
         let current = current.clone();
         move |ev: leptos::ev::Event| {
             let input: leptos::web_sys::HtmlInputElement = event_target(&ev);
-            let kept = Kept { findings, latest };
+            let kept = Kept {
+                user_id,
+                findings,
+                latest,
+            };
             add_photo(device, input, current(), kept, photos, busy, error, tick);
         }
     };
@@ -81,7 +86,7 @@ pub(super) fn PhotoField(
                                         on:click=move |_| {
                                             let mut f = current();
                                             f.photo_ids.retain(|p| *p != id);
-                                            remove_photo(device, f, id, Kept { findings, latest }, photos, error, tick);
+                                            remove_photo(device, f, id, Kept { user_id, findings, latest }, photos, error, tick);
                                         }>
                                         "Remove photo" <span class="visually-hidden">{format!(" {}", n + 1)}</span>
                                     </button>
@@ -126,11 +131,7 @@ fn add_photo(
             };
             let mut finding = finding;
             finding.photo_ids.push(photo.id);
-            let owner = device
-                .inspection(finding.inspection_id)
-                .await?
-                .ok_or(DeviceError::Missing)?;
-            device.add_photo(owner.user_id, &finding, &photo).await?;
+            device.add_photo(kept.user_id, &finding, &photo).await?;
             Ok::<_, DeviceError>((finding, photo))
         }
         .await;
@@ -163,14 +164,7 @@ fn remove_photo(
     tick: OutboxTick,
 ) {
     leptos::task::spawn_local(async move {
-        let result = async {
-            let owner = device
-                .inspection(finding.inspection_id)
-                .await?
-                .ok_or(DeviceError::Missing)?;
-            device.remove_photo(owner.user_id, &finding, photo_id).await
-        }
-        .await;
+        let result = async { device.remove_photo(kept.user_id, &finding, photo_id).await }.await;
         match result {
             Ok(()) => {
                 photos.update(|p| {

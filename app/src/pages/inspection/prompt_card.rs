@@ -19,6 +19,7 @@ use crate::device::{OutboxTick, RescuedText};
 #[component]
 pub(super) fn PromptCard(
     prompt: ChecklistPrompt,
+    user_id: Uuid,
     inspection_id: Uuid,
     findings: RwSignal<ByCode>,
     latest: StoredValue<ByCode>,
@@ -110,7 +111,7 @@ pub(super) fn PromptCard(
                     }
                     on:change=move |_| typing.flush()></textarea>
             </div>
-            <PhotoField code=code.clone() inspection_id findings latest finished photos error tick />
+            <PhotoField code=code.clone() user_id inspection_id findings latest finished photos error tick />
         </fieldset>
     }
 }

@@ -1,0 +1,223 @@
+// A shared ward tablet: two people on one browser profile, online and with the server gone.
+// Each keeps their own work to themselves, a sign-out made offline is never inherited, and the
+// device limits password guesses. This spec starts and stops its own server so it can take it
+// away for real.
+import { test, expect, Page } from '@playwright/test';
+import { execFileSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, DEMO_PASSWORD, kill, serve } from './helpers';
+
+const PORT = 3198;
+const BASE = `http://127.0.0.1:${PORT}`;
+const INSPECTOR = 'inspector@demo.nhs.test';
+const ADMIN = 'admin@demo.nhs.test';
+const OFFLINE_REFUSED = 'this email and password cannot sign in on this device';
+
+let server: ChildProcess | undefined;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-tablet-'));
+
+async function up() {
+  if (!server) server = await serve(PORT, dataDir);
+}
+
+async function down() {
+  if (!server) return;
+  await kill(server);
+  server = undefined;
+}
+
+test.beforeAll(async () => {
+  execFileSync(BIN, ['seed-demo', '--data-dir', dataDir]);
+});
+
+test.afterAll(down);
+
+/** Fills in the sign-in form (the page must be the sign-in page) and presses "Sign in". */
+async function fillSignIn(page: Page, email: string, password = DEMO_PASSWORD) {
+  await page.locator('body[data-hydrated="true"], body[data-mounted="true"]').first().waitFor({ state: 'attached' });
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in with the server up, waits until the device has what it needs offline. */
+async function signInOnline(page: Page, email: string) {
+  await page.goto(`${BASE}/sign-in`);
+  await fillSignIn(page, email);
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+}
+
+/** Starts an inspection of the first ward on offer and answers its first prompt. */
+async function startInspection(page: Page): Promise<string> {
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
+  await page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true }).check();
+  return page.url();
+}
+
+/** How many records the device's IndexedDB store holds. */
+async function stored(page: Page, store: string): Promise<number> {
+  return page.evaluate(
+    (store) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('readyward');
+        open.onsuccess = () => {
+          const count = open.result.transaction(store).objectStore(store).count();
+          count.onsuccess = () => resolve(count.result);
+          count.onerror = () => reject(count.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    store,
+  );
+}
+
+test("each user sees only their own inspections on the tablet, online and offline", async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = await startInspection(page);
+  const ward = (await page.getByRole('heading', { level: 1 }).textContent())!;
+  await signOut(page);
+
+  // Another user of the same tablet: the inspection is not theirs, so it is not there.
+  await signInOnline(page, ADMIN);
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: ward })).toHaveCount(0);
+
+  // The same with the server gone.
+  await down();
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
+  await expect(page.locator('fieldset.prompt-card')).toHaveCount(0);
+
+  // Signed out, nobody can open it: the page asks for a sign-in first.
+  await signOut(page);
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.locator('fieldset.prompt-card')).toHaveCount(0);
+
+  // Its owner, signed in offline, comes back to it (the sign-in page brings them there).
+  await fillSignIn(page, INSPECTOR);
+  await expect(page.getByRole('heading', { name: ward })).toBeVisible();
+  await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeChecked();
+});
+
+test('a sign-out made with no connection ends the session the browser held; the next user never inherits it', async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  await signOut(page);
+  await signInOnline(page, ADMIN);
+  const session = (await page.context().cookies()).find((c) => c.name === 'readyward_session')!.value;
+
+  await down();
+  await signOut(page);
+  await fillSignIn(page, INSPECTOR);
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await expect(page.getByText('Priya Shah')).toHaveCount(0);
+
+  // The connection comes back: the admin's session ends before anything is shown with it,
+  // and the inspector, signed in only on the device, is asked to sign in with the server.
+  await up();
+  await page.goto(`${BASE}/`);
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  await expect(page.getByText('Priya Shah')).toHaveCount(0);
+  const me = await fetch(`${BASE}/api/v1/auth/me`, { headers: { cookie: `readyward_session=${session}` } });
+  expect(me.status).toBe(401);
+
+  await fillSignIn(page, INSPECTOR);
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Hello, Sam Okafor' })).toBeVisible();
+});
+
+test('the device limits password guesses: at the lock screen across reloads, and at offline sign-in with one message', async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, ADMIN);
+  await signOut(page);
+  await signInOnline(page, INSPECTOR);
+  await down();
+
+  // Wrong passwords at the lock screen are counted on the device: reloading does not reset them.
+  await page.getByRole('button', { name: 'Lock' }).click();
+  for (let n = 1; n <= 4; n++) {
+    await page.getByLabel('Password').fill(`wrong-${n}`);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect(page.locator('#unlock-password-error')).toContainText('The password is not right');
+    await page.reload();
+    await expect(page.getByRole('heading', { name: 'ReadyWard is locked' })).toBeVisible();
+  }
+  await page.getByLabel('Password').fill('wrong-5');
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await expect(page.getByText('You have signed out.')).toBeVisible();
+
+  // Offline, a wrong password and an email the device never saw get the same answer; each
+  // failure is counted on the device.
+  const failures = () =>
+    page.evaluate(() => Number((localStorage.getItem('readyward.offline_sign_in_failures') ?? '0').split(',')[0]));
+  await fillSignIn(page, INSPECTOR, 'not-the-password');
+  await expect(page.locator('#email-error')).toContainText(OFFLINE_REFUSED);
+  await expect.poll(failures).toBe(1);
+  const wrongPassword = await page.locator('#email-error').textContent();
+  await fillSignIn(page, 'nobody@demo.nhs.test');
+  await expect.poll(failures).toBe(2);
+  await expect(page.locator('#email-error')).toContainText(OFFLINE_REFUSED);
+  expect(await page.locator('#email-error').textContent()).toBe(wrongPassword);
+  let n = 2;
+  for (const email of [ADMIN, INSPECTOR, ADMIN]) {
+    await fillSignIn(page, email, 'still-wrong');
+    await expect.poll(failures).toBe(++n);
+    await expect(page.locator('#email-error')).toContainText(OFFLINE_REFUSED);
+  }
+  // Five failures: even the right password waits now, across a reload.
+  await page.reload();
+  await fillSignIn(page, INSPECTOR);
+  await expect(page.locator('#email-error')).toContainText('Too many attempts to sign in on this device');
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toHaveCount(0);
+});
+
+test('a finished inspection leaves the tablet once it has synced; signing out says what stays', async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = await startInspection(page);
+  await page.getByRole('button', { name: 'Finish inspection' }).click();
+  await expect(page.getByText('This inspection is finished.')).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+  await expect.poll(() => stored(page, 'inspections')).toBe(0);
+  expect(await stored(page, 'findings')).toBe(0);
+  // The server has it all.
+  const id = url.split('/inspections/')[1];
+  const held = await page.request.get(`${BASE}/api/v1/inspections/${id}`);
+  expect(held.ok()).toBe(true);
+  expect((await held.json()).status).toBe('submitted');
+  // Opened again, the page says where it went.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
+  await expect(page.getByText('A finished inspection leaves the device once the server has all of it')).toBeVisible();
+
+  // An open inspection stays for its owner, and signing out says so.
+  await page.goto(`${BASE}/`);
+  await startInspection(page);
+  await expect(page.getByRole('status')).toHaveText('All changes synced');
+  await signOut(page);
+  await expect(page.getByText('Left on this device for you alone: 1 open inspection.')).toBeVisible();
+  expect(await stored(page, 'inspections')).toBe(1);
+});
