@@ -44,6 +44,12 @@ pub trait Backend: Send + Sync + 'static {
         new: &str,
         client_addr: Option<&str>,
     ) -> Result<(), ErrorBody>;
+    /// Which of the offline sign-ins a device keeps may stay, and for how many days.
+    async fn offline_sign_in(
+        &self,
+        caller: &Caller,
+        held: &[domain::api::HeldAccount],
+    ) -> Result<domain::api::OfflineSignIn, ErrorBody>;
     /// The units the caller may see, in tree order.
     async fn units(&self, caller: &Caller) -> Result<Vec<UnitInfo>, ErrorBody>;
     /// One unit the caller may see; `not_found` otherwise, so others' units do not leak.

@@ -32,6 +32,55 @@ fn user(email: &str) -> UserInfo {
 }
 
 #[wasm_bindgen_test]
+async fn offline_sign_in_ends_when_the_server_says_so_or_its_days_are_up() {
+    use domain::api::OfflineSignIn;
+    let kept = user("kept@demo.nhs.test");
+    let revoked = user("revoked@demo.nhs.test");
+    for u in [&kept, &revoked] {
+        device::remember_account(u, "a passphrase for today")
+            .await
+            .unwrap();
+    }
+    let held = device::held_accounts().await.unwrap();
+    for u in [&kept, &revoked] {
+        assert!(held.iter().any(|h| h.user_id == u.id));
+    }
+    // The server keeps one (the other changed password, or was deactivated).
+    let answer = OfflineSignIn {
+        days: 14,
+        keep: held
+            .iter()
+            .map(|h| h.user_id)
+            .filter(|id| *id != revoked.id)
+            .collect(),
+    };
+    device::follow_offline_sign_in(&answer).await.unwrap();
+    assert!(matches!(
+        device::check_on_device(&revoked.email, "a passphrase for today").await,
+        Ok(Err(OfflineRefusal::UnknownHere))
+    ));
+    assert!(matches!(
+        device::check_on_device(&kept.email, "a passphrase for today").await,
+        Ok(Ok(_))
+    ));
+    // Once the server's days are up, the verifier is refused and dropped.
+    device::follow_offline_sign_in(&OfflineSignIn { days: 0, ..answer })
+        .await
+        .unwrap();
+    assert!(matches!(
+        device::check_on_device(&kept.email, "a passphrase for today").await,
+        Ok(Err(OfflineRefusal::UnknownHere))
+    ));
+    assert!(!device::can_unlock(&kept).await.unwrap());
+    // Later tests keep the usual days, and every account still kept.
+    let everyone = device::held_accounts().await.unwrap();
+    let keep = everyone.iter().map(|h| h.user_id).collect();
+    device::follow_offline_sign_in(&OfflineSignIn { days: 14, keep })
+        .await
+        .unwrap();
+}
+
+#[wasm_bindgen_test]
 async fn only_the_password_that_signed_in_here_opens_the_device() {
     let sam = user("Sam.Inspector@demo.nhs.test");
     device::remember_account(&sam, "correct horse battery")

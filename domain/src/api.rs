@@ -130,6 +130,26 @@ pub struct UserInfo {
     pub must_change_password: bool,
 }
 
+/// An account a device keeps an offline sign-in for, as it asks the server about it: who, and
+/// when the device made its verifier of their password.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct HeldAccount {
+    pub user_id: Uuid,
+    pub kept_since: chrono::DateTime<chrono::Utc>,
+}
+
+/// The server's word on a device's offline sign-ins: how many days a verifier lasts, and which
+/// of the accounts asked about may keep theirs (the rest changed password, were deactivated,
+/// or are not the caller's trust's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OfflineSignIn {
+    pub days: u32,
+    pub keep: Vec<Uuid>,
+}
+
+/// Days an offline sign-in lasts on a device until the server says otherwise.
+pub const DEFAULT_OFFLINE_SIGN_IN_DAYS: u32 = 14;
+
 /// Answer to a successful sign-in.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

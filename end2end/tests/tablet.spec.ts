@@ -221,3 +221,19 @@ test('a finished inspection leaves the tablet once it has synced; signing out sa
   await expect(page.getByText('Left on this device for you alone: 1 open inspection.')).toBeVisible();
   expect(await stored(page, 'inspections')).toBe(1);
 });
+
+test('at sign-out a user can have the tablet forget their password, so it no longer opens offline', async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  await signOut(page);
+  await expect(page.getByText('Your password also opens ReadyWard on this device without a connection')).toBeVisible();
+  await page.getByRole('button', { name: 'Forget my password on this device' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'only a sign-in with a connection opens ReadyWard for you here now' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Forget my password on this device' })).toHaveCount(0);
+
+  await down();
+  await fillSignIn(page, INSPECTOR);
+  await expect(page.locator('#email-error')).toContainText(OFFLINE_REFUSED);
+  await expect(page.getByRole('heading', { name: /^Hello, / })).toHaveCount(0);
+});

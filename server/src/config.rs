@@ -22,6 +22,8 @@ pub struct AuthLimits {
     pub password_checks_at_once: usize,
     /// How long a sign-in waits for a password check before the server answers 503 `busy`.
     pub password_check_wait: Duration,
+    /// Days a device may keep letting a user sign in offline after their last online sign-in.
+    pub offline_sign_in_days: u32,
     /// How long a one-time password (a new account's, a reset's) may be used to sign in.
     pub one_time_password_valid: Duration,
 }
@@ -37,6 +39,7 @@ impl Default for AuthLimits {
             device_idle: Duration::from_secs(30 * 24 * 3600),
             password_checks_at_once: std::thread::available_parallelism().map_or(1, |n| n.get()),
             password_check_wait: Duration::from_secs(2),
+            offline_sign_in_days: domain::api::DEFAULT_OFFLINE_SIGN_IN_DAYS,
             one_time_password_valid: Duration::from_secs(72 * 3600),
         }
     }

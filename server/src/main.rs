@@ -65,6 +65,9 @@ enum Command {
         /// Serve HTTPS: the private key (PEM) of --tls-cert.
         #[arg(long, env = "READYWARD_TLS_KEY", requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// Days a tablet keeps letting a user sign in offline after their last online sign-in.
+        #[arg(long, env = "READYWARD_OFFLINE_SIGN_IN_DAYS", default_value_t = domain::api::DEFAULT_OFFLINE_SIGN_IN_DAYS)]
+        offline_sign_in_days: u32,
         /// Largest photo upload, in bytes.
         #[arg(long, env = "READYWARD_MAX_PHOTO_BYTES", default_value_t = 15 * 1024 * 1024)]
         max_photo_bytes: usize,
@@ -136,6 +139,7 @@ async fn main() -> anyhow::Result<()> {
             trust_forwarded_for,
             tls_cert,
             tls_key,
+            offline_sign_in_days,
             max_photo_bytes,
             photo_uploads_at_once,
             max_photo_pixels,
@@ -151,6 +155,7 @@ async fn main() -> anyhow::Result<()> {
             config.auth.browser_idle = std::time::Duration::from_secs(browser_idle_minutes * 60);
             config.auth.one_time_password_valid =
                 std::time::Duration::from_secs(one_time_password_hours * 3600);
+            config.auth.offline_sign_in_days = offline_sign_in_days;
             config.secure_cookies = secure_cookies;
             config.trust_forwarded_for = trust_forwarded_for;
             config.max_photo_bytes = max_photo_bytes;

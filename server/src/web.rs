@@ -68,6 +68,14 @@ impl Backend for AppState {
         })
     }
 
+    async fn offline_sign_in(
+        &self,
+        caller: &Caller,
+        held: &[domain::api::HeldAccount],
+    ) -> Result<domain::api::OfflineSignIn, ErrorBody> {
+        self.auth.offline_sign_in(caller, held).await.map_err(body)
+    }
+
     async fn sign_out(&self, caller: &Caller) -> Result<String, ErrorBody> {
         self.auth.sign_out(caller).await.map_err(body)?;
         Ok(session::clearing_cookie(self.config.secure_cookies))

@@ -805,6 +805,53 @@ async fn a_session_signed_out_on_an_offline_device_ends_at_its_next_request() {
 }
 
 #[tokio::test]
+async fn a_device_keeps_offline_sign_in_only_for_current_passwords_of_active_users_of_its_trust() {
+    let app = spawn_app_with(|c| c.auth.offline_sign_in_days = 3).await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let id_of = |email: &'static str| {
+        let store = app.store.clone();
+        async move { store.user_by_email(email).await.unwrap().unwrap().id }
+    };
+    let (inspector, admin, board, other_trust) = (
+        id_of("inspector@demo.nhs.test").await,
+        id_of("admin@demo.nhs.test").await,
+        id_of("board@demo.nhs.test").await,
+        id_of("admin@buddy.nhs.test").await,
+    );
+    app.execute_behind_its_back(
+        "UPDATE users SET active = false WHERE email = 'board@demo.nhs.test'",
+    )
+    .await;
+    let now = app.clock.now();
+    let ask = |held: serde_json::Value| {
+        Request::post("/fn/offline_sign_in")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(json!({ "held": held }).to_string()))
+            .unwrap()
+    };
+    let reply = app
+        .send(ask(json!([
+            {"user_id": inspector, "kept_since": now},
+            // Kept before the admin's password was last set: it changed since.
+            {"user_id": admin, "kept_since": now - chrono::Duration::days(400)},
+            {"user_id": board, "kept_since": now},
+            {"user_id": other_trust, "kept_since": now},
+            {"user_id": uuid::Uuid::now_v7(), "kept_since": now},
+        ])))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json(), json!({"days": 3, "keep": [inspector]}));
+
+    // Without a session nobody is told anything.
+    let anonymous = Request::post("/fn/offline_sign_in")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(json!({ "held": [] }).to_string()))
+        .unwrap();
+    assert_eq!(app.send(anonymous).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
 async fn signing_out_empties_the_browsers_cache_of_the_site_but_not_its_storage() {
     let app = spawn_app().await;
     let token = app.login("inspector@demo.nhs.test").await;

@@ -95,6 +95,19 @@ pub async fn sign_in(
     Ok(())
 }
 
+/// Which of the offline sign-ins this device keeps may stay, and how many days one lasts: the
+/// device asks about every account it holds whenever it is online.
+#[server(prefix = "/fn", endpoint = "offline_sign_in", input = leptos::server_fn::codec::Json)]
+pub async fn offline_sign_in(
+    held: Vec<domain::api::HeldAccount>,
+) -> Result<domain::api::OfflineSignIn, ServerFnError> {
+    let caller = require_signed_in()?;
+    backend()?
+        .offline_sign_in(&caller, &held)
+        .await
+        .map_err(crate::backend::to_server_error)
+}
+
 /// Ends the session and returns to the sign-in page.
 #[server(prefix = "/fn", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), ServerFnError> {

@@ -41,6 +41,7 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
                 None => device.start_device_session(&user),
             }
             if !user.must_change_password {
+                leptos::task::spawn_local(review_offline_sign_ins(device));
                 leptos::task::spawn_local(async move {
                     // Fresh copies are kept for a few minutes rather than fetched again on
                     // every page load.
@@ -54,6 +55,21 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
         }
         Ok(None) => device.end_device_session(),
         Err(_) => {}
+    }
+}
+
+/// Asks the server about every offline sign-in the device keeps, and follows its word: a
+/// user who changed password or was deactivated can no longer sign in here offline, and the
+/// days a verifier lasts come from the server.
+async fn review_offline_sign_ins(device: ThisDevice) {
+    let Ok(held) = device.held_accounts().await else {
+        return;
+    };
+    if held.is_empty() {
+        return;
+    }
+    if let Ok(answer) = crate::api::auth::offline_sign_in(held).await {
+        let _ = device.follow_offline_sign_in(&answer).await;
     }
 }
 

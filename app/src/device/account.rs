@@ -7,12 +7,13 @@
 //! whether the screen is locked, when they last touched it) lives in `localStorage`, so it is
 //! known synchronously on every page load and shared by the tablet's tabs.
 
-use domain::api::UserInfo;
+use chrono::{DateTime, Utc};
+use domain::api::{HeldAccount, OfflineSignIn, UserInfo};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::idb::{ACCOUNTS, from_js, get_one, put_one, to_js};
+use super::idb::{ACCOUNTS, delete_one, from_js, get_one, open, put_one, to_js};
 use super::{DEFAULT_LOCK_MINUTES, DeviceError, OfflineRefusal, idle_expired, same_bytes};
 
 /// PBKDF2 rounds: OWASP's figure for PBKDF2-HMAC-SHA-256, a fraction of a second on a tablet.
@@ -23,6 +24,8 @@ const ACTIVE_KEY: &str = "readyward.last_active";
 const LOCK_MINUTES_KEY: &str = "readyward.lock_minutes";
 const OFFLINE_FAILURES_KEY: &str = "readyward.offline_sign_in_failures";
 const UNLOCK_FAILURES_KEY: &str = "readyward.unlock_failures";
+const OFFLINE_DAYS_KEY: &str = "readyward.offline_days";
+const LAST_USER_KEY: &str = "readyward.last_user";
 
 /// An account remembered on this device.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -33,6 +36,10 @@ struct DeviceAccount {
     salt: String,
     verifier: String,
     iterations: u32,
+    /// When the verifier was made (an online sign-in); it expires after the days the server
+    /// hands out. One kept before this field existed counts as expired.
+    #[serde(default)]
+    kept_since: DateTime<Utc>,
 }
 
 fn storage_error(e: JsValue) -> DeviceError {
@@ -104,6 +111,7 @@ pub async fn remember_account(user: &UserInfo, password: &str) -> Result<(), Dev
         salt: hex(&salt),
         verifier: hex(&verifier),
         iterations: ITERATIONS,
+        kept_since: Utc::now(),
     };
     put_one(ACCOUNTS, &to_js(&account)?).await
 }
@@ -117,6 +125,10 @@ pub async fn check_on_device(
         return Ok(Err(OfflineRefusal::UnknownHere));
     };
     let account: DeviceAccount = from_js(found)?;
+    if super::verifier_expired(account.kept_since, Utc::now(), offline_days()) {
+        delete_one(ACCOUNTS, &account.email).await?;
+        return Ok(Err(OfflineRefusal::UnknownHere));
+    }
     let (Some(salt), Some(expected)) = (unhex(&account.salt), unhex(&account.verifier)) else {
         return Ok(Err(OfflineRefusal::UnknownHere));
     };
@@ -167,6 +179,61 @@ pub fn clear_unlock_failures() {
     forget(UNLOCK_FAILURES_KEY);
 }
 
+/// Days a verifier lasts, as the server last said.
+fn offline_days() -> u32 {
+    read(OFFLINE_DAYS_KEY)
+        .and_then(|d| d.parse().ok())
+        .unwrap_or(domain::api::DEFAULT_OFFLINE_SIGN_IN_DAYS)
+}
+
+/// Every account this device keeps an offline sign-in for, to ask the server about.
+pub async fn held_accounts() -> Result<Vec<HeldAccount>, DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[ACCOUNTS], rexie::TransactionMode::ReadOnly)?;
+    let rows = tx.store(ACCOUNTS)?.get_all(None, None).await?;
+    tx.done().await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| from_js::<DeviceAccount>(row).ok())
+        .map(|a| HeldAccount {
+            user_id: a.user.id,
+            kept_since: a.kept_since,
+        })
+        .collect())
+}
+
+/// Follows the server's word: keeps its days, and drops every offline sign-in it did not say
+/// may stay (a new password, a deactivated account, another trust's).
+pub async fn follow_offline_sign_in(answer: &OfflineSignIn) -> Result<(), DeviceError> {
+    write(OFFLINE_DAYS_KEY, &answer.days.to_string());
+    let db = open().await?;
+    let tx = db.transaction(&[ACCOUNTS], rexie::TransactionMode::ReadWrite)?;
+    let accounts = tx.store(ACCOUNTS)?;
+    for row in accounts.get_all(None, None).await? {
+        if let Ok(account) = from_js::<DeviceAccount>(row)
+            && !answer.keep.contains(&account.user.id)
+        {
+            accounts.delete(JsValue::from_str(&account.email)).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The email of whoever last signed out here, until someone signs in.
+pub fn last_signed_out() -> Option<String> {
+    read(LAST_USER_KEY)
+}
+
+/// Forgets the offline sign-in of whoever last signed out here ("Forget me on this device").
+pub async fn forget_last_user() -> Result<(), DeviceError> {
+    if let Some(email) = read(LAST_USER_KEY) {
+        delete_one(ACCOUNTS, &email).await?;
+        forget(LAST_USER_KEY);
+    }
+    Ok(())
+}
+
 /// Whether this user can unlock on this device (a verifier is kept for them).
 pub async fn can_unlock(user: &UserInfo) -> Result<bool, DeviceError> {
     Ok(get_one(ACCOUNTS, &user.email.to_lowercase())
@@ -210,12 +277,16 @@ pub fn start_device_session(user: &UserInfo) {
     }
     forget(LOCKED_KEY);
     forget(UNLOCK_FAILURES_KEY);
+    forget(LAST_USER_KEY);
     super::purge::forget_left_behind();
     touch();
 }
 
 /// Forgets who uses the device (their work and their account stay).
 pub fn end_device_session() {
+    if let Some(user) = device_user() {
+        write(LAST_USER_KEY, &user.email.to_lowercase());
+    }
     forget(SESSION_KEY);
     forget(LOCKED_KEY);
     forget(UNLOCK_FAILURES_KEY);

@@ -167,6 +167,15 @@ pub(super) async fn put_one(store: &str, record: &JsValue) -> Result<(), DeviceE
     Ok(())
 }
 
+/// Deletes one record of a store by its key (nothing happens when there is none).
+pub(super) async fn delete_one(store: &str, key: &str) -> Result<(), DeviceError> {
+    let db = open().await?;
+    let tx = db.transaction(&[store], TransactionMode::ReadWrite)?;
+    tx.store(store)?.delete(JsValue::from_str(key)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Reads one record of a store by its key.
 pub(super) async fn get_one(store: &str, key: &str) -> Result<Option<JsValue>, DeviceError> {
     let db = open().await?;

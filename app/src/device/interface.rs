@@ -130,6 +130,12 @@ device_interface! {
         fn check_on_device(email: &'a str, password: &'a str) -> Result<UserInfo, OfflineRefusal>;
         /// Offline sign-in: the check above, refused for a while after too many failures.
         fn sign_in_on_device(email: &'a str, password: &'a str) -> Result<UserInfo, OfflineRefusal>;
+        /// Every account kept for offline sign-in, to ask the server about.
+        fn held_accounts() -> Vec<domain::api::HeldAccount>;
+        /// Keeps the server's days and drops the offline sign-ins it did not say may stay.
+        fn follow_offline_sign_in(answer: &'a domain::api::OfflineSignIn) -> ();
+        /// Forgets the offline sign-in of whoever last signed out here.
+        fn forget_last_user() -> ();
         /// Whether this user can unlock here (a verifier is kept for them).
         fn can_unlock(user: &'a UserInfo) -> bool;
         /// Keeps a copy of a server answer under `key`, for offline use.
@@ -188,6 +194,8 @@ device_interface! {
         fn sync_soon() -> ();
         /// Syncs now ("Sync now").
         fn sync_now() -> ();
+        /// The email of whoever last signed out here, until someone signs in.
+        fn last_signed_out() -> Option<String>;
         /// What the last user to sign out left on the device, until someone signs in.
         fn left_behind() -> Option<String>;
         /// Loads `url` as a whole new page.

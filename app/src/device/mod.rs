@@ -147,6 +147,11 @@ impl Failures {
     }
 }
 
+/// Whether a password verifier kept since `kept_since` has outlived `days` at `now`.
+pub fn verifier_expired(kept_since: DateTime<Utc>, now: DateTime<Utc>, days: u32) -> bool {
+    now - kept_since >= chrono::Duration::days(i64::from(days))
+}
+
 /// Compares two byte strings in time that does not depend on where they differ.
 pub fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
@@ -522,6 +527,18 @@ mod tests {
              Only you can open it, by signing in here again."
         );
         assert!(left_on_device(1, 0).contains(": 1 change waiting to sync."));
+    }
+
+    #[test]
+    fn offline_sign_in_lasts_the_days_the_server_hands_out() {
+        use super::verifier_expired;
+        let kept = chrono::Utc::now();
+        let later = |hours| kept + chrono::Duration::hours(hours);
+        assert!(!verifier_expired(kept, later(14 * 24 - 1), 14));
+        assert!(verifier_expired(kept, later(14 * 24), 14));
+        assert!(verifier_expired(kept, kept, 0));
+        // One kept before the device noted when counts as expired.
+        assert!(verifier_expired(chrono::DateTime::default(), kept, 14));
     }
 
     #[test]

@@ -62,7 +62,20 @@ pub fn SignInPage() -> impl IntoView {
     let device = use_device();
     // Read after hydration: the server cannot know what this device holds.
     let left_behind = RwSignal::new(None);
-    Effect::new(move |_| left_behind.set(device.left_behind()));
+    let last_user = RwSignal::new(None::<String>);
+    let forgotten = RwSignal::new(false);
+    Effect::new(move |_| {
+        left_behind.set(device.left_behind());
+        last_user.set(device.last_signed_out());
+    });
+    let forget_me = move |_| {
+        leptos::task::spawn_local(async move {
+            if device.forget_last_user().await.is_ok() {
+                last_user.set(None);
+                forgotten.set(true);
+            }
+        });
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         sign_in_here(device, ev, busy, untrack(next), navigate.clone())
     };
@@ -74,6 +87,17 @@ pub fn SignInPage() -> impl IntoView {
                 <div class="inset">
                     <p>"You have signed out."</p>
                     {move || left_behind.get().map(|words| view! { <p>{words}</p> })}
+                    {move || last_user.get().map(|_| view! {
+                        <p class="hint">
+                            "Your password also opens ReadyWard on this device without a connection, for a few days."
+                        </p>
+                        <button type="button" class="button button--secondary" on:click=forget_me>
+                            "Forget my password on this device"
+                        </button>
+                    })}
+                    {move || forgotten.get().then(|| view! {
+                        <p role="status">"Done: only a sign-in with a connection opens ReadyWard for you here now."</p>
+                    })}
                 </div>
             })}
             <h1>"Sign in"</h1>

@@ -32,6 +32,9 @@ const TOUCH_EVERY: chrono::Duration = chrono::Duration::seconds(60);
 /// before it is stored anywhere.
 pub const MAX_EMAIL_BYTES: usize = 254;
 
+/// How far a device's clock may be behind ours when it says when it kept a password verifier.
+const CLOCK_GRACE: chrono::Duration = chrono::Duration::minutes(5);
+
 /// Sign-in, sessions and passwords over a store.
 #[derive(Clone)]
 pub struct AuthService {
@@ -253,6 +256,36 @@ impl AuthService {
             tracing::info!(user_id = %ended.user_id, "signed out on the device while offline");
         }
         Ok(())
+    }
+
+    /// Which of the offline sign-ins a device keeps may stay: the user is of the caller's trust,
+    /// still active, and has not had a new password since the device made its verifier.
+    pub async fn offline_sign_in(
+        &self,
+        caller: &Caller,
+        held: &[domain::api::HeldAccount],
+    ) -> Result<domain::api::OfflineSignIn, ApiError> {
+        const MOST: usize = 100;
+        if held.len() > MOST {
+            return Err(ApiError::InvalidBody(format!(
+                "Ask about at most {MOST} accounts at once"
+            )));
+        }
+        let mut keep = Vec::new();
+        for account in held {
+            let Some(user) = self.store.user_by_id(account.user_id).await? else {
+                continue;
+            };
+            // A few minutes' grace: the device's clock made `kept_since`, ours the password time.
+            let changed_since = user.password_set_at > account.kept_since + CLOCK_GRACE;
+            if user.active && user.trust_id == caller.user.trust_id && !changed_since {
+                keep.push(user.id);
+            }
+        }
+        Ok(domain::api::OfflineSignIn {
+            days: self.limits.offline_sign_in_days,
+            keep,
+        })
     }
 
     /// Ends a session.
