@@ -45,6 +45,11 @@ async fn offline_sign_in_ends_when_the_server_says_so_or_its_days_are_up() {
     for u in [&kept, &revoked] {
         assert!(held.iter().any(|h| h.user_id == u.id));
     }
+    // A verifier made after the question (a sign-in meanwhile) is not the one asked about.
+    let renewed = user("renewed@demo.nhs.test");
+    device::remember_account(&renewed, "a passphrase for today")
+        .await
+        .unwrap();
     // The server keeps one (the other changed password, or was deactivated).
     let answer = OfflineSignIn {
         days: 14,
@@ -54,17 +59,23 @@ async fn offline_sign_in_ends_when_the_server_says_so_or_its_days_are_up() {
             .filter(|id| *id != revoked.id)
             .collect(),
     };
-    device::follow_offline_sign_in(&answer).await.unwrap();
+    device::follow_offline_sign_in(&held, &answer)
+        .await
+        .unwrap();
     assert!(matches!(
         device::check_on_device(&revoked.email, "a passphrase for today").await,
         Ok(Err(OfflineRefusal::UnknownHere))
+    ));
+    assert!(matches!(
+        device::check_on_device(&renewed.email, "a passphrase for today").await,
+        Ok(Ok(_))
     ));
     assert!(matches!(
         device::check_on_device(&kept.email, "a passphrase for today").await,
         Ok(Ok(_))
     ));
     // Once the server's days are up, the verifier is refused and dropped.
-    device::follow_offline_sign_in(&OfflineSignIn { days: 0, ..answer })
+    device::follow_offline_sign_in(&held, &OfflineSignIn { days: 0, ..answer })
         .await
         .unwrap();
     assert!(matches!(
@@ -75,7 +86,7 @@ async fn offline_sign_in_ends_when_the_server_says_so_or_its_days_are_up() {
     // Later tests keep the usual days, and every account still kept.
     let everyone = device::held_accounts().await.unwrap();
     let keep = everyone.iter().map(|h| h.user_id).collect();
-    device::follow_offline_sign_in(&OfflineSignIn { days: 14, keep })
+    device::follow_offline_sign_in(&everyone, &OfflineSignIn { days: 14, keep })
         .await
         .unwrap();
 }

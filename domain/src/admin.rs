@@ -48,6 +48,21 @@ pub struct GrantView {
     pub current: bool,
 }
 
+/// A session someone of the trust holds: a browser (a tablet or a computer) or a device
+/// signed in through the API, with when it was last used, so an admin can end one (a lost
+/// tablet) without ending the person's other sessions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// The session's stored id (a hash of its token, never the token).
+    pub id: String,
+    pub user_name: String,
+    pub user_email: String,
+    /// A browser session (cookie) rather than a device or script's token.
+    pub browser: bool,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Everything on the "Manage trust" page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustOverview {
@@ -57,6 +72,8 @@ pub struct TrustOverview {
     pub units: Vec<UnitInfo>,
     pub users: Vec<UserView>,
     pub grants: Vec<GrantView>,
+    /// Who is signed in where, most recently used first.
+    pub sessions: Vec<SessionView>,
 }
 
 /// The result of creating a user or resetting a password: shown once to the admin.
@@ -101,5 +118,9 @@ pub enum AdminCommand {
     },
     EndGrant {
         grant_id: Uuid,
+    },
+    /// Ends one session of someone of the trust (a lost tablet): its token dies at once.
+    EndSession {
+        session_id: String,
     },
 }

@@ -61,3 +61,31 @@ test('people who are not admins cannot open Manage trust', async ({ page }) => {
   await page.goto('/admin');
   await expect(page.getByText('Only trust administrators can manage the trust.')).toBeVisible();
 });
+
+test('a trust admin sees who is signed in where and ends a lost tablet\'s session', async ({ page, browser }) => {
+  // The "lost tablet": a board member signed in on another browser.
+  const tablet = await browser.newContext();
+  const lost = await tablet.newPage();
+  await signIn(lost, 'board@demo.nhs.test');
+
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.goto('/admin');
+  await hydrated(page);
+  const signedIn = page.getByRole('region', { name: 'Signed in' });
+  const rows = signedIn.getByRole('row').filter({ hasText: 'Helen Marsh' });
+  await expect(rows.first()).toContainText('Browser');
+  await expect(rows.first()).toContainText(/Last used|UTC/);
+  // End every session of hers (other tests may have left some), one at a time.
+  while ((await rows.count()) > 0) {
+    const before = await rows.count();
+    await rows.first().getByRole('button', { name: /^End session of Helen Marsh/ }).click();
+    await expect(rows).toHaveCount(before - 1);
+  }
+  // The tablet is signed out at once: its next page asks for a sign-in.
+  await lost.reload();
+  await expect(lost.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  await tablet.close();
+});

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
 use domain::admin::{
-    CoreServiceView, GrantView, OneTimePassword, SiteView, TrustOverview, UserView,
+    CoreServiceView, GrantView, OneTimePassword, SessionView, SiteView, TrustOverview, UserView,
 };
 use domain::caller::Caller;
 use domain::org::WardType;
@@ -73,9 +73,24 @@ pub async fn overview(
             name: cs.name,
         })
         .collect();
-    let users = store
-        .users_of_trust(trust_id)
+    let people = store.users_of_trust(trust_id).await?;
+    let sessions = store
+        .sessions_of_trust(trust_id)
         .await?
+        .into_iter()
+        .filter_map(|s| {
+            let person = people.iter().find(|u| u.id == s.user_id)?;
+            Some(SessionView {
+                id: s.id,
+                user_name: person.name.clone(),
+                user_email: person.email.clone(),
+                browser: s.kind != crate::auth::session::SessionKind::Device.as_str(),
+                started_at: s.created_at,
+                last_seen_at: s.last_seen_at,
+            })
+        })
+        .collect();
+    let users = people
         .into_iter()
         .filter_map(|u| {
             Some(UserView {
@@ -115,7 +130,27 @@ pub async fn overview(
         units: store.units_of_trust(trust_id).await?,
         users,
         grants,
+        sessions,
     })
+}
+
+/// Ends one session of someone of the caller's trust; any other session is not found.
+pub async fn end_session(store: &Store, caller: &Caller, session_id: &str) -> Result<(), ApiError> {
+    require_admin(caller)?;
+    let session = store.session(session_id).await?.ok_or(ApiError::NotFound)?;
+    let owner = store
+        .user_by_id(session.user_id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if owner.trust_id != caller.user.trust_id {
+        return Err(ApiError::NotFound);
+    }
+    store.delete_session(session_id).await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, ended_for = %owner.id,
+        "admin ended a session"
+    );
+    Ok(())
 }
 
 /// Adds a site to the caller's trust.

@@ -89,12 +89,18 @@ pub async fn authenticate(
     }
     // The device signed out while it could not reach us: that session ends before anything is
     // answered with it, so the tablet's next user never sees it.
-    let end_cookie_session = signed_out_on_device && credential == Credential::Cookie;
-    if end_cookie_session
-        && let Some(token) = token.take()
-        && let Err(e) = state.auth.end_session_of(&token).await
-    {
-        return e.into_response();
+    let ended_cookie = match cookie_token(headers, secure) {
+        Some(cookie) if signed_out_on_device => Some(cookie.to_owned()),
+        _ => None,
+    };
+    let end_cookie_session = ended_cookie.is_some();
+    if let Some(cookie) = ended_cookie {
+        if credential == Credential::Cookie {
+            token = None;
+        }
+        if let Err(e) = state.auth.end_session_of(&cookie).await {
+            return e.into_response();
+        }
     }
     let caller = match token {
         Some(token) => match state.auth.resolve(&token).await {

@@ -107,9 +107,15 @@ impl Backend for AppState {
     }
 
     async fn trust_overview(&self, caller: &Caller) -> Result<TrustOverview, ErrorBody> {
-        admin::overview(&self.store, caller, self.clock.today())
+        let mut overview = admin::overview(&self.store, caller, self.clock.today())
             .await
-            .map_err(body)
+            .map_err(body)?;
+        // A lapsed session is deleted when next used; until then it is not "signed in".
+        let (now, limits) = (self.clock.now(), self.auth.limits());
+        overview
+            .sessions
+            .retain(|s| !session::has_lapsed(s.browser, s.started_at, s.last_seen_at, now, limits));
+        Ok(overview)
     }
 
     async fn administer(
@@ -165,6 +171,11 @@ impl Backend for AppState {
             )
             .await
             .map(|_| None),
+            AdminCommand::EndSession { session_id } => {
+                admin::end_session(store, caller, &session_id)
+                    .await
+                    .map(|_| None)
+            }
             AdminCommand::EndGrant { grant_id } => {
                 admin::end_grant(store, caller, grant_id, self.clock.today())
                     .await

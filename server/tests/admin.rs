@@ -302,3 +302,73 @@ async fn buddy_grants_open_and_close_access() {
     ));
     let _ = PASSWORD;
 }
+
+#[tokio::test]
+async fn an_admin_sees_who_is_signed_in_where_and_ends_one_session_alone() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let app = spawn_app().await;
+    let admin_token = app.login("admin@demo.nhs.test").await;
+    let admin_caller = app.caller(&admin_token).await;
+    // The inspector is signed in on two tablets; one is lost.
+    let lost = app.login("inspector@demo.nhs.test").await;
+    let kept = app.login("inspector@demo.nhs.test").await;
+    let buddy_session = app.login("admin@buddy.nhs.test").await;
+
+    let overview = admin::overview(&app.store, &admin_caller, app.clock.today())
+        .await
+        .unwrap();
+    let inspectors: Vec<_> = overview
+        .sessions
+        .iter()
+        .filter(|s| s.user_email == "inspector@demo.nhs.test")
+        .collect();
+    assert_eq!(inspectors.len(), 2);
+    assert!(inspectors.iter().all(|s| s.user_name == "Sam Okafor"));
+    // Another trust's sessions are not listed.
+    assert!(
+        !overview
+            .sessions
+            .iter()
+            .any(|s| s.user_email.ends_with("@buddy.nhs.test"))
+    );
+    let lost_id = app.caller(&lost).await.session_id;
+    assert!(overview.sessions.iter().any(|s| s.id == lost_id));
+
+    // Ended through the page's server function: that token dies at once, the other lives.
+    let end = |token: &str, session_id: &str| {
+        Request::post("/fn/admin_end_session")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(format!("session_id={session_id}")))
+            .unwrap()
+    };
+    assert_eq!(
+        app.send(end(&admin_token, &lost_id)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&lost)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&kept)).await.status,
+        StatusCode::OK
+    );
+
+    // Nobody else may: not an inspector, and not another trust's admin (not found to them).
+    let kept_id = app.caller(&kept).await.session_id;
+    assert_eq!(
+        app.send(end(&kept, &kept_id)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let buddy_admin = app.caller(&buddy_session).await;
+    assert!(matches!(
+        admin::end_session(&app.store, &buddy_admin, &kept_id).await,
+        Err(ApiError::NotFound)
+    ));
+    assert_eq!(
+        app.get("/api/v1/auth/me", Some(&kept)).await.status,
+        StatusCode::OK
+    );
+}

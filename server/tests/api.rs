@@ -779,6 +779,27 @@ async fn a_session_signed_out_on_an_offline_device_ends_at_its_next_request() {
             .status,
         StatusCode::UNAUTHORIZED
     );
+    // Beside a bearer token (a device's own), the browser's cookie session still ends.
+    let browser = app.sign_in("admin@demo.nhs.test", PASSWORD).await.json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let device = app.login("admin@demo.nhs.test").await;
+    let both = Request::get("/api/v1/auth/me")
+        .header(header::AUTHORIZATION, format!("Bearer {device}"))
+        .header(
+            header::COOKIE,
+            format!("readyward_session={browser}; readyward_signed_out=1"),
+        )
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(both).await.status, StatusCode::OK);
+    assert_eq!(
+        app.send(me(format!("readyward_session={browser}")))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
     // A sign-in that comes with a stale marker keeps its new session cookie.
     let fresh = app
         .send(

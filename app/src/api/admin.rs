@@ -144,6 +144,14 @@ pub async fn admin_add_grant(
     .map(|_| ())
 }
 
+/// Ends one session of someone of the trust (a lost tablet).
+#[server(prefix = "/fn", endpoint = "admin_end_session")]
+pub async fn admin_end_session(session_id: String) -> Result<(), ServerFnError> {
+    run(AdminCommand::EndSession { session_id })
+        .await
+        .map(|_| ())
+}
+
 /// Ends a buddy grant now.
 #[server(prefix = "/fn", endpoint = "admin_end_grant")]
 pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {

@@ -38,6 +38,14 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
                     return;
                 }
                 Some(_) => {}
+                // Someone signed out here and nobody has signed in since: a session the
+                // browser still sends is left over (its end did not reach the server), not
+                // a sign-in. It ends, and whoever is here signs in.
+                None if device.sign_out_pending() || device.last_signed_out().is_some() => {
+                    device.set_sign_out_pending(true);
+                    device.go_to("/sign-in");
+                    return;
+                }
                 None => device.start_device_session(&user),
             }
             if !user.must_change_password {
@@ -68,8 +76,8 @@ async fn review_offline_sign_ins(device: ThisDevice) {
     if held.is_empty() {
         return;
     }
-    if let Ok(answer) = crate::api::auth::offline_sign_in(held).await {
-        let _ = device.follow_offline_sign_in(&answer).await;
+    if let Ok(answer) = crate::api::auth::offline_sign_in(held.clone()).await {
+        let _ = device.follow_offline_sign_in(&held, &answer).await;
     }
 }
 
@@ -81,7 +89,8 @@ pub async fn finish_sign_out(device: ThisDevice) {
         let _ = device.forget_at_sign_out(user.id).await;
     }
     device.end_device_session();
-    let reached = device.post_form("/fn/sign_out", &[]).await.is_ok();
+    // Only the server's own success ends its session; an error page from a proxy does not.
+    let reached = matches!(device.post_form("/fn/sign_out", &[]).await, Ok(p) if p.ok);
     device.set_sign_out_pending(!reached);
     device.go_to("/sign-in?signed_out=1");
 }

@@ -121,13 +121,19 @@ pub async fn check_on_device(
     email: &str,
     password: &str,
 ) -> Result<Result<UserInfo, OfflineRefusal>, DeviceError> {
+    // A refusal takes as long whether or not the device knows the email, so the time taken
+    // does not tell which emails it keeps.
+    let unknown = || async {
+        derive(password, &[0u8; 16], ITERATIONS).await?;
+        Ok(Err(OfflineRefusal::UnknownHere))
+    };
     let Some(found) = get_one(ACCOUNTS, &email.trim().to_lowercase()).await? else {
-        return Ok(Err(OfflineRefusal::UnknownHere));
+        return unknown().await;
     };
     let account: DeviceAccount = from_js(found)?;
     if super::verifier_expired(account.kept_since, Utc::now(), offline_days()) {
         delete_one(ACCOUNTS, &account.email).await?;
-        return Ok(Err(OfflineRefusal::UnknownHere));
+        return unknown().await;
     }
     let (Some(salt), Some(expected)) = (unhex(&account.salt), unhex(&account.verifier)) else {
         return Ok(Err(OfflineRefusal::UnknownHere));
@@ -147,19 +153,32 @@ pub async fn sign_in_on_device(
     email: &str,
     password: &str,
 ) -> Result<Result<UserInfo, OfflineRefusal>, DeviceError> {
-    use super::{ATTEMPT_WINDOW_MS, Failures, OFFLINE_SIGN_IN_ATTEMPTS};
-    let kept = read(OFFLINE_FAILURES_KEY).and_then(|t| Failures::parse(&t));
+    use super::{
+        ATTEMPT_WINDOW_MS, Failures, OFFLINE_SIGN_IN_ATTEMPTS, OFFLINE_SIGN_IN_ATTEMPTS_PER_DEVICE,
+    };
+    let this_email = format!("{OFFLINE_FAILURES_KEY}:{}", email.trim().to_lowercase());
+    let kept = |key: &str| read(key).and_then(|t| Failures::parse(&t));
+    let (mine, all) = (kept(&this_email), kept(OFFLINE_FAILURES_KEY));
     let now = now_ms();
-    if Failures::exhausted(kept, now, ATTEMPT_WINDOW_MS, OFFLINE_SIGN_IN_ATTEMPTS) {
+    if Failures::exhausted(mine, now, ATTEMPT_WINDOW_MS, OFFLINE_SIGN_IN_ATTEMPTS)
+        || Failures::exhausted(
+            all,
+            now,
+            ATTEMPT_WINDOW_MS,
+            OFFLINE_SIGN_IN_ATTEMPTS_PER_DEVICE,
+        )
+    {
         return Ok(Err(OfflineRefusal::TooMany));
     }
     let answer = check_on_device(email, password).await?;
     match answer {
-        Ok(_) => forget(OFFLINE_FAILURES_KEY),
-        Err(_) => write(
-            OFFLINE_FAILURES_KEY,
-            &Failures::after_failure(kept, now, ATTEMPT_WINDOW_MS).to_text(),
-        ),
+        Ok(_) => forget(&this_email),
+        Err(_) => {
+            for (key, before) in [(this_email.as_str(), mine), (OFFLINE_FAILURES_KEY, all)] {
+                let after = Failures::after_failure(before, now, ATTEMPT_WINDOW_MS);
+                write(key, &after.to_text());
+            }
+        }
     }
     Ok(answer)
 }
@@ -202,9 +221,14 @@ pub async fn held_accounts() -> Result<Vec<HeldAccount>, DeviceError> {
         .collect())
 }
 
-/// Follows the server's word: keeps its days, and drops every offline sign-in it did not say
-/// may stay (a new password, a deactivated account, another trust's).
-pub async fn follow_offline_sign_in(answer: &OfflineSignIn) -> Result<(), DeviceError> {
+/// Follows the server's word on the accounts in `asked`: keeps its days, and drops each offline
+/// sign-in it did not say may stay (a new password, a deactivated account, another trust's).
+/// A verifier made since the question (a password changed meanwhile) is not the one asked
+/// about, and stays.
+pub async fn follow_offline_sign_in(
+    asked: &[HeldAccount],
+    answer: &OfflineSignIn,
+) -> Result<(), DeviceError> {
     write(OFFLINE_DAYS_KEY, &answer.days.to_string());
     let db = open().await?;
     let tx = db.transaction(&[ACCOUNTS], rexie::TransactionMode::ReadWrite)?;
@@ -212,6 +236,9 @@ pub async fn follow_offline_sign_in(answer: &OfflineSignIn) -> Result<(), Device
     for row in accounts.get_all(None, None).await? {
         if let Ok(account) = from_js::<DeviceAccount>(row)
             && !answer.keep.contains(&account.user.id)
+            && asked
+                .iter()
+                .any(|a| a.user_id == account.user.id && a.kept_since == account.kept_since)
         {
             accounts.delete(JsValue::from_str(&account.email)).await?;
         }
@@ -341,11 +368,13 @@ pub fn set_sign_out_pending(pending: bool) {
         .location()
         .and_then(|l| l.protocol().ok())
         .is_some_and(|p| p == "https:");
+    // It outlives a browser restart and goes with a link followed from elsewhere, as the
+    // session cookie does (Lax), for as long as any session of this browser could live.
     let cookie = format!(
-        "{}={}; Path=/; SameSite=Strict{}{}",
+        "{}={}; Path=/; SameSite=Lax; Max-Age={}{}",
         domain::api::SIGNED_OUT_COOKIE,
         if pending { "1" } else { "" },
-        if pending { "" } else { "; Max-Age=0" },
+        if pending { 31 * 24 * 3600 } else { 0 },
         if secure { "; Secure" } else { "" },
     );
     let _ = js_sys::Reflect::set(&document, &"cookie".into(), &cookie.into());

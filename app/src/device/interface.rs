@@ -133,7 +133,10 @@ device_interface! {
         /// Every account kept for offline sign-in, to ask the server about.
         fn held_accounts() -> Vec<domain::api::HeldAccount>;
         /// Keeps the server's days and drops the offline sign-ins it did not say may stay.
-        fn follow_offline_sign_in(answer: &'a domain::api::OfflineSignIn) -> ();
+        fn follow_offline_sign_in(
+            asked: &'a [domain::api::HeldAccount],
+            answer: &'a domain::api::OfflineSignIn,
+        ) -> ();
         /// Forgets the offline sign-in of whoever last signed out here.
         fn forget_last_user() -> ();
         /// Whether this user can unlock here (a verifier is kept for them).

@@ -97,9 +97,15 @@ pub fn idle_expired(last_ms: f64, now_ms: f64, minutes: u32) -> bool {
     now_ms - last_ms >= f64::from(minutes) * 60_000.0
 }
 
-/// Failed offline sign-ins a device allows within [`ATTEMPT_WINDOW_MS`]; after that it refuses
-/// every offline sign-in until the window has passed (online sign-in is the server's to limit).
+/// Failed offline sign-ins a device allows for one email within [`ATTEMPT_WINDOW_MS`]; after
+/// that it refuses that email offline until the window has passed (online sign-in is the
+/// server's to limit). A success clears only its own email's count.
 pub const OFFLINE_SIGN_IN_ATTEMPTS: u32 = 5;
+
+/// Failed offline sign-ins a device allows within the window whatever the emails, never cleared
+/// by a success: trying one email after another, or signing in as oneself in between, does
+/// not buy more guesses.
+pub const OFFLINE_SIGN_IN_ATTEMPTS_PER_DEVICE: u32 = 20;
 
 /// The window failed offline sign-ins are counted in: 15 minutes, as on the server.
 pub const ATTEMPT_WINDOW_MS: f64 = 15.0 * 60_000.0;

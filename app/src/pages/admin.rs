@@ -41,6 +41,7 @@ fn AdminSections() -> impl IntoView {
     let update_user = ServerAction::<AdminUpdateUser>::new();
     let add_grant = ServerAction::<AdminAddGrant>::new();
     let end_grant = ServerAction::<AdminEndGrant>::new();
+    let end_session = ServerAction::<AdminEndSession>::new();
     let versions = move || {
         [
             add_site.version().get(),
@@ -51,6 +52,7 @@ fn AdminSections() -> impl IntoView {
             update_user.version().get(),
             add_grant.version().get(),
             end_grant.version().get(),
+            end_session.version().get(),
         ]
     };
     let overview = Resource::new(versions, |_| get_trust_overview());
@@ -69,6 +71,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#core-services">"Core services"</a></li>
                 <li><a href="#wards">"Wards"</a></li>
                 <li><a href="#users">"Users"</a></li>
+                <li><a href="#signed-in">"Signed in"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
                 <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
@@ -99,6 +102,7 @@ fn AdminSections() -> impl IntoView {
                             <CoreServices overview=o.clone() add_service />
                             <Wards overview=o.clone() add_unit />
                             <Users overview=o.clone() add_user reset update_user />
+                            <SignedInSessions overview=o.clone() end_session />
                             <BuddyAccess overview=o add_grant end_grant />
                         }
                             .into_any()
@@ -304,6 +308,60 @@ fn Users(
                 <ActionError message=Signal::derive(move || error_of(add_user.value().get())) />
                 <button type="submit" class="button">"Add user"</button>
             </ActionForm>
+        </section>
+    }
+}
+
+/// Who is signed in where: a lost tablet's session can be ended here, alone.
+#[component]
+fn SignedInSessions(
+    overview: TrustOverview,
+    end_session: ServerAction<AdminEndSession>,
+) -> impl IntoView {
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %b %Y, %H:%M UTC").to_string();
+    view! {
+        <section aria-labelledby="signed-in">
+            <h2 id="signed-in">"Signed in"</h2>
+            <p class="hint">
+                "Each browser or device someone of your trust is signed in on. If a tablet is lost, end its session: it is signed out at once."
+            </p>
+            <ActionError message=Signal::derive(move || error_of(end_session.value().get())) />
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Person"</th>
+                        <th scope="col">"Where"</th>
+                        <th scope="col">"Signed in"</th>
+                        <th scope="col">"Last used"</th>
+                        <th scope="col"><span class="visually-hidden">"End"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {overview
+                        .sessions
+                        .into_iter()
+                        .map(|s| {
+                            let kind = if s.browser { "Browser" } else { "Device or script" };
+                            view! {
+                                <tr>
+                                    <td>{s.user_name.clone()} <br /> <span class="hint">{s.user_email}</span></td>
+                                    <td>{kind}</td>
+                                    <td>{when(s.started_at)}</td>
+                                    <td>{when(s.last_seen_at)}</td>
+                                    <td>
+                                        <ActionForm action=end_session>
+                                            <input type="hidden" name="session_id" value=s.id />
+                                            <button type="submit" class="button button--secondary">
+                                                "End session" <span class="visually-hidden">{format!(" of {}, last used {}", s.user_name, when(s.last_seen_at))}</span>
+                                            </button>
+                                        </ActionForm>
+                                    </td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
         </section>
     }
 }

@@ -15,6 +15,9 @@ use crate::error::{ApiError, ApiPath};
 use crate::photos::{Uploaded, Variant};
 use crate::state::AppState;
 
+/// How long an upload's body may take to arrive once it has its turn (15 MB at 1 Mbit/s).
+const UPLOAD_READ_LIMIT: std::time::Duration = std::time::Duration::from_secs(120);
+
 /// `PUT /api/v1/photos/{id}`: 201 kept, 200 the same bytes again.
 #[utoipa::path(put, path = "/api/v1/photos/{id}", params(("id" = Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "image/jpeg"),
@@ -36,8 +39,14 @@ pub async fn put(
         return Err(photos.too_large());
     }
     let _turn = photos.upload_turn().await?;
-    let bytes = axum::body::to_bytes(body, photos.max_bytes)
+    // A body that trickles in would hold its turn for good: after a while it is dropped, and
+    // the device sends it again later.
+    let read = axum::body::to_bytes(body, photos.max_bytes);
+    let bytes = tokio::time::timeout(UPLOAD_READ_LIMIT, read)
         .await
+        .map_err(|_| ApiError::Busy {
+            retry_after_secs: 30,
+        })?
         .map_err(|e| {
             if is_length_limit(&e) {
                 photos.too_large()
@@ -52,7 +61,7 @@ pub async fn put(
             id,
             header(&headers, CONTENT_TYPE.as_str()),
             header(&headers, PHOTO_SHA_HEADER),
-            bytes.to_vec(),
+            Vec::from(bytes),
         )
         .await?;
     Ok(match uploaded {

@@ -60,14 +60,33 @@ pub fn token_id(token: &str) -> String {
 
 /// True once a session has been idle too long or lived too long for its kind.
 pub fn is_expired(session: &SessionRecord, now: DateTime<Utc>, limits: &AuthLimits) -> bool {
-    let idle = now.signed_duration_since(session.last_seen_at);
-    let age = now.signed_duration_since(session.created_at);
+    has_lapsed(
+        session.kind != SessionKind::Device.as_str(),
+        session.created_at,
+        session.last_seen_at,
+        now,
+        limits,
+    )
+}
+
+/// [`is_expired`] for a session known by its parts: a browser's (or a device's), started and
+/// last used when.
+pub fn has_lapsed(
+    browser: bool,
+    created_at: DateTime<Utc>,
+    last_seen_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    limits: &AuthLimits,
+) -> bool {
+    let idle = now.signed_duration_since(last_seen_at);
+    let age = now.signed_duration_since(created_at);
     let over = |elapsed: chrono::Duration, limit: std::time::Duration| {
         chrono::Duration::from_std(limit).is_ok_and(|limit| elapsed > limit)
     };
-    match session.kind.as_str() {
-        "device" => over(idle, limits.device_idle),
-        _ => over(idle, limits.browser_idle) || over(age, limits.browser_absolute),
+    if browser {
+        over(idle, limits.browser_idle) || over(age, limits.browser_absolute)
+    } else {
+        over(idle, limits.device_idle)
     }
 }
 
@@ -103,7 +122,7 @@ pub fn signed_out_on_device(header: &str) -> bool {
 /// its work.
 pub fn clearing_signed_out_marker() -> String {
     format!(
-        "{}=; Path=/; SameSite=Strict; Max-Age=0",
+        "{}=; Path=/; SameSite=Lax; Max-Age=0",
         domain::api::SIGNED_OUT_COOKIE
     )
 }

@@ -83,6 +83,8 @@ pub trait IdentityStore {
     async fn session(&self, id: &str) -> Result<Option<SessionRecord>, StoreError>;
     async fn touch_session(&self, id: &str, at: DateTime<Utc>) -> Result<(), StoreError>;
     async fn delete_session(&self, id: &str) -> Result<(), StoreError>;
+    /// The sessions of every user of a trust, most recently used first.
+    async fn sessions_of_trust(&self, trust_id: Uuid) -> Result<Vec<SessionRecord>, StoreError>;
     /// Ends every session of a user, except the one given.
     async fn delete_sessions_of_user(
         &self,
@@ -219,6 +221,17 @@ impl<T: Db + ?Sized> IdentityStore for T {
         )
         .bind(id)
         .fetch_optional(&mut *c)
+        .await?))
+    }
+
+    async fn sessions_of_trust(&self, trust_id: Uuid) -> Result<Vec<SessionRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT s.id, s.user_id, s.kind, s.created_at, s.last_seen_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE u.trust_id = $1 \
+             ORDER BY s.last_seen_at DESC"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
         .await?))
     }
 

@@ -324,8 +324,9 @@ impl PushSteps for Tx {
                             .push_bind(now);
                     }
                 });
-                // Only an open inspection of the same trust changes; the judge saw to that,
-                // and a push that raced this one shows here as a row not written.
+                // Only its owner's open inspection of the same trust changes; the judge saw
+                // to that, and the statement holds to it too: a push that raced this one (or
+                // a hand-over in between) shows here as a row not written.
                 q.push(
                     " ON CONFLICT (id) DO UPDATE SET unit_id = excluded.unit_id, \
                      framework_id = excluded.framework_id, template_id = excluded.template_id, \
@@ -333,6 +334,7 @@ impl PushSteps for Tx {
                      started_at = excluded.started_at, status = excluded.status, \
                      updated_at = excluded.updated_at \
                      WHERE inspections.trust_id = excluded.trust_id \
+                     AND inspections.user_id = excluded.user_id \
                      AND inspections.status = 'in_progress'",
                 );
                 q.build().execute(&mut *c).await?.rows_affected()
