@@ -754,12 +754,7 @@ async fn a_session_signed_out_on_an_offline_device_ends_at_its_next_request() {
         )))
         .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
-    let cleared: Vec<_> = reply
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let cleared = reply.set_cookies();
     assert!(
         cleared
             .iter()
@@ -813,12 +808,7 @@ async fn a_session_signed_out_on_an_offline_device_ends_at_its_next_request() {
         )
         .await;
     assert_eq!(fresh.status, StatusCode::OK);
-    let set: Vec<_> = fresh
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_owned())
-        .collect();
+    let set = fresh.set_cookies();
     assert!(
         !set.iter().any(|c| c.starts_with("readyward_session=;")),
         "{set:?}"

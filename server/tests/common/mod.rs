@@ -186,6 +186,15 @@ impl Reply {
             .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 
+    /// Every `Set-Cookie` value of the reply, in order.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(axum::http::header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
     /// The interface's error code of an error reply.
     pub fn error_code(&self) -> String {
         self.json()["error"].as_str().unwrap_or_default().to_owned()
