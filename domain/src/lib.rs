@@ -9,6 +9,7 @@ pub mod caller;
 pub mod code;
 pub mod conflict;
 pub mod framework;
+pub mod hand_over;
 pub mod inspection;
 pub mod org;
 pub mod photo;

@@ -1,10 +1,13 @@
-//! Sync: a push checked and judged, who may read an inspection, and pull.
+//! Sync: a push checked and judged, who may read an inspection, pull, and handing an open
+//! inspection to the next shift.
 //!
 //! What a change may do is decided once, in `domain::sync::judge`, which the device's own
 //! write path uses too; the store reads what a batch needs, applies the verdicts and keeps
 //! conflicts in one durable transaction.
 
+use domain::api::NamedRef;
 use domain::caller::Caller;
+use domain::hand_over::{HandOverChoices, HandOverRefusal, Held, Person, judge_hand_over};
 use domain::inspection::InspectionView;
 use domain::sync::judge::{PushItem, Pusher};
 use domain::sync::{MAX_PUSH_MUTATIONS, PullResponse, PushRequest, PushResponse};
@@ -75,7 +78,9 @@ pub async fn pull(
 ) -> Result<PullResponse, ApiError> {
     let templates = crate::templates::for_caller(&state.store, caller).await?;
     let units = access::units(&state.store, caller, state.clock.today()).await?;
-    let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
+    let open_inspections = state.store.open_inspections_of(caller.user.id).await?;
+    let snapshot = serde_json::to_vec(&(&templates, &units, &open_inspections))
+        .map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {
         return Ok(PullResponse {
@@ -83,6 +88,7 @@ pub async fn pull(
             templates: Vec::new(),
             units: Vec::new(),
             comments: Vec::new(),
+            open_inspections: Vec::new(),
         });
     }
     Ok(PullResponse {
@@ -90,5 +96,119 @@ pub async fn pull(
         templates,
         units,
         comments: Vec::new(),
+        open_inspections,
     })
+}
+
+/// An inspection of the caller's own trust as the hand-over rule sees it; 404 for any other
+/// (a reviewer's grant lets them read, never hand over).
+async fn held_in_own_trust(state: &AppState, caller: &Caller, id: Uuid) -> Result<Held, ApiError> {
+    let head = state
+        .store
+        .inspection_head(id)
+        .await?
+        .filter(|h| h.trust_id == caller.user.trust_id)
+        .ok_or(ApiError::NotFound)?;
+    Ok(Held {
+        trust_id: head.trust_id,
+        owner: head.owner,
+        status: head.status,
+    })
+}
+
+fn person_of(caller: &Caller) -> Person {
+    Person {
+        id: caller.user.id,
+        trust_id: caller.user.trust_id,
+        role: caller.user.role,
+        active: true,
+    }
+}
+
+/// Whom the caller may hand an inspection to: 404 outside their trust, 403 unless they own it
+/// or administer the trust, 409 once it is finished.
+pub async fn hand_over_choices(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+) -> Result<HandOverChoices, ApiError> {
+    let held = held_in_own_trust(state, caller, id).await?;
+    let users = state.store.users_of_trust(held.trust_id).await?;
+    let owner = users
+        .iter()
+        .find(|u| u.id == held.owner)
+        .map(|u| NamedRef {
+            id: u.id,
+            name: u.name.clone(),
+        })
+        .ok_or_else(|| anyhow::anyhow!("inspection {id} has an owner outside its trust"))?;
+    // Asked about the owner: every refusal but "theirs already" applies to the choices too.
+    match judge_hand_over(person_of(caller), held, Some(person_of(caller))) {
+        Ok(()) | Err(HandOverRefusal::SameOwner | HandOverRefusal::NotAnInspector) => {}
+        Err(refusal) => return Err(refused(refusal)),
+    }
+    let mut colleagues: Vec<NamedRef> = users
+        .into_iter()
+        .filter(|u| u.id != held.owner)
+        .filter(|u| domain::hand_over::can_take_over(record_person(u), held.trust_id))
+        .map(|u| NamedRef {
+            id: u.id,
+            name: u.name,
+        })
+        .collect();
+    colleagues.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(HandOverChoices { owner, colleagues })
+}
+
+/// Hands an open inspection to another inspector of the trust; the answer is the inspection
+/// as it now stands. The refusals of [`hand_over_choices`], and 422 for someone who cannot
+/// take it on.
+pub async fn hand_over(
+    state: &AppState,
+    caller: &Caller,
+    id: Uuid,
+    to_user_id: Uuid,
+) -> Result<InspectionView, ApiError> {
+    let held = held_in_own_trust(state, caller, id).await?;
+    let to = state
+        .store
+        .user_by_id(to_user_id)
+        .await?
+        .map(|u| record_person(&u));
+    judge_hand_over(person_of(caller), held, to).map_err(refused)?;
+    if !state
+        .store
+        .hand_over(id, held.owner, to_user_id, state.clock.now())
+        .await?
+    {
+        return Err(ApiError::Conflict(
+            "This inspection changed while it was being handed over: look again and retry"
+                .to_owned(),
+        ));
+    }
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, inspection_id = %id,
+        from = %held.owner, to = %to_user_id, "inspection handed over"
+    );
+    inspection(state, caller, id).await
+}
+
+fn record_person(u: &crate::store::UserRecord) -> Person {
+    Person {
+        id: u.id,
+        trust_id: u.trust_id,
+        role: domain::Role::parse(&u.role).unwrap_or(domain::Role::BoardViewer),
+        active: u.active,
+    }
+}
+
+fn refused(refusal: HandOverRefusal) -> ApiError {
+    let message = refusal.to_string();
+    match refusal {
+        HandOverRefusal::NotTheirs => ApiError::Forbidden(message),
+        HandOverRefusal::Finished => ApiError::Conflict(message),
+        HandOverRefusal::NotAnInspector | HandOverRefusal::SameOwner => {
+            ApiError::Unprocessable(message)
+        }
+    }
 }

@@ -82,6 +82,22 @@ pub async fn for_caller(
         .collect()
 }
 
+/// One version of a template the caller's trust uses (built-in or its own); 404 for others.
+pub async fn version_for_caller(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    version: i32,
+) -> Result<ChecklistTemplate, ApiError> {
+    store
+        .template_version(id, version)
+        .await?
+        .filter(|t| t.trust_id.is_none_or(|trust| trust == caller.user.trust_id))
+        .as_ref()
+        .map(to_wire)
+        .ok_or(ApiError::NotFound)?
+}
+
 /// Saves an admin's draft: a new template, or the next version of one of their trust's own.
 pub async fn save(
     store: &Store,

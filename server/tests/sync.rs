@@ -257,7 +257,7 @@ async fn only_the_inspector_who_started_an_inspection_pushes_to_it() {
     for r in reply["results"].as_array().unwrap() {
         assert_eq!(
             r["error"],
-            "the inspection was started by someone else: only they can change it"
+            "the inspection belongs to someone else (started by them or handed over to them): only they can change it"
         );
     }
     let view = app

@@ -162,7 +162,8 @@ pub enum Refusal {
     WardElsewhere,
     /// A change to another trust's inspection.
     InspectionElsewhere,
-    /// A change to an inspection someone else started: only its owner pushes changes to it.
+    /// A change to an inspection someone else owns (started it, or had it handed over): only
+    /// its owner pushes changes to it.
     NotYours,
     /// A change id another trust has used: never compared with (or shown next to) its content.
     IdTaken,
@@ -181,7 +182,7 @@ impl std::fmt::Display for Refusal {
             Refusal::WardElsewhere => "the ward is not one of your trust's",
             Refusal::InspectionElsewhere => "the inspection is not one of your trust's",
             Refusal::NotYours => {
-                "the inspection was started by someone else: only they can change it"
+                "the inspection belongs to someone else (started by them or handed over to them): only they can change it"
             }
             Refusal::IdTaken => "this change id is already taken: make a new one",
             Refusal::Finished => "the inspection has been finished and can no longer change",

@@ -92,6 +92,11 @@ pub struct PullResponse {
     /// Reviewer comments on evidence (empty until evidence review exists).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub comments: Vec<serde_json::Value>,
+    /// The user's open inspections the server holds, oldest first: a device fetches any it
+    /// lacks (one handed over to them) with `GET /api/v1/inspections/{id}`, and lets go of
+    /// one it holds with nothing waiting that is no longer listed (handed to someone else).
+    #[serde(default)]
+    pub open_inspections: Vec<uuid::Uuid>,
 }
 
 impl PullResponse {

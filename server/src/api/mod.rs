@@ -54,9 +54,17 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/frameworks", get(frameworks::list))
         .route("/frameworks/{id}", get(frameworks::get))
         .route("/templates", get(templates::list))
+        .route(
+            "/templates/{id}/versions/{version}",
+            get(templates::version),
+        )
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/inspections/{id}", get(sync::inspection))
+        .route(
+            "/inspections/{id}/hand-over",
+            get(sync::hand_over_choices).post(sync::hand_over),
+        )
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/units", get(units::list))

@@ -1,9 +1,11 @@
 //! `/api/v1/sync/push`, `/api/v1/sync/pull` and `/api/v1/inspections/{id}`: devices send their
-//! outbox, fetch what they keep offline, and read back what the server holds.
+//! outbox, fetch what they keep offline, read back what the server holds, and hand an open
+//! inspection to the next shift (`/api/v1/inspections/{id}/hand-over`).
 
 use axum::Json;
 use axum::extract::Query;
 use axum::extract::State;
+use domain::hand_over::{HandOverChoices, HandOverRequest};
 use domain::inspection::InspectionView;
 use domain::sync::{PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
@@ -55,5 +57,36 @@ pub async fn pull(
     let Query(query) = query.map_err(|e| ApiError::InvalidBody(e.body_text()))?;
     Ok(Json(
         sync::pull(&state, &caller, query.since.as_deref()).await?,
+    ))
+}
+
+/// `GET /api/v1/inspections/{id}/hand-over`: the owner and whom the caller may hand it to.
+#[utoipa::path(get, path = "/api/v1/inspections/{id}/hand-over", params(("id" = Uuid, Path)),
+    responses((status = 200, body = HandOverChoices), (status = 401, body = domain::api::ErrorBody),
+        (status = 403, body = domain::api::ErrorBody), (status = 404, body = domain::api::ErrorBody),
+        (status = 409, body = domain::api::ErrorBody)))]
+pub async fn hand_over_choices(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+) -> Result<Json<HandOverChoices>, ApiError> {
+    Ok(Json(sync::hand_over_choices(&state, &caller, id).await?))
+}
+
+/// `POST /api/v1/inspections/{id}/hand-over`: an open inspection passes to another inspector of
+/// the trust, by its owner or a trust admin; the answer is the inspection as it now stands.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/hand-over", params(("id" = Uuid, Path)),
+    request_body = HandOverRequest,
+    responses((status = 200, body = InspectionView), (status = 401, body = domain::api::ErrorBody),
+        (status = 403, body = domain::api::ErrorBody), (status = 404, body = domain::api::ErrorBody),
+        (status = 409, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody)))]
+pub async fn hand_over(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<HandOverRequest>,
+) -> Result<Json<InspectionView>, ApiError> {
+    Ok(Json(
+        sync::hand_over(&state, &caller, id, request.to_user_id).await?,
     ))
 }

@@ -33,6 +33,27 @@ pub trait SyncStore {
     -> Result<Option<(Uuid, InspectionView)>, StoreError>;
     /// Every value a record has had, oldest first: callers check scope.
     async fn history(&self, record_id: Uuid) -> Result<Vec<HistoryEntry>, StoreError>;
+    /// An inspection's trust, owner and status, without its records: callers check scope.
+    async fn inspection_head(&self, id: Uuid) -> Result<Option<InspectionHead>, StoreError>;
+    /// The ids of a user's open inspections, oldest first.
+    async fn open_inspections_of(&self, user_id: Uuid) -> Result<Vec<Uuid>, StoreError>;
+    /// Moves an open inspection from `from` to `to`; false when it is no longer open and
+    /// `from`'s (someone got there first), so nothing changed.
+    async fn hand_over(
+        &self,
+        id: Uuid,
+        from: Uuid,
+        to: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+}
+
+/// Who an inspection belongs to and whether it is open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InspectionHead {
+    pub trust_id: Uuid,
+    pub owner: Uuid,
+    pub status: InspectionStatus,
 }
 
 /// The two steps of a push, only on a transaction: what they read must stay as read until
@@ -462,6 +483,54 @@ impl<T: Db + ?Sized> SyncStore for T {
         .bind(record_id)
         .fetch_all(&mut *c)
         .await?))
+    }
+
+    async fn inspection_head(&self, id: Uuid) -> Result<Option<InspectionHead>, StoreError> {
+        let row: Option<(Uuid, Uuid, String)> = run!(self, |c| sqlx::query_as(
+            "SELECT trust_id, user_id, status FROM inspections WHERE id = $1"
+        )
+        .bind(id)
+        .fetch_optional(&mut *c)
+        .await?);
+        Ok(row.map(|(trust_id, owner, status)| InspectionHead {
+            trust_id,
+            owner,
+            status: InspectionStatus::from_code(&status),
+        }))
+    }
+
+    async fn open_inspections_of(&self, user_id: Uuid) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM inspections WHERE user_id = $1 AND status = $2 \
+             ORDER BY started_at, id"
+        )
+        .bind(user_id)
+        .bind(InspectionStatus::InProgress.as_str())
+        .fetch_all(&mut *c)
+        .await?);
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn hand_over(
+        &self,
+        id: Uuid,
+        from: Uuid,
+        to: Uuid,
+        now: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        Ok(run!(self, |c| sqlx::query(
+            "UPDATE inspections SET user_id = $1, updated_at = $2 \
+             WHERE id = $3 AND user_id = $4 AND status = $5"
+        )
+        .bind(to)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .bind(InspectionStatus::InProgress.as_str())
+        .execute(&mut *c)
+        .await?
+        .rows_affected())
+            == 1)
     }
 
     async fn inspection_view(

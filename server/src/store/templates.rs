@@ -37,6 +37,12 @@ pub trait TemplateStore {
     async fn latest_templates(&self, trust_id: Uuid) -> Result<Vec<TemplateRecord>, StoreError>;
     /// The newest version of one template, whoever owns it: callers check scope.
     async fn latest_template(&self, id: Uuid) -> Result<Option<TemplateRecord>, StoreError>;
+    /// One version of a template, whoever owns it: callers check scope.
+    async fn template_version(
+        &self,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Option<TemplateRecord>, StoreError>;
 }
 
 /// The newest version of each template; callers add their own `WHERE` on `t`.
@@ -84,6 +90,21 @@ impl<T: Db + ?Sized> TemplateStore for T {
             .bind(trust_id)
             .fetch_all(&mut *c)
             .await?))
+    }
+
+    async fn template_version(
+        &self,
+        id: Uuid,
+        version: i32,
+    ) -> Result<Option<TemplateRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT id, version, trust_id, name, framework_id, ward_types, prompt_codes, archived \
+             FROM checklist_templates WHERE id = $1 AND version = $2"
+        )
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *c)
+        .await?))
     }
 
     async fn latest_template(&self, id: Uuid) -> Result<Option<TemplateRecord>, StoreError> {

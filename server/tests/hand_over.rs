@@ -1,0 +1,292 @@
+//! Handing an open inspection to the next shift (`/api/v1/inspections/{id}/hand-over`): who
+//! may, to whom, what the new owner's pull lists, and that only the owner pushes afterwards.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use common::{PASSWORD, TestApp, spawn_app};
+use domain::sync::kind;
+use serde_json::{Value, json};
+use server::store::NewUser;
+use server::store::prelude::*;
+use uuid::Uuid;
+
+fn upsert(id: Uuid, unit_id: Uuid, status: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": kind::INSPECTION_UPSERT, "data": {
+        "id": id, "unit_id": unit_id, "framework_id": "cqc-kloe-2017",
+        "template_id": null, "template_version": null,
+        "started_at": "2026-11-25T09:00:00Z", "status": status}})
+}
+
+fn finding(inspection_id: Uuid, note: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": kind::FINDING_RECORD, "data": {
+        "id": Uuid::now_v7(), "inspection_id": inspection_id, "item_code": "S1.8",
+        "response": "met", "note": note, "photo_ids": [], "observed_at": "2026-11-25T09:05:00Z"}})
+}
+
+async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> Vec<String> {
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    let reply = app.post("/api/v1/sync/push", Some(token), batch).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    reply.json()["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// A second ward inspector of the demo trust, signed in: (their id, token).
+async fn night_shift(app: &TestApp, active: bool) -> (Uuid, String) {
+    let demo_admin = app
+        .store
+        .user_by_email("admin@demo.nhs.test")
+        .await
+        .unwrap();
+    let id = Uuid::now_v7();
+    let email = format!("night-{id}@demo.nhs.test");
+    let user = NewUser {
+        id,
+        trust_id: demo_admin.unwrap().trust_id,
+        email: email.clone(),
+        name: format!("Night Nurse {}", &id.to_string()[..4]),
+        role: "ward_inspector".to_owned(),
+        password_hash: server::auth::password::hash(PASSWORD).unwrap(),
+        must_change_password: false,
+    };
+    app.store.create_user(&user, Utc::now()).await.unwrap();
+    let token = app.login(&email).await;
+    if !active {
+        app.store
+            .update_user(id, "ward_inspector", false)
+            .await
+            .unwrap();
+    }
+    (id, token)
+}
+
+async fn open_inspection(app: &TestApp, token: &str) -> (Uuid, Uuid) {
+    let units = app.get("/api/v1/units", Some(token)).await.json();
+    let unit: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
+    let id = Uuid::now_v7();
+    let pushed = push(
+        app,
+        token,
+        vec![upsert(id, unit, "in_progress"), finding(id, "day")],
+    )
+    .await;
+    assert_eq!(pushed, ["applied", "applied"]);
+    (id, unit)
+}
+
+fn hand_over_path(id: Uuid) -> String {
+    format!("/api/v1/inspections/{id}/hand-over")
+}
+
+fn listed(pull: &Value) -> Vec<Uuid> {
+    serde_json::from_value(pull["open_inspections"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn the_owner_hands_an_open_inspection_to_the_next_shift() {
+    let app = spawn_app().await;
+    let day = app.login("inspector@demo.nhs.test").await;
+    let (night_id, night) = night_shift(&app, true).await;
+    let (id, unit) = open_inspection(&app, &day).await;
+    let night_before = app.get("/api/v1/sync/pull", Some(&night)).await.json();
+    assert!(!listed(&night_before).contains(&id));
+    assert!(listed(&app.get("/api/v1/sync/pull", Some(&day)).await.json()).contains(&id));
+
+    // The owner is offered the trust's other active inspectors and admins, by name.
+    let choices = app.get(&hand_over_path(id), Some(&day)).await;
+    assert_eq!(choices.status, StatusCode::OK);
+    let choices = choices.json();
+    assert_eq!(choices["owner"]["name"], "Sam Okafor");
+    let offered: Vec<Uuid> = choices["colleagues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert!(offered.contains(&night_id));
+    let board = app.store.user_by_email("board@demo.nhs.test").await;
+    assert!(!offered.contains(&board.unwrap().unwrap().id));
+
+    let reply = app
+        .post(
+            &hand_over_path(id),
+            Some(&day),
+            json!({"to_user_id": night_id}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.json());
+    assert_eq!(reply.json()["user_id"], night_id.to_string());
+    assert_eq!(reply.json()["findings"][0]["note"], "day");
+
+    // The new owner's pull lists it (with a new cursor), the old owner's no longer does.
+    let night_after = app
+        .get(
+            &format!(
+                "/api/v1/sync/pull?since={}",
+                night_before["cursor"].as_str().unwrap()
+            ),
+            Some(&night),
+        )
+        .await
+        .json();
+    assert_ne!(night_after["cursor"], night_before["cursor"]);
+    assert!(listed(&night_after).contains(&id));
+    assert!(!listed(&app.get("/api/v1/sync/pull", Some(&day)).await.json()).contains(&id));
+
+    // From now on only the new owner's changes count; the old owner's are refused with why.
+    assert_eq!(
+        push(&app, &night, vec![finding(id, "night")]).await,
+        ["applied"]
+    );
+    assert_eq!(
+        push(
+            &app,
+            &day,
+            vec![finding(id, "late"), upsert(id, unit, "submitted")]
+        )
+        .await,
+        ["rejected", "rejected"]
+    );
+    assert_eq!(
+        push(&app, &night, vec![upsert(id, unit, "submitted")]).await,
+        ["applied"]
+    );
+    // Finished, it stays with whoever finished it.
+    let again = app
+        .post(
+            &hand_over_path(id),
+            Some(&night),
+            json!({"to_user_id": night_id}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(!listed(&app.get("/api/v1/sync/pull", Some(&night)).await.json()).contains(&id));
+}
+
+#[tokio::test]
+async fn a_trust_admin_hands_over_anyones_open_inspection_and_nobody_else_can() {
+    let app = spawn_app().await;
+    let day = app.login("inspector@demo.nhs.test").await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let (night_id, night) = night_shift(&app, true).await;
+    let (id, _) = open_inspection(&app, &day).await;
+
+    // A colleague of the same trust may not hand it over, nor take it for themselves.
+    for who in [&night, &app.login("board@demo.nhs.test").await] {
+        let reply = app
+            .post(
+                &hand_over_path(id),
+                Some(who),
+                json!({"to_user_id": night_id}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN);
+        assert_eq!(reply.error_code(), "forbidden");
+        assert_eq!(
+            app.get(&hand_over_path(id), Some(who)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    // Another trust (a reviewer with a grant included) is told it does not exist.
+    for email in ["admin@buddy.nhs.test", "reviewer@buddy.nhs.test"] {
+        let other = app.login(email).await;
+        let reply = app
+            .post(
+                &hand_over_path(id),
+                Some(&other),
+                json!({"to_user_id": night_id}),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{email}");
+    }
+    let unknown = hand_over_path(Uuid::now_v7());
+    let reply = app
+        .post(&unknown, Some(&admin), json!({"to_user_id": night_id}))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.post(&hand_over_path(id), None, json!({"to_user_id": night_id}))
+            .await
+            .status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    // Only an active inspector or admin of the trust can take it on; nothing changes otherwise.
+    let (inactive_id, _) = night_shift(&app, false).await;
+    let board_id = app
+        .store
+        .user_by_email("board@demo.nhs.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let buddy_id = app
+        .store
+        .user_by_email("admin@buddy.nhs.test")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    for to in [inactive_id, board_id, buddy_id, Uuid::now_v7()] {
+        let reply = app
+            .post(&hand_over_path(id), Some(&admin), json!({"to_user_id": to}))
+            .await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(reply.error_code(), "unprocessable");
+    }
+    for bad in [json!({}), json!({"to_user_id": "nobody"})] {
+        let reply = app.post(&hand_over_path(id), Some(&admin), bad).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let view = app
+        .get(&format!("/api/v1/inspections/{id}"), Some(&day))
+        .await
+        .json();
+    assert_ne!(view["user_id"], night_id.to_string());
+
+    let reply = app
+        .post(
+            &hand_over_path(id),
+            Some(&admin),
+            json!({"to_user_id": night_id}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert!(listed(&app.get("/api/v1/sync/pull", Some(&night)).await.json()).contains(&id));
+    assert_eq!(
+        push(&app, &night, vec![finding(id, "night")]).await,
+        ["applied"]
+    );
+}
+
+#[tokio::test]
+async fn a_device_reads_the_checklist_version_an_inspection_was_started_on() {
+    let app = spawn_app().await;
+    let token = app.login("inspector@demo.nhs.test").await;
+    let templates = app.get("/api/v1/templates", Some(&token)).await.json();
+    let first = &templates[0];
+    let path = format!(
+        "/api/v1/templates/{}/versions/{}",
+        first["id"].as_str().unwrap(),
+        first["version"]
+    );
+    let reply = app.get(&path, Some(&token)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.json()["prompt_codes"], first["prompt_codes"]);
+    let missing = format!(
+        "/api/v1/templates/{}/versions/999",
+        first["id"].as_str().unwrap()
+    );
+    assert_eq!(
+        app.get(&missing, Some(&token)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&path, None).await.status, StatusCode::UNAUTHORIZED);
+}
