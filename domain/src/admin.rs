@@ -63,6 +63,17 @@ pub struct SessionView {
     pub last_seen_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An inspection of the trust still open, so an admin can hand it to the next shift when its
+/// owner cannot (off sick, left the ward).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenInspectionView {
+    pub id: Uuid,
+    pub unit_name: String,
+    pub owner_id: Uuid,
+    pub owner_name: String,
+    pub started_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Everything on the "Manage trust" page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustOverview {
@@ -74,6 +85,8 @@ pub struct TrustOverview {
     pub grants: Vec<GrantView>,
     /// Who is signed in where, most recently used first.
     pub sessions: Vec<SessionView>,
+    /// Open inspections, oldest first.
+    pub open_inspections: Vec<OpenInspectionView>,
 }
 
 /// The result of creating a user or resetting a password: shown once to the admin.
@@ -122,5 +135,10 @@ pub enum AdminCommand {
     /// Ends one session of someone of the trust (a lost tablet): its token dies at once.
     EndSession {
         session_id: String,
+    },
+    /// Hands an open inspection to another inspector of the trust.
+    HandOver {
+        inspection_id: Uuid,
+        to_user_id: Uuid,
     },
 }

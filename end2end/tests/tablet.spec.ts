@@ -4,7 +4,7 @@
 // away for real.
 import { test, expect, Page } from '@playwright/test';
 import { execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, DEMO_PASSWORD, kill, serve } from './helpers';
@@ -68,6 +68,25 @@ async function startInspection(page: Page): Promise<string> {
   await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
   await page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true }).check();
   return page.url();
+}
+
+/** Whether the device's IndexedDB holds the inspection, and how many of its photos. */
+async function holds(page: Page, id: string): Promise<{ inspection: boolean; photos: number }> {
+  return page.evaluate(
+    (id) =>
+      new Promise<{ inspection: boolean; photos: number }>((resolve, reject) => {
+        const open = indexedDB.open('readyward');
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['inspections', 'photos']);
+          const inspection = tx.objectStore('inspections').get(id);
+          const photos = tx.objectStore('photos').index('inspection_id').count(id);
+          tx.oncomplete = () => resolve({ inspection: inspection.result !== undefined, photos: photos.result });
+          tx.onerror = () => reject(tx.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+    id,
+  );
 }
 
 /** How many records the device's IndexedDB store holds. */
@@ -241,4 +260,94 @@ test('at sign-out a user can have the tablet forget their password, so it no lon
   await fillSignIn(page, INSPECTOR);
   await expect(page.locator('#email-error')).toContainText(OFFLINE_REFUSED);
   await expect(page.getByRole('heading', { name: /^Hello, / })).toHaveCount(0);
+});
+
+test('an open inspection is handed to the next shift on the same tablet, photos and all, and carries on offline', async ({ page }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = (await startInspection(page)).split('#')[0];
+  const ward = (await page.getByRole('heading', { level: 1 }).textContent())!;
+  const first = page.locator('fieldset.prompt-card').first();
+  await first.getByLabel('Note', { exact: true }).fill('Handover: bay 3 still to check');
+  await first.getByLabel('Note', { exact: true }).blur();
+  const photo = readFileSync(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
+  await first.getByLabel('Add photo').setInputFiles({ name: 'ward-photo.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await expect(first.getByRole('img')).toHaveCount(1);
+
+  // The owner hands it over once all of it has reached the server; it leaves the tablet for them.
+  await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
+  await page.getByRole('button', { name: 'Choose who takes over' }).click();
+  await page.getByLabel('Hand over to', { exact: true }).selectOption({ label: 'Priya Shah' });
+  await page.getByRole('button', { name: 'Hand over', exact: true }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Handed over to Priya Shah.' })).toBeVisible();
+  await expect(first.getByRole('radio', { name: 'Met', exact: true })).toBeDisabled();
+  const id = url.split('/inspections/')[1];
+  expect(await holds(page, id)).toEqual({ inspection: false, photos: 0 });
+  await signOut(page);
+
+  // The next shift signs in on the same tablet and finds it under their open inspections.
+  await signInOnline(page, ADMIN);
+  const open = page.getByRole('region', { name: 'Your open inspections' });
+  await expect(open.getByRole('link', { name: new RegExp(ward) })).toBeVisible();
+  await open.getByRole('link', { name: new RegExp(ward) }).click();
+  await expect(page).toHaveURL(url);
+  await expect(page.getByRole('heading', { name: ward })).toBeVisible();
+  await expect(first.getByRole('radio', { name: 'Met', exact: true })).toBeChecked();
+  await expect(first.getByLabel('Note', { exact: true })).toHaveValue('Handover: bay 3 still to check');
+  await expect(first.getByRole('img')).toHaveCount(1);
+
+  // Offline, it is theirs to carry on with; their answer syncs under their name.
+  await down();
+  await page.reload();
+  await expect(page.getByRole('heading', { name: ward })).toBeVisible();
+  const second = page.locator('fieldset.prompt-card').nth(1);
+  await second.getByRole('radio', { name: 'Not met', exact: true }).check();
+  await up();
+  await page.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
+  const held = await (await page.request.get(`${BASE}/api/v1/inspections/${id}`)).json();
+  expect(held.findings).toHaveLength(2);
+  expect(held.findings.map((f: any) => f.response).sort()).toEqual(['met', 'not_met']);
+  const me = await (await page.request.get(`${BASE}/api/v1/auth/me`)).json();
+  expect(held.user_id).toBe(me.id);
+  await signOut(page);
+
+  // Its first owner no longer has it.
+  await signInOnline(page, INSPECTOR);
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
+});
+
+test('a trust admin hands over an inspection whose owner cannot carry on; the owner\'s tablet lets it go', async ({ page, browser }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = (await startInspection(page)).split('#')[0];
+  const ward = (await page.getByRole('heading', { level: 1 }).textContent())!;
+  await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
+
+  // The admin, on their own computer, hands it to themselves from Manage trust.
+  const office = await (await browser.newContext()).newPage();
+  await signInOnline(office, ADMIN);
+  await office.goto(`${BASE}/admin`);
+  const id = url.split('/inspections/')[1];
+  const row = office
+    .getByRole('region', { name: 'Open inspections' })
+    .getByRole('listitem')
+    .filter({ has: office.locator(`input[name="inspection_id"][value="${id}"]`) });
+  await expect(row).toContainText(`${ward}, Sam Okafor since`);
+  await row.getByLabel(`Hand ${ward} to`).selectOption({ label: 'Priya Shah' });
+  await row.getByRole('button', { name: `Hand over ${ward} from Sam Okafor` }).click();
+  await expect(row).toContainText(`${ward}, Priya Shah since`);
+  await office.goto(`${BASE}/`);
+  await expect(office.locator(`a[href="/inspections/${id}"]`)).toBeVisible();
+
+  // The owner's tablet, at its next pull, lets go of it: the server has all of it, as Priya's.
+  await page.goto(`${BASE}/`);
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await expect.poll(async () => (await holds(page, id)).inspection).toBe(false);
+  await page.goto(url);
+  await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
+  await office.context().close();
 });

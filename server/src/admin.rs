@@ -7,7 +7,8 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
 use domain::admin::{
-    CoreServiceView, GrantView, OneTimePassword, SessionView, SiteView, TrustOverview, UserView,
+    CoreServiceView, GrantView, OneTimePassword, OpenInspectionView, SessionView, SiteView,
+    TrustOverview, UserView,
 };
 use domain::caller::Caller;
 use domain::org::WardType;
@@ -90,6 +91,27 @@ pub async fn overview(
             })
         })
         .collect();
+    let units = store.units_of_trust(trust_id).await?;
+    let open_inspections = store
+        .open_inspections_of_trust(trust_id)
+        .await?
+        .into_iter()
+        .map(|(id, unit_id, owner_id, started_at)| OpenInspectionView {
+            id,
+            unit_name: units
+                .iter()
+                .find(|u| u.id == unit_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            owner_id,
+            owner_name: people
+                .iter()
+                .find(|u| u.id == owner_id)
+                .map(|u| u.name.clone())
+                .unwrap_or_default(),
+            started_at,
+        })
+        .collect();
     let users = people
         .into_iter()
         .filter_map(|u| {
@@ -127,10 +149,11 @@ pub async fn overview(
             })
             .collect(),
         core_services,
-        units: store.units_of_trust(trust_id).await?,
+        units,
         users,
         grants,
         sessions,
+        open_inspections,
     })
 }
 

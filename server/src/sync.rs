@@ -16,6 +16,7 @@ use uuid::Uuid;
 use crate::access;
 use crate::error::ApiError;
 use crate::state::AppState;
+use crate::store::Store;
 use crate::store::prelude::*;
 
 /// Applies a push for the caller: 403 for a role that does not record inspections, 413 over
@@ -70,7 +71,8 @@ pub async fn inspection(
     Ok(view)
 }
 
-/// What the caller's devices keep for offline use, or nothing when `since` is still current.
+/// What the caller's devices keep for offline use (the templates and wards only when they
+/// changed since `since`), and the caller's open inspections.
 pub async fn pull(
     state: &AppState,
     caller: &Caller,
@@ -78,9 +80,10 @@ pub async fn pull(
 ) -> Result<PullResponse, ApiError> {
     let templates = crate::templates::for_caller(&state.store, caller).await?;
     let units = access::units(&state.store, caller, state.clock.today()).await?;
+    // Always whole: a device's own records change without the server knowing, so it compares
+    // this list with what it holds at every pull.
     let open_inspections = state.store.open_inspections_of(caller.user.id).await?;
-    let snapshot = serde_json::to_vec(&(&templates, &units, &open_inspections))
-        .map_err(anyhow::Error::from)?;
+    let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {
         return Ok(PullResponse {
@@ -88,7 +91,7 @@ pub async fn pull(
             templates: Vec::new(),
             units: Vec::new(),
             comments: Vec::new(),
-            open_inspections: Vec::new(),
+            open_inspections,
         });
     }
     Ok(PullResponse {
@@ -102,9 +105,8 @@ pub async fn pull(
 
 /// An inspection of the caller's own trust as the hand-over rule sees it; 404 for any other
 /// (a reviewer's grant lets them read, never hand over).
-async fn held_in_own_trust(state: &AppState, caller: &Caller, id: Uuid) -> Result<Held, ApiError> {
-    let head = state
-        .store
+async fn held_in_own_trust(store: &Store, caller: &Caller, id: Uuid) -> Result<Held, ApiError> {
+    let head = store
         .inspection_head(id)
         .await?
         .filter(|h| h.trust_id == caller.user.trust_id)
@@ -132,7 +134,7 @@ pub async fn hand_over_choices(
     caller: &Caller,
     id: Uuid,
 ) -> Result<HandOverChoices, ApiError> {
-    let held = held_in_own_trust(state, caller, id).await?;
+    let held = held_in_own_trust(&state.store, caller, id).await?;
     let users = state.store.users_of_trust(held.trust_id).await?;
     let owner = users
         .iter()
@@ -160,27 +162,22 @@ pub async fn hand_over_choices(
     Ok(HandOverChoices { owner, colleagues })
 }
 
-/// Hands an open inspection to another inspector of the trust; the answer is the inspection
-/// as it now stands. The refusals of [`hand_over_choices`], and 422 for someone who cannot
-/// take it on.
+/// Hands an open inspection to another inspector of the trust. The refusals of
+/// [`hand_over_choices`], and 422 for someone who cannot take it on.
 pub async fn hand_over(
-    state: &AppState,
+    store: &Store,
     caller: &Caller,
     id: Uuid,
     to_user_id: Uuid,
-) -> Result<InspectionView, ApiError> {
-    let held = held_in_own_trust(state, caller, id).await?;
-    let to = state
-        .store
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    let held = held_in_own_trust(store, caller, id).await?;
+    let to = store
         .user_by_id(to_user_id)
         .await?
         .map(|u| record_person(&u));
     judge_hand_over(person_of(caller), held, to).map_err(refused)?;
-    if !state
-        .store
-        .hand_over(id, held.owner, to_user_id, state.clock.now())
-        .await?
-    {
+    if !store.hand_over(id, held.owner, to_user_id, now).await? {
         return Err(ApiError::Conflict(
             "This inspection changed while it was being handed over: look again and retry"
                 .to_owned(),
@@ -190,7 +187,7 @@ pub async fn hand_over(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, inspection_id = %id,
         from = %held.owner, to = %to_user_id, "inspection handed over"
     );
-    inspection(state, caller, id).await
+    Ok(())
 }
 
 fn record_person(u: &crate::store::UserRecord) -> Person {

@@ -176,6 +176,21 @@ impl Backend for AppState {
                     .await
                     .map(|_| None)
             }
+            AdminCommand::HandOver {
+                inspection_id,
+                to_user_id,
+            } => {
+                // An admin command; an owner hands over from the inspection itself (the API).
+                match crate::access::require_admin(caller) {
+                    Ok(()) => {
+                        let now = self.clock.now();
+                        crate::sync::hand_over(store, caller, inspection_id, to_user_id, now)
+                            .await
+                            .map(|_| None)
+                    }
+                    Err(e) => Err(e),
+                }
+            }
             AdminCommand::EndGrant { grant_id } => {
                 admin::end_grant(store, caller, grant_id, self.clock.today())
                     .await

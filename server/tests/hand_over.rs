@@ -125,7 +125,8 @@ async fn the_owner_hands_an_open_inspection_to_the_next_shift() {
     assert_eq!(reply.json()["user_id"], night_id.to_string());
     assert_eq!(reply.json()["findings"][0]["note"], "day");
 
-    // The new owner's pull lists it (with a new cursor), the old owner's no longer does.
+    // The new owner's pull lists it (even asked with a current cursor: that list is always
+    // whole), the old owner's no longer does.
     let night_after = app
         .get(
             &format!(
@@ -136,7 +137,8 @@ async fn the_owner_hands_an_open_inspection_to_the_next_shift() {
         )
         .await
         .json();
-    assert_ne!(night_after["cursor"], night_before["cursor"]);
+    assert_eq!(night_after["cursor"], night_before["cursor"]);
+    assert_eq!(night_after["units"], json!([]));
     assert!(listed(&night_after).contains(&id));
     assert!(!listed(&app.get("/api/v1/sync/pull", Some(&day)).await.json()).contains(&id));
 
@@ -289,4 +291,69 @@ async fn a_device_reads_the_checklist_version_an_inspection_was_started_on() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(app.get(&path, None).await.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn manage_trust_lists_open_inspections_and_the_admin_hands_one_over_from_there() {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    use server::clock::Clock;
+    let app = spawn_app().await;
+    let day = app.login("inspector@demo.nhs.test").await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let (night_id, night) = night_shift(&app, true).await;
+    let (id, _) = open_inspection(&app, &day).await;
+
+    let admin_caller = app.caller(&admin).await;
+    let overview = server::admin::overview(&app.store, &admin_caller, app.clock.today())
+        .await
+        .unwrap();
+    let listed = overview
+        .open_inspections
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap();
+    assert_eq!(listed.owner_name, "Sam Okafor");
+    assert!(!listed.unit_name.is_empty());
+
+    let hand_over = |token: &str, to: Uuid| {
+        Request::post("/fn/admin_hand_over")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::from(format!("inspection_id={id}&to_user_id={to}")))
+            .unwrap()
+    };
+    // Not the inspector's to give away through the admin page, and not to a board member.
+    assert_eq!(
+        app.send(hand_over(&day, night_id)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let board = app
+        .store
+        .user_by_email("board@demo.nhs.test")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        app.send(hand_over(&admin, board.id)).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        app.send(hand_over(&admin, night_id)).await.status,
+        StatusCode::OK
+    );
+    assert!(listed_in_pull(&app, &night).await.contains(&id));
+    let overview = server::admin::overview(&app.store, &admin_caller, app.clock.today())
+        .await
+        .unwrap();
+    let listed = overview
+        .open_inspections
+        .iter()
+        .find(|i| i.id == id)
+        .unwrap();
+    assert_eq!(listed.owner_id, night_id);
+}
+
+async fn listed_in_pull(app: &TestApp, token: &str) -> Vec<Uuid> {
+    listed(&app.get("/api/v1/sync/pull", Some(token)).await.json())
 }

@@ -152,6 +152,22 @@ pub async fn admin_end_session(session_id: String) -> Result<(), ServerFnError> 
         .map(|_| ())
 }
 
+/// Hands an open inspection of the trust to another of its inspectors.
+#[server(prefix = "/fn", endpoint = "admin_hand_over")]
+pub async fn admin_hand_over(
+    inspection_id: String,
+    to_user_id: String,
+) -> Result<(), ServerFnError> {
+    let inspection_id = parse_id(&inspection_id, "listed inspection")?;
+    let to_user_id = parse_id(&to_user_id, "person to hand it to")?;
+    run(AdminCommand::HandOver {
+        inspection_id,
+        to_user_id,
+    })
+    .await
+    .map(|_| ())
+}
+
 /// Ends a buddy grant now.
 #[server(prefix = "/fn", endpoint = "admin_end_grant")]
 pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {

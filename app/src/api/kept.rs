@@ -59,12 +59,16 @@ pub async fn framework(device: ThisDevice, id: String) -> Result<Option<Framewor
 }
 
 /// Fetches everything an inspector needs offline, so a ward can be opened and an inspection
-/// started there without a connection: one pull for the wards and checklists (nothing when
-/// they have not changed), then the frameworks they use. Failures are left for the next time.
-pub async fn prepare_device(device: ThisDevice, user_id: Uuid) {
+/// started there without a connection: one pull for the wards, checklists and open
+/// inspections (nothing when they have not changed), then, with `frameworks`, the frameworks
+/// the checklists use. Failures are left for the next time.
+pub async fn prepare_device(device: ThisDevice, user_id: Uuid, frameworks: bool) {
     let Ok(list) = SendWrapper::new(device.pull_copies(user_id)).await else {
         return;
     };
+    if !frameworks {
+        return;
+    }
     let mut ids: Vec<String> = list.into_iter().map(|t| t.framework_id).collect();
     ids.sort();
     ids.dedup();

@@ -19,13 +19,14 @@ pub fn Layout(children: Children) -> impl IntoView {
     let device = use_device();
     let user = Resource::new_blocking(|| (), move |_| signed_in_user(device));
     provide_context(UserResource(user));
+    let tick = crate::device::OutboxTick(RwSignal::new(0));
+    provide_context(tick);
     Effect::new(move |_| {
         if let Some(answer) = user.get() {
-            follow_server_session(device, answer);
+            follow_server_session(device, answer, tick);
         }
     });
     let locked = provide_lock();
-    provide_context(crate::device::OutboxTick(RwSignal::new(0)));
     crate::components::sync_status::provide_waiting();
     crate::components::sync_status::provide_sync();
     let Opening(opening) = expect_context::<Opening>();

@@ -7,7 +7,7 @@ use domain::api::UserInfo;
 use leptos::prelude::*;
 
 use crate::api::auth::current_user;
-use crate::device::ThisDevice;
+use crate::device::{OutboxTick, ThisDevice};
 
 /// The signed-in user of this page load, shared by the header, the sync engine and the pages.
 #[derive(Clone, Copy)]
@@ -25,7 +25,11 @@ pub async fn signed_in_user(device: ThisDevice) -> Result<Option<UserInfo>, Serv
 /// Keeps the device's session in step with the server's answer once the page has it, and
 /// fetches what the user needs offline. The device never takes on a server session of anyone
 /// but its own user: on a shared tablet that would hand one nurse's session to the next.
-pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>, ServerFnError>) {
+pub fn follow_server_session(
+    device: ThisDevice,
+    answer: Result<Option<UserInfo>, ServerFnError>,
+    tick: OutboxTick,
+) {
     match answer {
         Ok(Some(user)) => {
             match device.device_user() {
@@ -51,12 +55,16 @@ pub fn follow_server_session(device: ThisDevice, answer: Result<Option<UserInfo>
             if !user.must_change_password {
                 leptos::task::spawn_local(review_offline_sign_ins(device));
                 leptos::task::spawn_local(async move {
-                    // Fresh copies are kept for a few minutes rather than fetched again on
-                    // every page load.
-                    if device.copies_are_stale(user.id) {
-                        crate::api::kept::prepare_device(device, user.id).await;
+                    // The pull goes on every page load: it is one small answer when nothing
+                    // changed, and brings an inspection just handed to the user. The
+                    // frameworks are fetched again only every few minutes.
+                    let stale = device.copies_are_stale(user.id);
+                    crate::api::kept::prepare_device(device, user.id, stale).await;
+                    if stale {
                         device.mark_copies_fresh(user.id);
                     }
+                    // An inspection handed to the user may have arrived: lists read again.
+                    tick.bump();
                     crate::mark_body("data-prepared");
                 });
             }

@@ -47,10 +47,13 @@ pub async fn copy_of(key: &str) -> Result<Option<serde_json::Value>, DeviceError
 }
 
 /// `GET /api/v1/sync/pull` since the device's cursor: replaces the kept wards and checklists
-/// when they changed, and returns the checklists (`Unreachable` when the pull failed).
+/// when they changed, follows the user's open inspections (one handed to them is fetched, one
+/// handed away let go) and returns the checklists (`Unreachable` when the pull failed).
 pub async fn pull_copies(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, DeviceError> {
     let cursor_key = format!("pull-cursor:{user_id}");
     let since: Option<String> = copy_typed(&cursor_key).await?;
+    // Read before asking: what had nothing waiting then, the server had whole when it answered.
+    let waiting_before = super::purge::still_waiting(user_id).await?;
     let url = match &since {
         Some(cursor) => format!("/api/v1/sync/pull?since={cursor}"),
         None => "/api/v1/sync/pull".to_owned(),
@@ -64,15 +67,20 @@ pub async fn pull_copies(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, Device
         .map_err(|_| DeviceError::Unreachable)?;
     let pulled: PullResponse =
         serde_json::from_str(&text).map_err(|e| DeviceError::Storage(e.to_string()))?;
-    if pulled.unchanged_since(since.as_deref()) {
-        return Ok(copy_typed(&templates_copy_key(user_id))
+    let templates = if pulled.unchanged_since(since.as_deref()) {
+        copy_typed(&templates_copy_key(user_id))
             .await?
-            .unwrap_or_default());
-    }
-    keep_typed(&units_copy_key(user_id), &pulled.units).await?;
-    keep_typed(&templates_copy_key(user_id), &pulled.templates).await?;
-    keep_typed(&cursor_key, &pulled.cursor).await?;
-    Ok(pulled.templates)
+            .unwrap_or_default()
+    } else {
+        keep_typed(&units_copy_key(user_id), &pulled.units).await?;
+        keep_typed(&templates_copy_key(user_id), &pulled.templates).await?;
+        keep_typed(&cursor_key, &pulled.cursor).await?;
+        pulled.templates
+    };
+    // After the wards are kept: an inspection fetched takes its ward's name from them.
+    super::hand_over::follow_open_inspections(user_id, &pulled.open_inspections, &waiting_before)
+        .await?;
+    Ok(templates)
 }
 
 async fn keep_typed<T: Serialize>(key: &str, value: &T) -> Result<(), DeviceError> {

@@ -78,6 +78,8 @@ device_interface! {
     async {
         /// Stores a newly started inspection (queued to sync).
         fn save_inspection(inspection: &'a LocalInspection) -> ();
+        /// The user's inspections kept on the device, newest first.
+        fn inspections_of(user_id: Uuid) -> Vec<LocalInspection>;
         /// One of the user's inspections kept on the device (another user's is not found).
         fn inspection(user_id: Uuid, id: Uuid) -> Option<LocalInspection>;
         /// The inspection's findings.
@@ -151,6 +153,11 @@ device_interface! {
         /// Forgets what of the user's work the device no longer needs as they sign out, and
         /// says what stays.
         fn forget_at_sign_out(user_id: Uuid) -> String;
+        /// Whom the user may hand the inspection to (asks the server).
+        fn hand_over_choices(user_id: Uuid, inspection_id: Uuid) -> domain::hand_over::HandOverChoices;
+        /// Hands the user's open inspection to `to` once all of it has synced, and forgets
+        /// the device's copy.
+        fn hand_over_inspection(user_id: Uuid, inspection_id: Uuid, to: Uuid) -> ();
         /// Posts form fields to the server and reads the answer; `Err` when unreachable.
         fn post_form(url: &'a str, fields: &'a [(&'a str, &'a str)]) -> Posted;
     }

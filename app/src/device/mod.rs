@@ -16,6 +16,8 @@ mod engine;
 #[cfg(feature = "hydrate")]
 mod findings;
 #[cfg(feature = "hydrate")]
+mod hand_over;
+#[cfg(feature = "hydrate")]
 mod idb;
 #[cfg(feature = "hydrate")]
 mod inspections;
@@ -62,6 +64,8 @@ pub use copies::*;
 pub use engine::{start_sync, sync_now, sync_soon};
 #[cfg(feature = "hydrate")]
 pub use findings::{findings_of, record_finding, save_finding_draft};
+#[cfg(feature = "hydrate")]
+pub use hand_over::{hand_over_choices, hand_over_inspection};
 #[cfg(feature = "hydrate")]
 pub use inspections::*;
 pub use interface::{Device, Pending, ThisDevice, provide_device, use_device};
@@ -450,6 +454,9 @@ pub enum DeviceError {
     /// The server could not be reached.
     #[error("The server could not be reached")]
     Unreachable,
+    /// The server (or the device, for the same reason) declined; the text says why.
+    #[error("{0}")]
+    Declined(String),
     /// Asked of the server while it renders a page: only the browser keeps anything.
     #[error("Only the browser keeps work on a device")]
     NotHere,

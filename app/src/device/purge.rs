@@ -15,7 +15,7 @@ use super::idb::{DRAFTS, FINDINGS, INSPECTIONS, INTERVIEWS, PHOTOS, SYNCED, fiel
 use super::{DeviceError, inspections_of, outbox_of};
 
 /// Inspections of the user that something on the device still waits to send.
-async fn still_waiting(user_id: Uuid) -> Result<HashSet<Uuid>, DeviceError> {
+pub(super) async fn still_waiting(user_id: Uuid) -> Result<HashSet<Uuid>, DeviceError> {
     let mut held: HashSet<Uuid> = outbox_of(user_id)
         .await?
         .iter()
@@ -49,13 +49,21 @@ pub async fn forget_synced_finished(user_id: Uuid) -> Result<usize, DeviceError>
         .filter(|i| i.status == InspectionStatus::Submitted && !held.contains(&i.id))
         .map(|i| i.id)
         .collect();
-    if done.is_empty() {
-        return Ok(0);
+    forget_inspections(user_id, &done).await?;
+    Ok(done.len())
+}
+
+/// Forgets the user's inspections `ids` with everything recorded under them, in one
+/// transaction: findings, interview notes, photos, the draft and any rescue copy. Callers
+/// make sure nothing of them still waits to send.
+pub(super) async fn forget_inspections(user_id: Uuid, ids: &[Uuid]) -> Result<(), DeviceError> {
+    if ids.is_empty() {
+        return Ok(());
     }
     let db = open().await?;
     let stores = [INSPECTIONS, FINDINGS, INTERVIEWS, PHOTOS, DRAFTS];
     let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
-    for id in &done {
+    for id in ids {
         let key = JsValue::from_str(&id.to_string());
         for store in [FINDINGS, INTERVIEWS, PHOTOS] {
             let records = tx.store(store)?;
@@ -73,10 +81,10 @@ pub async fn forget_synced_finished(user_id: Uuid) -> Result<usize, DeviceError>
         tx.store(INSPECTIONS)?.delete(key).await?;
     }
     tx.commit().await?;
-    for id in &done {
+    for id in ids {
         super::rescue::forget_all_rescued(user_id, *id);
     }
-    Ok(done.len())
+    Ok(())
 }
 
 /// What a user leaves on the device when they sign out: their finished, synced inspections go

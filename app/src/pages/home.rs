@@ -10,6 +10,7 @@ use crate::api::kept;
 use crate::components::lock::LockSetting;
 use crate::components::signed_in::SignedIn;
 use crate::device::use_device;
+use crate::pages::open_inspections::OpenInspections;
 use crate::pages::start_inspection::StartInspection;
 
 /// Consecutive runs of items sharing a key, in order: the server already sorts units in tree
@@ -64,6 +65,7 @@ pub fn HomePage() -> impl IntoView {
             view! {
                 <h1>"Hello, " {user.name.clone()}</h1>
                 <p class="lede">{role_intro(user.role)}</p>
+                {inspects.then(|| view! { <OpenInspections user_id /> })}
                 <Suspense fallback=|| view! { <p>"Loading wards…"</p> }>
                     {move || {
                         let user = user.clone();

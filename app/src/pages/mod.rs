@@ -8,6 +8,7 @@ pub mod frameworks;
 pub mod home;
 pub mod inspection;
 pub mod not_found;
+pub mod open_inspections;
 pub mod sign_in;
 pub mod start_inspection;
 pub mod sync_ledger;

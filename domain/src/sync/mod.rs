@@ -80,9 +80,10 @@ pub fn describe_change(kind: &str, data: &serde_json::Value) -> String {
 
 /// `GET /api/v1/sync/pull?since=<cursor>`: what a user's devices keep for offline use.
 ///
-/// The cursor names one state of these lists. Asked with the current cursor, the lists come
-/// back empty (nothing changed); otherwise they come back whole, so a device simply replaces
-/// its copies and removals need no special handling.
+/// The cursor names one state of the templates and units. Asked with the current cursor,
+/// those come back empty (nothing changed); otherwise they come back whole, so a device simply
+/// replaces its copies and removals need no special handling. `open_inspections` is always
+/// whole.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
@@ -92,9 +93,10 @@ pub struct PullResponse {
     /// Reviewer comments on evidence (empty until evidence review exists).
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
     pub comments: Vec<serde_json::Value>,
-    /// The user's open inspections the server holds, oldest first: a device fetches any it
-    /// lacks (one handed over to them) with `GET /api/v1/inspections/{id}`, and lets go of
-    /// one it holds with nothing waiting that is no longer listed (handed to someone else).
+    /// The user's open inspections the server holds, oldest first, whatever the cursor: a
+    /// device fetches any it lacks (one handed over to them) with
+    /// `GET /api/v1/inspections/{id}`, and lets go of one it holds with nothing waiting that is
+    /// no longer listed and that the server holds as someone else's (handed over).
     #[serde(default)]
     pub open_inspections: Vec<uuid::Uuid>,
 }

@@ -86,7 +86,7 @@ pub async fn hand_over(
     ApiPath(id): ApiPath<Uuid>,
     ApiJson(request): ApiJson<HandOverRequest>,
 ) -> Result<Json<InspectionView>, ApiError> {
-    Ok(Json(
-        sync::hand_over(&state, &caller, id, request.to_user_id).await?,
-    ))
+    let now = state.clock.now();
+    sync::hand_over(&state.store, &caller, id, request.to_user_id, now).await?;
+    Ok(Json(sync::inspection(&state, &caller, id).await?))
 }

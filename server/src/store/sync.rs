@@ -37,6 +37,11 @@ pub trait SyncStore {
     async fn inspection_head(&self, id: Uuid) -> Result<Option<InspectionHead>, StoreError>;
     /// The ids of a user's open inspections, oldest first.
     async fn open_inspections_of(&self, user_id: Uuid) -> Result<Vec<Uuid>, StoreError>;
+    /// A trust's open inspections, oldest first: (id, ward, owner, started).
+    async fn open_inspections_of_trust(
+        &self,
+        trust_id: Uuid,
+    ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError>;
     /// Moves an open inspection from `from` to `to`; false when it is no longer open and
     /// `from`'s (someone got there first), so nothing changed.
     async fn hand_over(
@@ -509,6 +514,20 @@ impl<T: Db + ?Sized> SyncStore for T {
         .fetch_all(&mut *c)
         .await?);
         Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn open_inspections_of_trust(
+        &self,
+        trust_id: Uuid,
+    ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT id, unit_id, user_id, started_at FROM inspections \
+             WHERE trust_id = $1 AND status = $2 ORDER BY started_at, id"
+        )
+        .bind(trust_id)
+        .bind(InspectionStatus::InProgress.as_str())
+        .fetch_all(&mut *c)
+        .await?))
     }
 
     async fn hand_over(

@@ -4,10 +4,11 @@
 //!
 //! The page is made of small components, one file each: a prompt card (`prompt_card`) with its
 //! photos (`photos`), the interview notes (`interviews`), the summary (`summary`), the finish
-//! section (`finish`), the storage line (`storage`), where the inspector was (`place`), and
+//! section (`finish`), handing over to the next shift (`hand_over`), the storage line (`storage`), where the inspector was (`place`), and
 //! saving typed text as it is typed (`typing`).
 
 mod finish;
+mod hand_over;
 mod interviews;
 mod photos;
 mod place;
@@ -32,6 +33,7 @@ use crate::device::{
 };
 use domain::api::UserInfo;
 use finish::Finish;
+use hand_over::HandOver;
 use interviews::Interviews;
 use place::{remember_prompt, return_to_prompt};
 use prompt_card::PromptCard;
@@ -131,7 +133,7 @@ fn InspectionOf(user_id: Uuid) -> impl IntoView {
                         Ok(Some(on_device)) => view! { <Inspection on_device /> }.into_any(),
                         Ok(None) => view! {
                             <h1>"Inspection not found"</h1>
-                            <p>"You have no inspection at this address on this device. A finished inspection leaves the device once the server has all of it; an open one stays on the device it was started on."</p>
+                            <p>"You have no inspection at this address on this device. A finished inspection leaves the device once the server has all of it; an open one stays on the device it was started on, or reaches the device of whoever it was handed over to when they next sign in."</p>
                             <p><a href="/">"Go to the home page"</a></p>
                         }.into_any(),
                         Err(e) => view! { <p class="error-message" role="alert">{e}</p> }.into_any(),
@@ -181,6 +183,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
     let latest = StoredValue::new(findings.clone());
     let findings = RwSignal::new(findings);
     let finished = RwSignal::new(inspection.status == InspectionStatus::Submitted);
+    let handed_to = RwSignal::new(None::<String>);
     let error = RwSignal::new(put_back.failed);
     let total = inspection.prompts.len();
     let answered = move || {
@@ -269,9 +272,14 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
                 <p><a href=format!("#{}", anchor(&code))>{format!("Go to the next unanswered prompt ({code})")}</a></p>
             })}
             <StorageInfo />
-            {move || finished.get().then(|| view! {
-                <p class="inset">"This inspection is finished. It can be read but no longer changed."</p>
-            })}
+            {move || match handed_to.get() {
+                Some(name) => Some(view! {
+                    <p class="inset">{format!("Handed over to {name}: only they can change it now.")}</p>
+                }.into_any()),
+                None => finished.get().then(|| view! {
+                    <p class="inset">"This inspection is finished. It can be read but no longer changed."</p>
+                }.into_any()),
+            }}
         </section>
         {move || error.get().map(|e| view! { <p class="error-message" role="alert">{e}</p> })}
         {groups.into_iter().map(|section| view! {
@@ -286,6 +294,7 @@ fn Inspection(on_device: OnDevice) -> impl IntoView {
         <Interviews inspection_id user_id items=item_choices interviews draft=interview_draft finished error tick />
         <Summary prompts=summary_prompts findings />
         <Finish user_id inspection_id total findings finished error tick />
+        <HandOver user_id inspection_id finished handed_to />
     }
 }
 

@@ -1,4 +1,5 @@
-//! "Manage trust": a trust admin's sites, core services, wards, users and buddy access.
+//! "Manage trust": a trust admin's sites, core services, wards, users, sessions, open
+//! inspections (`open_inspections`) and buddy access.
 //!
 //! Each form is an `ActionForm`: with the app hydrated it submits in place, shows its error next
 //! to it and refreshes the lists; a new one-time password is shown once, in a panel.
@@ -8,6 +9,8 @@ use domain::admin::{OneTimePassword, TrustOverview};
 use domain::org::WardType;
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+mod open_inspections;
 
 use crate::api::admin::*;
 use crate::components::form::{ActionError, error_of, message};
@@ -42,6 +45,7 @@ fn AdminSections() -> impl IntoView {
     let add_grant = ServerAction::<AdminAddGrant>::new();
     let end_grant = ServerAction::<AdminEndGrant>::new();
     let end_session = ServerAction::<AdminEndSession>::new();
+    let hand_over = ServerAction::<AdminHandOver>::new();
     let versions = move || {
         [
             add_site.version().get(),
@@ -53,6 +57,7 @@ fn AdminSections() -> impl IntoView {
             add_grant.version().get(),
             end_grant.version().get(),
             end_session.version().get(),
+            hand_over.version().get(),
         ]
     };
     let overview = Resource::new(versions, |_| get_trust_overview());
@@ -72,6 +77,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#wards">"Wards"</a></li>
                 <li><a href="#users">"Users"</a></li>
                 <li><a href="#signed-in">"Signed in"</a></li>
+                <li><a href="#open-inspections">"Open inspections"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
                 <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
@@ -103,6 +109,7 @@ fn AdminSections() -> impl IntoView {
                             <Wards overview=o.clone() add_unit />
                             <Users overview=o.clone() add_user reset update_user />
                             <SignedInSessions overview=o.clone() end_session />
+                            <open_inspections::OpenInspections overview=o.clone() hand_over />
                             <BuddyAccess overview=o add_grant end_grant />
                         }
                             .into_any()
