@@ -275,9 +275,19 @@ test('an open inspection is handed to the next shift on the same tablet, photos 
   await first.getByLabel('Add photo').setInputFiles({ name: 'ward-photo.jpg', mimeType: 'image/jpeg', buffer: photo });
   await expect(first.getByRole('img')).toHaveCount(1);
 
-  // The owner hands it over once all of it has reached the server; it leaves the tablet for them.
+  // A note on a prompt with no answer is never sent: it would be lost, so the tablet declines.
+  const second = page.locator('fieldset.prompt-card').nth(1);
+  await second.getByLabel('Note', { exact: true }).fill('Ask the matron about this');
+  await second.getByLabel('Note', { exact: true }).blur();
   await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
   await page.getByRole('button', { name: 'Choose who takes over' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Some notes are only on this device' })).toBeVisible();
+  await second.getByLabel('Note', { exact: true }).fill('');
+  await second.getByLabel('Note', { exact: true }).blur();
+
+  // The owner hands it over once all of it has reached the server; it leaves the tablet for them.
+  await page.getByRole('button', { name: 'Choose who takes over' }).click();
+  await expect(page.getByLabel('Hand over to', { exact: true })).toBeFocused();
   await page.getByLabel('Hand over to', { exact: true }).selectOption({ label: 'Priya Shah' });
   await page.getByRole('button', { name: 'Hand over', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Handed over to Priya Shah.' })).toBeVisible();
@@ -301,7 +311,6 @@ test('an open inspection is handed to the next shift on the same tablet, photos 
   await down();
   await page.reload();
   await expect(page.getByRole('heading', { name: ward })).toBeVisible();
-  const second = page.locator('fieldset.prompt-card').nth(1);
   await second.getByRole('radio', { name: 'Not met', exact: true }).check();
   await up();
   await page.getByRole('button', { name: 'Sync now' }).first().click();

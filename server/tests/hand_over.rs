@@ -6,24 +6,16 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Utc;
+use common::changes::upsert;
 use common::{PASSWORD, TestApp, spawn_app};
-use domain::sync::kind;
 use serde_json::{Value, json};
 use server::store::NewUser;
 use server::store::prelude::*;
 use uuid::Uuid;
 
-fn upsert(id: Uuid, unit_id: Uuid, status: &str) -> Value {
-    json!({"id": Uuid::now_v7(), "kind": kind::INSPECTION_UPSERT, "data": {
-        "id": id, "unit_id": unit_id, "framework_id": "cqc-kloe-2017",
-        "template_id": null, "template_version": null,
-        "started_at": "2026-11-25T09:00:00Z", "status": status}})
-}
-
-fn finding(inspection_id: Uuid, note: &str) -> Value {
-    json!({"id": Uuid::now_v7(), "kind": kind::FINDING_RECORD, "data": {
-        "id": Uuid::now_v7(), "inspection_id": inspection_id, "item_code": "S1.8",
-        "response": "met", "note": note, "photo_ids": [], "observed_at": "2026-11-25T09:05:00Z"}})
+/// A met answer to S1.8 with a note, as a new finding.
+fn answer(inspection_id: Uuid, note: &str) -> Value {
+    common::changes::finding(Uuid::now_v7(), inspection_id, "met", note)
 }
 
 async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> Vec<String> {
@@ -74,7 +66,7 @@ async fn open_inspection(app: &TestApp, token: &str) -> (Uuid, Uuid) {
     let pushed = push(
         app,
         token,
-        vec![upsert(id, unit, "in_progress"), finding(id, "day")],
+        vec![upsert(id, unit, "in_progress"), answer(id, "day")],
     )
     .await;
     assert_eq!(pushed, ["applied", "applied"]);
@@ -144,14 +136,14 @@ async fn the_owner_hands_an_open_inspection_to_the_next_shift() {
 
     // From now on only the new owner's changes count; the old owner's are refused with why.
     assert_eq!(
-        push(&app, &night, vec![finding(id, "night")]).await,
+        push(&app, &night, vec![answer(id, "night")]).await,
         ["applied"]
     );
     assert_eq!(
         push(
             &app,
             &day,
-            vec![finding(id, "late"), upsert(id, unit, "submitted")]
+            vec![answer(id, "late"), upsert(id, unit, "submitted")]
         )
         .await,
         ["rejected", "rejected"]
@@ -161,14 +153,19 @@ async fn the_owner_hands_an_open_inspection_to_the_next_shift() {
         ["applied"]
     );
     // Finished, it stays with whoever finished it.
+    let day_id = app.caller(&day).await.user.id;
     let again = app
         .post(
             &hand_over_path(id),
             Some(&night),
-            json!({"to_user_id": night_id}),
+            json!({"to_user_id": day_id}),
         )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
+    assert_eq!(
+        app.get(&hand_over_path(id), Some(&night)).await.status,
+        StatusCode::CONFLICT
+    );
     assert!(!listed(&app.get("/api/v1/sync/pull", Some(&night)).await.json()).contains(&id));
 }
 
@@ -207,6 +204,8 @@ async fn a_trust_admin_hands_over_anyones_open_inspection_and_nobody_else_can() 
             )
             .await;
         assert_eq!(reply.status, StatusCode::NOT_FOUND, "{email}");
+        let choices = app.get(&hand_over_path(id), Some(&other)).await;
+        assert_eq!(choices.status, StatusCode::NOT_FOUND, "{email}");
     }
     let unknown = hand_over_path(Uuid::now_v7());
     let reply = app
@@ -247,11 +246,42 @@ async fn a_trust_admin_hands_over_anyones_open_inspection_and_nobody_else_can() 
         let reply = app.post(&hand_over_path(id), Some(&admin), bad).await;
         assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     }
+    let day_id = app.caller(&day).await.user.id;
     let view = app
         .get(&format!("/api/v1/inspections/{id}"), Some(&day))
-        .await
-        .json();
-    assert_ne!(view["user_id"], night_id.to_string());
+        .await;
+    assert_eq!(view.status, StatusCode::OK);
+    assert_eq!(view.json()["user_id"], day_id.to_string());
+    let same = app
+        .post(
+            &hand_over_path(id),
+            Some(&admin),
+            json!({"to_user_id": day_id}),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Checked again as it is written: the owner changed, or the one taking it on was
+    // deactivated, since the caller looked: nothing changes.
+    let now = chrono::Utc::now();
+    assert!(
+        !app.store
+            .hand_over(id, night_id, day_id, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !app.store
+            .hand_over(id, day_id, inactive_id, now)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !app.store
+            .hand_over(id, day_id, board_id, now)
+            .await
+            .unwrap()
+    );
 
     let reply = app
         .post(
@@ -263,7 +293,7 @@ async fn a_trust_admin_hands_over_anyones_open_inspection_and_nobody_else_can() 
     assert_eq!(reply.status, StatusCode::OK);
     assert!(listed(&app.get("/api/v1/sync/pull", Some(&night)).await.json()).contains(&id));
     assert_eq!(
-        push(&app, &night, vec![finding(id, "night")]).await,
+        push(&app, &night, vec![answer(id, "night")]).await,
         ["applied"]
     );
 }

@@ -6,6 +6,7 @@ mod common;
 
 use axum::http::StatusCode;
 use chrono::Utc;
+use common::changes::{finding, upsert};
 use common::{PASSWORD, spawn_app};
 use domain::sync::Mutation;
 use domain::sync::judge::{PushItem, Pusher};
@@ -15,19 +16,6 @@ use server::clock::Clock;
 use server::store::Store;
 use server::store::prelude::*;
 use uuid::Uuid;
-
-fn upsert(id: Uuid, unit_id: Uuid, status: &str) -> Value {
-    json!({"id": Uuid::now_v7(), "kind": kind::INSPECTION_UPSERT, "data": {
-        "id": id, "unit_id": unit_id, "framework_id": "cqc-kloe-2017",
-        "template_id": null, "template_version": null,
-        "started_at": "2026-11-25T09:00:00Z", "status": status}})
-}
-
-fn finding(id: Uuid, inspection_id: Uuid, response: &str, note: &str) -> Value {
-    json!({"id": Uuid::now_v7(), "kind": kind::FINDING_RECORD, "data": {
-        "id": id, "inspection_id": inspection_id, "item_code": "S1.8", "response": response,
-        "note": note, "photo_ids": [], "observed_at": "2026-11-25T09:05:00Z"}})
-}
 
 fn statuses(reply: &Value) -> Vec<String> {
     reply["results"]

@@ -18,7 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::idb::{FINDINGS, INSPECTIONS, INTERVIEWS, PHOTOS, from_js, get_one, open, to_js};
 use super::net::{get_json, post_json, text_of};
-use super::purge::{forget_inspections, still_waiting};
+use super::purge::{forget_if_all_on_server, kept_only_here, still_waiting};
 use super::{DeviceError, LocalInspection, copy_of, inspections_of, units_copy_key};
 
 /// Whom the user may hand the inspection to (the server is asked: this needs a connection, and
@@ -48,15 +48,26 @@ pub async fn hand_over_inspection(
         .await
         .map_err(|_| DeviceError::Unreachable)?;
     let _: InspectionView = answer_of(&response).await?;
-    forget_inspections(user_id, &[inspection_id]).await
+    // Anything saved here meanwhile keeps the copy: the server refuses it now, and it waits
+    // under Changes on this device with the reason.
+    forget_if_all_on_server(user_id, &[inspection_id]).await?;
+    Ok(())
 }
 
-/// Declines while anything of the inspection waits to reach the server.
+/// Declines while anything of the inspection is kept only on this device.
 async fn not_waiting(user_id: Uuid, inspection_id: Uuid) -> Result<(), DeviceError> {
     if still_waiting(user_id).await?.contains(&inspection_id) {
         return Err(DeviceError::Declined(
             "Some of this inspection has not reached the server yet. It is syncing now: try \
-             again once the status line says all changes synced."
+             again once the status line says all changes synced. A change the server refused \
+             waits under Changes on this device."
+                .to_owned(),
+        ));
+    }
+    if kept_only_here(user_id, inspection_id).await? {
+        return Err(DeviceError::Declined(
+            "Some notes are only on this device: a note on a prompt with no answer, or an \
+             interview note not saved yet. Answer the prompt or save the note, then hand over."
                 .to_owned(),
         ));
     }
@@ -89,26 +100,31 @@ pub(super) async fn follow_open_inspections(
             let_go.push(inspection.id);
         }
     }
-    forget_inspections(user_id, &let_go).await?;
+    forget_if_all_on_server(user_id, &let_go).await?;
     let mut fetched = 0;
     for id in listed {
         if held.iter().any(|i| i.id == *id) {
             continue;
         }
-        // Still on the device under whoever had it before (handed over by an admin): theirs
-        // to sync first if anything of it waits, else it makes way.
+        // Still on the device under whoever had it before (handed over by an admin): it makes
+        // way only if nothing of it is kept here alone; else it waits for them to sync it.
         if let Some(before) = get_one(INSPECTIONS, &id.to_string())
             .await?
             .map(from_js::<LocalInspection>)
             .transpose()?
+            && forget_if_all_on_server(before.user_id, &[*id])
+                .await?
+                .is_empty()
         {
-            if still_waiting(before.user_id).await?.contains(id) {
-                continue;
-            }
-            forget_inspections(before.user_id, &[*id]).await?;
+            continue;
         }
-        take_on(user_id, *id).await?;
-        fetched += 1;
+        // One that cannot be fetched now is tried again at the next pull; the others go on.
+        match take_on(user_id, *id).await {
+            Ok(()) => fetched += 1,
+            Err(e) => web_sys::console::warn_1(
+                &format!("ReadyWard: inspection {id} could not be fetched yet: {e}").into(),
+            ),
+        }
     }
     Ok(fetched)
 }

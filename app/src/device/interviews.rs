@@ -31,7 +31,7 @@ pub async fn record_interview(user_id: Uuid, interview: &InterviewData) -> Resul
 }
 
 /// Where a user's unsaved interview note for an inspection is kept.
-fn interview_draft_key(user_id: Uuid, inspection_id: Uuid) -> String {
+pub(super) fn interview_draft_key(user_id: Uuid, inspection_id: Uuid) -> String {
     format!("interview.{user_id}.{inspection_id}")
 }
 

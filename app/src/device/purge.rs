@@ -11,32 +11,26 @@ use rexie::TransactionMode;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use super::idb::{DRAFTS, FINDINGS, INSPECTIONS, INTERVIEWS, PHOTOS, SYNCED, field, only, open};
-use super::{DeviceError, inspections_of, outbox_of};
+use super::idb::{
+    DRAFTS, FINDINGS, INSPECTIONS, INTERVIEWS, OUTBOX, PHOTOS, SYNCED, field, from_js, only, open,
+    rows_under,
+};
+use super::{DeviceError, inspections_of};
 
 /// Inspections of the user that something on the device still waits to send.
 pub(super) async fn still_waiting(user_id: Uuid) -> Result<HashSet<Uuid>, DeviceError> {
-    let mut held: HashSet<Uuid> = outbox_of(user_id)
+    let mut held: HashSet<Uuid> = rows_under(OUTBOX, "user_id", user_id)
         .await?
         .iter()
-        .filter_map(|e| {
-            let data = &e.mutation.data;
-            let id = match e.mutation.kind.as_str() {
-                domain::sync::kind::INSPECTION_UPSERT => data.get("id"),
-                _ => data.get("inspection_id"),
-            };
-            id?.as_str()?.parse().ok()
-        })
+        .filter_map(inspection_of_change)
         .collect();
     // Photos waiting for upload are listed under their user (see `photo_store`).
-    for row in super::idb::rows_under(PHOTOS, "user_id", user_id).await? {
-        if let Some(id) = field(&row, "inspection_id")
-            .and_then(|v| v.as_string())
-            .and_then(|v| v.parse().ok())
-        {
-            held.insert(id);
-        }
-    }
+    held.extend(
+        rows_under(PHOTOS, "user_id", user_id)
+            .await?
+            .iter()
+            .filter_map(inspection_of_row),
+    );
     Ok(held)
 }
 
@@ -61,30 +55,158 @@ pub(super) async fn forget_inspections(user_id: Uuid, ids: &[Uuid]) -> Result<()
         return Ok(());
     }
     let db = open().await?;
-    let stores = [INSPECTIONS, FINDINGS, INTERVIEWS, PHOTOS, DRAFTS];
-    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
+    let tx = db.transaction(&FORGET_STORES, TransactionMode::ReadWrite)?;
     for id in ids {
-        let key = JsValue::from_str(&id.to_string());
-        for store in [FINDINGS, INTERVIEWS, PHOTOS] {
-            let records = tx.store(store)?;
-            let keys = records
-                .index("inspection_id")?
-                .get_all_keys(Some(only(*id)?), None)
-                .await?;
-            for k in keys {
-                records.delete(k).await?;
-            }
-        }
-        tx.store(DRAFTS)?
-            .delete(JsValue::from_str(&format!("interview.{user_id}.{id}")))
-            .await?;
-        tx.store(INSPECTIONS)?.delete(key).await?;
+        delete_all_of(&tx, user_id, *id).await?;
     }
     tx.commit().await?;
     for id in ids {
         super::rescue::forget_all_rescued(user_id, *id);
     }
     Ok(())
+}
+
+/// Forgets those of the user's inspections `ids` that hold nothing the server lacks, and
+/// returns them. It is decided inside the transaction that deletes, so a change saved
+/// meanwhile keeps its inspection: nothing of it may wait in the outbox or for upload, no note
+/// may sit on a prompt with no answer (such notes are never sent), no interview note may be
+/// being written, and no rescue copy of typed text may be kept.
+pub(super) async fn forget_if_all_on_server(
+    user_id: Uuid,
+    ids: &[Uuid],
+) -> Result<Vec<Uuid>, DeviceError> {
+    let candidates: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| super::rescue::rescued_texts(user_id, *id).is_empty())
+        .collect();
+    if candidates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let db = open().await?;
+    let stores = [INSPECTIONS, FINDINGS, INTERVIEWS, PHOTOS, DRAFTS, OUTBOX];
+    let tx = db.transaction(&stores, TransactionMode::ReadWrite)?;
+    let under_user = |store: &'static str| {
+        let tx = &tx;
+        async move {
+            let rows = tx
+                .store(store)?
+                .index("user_id")?
+                .get_all(Some(only(user_id)?), None)
+                .await?;
+            Ok::<_, DeviceError>(rows)
+        }
+    };
+    let mut held: HashSet<Uuid> = under_user(OUTBOX)
+        .await?
+        .iter()
+        .filter_map(inspection_of_change)
+        .collect();
+    held.extend(
+        under_user(PHOTOS)
+            .await?
+            .iter()
+            .filter_map(inspection_of_row),
+    );
+    let mut forgotten = Vec::new();
+    for id in candidates {
+        if held.contains(&id) {
+            continue;
+        }
+        let findings = tx
+            .store(FINDINGS)?
+            .index("inspection_id")?
+            .get_all(Some(only(id)?), None)
+            .await?;
+        let draft = tx
+            .store(DRAFTS)?
+            .get(JsValue::from_str(&super::interviews::interview_draft_key(
+                user_id, id,
+            )))
+            .await?
+            .and_then(|d| from_js::<super::InterviewDraft>(d).ok());
+        if findings.iter().any(unsent_note) || draft.is_some_and(|d| !d.is_empty()) {
+            continue;
+        }
+        delete_all_of(&tx, user_id, id).await?;
+        forgotten.push(id);
+    }
+    tx.commit().await?;
+    for id in &forgotten {
+        super::rescue::forget_all_rescued(user_id, *id);
+    }
+    Ok(forgotten)
+}
+
+const FORGET_STORES: [&str; 5] = [INSPECTIONS, FINDINGS, INTERVIEWS, PHOTOS, DRAFTS];
+
+/// Deletes an inspection and everything recorded under it, inside `tx`.
+async fn delete_all_of(
+    tx: &rexie::Transaction,
+    user_id: Uuid,
+    id: Uuid,
+) -> Result<(), DeviceError> {
+    for store in [FINDINGS, INTERVIEWS, PHOTOS] {
+        let records = tx.store(store)?;
+        let keys = records
+            .index("inspection_id")?
+            .get_all_keys(Some(only(id)?), None)
+            .await?;
+        for k in keys {
+            records.delete(k).await?;
+        }
+    }
+    tx.store(DRAFTS)?
+        .delete(JsValue::from_str(&super::interviews::interview_draft_key(
+            user_id, id,
+        )))
+        .await?;
+    tx.store(INSPECTIONS)?
+        .delete(JsValue::from_str(&id.to_string()))
+        .await?;
+    Ok(())
+}
+
+/// Whether anything of the user's inspection is kept only on this device: a change or photo
+/// waiting, a note on a prompt with no answer, an interview note being written, or a rescue
+/// copy of typed text.
+pub(super) async fn kept_only_here(user_id: Uuid, id: Uuid) -> Result<bool, DeviceError> {
+    if still_waiting(user_id).await?.contains(&id)
+        || !super::rescue::rescued_texts(user_id, id).is_empty()
+    {
+        return Ok(true);
+    }
+    let draft = super::interview_draft(user_id, id).await?;
+    Ok(draft.is_some_and(|d| !d.is_empty())
+        || rows_under(FINDINGS, "inspection_id", id)
+            .await?
+            .iter()
+            .any(unsent_note))
+}
+
+/// The inspection a queued change (an outbox row) belongs to.
+fn inspection_of_change(row: &JsValue) -> Option<Uuid> {
+    let mutation = field(row, "mutation")?;
+    let key = match field(&mutation, "kind")?.as_string()?.as_str() {
+        domain::sync::kind::INSPECTION_UPSERT => "id",
+        _ => "inspection_id",
+    };
+    field(&field(&mutation, "data")?, key)?
+        .as_string()?
+        .parse()
+        .ok()
+}
+
+/// The inspection a stored row (a photo) belongs to.
+fn inspection_of_row(row: &JsValue) -> Option<Uuid> {
+    field(row, "inspection_id")?.as_string()?.parse().ok()
+}
+
+/// A finding row with a note but no answer: kept on the device only.
+fn unsent_note(row: &JsValue) -> bool {
+    let answered = field(row, "response").is_some_and(|r| !r.is_null());
+    let note = field(row, "note").and_then(|n| n.as_string());
+    !answered && note.is_some_and(|n| !n.trim().is_empty())
 }
 
 /// What a user leaves on the device when they sign out: their finished, synced inspections go

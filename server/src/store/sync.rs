@@ -43,7 +43,8 @@ pub trait SyncStore {
         trust_id: Uuid,
     ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError>;
     /// Moves an open inspection from `from` to `to`; false when it is no longer open and
-    /// `from`'s (someone got there first), so nothing changed.
+    /// `from`'s, or `to` is no longer an active inspector of its trust (something changed
+    /// since the caller looked), so nothing changed.
     async fn hand_over(
         &self,
         id: Uuid,
@@ -537,19 +538,33 @@ impl<T: Db + ?Sized> SyncStore for T {
         to: Uuid,
         now: DateTime<Utc>,
     ) -> Result<bool, StoreError> {
-        Ok(run!(self, |c| sqlx::query(
+        // The one taking it on is checked again here, in the same statement: deactivated or
+        // moved since the caller looked, nothing changes.
+        let takers: Vec<&str> = domain::Role::ALL
+            .into_iter()
+            .filter(|r| r.can_inspect())
+            .map(|r| r.as_str())
+            .collect();
+        let sql = format!(
             "UPDATE inspections SET user_id = $1, updated_at = $2 \
-             WHERE id = $3 AND user_id = $4 AND status = $5"
-        )
-        .bind(to)
-        .bind(now)
-        .bind(id)
-        .bind(from)
-        .bind(InspectionStatus::InProgress.as_str())
-        .execute(&mut *c)
-        .await?
-        .rows_affected())
-            == 1)
+             WHERE id = $3 AND user_id = $4 AND status = $5 AND EXISTS (SELECT 1 FROM users u \
+             WHERE u.id = $1 AND u.active = $6 AND u.trust_id = inspections.trust_id \
+             AND u.role IN ({}))",
+            placeholders(7, takers.len())
+        );
+        Ok(run!(self, |c| {
+            let mut q = sqlx::query(&sql)
+                .bind(to)
+                .bind(now)
+                .bind(id)
+                .bind(from)
+                .bind(InspectionStatus::InProgress.as_str())
+                .bind(true);
+            for role in &takers {
+                q = q.bind(*role);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        }) == 1)
     }
 
     async fn inspection_view(

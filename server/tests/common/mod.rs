@@ -3,6 +3,7 @@
 //! can move, the whole router driven in-process, and JSON request shortcuts.
 #![allow(dead_code, clippy::unwrap_used)]
 
+pub mod changes;
 pub mod images;
 pub mod wire;
 

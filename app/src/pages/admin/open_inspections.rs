@@ -48,6 +48,9 @@ pub(super) fn OpenInspections(
                                     <strong>{i.unit_name.clone()}</strong>
                                     {format!(", {} since {}", i.owner_name, when(i.started_at))}
                                 </p>
+                                {if choices.is_empty() {
+                                    view! { <p class="hint">"Nobody else in your trust can take it on: add or reactivate an inspector first."</p> }.into_any()
+                                } else { view! {
                                 <ActionForm action=hand_over attr:class="user__form">
                                     <input type="hidden" name="inspection_id" value=i.id.to_string() />
                                     <div class="form-group">
@@ -60,6 +63,7 @@ pub(super) fn OpenInspections(
                                         "Hand over" <span class="visually-hidden">{format!(" {} from {}", i.unit_name, i.owner_name)}</span>
                                     </button>
                                 </ActionForm>
+                                }.into_any() }}
                             </li>
                         }
                     })

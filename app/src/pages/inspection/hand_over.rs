@@ -1,7 +1,7 @@
 //! "Hand over": passing an open inspection to the next shift. The owner chooses an inspector
 //! of the trust (the server lists them, so this needs a connection); once everything recorded
-//! has reached the server, the inspection is handed over and leaves this device for its owner.
-//! The new owner finds it under "Your open inspections" after their next sign-in.
+//! has reached the server, the inspection is handed over and removed from this device. The new
+//! owner finds it under "Your open inspections" on the home page.
 
 use domain::api::NamedRef;
 use leptos::prelude::*;
@@ -33,6 +33,19 @@ pub(super) fn HandOver(
     let chosen = RwSignal::new(None::<Uuid>);
     let busy = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
+    // The button pressed goes away at each step: focus follows to what replaced it.
+    let select_ref = NodeRef::<leptos::html::Select>::new();
+    let done_ref = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(el) = select_ref.get() {
+            let _ = el.focus();
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(el) = done_ref.get() {
+            let _ = el.focus();
+        }
+    });
     let ask = move |_| {
         problem.set(None);
         step.set(Step::Asking);
@@ -81,11 +94,11 @@ pub(super) fn HandOver(
             <h2 id="hand-over-heading">"Hand over to another inspector"</h2>
             {move || match handed_to.get() {
                 Some(name) => view! {
-                    <p role="status">{format!("Handed over to {name}. It has left this device for you; {name} finds it under Your open inspections after signing in.")}</p>
+                    <p role="status" tabindex="-1" node_ref=done_ref>{format!("Handed over to {name}. It has been removed from this device; {name} will find it under Your open inspections on the home page.")}</p>
                     <p><a href="/">"Go to the home page"</a></p>
                 }.into_any(),
                 None => view! {
-                    <p>"If your shift ends before the inspection does, the next inspector can carry on where you stopped. Everything you recorded reaches the server first; the inspection then leaves this device for you."</p>
+                    <p>"If your shift ends before the inspection does, another inspector can carry on where you stopped. Everything you recorded must reach the server first; the inspection is then removed from this device."</p>
                     {move || problem.get().map(|p| view! { <p class="error-message" role="alert">{p}</p> })}
                     {move || match step.get() {
                         Step::Idle => view! {
@@ -96,7 +109,7 @@ pub(super) fn HandOver(
                             <form on:submit=give>
                                 <div class="form-group">
                                     <label class="label" for="hand-over-to">"Hand over to"</label>
-                                    <select id="hand-over-to" on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
+                                    <select id="hand-over-to" node_ref=select_ref on:change=move |ev| chosen.set(event_target_value(&ev).parse().ok())>
                                         {colleagues.into_iter().map(|c| view! {
                                             <option value=c.id.to_string()>{c.name}</option>
                                         }).collect_view()}
