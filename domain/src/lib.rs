@@ -13,6 +13,8 @@ pub mod hand_over;
 pub mod inspection;
 pub mod org;
 pub mod photo;
+pub mod principles;
+pub mod rating;
 pub mod role;
 pub mod sync;
 pub mod template;

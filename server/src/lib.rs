@@ -56,6 +56,7 @@ pub async fn state_with_store(
     clock: Arc<dyn clock::Clock>,
 ) -> anyhow::Result<AppState> {
     let catalogue = Arc::new(Catalogue::built_in()?);
+    let principles = Arc::new(domain::principles::Principles::built_in()?);
     templates::ensure_built_in(&store, &catalogue, clock.now()).await?;
     let auth = AuthService::new(store.clone(), clock.clone(), config.auth.clone())?;
     let photo_store: Arc<dyn photos::blobs::PhotoStore> = match &config.s3 {
@@ -80,6 +81,7 @@ pub async fn state_with_store(
         clock,
         auth,
         catalogue,
+        principles,
         photos,
         config: Arc::new(config),
         leptos,

@@ -20,6 +20,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub auth: AuthService,
     pub catalogue: Arc<Catalogue>,
+    /// The CQC's ratings principles, as data.
+    pub principles: Arc<domain::principles::Principles>,
     pub config: Arc<Config>,
     pub photos: Photos,
     pub leptos: LeptosOptions,

@@ -4,6 +4,7 @@ mod auth;
 mod frameworks;
 pub mod openapi;
 mod photos;
+mod ratings;
 mod sync;
 mod templates;
 mod units;
@@ -67,6 +68,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
+        .route("/ratings/aggregate", post(ratings::aggregate))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

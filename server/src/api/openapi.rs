@@ -29,6 +29,7 @@ use utoipa::OpenApi;
         super::photos::put,
         super::photos::get,
         super::photos::thumbnail,
+        super::ratings::aggregate,
     ),
     components(schemas(domain::api::ErrorBody))
 )]
