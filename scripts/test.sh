@@ -41,7 +41,8 @@ cargo clippy --locked -p app --lib --target wasm32-unknown-unknown --no-default-
 
 step "Device store tests in headless Chromium (wasm-bindgen-test)"
 CHROMEDRIVER=$(command -v chromedriver) cargo test --locked -p app --target wasm32-unknown-unknown \
-  --no-default-features --features hydrate --test device_store --test device_account
+  --no-default-features --features hydrate --test device_store --test device_account \
+  --test readiness_in_browser
 
 step "Release build (wasm bundle and server)"
 ./scripts/build.sh

@@ -15,6 +15,7 @@ pub mod org;
 pub mod photo;
 pub mod principles;
 pub mod rating;
+pub mod readiness;
 pub mod role;
 pub mod sync;
 pub mod template;

@@ -58,7 +58,7 @@ await page.goto(`${BASE}/sign-in`);
 await page.getByLabel('Email').fill('inspector@demo.nhs.test');
 await page.getByLabel('Password').fill(PASSWORD);
 await page.getByRole('button', { name: 'Sign in' }).click();
-await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+await page.locator('.tree').getByRole('link', { name: /Ward 10 - Stroke/ }).click();
 await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 await page.evaluate(async () => {
   await navigator.serviceWorker.ready;

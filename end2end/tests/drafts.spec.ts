@@ -12,7 +12,7 @@ test.use({ serviceWorkers: 'block' });
 async function startInspection(page: Page, ward: string) {
   await signIn(page, 'inspector@demo.nhs.test');
   await hydrated(page);
-  await page.getByRole('link', { name: ward }).click();
+  await page.locator('.tree').getByRole('link', { name: ward }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(ward);
   await page.getByRole('button', { name: 'Start inspection' }).click();
   await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);

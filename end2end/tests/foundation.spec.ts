@@ -12,7 +12,7 @@ test('an inspector signs in, sees the trust tree and opens a ward', async ({ pag
   // The buddy trust's wards are not listed for the demo trust's inspector.
   await expect(page.getByText('Kingfisher Ward')).toHaveCount(0);
 
-  await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+  await page.locator('.tree').getByRole('link', { name: /Ward 10 - Stroke/ }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
   await expect(page.getByText('Medical care (including older people\'s care)')).toBeVisible();
   await expect(page.getByText('Northfield General Hospital', { exact: true })).toBeVisible();
@@ -101,7 +101,7 @@ test.describe('on a slow connection', () => {
       await held;
       await route.continue();
     });
-    await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+    await page.locator('.tree').getByRole('link', { name: /Ward 10 - Stroke/ }).click();
     await expect(page.locator('main')).toHaveAttribute('aria-busy', 'true');
     await expect(page.locator('.page-opening')).toHaveClass(/page-opening--active/);
     release();

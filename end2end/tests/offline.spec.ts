@@ -115,7 +115,7 @@ test('an inspection started online carries on with the server gone', async ({ pa
   if (!server) await startServer();
   await page.goto(`${BASE}/sign-in`);
   await signIn(page);
-  await page.getByRole('link', { name: /Ward 10 - Stroke/ }).click();
+  await page.locator('.tree').getByRole('link', { name: /Ward 10 - Stroke/ }).click();
   // The ward's page is a lazy route: the address changes once its chunk has loaded.
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ward 10 - Stroke');
   await expect(page).toHaveURL(/\/wards\/[0-9a-f-]{36}$/);
