@@ -73,7 +73,7 @@ cargo test --locked --release --workspace
 step "The HTTP suites again on PostgreSQL (a fresh database per test, dropped after)"
 READYWARD_TEST_DATABASE=postgres cargo test --locked --release -p server --test admin \
   --test api --test conflicts --test hand_over --test logs --test pages --test photos --test s3 \
-  --test ratings --test sign_in_guard --test sync --test templates
+  --test ratings --test readiness --test sign_in_guard --test sync --test templates
 
 step "End-to-end tests in Chromium"
 port=3100

@@ -12,6 +12,7 @@ use domain::admin::{AdminCommand, OneTimePassword, TrustOverview};
 use domain::api::{ErrorBody, ErrorCode, UnitInfo, UserInfo};
 use domain::caller::{Caller, RequestAuth};
 use domain::conflict::{ConflictView, Resolution};
+use domain::readiness::ward::{ReadinessQuery, ReadinessReport};
 use domain::template::{ChecklistTemplate, TemplateDraft};
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -81,6 +82,12 @@ pub trait Backend: Send + Sync + 'static {
         seq: i64,
         resolution: Resolution,
     ) -> Result<(), ErrorBody>;
+    /// Readiness of the wards the caller may see, rolled up, as at a day.
+    async fn readiness(
+        &self,
+        caller: &Caller,
+        query: &ReadinessQuery,
+    ) -> Result<ReadinessReport, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -18,6 +18,7 @@ use crate::pages::{
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
     inspection::InspectionPage,
+    readiness::{ReadinessPage, drill::ReadinessDrillPage},
     sync_ledger::SyncLedgerPage,
     ward::WardPage,
 };
@@ -95,4 +96,12 @@ lazy_page!(
 lazy_page!(
     /// `/account/password`.
     ChangePasswordRoute => ChangePasswordPage
+);
+lazy_page!(
+    /// `/readiness`: the board's heatmap.
+    ReadinessRoute => ReadinessPage
+);
+lazy_page!(
+    /// `/readiness/wards/:id`: one cell opened up.
+    ReadinessDrillRoute => ReadinessDrillPage
 );

@@ -101,6 +101,19 @@ code!(
     SubjectCode
 );
 
+impl SubjectCode {
+    /// The KLOE or quality statement this is about: a prompt's item (`S1.8` -> `S1`), or the
+    /// item itself. Prompts are numbered under their item (checked when a framework loads).
+    pub fn item(&self) -> ItemCode {
+        ItemCode(
+            self.0
+                .split_once('.')
+                .map_or(&*self.0, |(item, _)| item)
+                .to_owned(),
+        )
+    }
+}
+
 impl From<PromptCode> for SubjectCode {
     fn from(code: PromptCode) -> Self {
         Self(code.0)
@@ -128,6 +141,13 @@ impl PartialEq<ItemCode> for SubjectCode {
 #[cfg(test)]
 mod tests {
     use super::{ItemCode, PromptCode, SubjectCode};
+
+    #[test]
+    fn a_subject_names_its_item() {
+        assert_eq!(SubjectCode::from("S1.8").item(), ItemCode::from("S1"));
+        assert_eq!(SubjectCode::from("QS-S1.2").item(), ItemCode::from("QS-S1"));
+        assert_eq!(SubjectCode::from("W3").item(), ItemCode::from("W3"));
+    }
 
     #[test]
     fn codes_are_plain_strings_on_the_wire() {

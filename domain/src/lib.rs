@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod assessment;
 pub mod caller;
 pub mod code;
 pub mod conflict;

@@ -45,6 +45,14 @@ impl Rating {
         }
     }
 
+    /// Parses the stable code; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Rating> {
+        Rating::RATED
+            .into_iter()
+            .chain([Rating::NotRated])
+            .find(|r| r.as_str() == code)
+    }
+
     /// The rating in words, for screens ("Requires improvement").
     pub fn label(self) -> &'static str {
         match self {

@@ -62,6 +62,8 @@ async fn main() -> anyhow::Result<()> {
         user_id: inspector.id,
         trust_id: inspector.trust_id,
         device_id: Uuid::now_v7(),
+        role: domain::Role::WardInspector,
+        today: chrono::Utc::now().date_naive(),
     };
     let mut inspections = Vec::new();
     let mut starts = Vec::new();

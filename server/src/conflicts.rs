@@ -94,10 +94,18 @@ async fn apply_kept(state: &AppState, tx: &Tx, conflict: &ConflictRecord) -> Res
         data: serde_json::from_str(&conflict.data).map_err(anyhow::Error::from)?,
     };
     let item = PushItem::checked(&state.catalogue, mutation);
+    // Judged as its author's change, with the role they hold now.
+    let role = tx
+        .user_by_id(conflict.user_id)
+        .await?
+        .and_then(|u| domain::Role::parse(&u.role))
+        .ok_or_else(|| anyhow::anyhow!("the conflict's author is not known"))?;
     let pusher = Pusher {
         user_id: conflict.user_id,
         trust_id: conflict.trust_id,
         device_id: conflict.device_id,
+        role,
+        today: state.clock.today(),
     };
     let results =
         crate::store::sync::apply_push(tx, &pusher, std::slice::from_ref(&item), state.clock.now())

@@ -14,8 +14,10 @@ pub mod clock;
 pub mod config;
 pub mod conflicts;
 pub mod error;
+pub mod exports;
 pub mod middleware;
 pub mod photos;
+pub mod readiness;
 pub mod request_log;
 pub mod seed;
 pub mod state;
@@ -57,6 +59,8 @@ pub async fn state_with_store(
 ) -> anyhow::Result<AppState> {
     let catalogue = Arc::new(Catalogue::built_in()?);
     let principles = Arc::new(domain::principles::Principles::built_in()?);
+    let readiness_rules =
+        Arc::new(domain::readiness::rules::ReadinessRules::built_in().map_err(anyhow::Error::msg)?);
     templates::ensure_built_in(&store, &catalogue, clock.now()).await?;
     let auth = AuthService::new(store.clone(), clock.clone(), config.auth.clone())?;
     let photo_store: Arc<dyn photos::blobs::PhotoStore> = match &config.s3 {
@@ -82,6 +86,7 @@ pub async fn state_with_store(
         auth,
         catalogue,
         principles,
+        readiness_rules,
         photos,
         config: Arc::new(config),
         leptos,

@@ -246,6 +246,16 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn readiness(
+        &self,
+        caller: &Caller,
+        query: &domain::readiness::ward::ReadinessQuery,
+    ) -> Result<domain::readiness::ward::ReadinessReport, ErrorBody> {
+        crate::readiness::readiness(self, caller, query)
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }
@@ -329,6 +339,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route(
             "/fn/{*name}",
             axum::routing::any(|| async { ApiError::NotFound }),
+        )
+        .route(
+            "/readiness.csv",
+            axum::routing::get(crate::exports::readiness_csv),
         )
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())

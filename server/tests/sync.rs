@@ -403,6 +403,8 @@ async fn push_story(store: Store) {
         user_id: inspector.id,
         trust_id: inspector.trust_id,
         device_id: Uuid::now_v7(),
+        role: domain::Role::WardInspector,
+        today: chrono::Utc::now().date_naive(),
     };
     let inspection = Uuid::now_v7();
     let catalogue = domain::Catalogue::built_in().unwrap();

@@ -8,4 +8,5 @@ pub mod conflicts;
 pub mod frameworks;
 pub mod kept;
 pub mod org;
+pub mod readiness;
 pub mod templates;

@@ -79,6 +79,9 @@ fn HeaderUser(user: domain::api::UserInfo) -> impl IntoView {
                     <a href="/">"Home"</a>
                 </li>
                 <li>
+                    <a href="/readiness">"Readiness"</a>
+                </li>
+                <li>
                     <a href="/frameworks">"Frameworks"</a>
                 </li>
                 {is_admin

@@ -25,6 +25,9 @@ pub(super) fn judge_own_change(
         user_id,
         trust_id: Uuid::nil(),
         device_id: Uuid::nil(),
+        // Only inspectors keep inspections on a device; ratings are judged by the server.
+        role: domain::Role::WardInspector,
+        today: chrono::Utc::now().date_naive(),
     };
     let mut held = Held::default();
     if let Some((status, owner)) = inspection {
@@ -33,7 +36,9 @@ pub(super) fn judge_own_change(
             user_id: owner,
             status,
         };
-        held.inspections.insert(change.inspection_id(), inspection);
+        if let Some(id) = change.inspection_id() {
+            held.inspections.insert(id, inspection);
+        }
     }
     if let Some(inspection_id) = held_under {
         held.records.insert(change.record_id(), inspection_id);

@@ -52,12 +52,13 @@ pub(super) async fn record_in_open_inspection(
     let (store_name, record) = match &change {
         Change::Finding(f) => (FINDINGS, to_js(f)?),
         Change::Interview(i) => (INTERVIEWS, to_js(i)?),
-        Change::Inspection(_) => {
+        Change::Inspection(_) | Change::Assessment(..) => {
             return Err(DeviceError::Storage(
-                "an inspection is saved with save_inspection".into(),
+                "only findings and interview notes are recorded in an inspection".into(),
             ));
         }
     };
+    let inspection_id = change.inspection_id().unwrap_or_default();
     let db = open().await?;
     let tx = db.transaction(
         &[INSPECTIONS, store_name, OUTBOX, PHOTOS, DRAFTS],
@@ -70,7 +71,7 @@ pub(super) async fn record_in_open_inspection(
         tx.store(PHOTOS)?,
         tx.store(DRAFTS)?,
     );
-    let status = inspections.get(JsValue::from_str(&change.inspection_id().to_string()));
+    let status = inspections.get(JsValue::from_str(&inspection_id.to_string()));
     // Read before the write, queued first: where the record is held now, if anywhere.
     let before = records.get(JsValue::from_str(&change.record_id().to_string()));
     let write = records.put(&record, None);

@@ -8,7 +8,9 @@
 pub mod decay;
 pub mod london;
 pub mod reference;
+pub mod rollup;
 pub mod rules;
+pub mod ward;
 mod words;
 
 use std::collections::HashMap;
@@ -50,6 +52,23 @@ pub struct Evidence {
     pub on: NaiveDate,
     /// The day (in England) the server recorded it.
     pub recorded_on: NaiveDate,
+    /// How many alike findings this stands for (the store groups them); a rating is one.
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl Evidence {
+    /// How many it counts as: a finding group its size, a rating one.
+    fn kind_count(&self) -> u32 {
+        match self.kind {
+            Kind::Finding => self.count,
+            Kind::Rating => 1,
+        }
+    }
 }
 
 /// One source's part of a cell.
@@ -124,10 +143,11 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, points: u8, weight: u64, on: NaiveDate) {
-        self.points += u128::from(points) * u128::from(weight);
-        self.weight += u128::from(weight);
-        self.count += 1;
+    fn add(&mut self, points: u8, weight: u64, on: NaiveDate, count: u32) {
+        let weight = u128::from(weight) * u128::from(count);
+        self.points += u128::from(points) * weight;
+        self.weight += weight;
+        self.count += count as usize;
         self.newest = self.newest.max(Some(on));
     }
 
@@ -166,7 +186,7 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
     for e in &counted {
         let counts = match e.kind {
             Kind::Finding => {
-                findings += 1;
+                findings += e.count as usize;
                 true
             }
             Kind::Rating => newest
@@ -177,7 +197,7 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
             tallies
                 .entry(e.source)
                 .or_default()
-                .add(e.points, weight(e.on), e.on);
+                .add(e.points, weight(e.on), e.on, e.kind_count());
         }
     }
     let of = |s: Source| tallies.get(&s).copied().unwrap_or_default().score();

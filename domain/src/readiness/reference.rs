@@ -30,6 +30,7 @@ pub fn evidence() -> Vec<Evidence> {
         points,
         on: day(300 - ago),
         recorded_on: day(300 - ago),
+        count: 1,
     };
     vec![
         item(Source::MiniInspection, Kind::Finding, 3, 17),

@@ -21,6 +21,7 @@ fn finding(source: Source, points: u8, on: i64) -> Evidence {
         points,
         on: day(on),
         recorded_on: day(on),
+        count: 1,
     }
 }
 
@@ -219,5 +220,26 @@ proptest! {
             assess(&rules(), &e, day(AS_AT)).confidence
         };
         prop_assert!(with(near) >= with(far));
+    }
+
+    #[test]
+    fn alike_findings_grouped_count_as_each_one(
+        list in proptest::collection::vec((points(), 0i64..AS_AT, 1u32..5), 1..20),
+    ) {
+        let each: Vec<Evidence> = list
+            .iter()
+            .flat_map(|(p, on, n)| (0..*n).map(move |_| finding(Source::MiniInspection, *p, *on)))
+            .collect();
+        let grouped: Vec<Evidence> = list
+            .iter()
+            .map(|(p, on, n)| Evidence { count: *n, ..finding(Source::MiniInspection, *p, *on) })
+            .collect();
+        let (a, b) = (assess(&rules(), &each, day(AS_AT)), assess(&rules(), &grouped, day(AS_AT)));
+        prop_assert_eq!(a.findings, b.findings);
+        prop_assert_eq!(a.confidence.to_bits(), b.confidence.to_bits());
+        prop_assert_eq!(
+            a.score.map(f64::to_bits),
+            b.score.map(f64::to_bits)
+        );
     }
 }

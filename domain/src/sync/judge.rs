@@ -9,11 +9,14 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use uuid::Uuid;
 
 use super::{Mutation, PushResult, PushStatus, kind};
-use crate::Catalogue;
+use crate::assessment::{AssessmentData, AssessmentSource, MAX_JUSTIFICATION_CHARS};
 use crate::inspection::{FindingData, InspectionData, InspectionStatus, InterviewData};
+use crate::rating::Rating;
+use crate::{Catalogue, Role};
 
 /// Longest note or interview text accepted, in characters.
 pub const MAX_NOTE_CHARS: usize = 20_000;
@@ -26,6 +29,8 @@ pub enum Change {
     Inspection(InspectionData),
     Finding(FindingData),
     Interview(InterviewData),
+    /// A self-assessment or peer review rating.
+    Assessment(AssessmentSource, AssessmentData),
 }
 
 impl Change {
@@ -35,15 +40,18 @@ impl Change {
             Change::Inspection(d) => d.id,
             Change::Finding(f) => f.id,
             Change::Interview(i) => i.id,
+            Change::Assessment(_, a) => a.id,
         }
     }
 
-    /// The inspection the record belongs to (an inspection belongs to itself).
-    pub fn inspection_id(&self) -> Uuid {
+    /// The inspection the record belongs to (an inspection belongs to itself); `None` for a
+    /// rating, which belongs to a ward or a trust.
+    pub fn inspection_id(&self) -> Option<Uuid> {
         match self {
-            Change::Inspection(d) => d.id,
-            Change::Finding(f) => f.inspection_id,
-            Change::Interview(i) => i.inspection_id,
+            Change::Inspection(d) => Some(d.id),
+            Change::Finding(f) => Some(f.inspection_id),
+            Change::Interview(i) => Some(i.inspection_id),
+            Change::Assessment(..) => None,
         }
     }
 }
@@ -65,12 +73,16 @@ impl PushItem {
     }
 }
 
-/// Who pushes: the records they write belong to their trust.
+/// Who pushes: the records they write belong to their trust (a peer review, to the trust
+/// reviewed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pusher {
     pub user_id: Uuid,
     pub trust_id: Uuid,
     pub device_id: Uuid,
+    pub role: Role,
+    /// The day of the push in England: grants and evidence dates are judged against it.
+    pub today: NaiveDate,
 }
 
 /// An inspection as held, as far as the rules need it.
@@ -100,6 +112,19 @@ pub struct Held<'a> {
     pub records: HashMap<Uuid, Uuid>,
     /// Active wards, each with its trust.
     pub units: HashMap<Uuid, Uuid>,
+    /// Ratings already held, by record id.
+    pub assessments: HashMap<Uuid, HeldAssessment>,
+    /// The pusher's review grants (trust, first day, last day), when a batch carries a peer
+    /// review.
+    pub grants: Vec<(Uuid, NaiveDate, NaiveDate)>,
+}
+
+/// A rating as held, as far as the rules need it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HeldAssessment {
+    pub source: AssessmentSource,
+    /// Who recorded it: only they may correct it.
+    pub user_id: Uuid,
 }
 
 /// The ids whose state a batch needs, each list sorted and without repeats.
@@ -110,6 +135,10 @@ pub struct Wanted {
     /// Findings and interviews.
     pub records: Vec<Uuid>,
     pub units: Vec<Uuid>,
+    /// Ratings.
+    pub assessments: Vec<Uuid>,
+    /// Whether the pusher's review grants are needed.
+    pub grants: bool,
 }
 
 impl Wanted {
@@ -119,11 +148,16 @@ impl Wanted {
         for item in items {
             wanted.mutations.push(item.mutation.id);
             let Ok(change) = &item.change else { continue };
-            wanted.inspections.push(change.inspection_id());
+            wanted.inspections.extend(change.inspection_id());
             match change {
                 Change::Inspection(d) => wanted.units.push(d.unit_id),
                 Change::Finding(_) | Change::Interview(_) => {
                     wanted.records.push(change.record_id())
+                }
+                Change::Assessment(source, a) => {
+                    wanted.assessments.push(a.id);
+                    wanted.units.extend(a.unit_id);
+                    wanted.grants |= *source == AssessmentSource::PeerReview;
                 }
             }
         }
@@ -132,6 +166,7 @@ impl Wanted {
             &mut wanted.inspections,
             &mut wanted.records,
             &mut wanted.units,
+            &mut wanted.assessments,
         ] {
             list.sort_unstable();
             list.dedup();
@@ -173,10 +208,46 @@ pub enum Refusal {
     UnknownInspection,
     /// A finding or interview held under another inspection.
     RecordElsewhere,
+    /// The pusher's role may not record this kind; the text says who may.
+    Role(&'static str),
+    /// A peer review of a ward or trust the reviewer holds no grant for today.
+    NoGrant(GrantState),
+    /// A rating recorded by someone else: only its author corrects it.
+    RatingNotYours,
+    /// A rating whose evidence is dated after today.
+    EvidenceInFuture,
+}
+
+/// Why a reviewer's grant does not cover today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantState {
+    /// No grant for that trust at all (or the ward is not known).
+    None,
+    /// The newest grant for that trust ended on this day.
+    Ended(NaiveDate),
+    /// The next grant for that trust starts on this day.
+    Starts(NaiveDate),
 }
 
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::NoGrant(GrantState::Ended(day)) => {
+                return write!(
+                    f,
+                    "your review grant for this trust ended on {}: ask the trust for a new one",
+                    day.format("%-d %B %Y")
+                );
+            }
+            Refusal::NoGrant(GrantState::Starts(day)) => {
+                return write!(
+                    f,
+                    "your review grant for this trust starts on {}",
+                    day.format("%-d %B %Y")
+                );
+            }
+            _ => {}
+        }
         f.write_str(match self {
             Refusal::Invalid(reason) => reason,
             Refusal::WardElsewhere => "the ward is not one of your trust's",
@@ -190,6 +261,12 @@ impl std::fmt::Display for Refusal {
                 "the inspection is not known: send its inspection.upsert first"
             }
             Refusal::RecordElsewhere => "this record belongs to another inspection",
+            Refusal::Role(who) => who,
+            Refusal::NoGrant(_) => "you hold no review grant for this ward's trust",
+            Refusal::RatingNotYours => {
+                "this rating was recorded by someone else: record a new one instead"
+            }
+            Refusal::EvidenceInFuture => "the evidence date is after today",
         })
     }
 }
@@ -260,9 +337,20 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
                 },
             );
         }
-        Change::Finding(_) | Change::Interview(_) => {
-            held.records
-                .insert(change.record_id(), change.inspection_id());
+        Change::Finding(f) => {
+            held.records.insert(f.id, f.inspection_id);
+        }
+        Change::Interview(i) => {
+            held.records.insert(i.id, i.inspection_id);
+        }
+        Change::Assessment(source, a) => {
+            held.assessments.insert(
+                a.id,
+                HeldAssessment {
+                    source: *source,
+                    user_id: pusher.user_id,
+                },
+            );
         }
     }
     Verdict::Apply
@@ -270,12 +358,21 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
 
 /// Whether a change may be written given what is held, or why not.
 fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refusal> {
+    let inspection_id = match change {
+        Change::Assessment(source, a) => return assessment_allowed(held, pusher, *source, a),
+        Change::Inspection(d) => d.id,
+        Change::Finding(f) => f.inspection_id,
+        Change::Interview(i) => i.inspection_id,
+    };
+    if !pusher.role.can_inspect() {
+        return Err(Refusal::Role(ROLE_REVIEWS_ONLY));
+    }
     if let Change::Inspection(d) = change
         && held.units.get(&d.unit_id) != Some(&pusher.trust_id)
     {
         return Err(Refusal::WardElsewhere);
     }
-    match held.inspections.get(&change.inspection_id()) {
+    match held.inspections.get(&inspection_id) {
         Some(i) if i.trust_id != pusher.trust_id => return Err(Refusal::InspectionElsewhere),
         Some(i) if i.user_id != pusher.user_id => return Err(Refusal::NotYours),
         Some(i) if i.status == InspectionStatus::Submitted => return Err(Refusal::Finished),
@@ -285,9 +382,83 @@ fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refu
     }
     // A record never moves to another inspection.
     match held.records.get(&change.record_id()) {
-        Some(owner) if *owner != change.inspection_id() => Err(Refusal::RecordElsewhere),
+        Some(owner) if *owner != inspection_id => Err(Refusal::RecordElsewhere),
         _ => Ok(()),
     }
+}
+
+const ROLE_REVIEWS_ONLY: &str =
+    "a buddy reviewer records peer reviews only; inspections are recorded by the trust's own staff";
+const ROLE_SELF_ASSESSMENT: &str =
+    "only ward inspectors and trust administrators record the trust's self-assessment";
+const ROLE_PEER_REVIEW: &str = "only a buddy reviewer with a current grant records peer review; your own trust's ratings are its self-assessment";
+
+/// Whether a rating may be written: a self-assessment by the trust's own inspectors and
+/// admins of its own wards (or itself); a peer review by a buddy reviewer of a trust that
+/// granted them access for today; a correction only by the rating's author.
+fn assessment_allowed(
+    held: &Held<'_>,
+    pusher: &Pusher,
+    source: AssessmentSource,
+    a: &AssessmentData,
+) -> Result<(), Refusal> {
+    let trust = match a.unit_id {
+        Some(unit) => held.units.get(&unit).copied(),
+        None => a.trust_id,
+    };
+    match source {
+        AssessmentSource::SelfAssessment => {
+            if !pusher.role.can_inspect() {
+                return Err(Refusal::Role(if pusher.role == Role::BuddyReviewer {
+                    ROLE_REVIEWS_ONLY
+                } else {
+                    ROLE_SELF_ASSESSMENT
+                }));
+            }
+            if trust != Some(pusher.trust_id) {
+                return Err(Refusal::WardElsewhere);
+            }
+        }
+        AssessmentSource::PeerReview => {
+            if pusher.role != Role::BuddyReviewer || trust == Some(pusher.trust_id) {
+                return Err(Refusal::Role(ROLE_PEER_REVIEW));
+            }
+            let trust = trust.ok_or(Refusal::NoGrant(GrantState::None))?;
+            grant_covers(&held.grants, trust, pusher.today).map_err(Refusal::NoGrant)?;
+        }
+    }
+    if a.evidence_date > pusher.today {
+        return Err(Refusal::EvidenceInFuture);
+    }
+    match held.assessments.get(&a.id) {
+        Some(h) if h.user_id != pusher.user_id || h.source != source => {
+            Err(Refusal::RatingNotYours)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether one of the grants covers `trust` on `today`, or how it falls short.
+pub fn grant_covers(
+    grants: &[(Uuid, NaiveDate, NaiveDate)],
+    trust: Uuid,
+    today: NaiveDate,
+) -> Result<(), GrantState> {
+    let of_trust = || grants.iter().filter(|(t, ..)| *t == trust);
+    if of_trust().any(|(_, starts, ends)| *starts <= today && today <= *ends) {
+        return Ok(());
+    }
+    if let Some(next) = of_trust()
+        .map(|(_, starts, _)| *starts)
+        .filter(|s| *s > today)
+        .min()
+    {
+        return Err(GrantState::Starts(next));
+    }
+    Err(of_trust()
+        .map(|(_, _, ends)| *ends)
+        .max()
+        .map_or(GrantState::None, GrantState::Ended))
 }
 
 /// Parses a mutation by its kind and checks what can be checked without any held state.
@@ -324,8 +495,54 @@ pub fn check(catalogue: &Catalogue, m: &Mutation) -> Result<Change, String> {
             note_fits(&i.note)?;
             Ok(Change::Interview(i))
         }
+        kind::SELF_ASSESSMENT_RECORD => {
+            check_assessment(catalogue, m, AssessmentSource::SelfAssessment)
+        }
+        kind::PEER_REVIEW_RECORD => check_assessment(catalogue, m, AssessmentSource::PeerReview),
         other => Err(format!("unknown kind {other:?}")),
     }
+}
+
+/// A rating names a KLOE or quality statement (a Well-led one when it rates the trust), one of
+/// the four ratings and a justification.
+fn check_assessment(
+    catalogue: &Catalogue,
+    m: &Mutation,
+    source: AssessmentSource,
+) -> Result<Change, String> {
+    let a: AssessmentData = parse(m)?;
+    let key_question = catalogue
+        .all()
+        .iter()
+        .flat_map(|f| f.items())
+        .find(|(_, item)| item.code == a.item_code)
+        .map(|(kq, _)| kq.code.as_str())
+        .ok_or_else(|| format!("unknown KLOE or quality statement {}", a.item_code))?;
+    if a.rating == Rating::NotRated {
+        return Err(
+            "a rating must be outstanding, good, requires_improvement or inadequate".to_owned(),
+        );
+    }
+    if a.justification.trim().is_empty() {
+        return Err("a rating needs a justification".to_owned());
+    }
+    if a.justification.chars().count() > MAX_JUSTIFICATION_CHARS {
+        return Err(format!(
+            "justifications are limited to {MAX_JUSTIFICATION_CHARS} characters"
+        ));
+    }
+    if a.unit_id.is_none() {
+        if a.trust_id.is_none() {
+            return Err("a rating of the trust (no unit_id) needs its trust_id".to_owned());
+        }
+        if key_question != "well_led" {
+            return Err(
+                "only Well-led is rated for the trust as a whole; rate wards for the rest"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(Change::Assessment(source, a))
 }
 
 fn parse<T: serde::de::DeserializeOwned>(m: &Mutation) -> Result<T, String> {
@@ -344,5 +561,7 @@ fn note_fits(note: &str) -> Result<(), String> {
     }
 }
 
+#[cfg(test)]
+mod assessment_tests;
 #[cfg(test)]
 mod tests;

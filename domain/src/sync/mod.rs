@@ -74,6 +74,8 @@ pub fn describe_change(kind: &str, data: &serde_json::Value) -> String {
         kind::INSPECTION_UPSERT => "Inspection started".to_owned(),
         kind::FINDING_RECORD => format!("Answer to {}", text("item_code")),
         kind::INTERVIEW_RECORD => "Interview note".to_owned(),
+        kind::SELF_ASSESSMENT_RECORD => format!("Self-assessment of {}", text("item_code")),
+        kind::PEER_REVIEW_RECORD => format!("Peer review of {}", text("item_code")),
         other => other.to_owned(),
     }
 }
@@ -113,6 +115,8 @@ pub mod kind {
     pub const INSPECTION_UPSERT: &str = "inspection.upsert";
     pub const FINDING_RECORD: &str = "finding.record";
     pub const INTERVIEW_RECORD: &str = "interview.record";
+    pub const SELF_ASSESSMENT_RECORD: &str = "self_assessment.record";
+    pub const PEER_REVIEW_RECORD: &str = "peer_review.record";
 }
 
 #[cfg(test)]

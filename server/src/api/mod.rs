@@ -5,6 +5,7 @@ mod frameworks;
 pub mod openapi;
 mod photos;
 mod ratings;
+mod readiness;
 mod sync;
 mod templates;
 mod units;
@@ -69,6 +70,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/ratings/aggregate", post(ratings::aggregate))
+        .route("/readiness", get(readiness::get))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

@@ -30,6 +30,7 @@ use utoipa::OpenApi;
         super::photos::get,
         super::photos::thumbnail,
         super::ratings::aggregate,
+        super::readiness::get,
     ),
     components(schemas(domain::api::ErrorBody))
 )]

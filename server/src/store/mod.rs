@@ -1,7 +1,8 @@
 //! Storage: one small interface per area, two databases behind them.
 //!
 //! SQLite (WAL) is the embedded default; PostgreSQL serves a shared deployment. Each area
-//! (`org`, `identity`, `grants`, `templates`, `sync`, `photos`, `conflicts`) declares its trait
+//! (`org`, `identity`, `grants`, `templates`, `sync`, `readiness`, `photos`,
+//! `conflicts`) declares its trait
 //! and writes its SQL once in its own file; the [`db::run!`] macro compiles each statement for
 //! both databases, since both accept `$n` placeholders and the same DML. Only the migrations
 //! differ per database.
@@ -18,6 +19,7 @@ pub mod grants;
 pub mod identity;
 pub mod org;
 pub mod photos;
+pub mod readiness;
 pub mod sync;
 pub mod templates;
 
@@ -36,13 +38,15 @@ pub use grants::{GrantRecord, GrantStore};
 pub use identity::{IdentityStore, NewUser, SessionRecord, UserRecord};
 pub use org::{CoreServiceRecord, NewUnit, OrgStore, SiteRecord, TrustRecord};
 pub use photos::{PhotoRecord, PhotoRecords};
+pub use readiness::{EvidenceGroup, ReadinessStore};
 pub use sync::{HistoryEntry, SyncStore};
 pub use templates::{TemplateRecord, TemplateStore};
 
 /// Every area's interface, for `use crate::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        ConflictStore, GrantStore, IdentityStore, OrgStore, PhotoRecords, SyncStore, TemplateStore,
+        ConflictStore, GrantStore, IdentityStore, OrgStore, PhotoRecords, ReadinessStore,
+        SyncStore, TemplateStore,
     };
 }
 

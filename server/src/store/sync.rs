@@ -8,12 +8,13 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use domain::assessment::{AssessmentData, AssessmentSource};
 use domain::inspection::{
     FindingView, InspectionStatus, InspectionView, InterviewData, Interviewee, PhotoHeld, Response,
 };
 use domain::sync::PushResult;
 use domain::sync::judge::{
-    self, Change, Earlier, Held, HeldInspection, PushItem, Pusher, Verdict, Wanted,
+    self, Change, Earlier, Held, HeldAssessment, HeldInspection, PushItem, Pusher, Verdict, Wanted,
 };
 use uuid::Uuid;
 
@@ -22,7 +23,7 @@ use super::db::{Db, Tx, run};
 use super::{Store, StoreError};
 
 /// Most rows one multi-row statement carries (well inside both databases' parameter limits).
-const ROWS_PER_STATEMENT: usize = 500;
+pub(super) const ROWS_PER_STATEMENT: usize = 500;
 
 /// Pushed records.
 #[async_trait]
@@ -69,12 +70,13 @@ trait PushSteps {
     /// What is held of the records a batch names, one query per kind of record. On
     /// PostgreSQL the inspections read are locked until the transaction ends, so a concurrent
     /// push cannot finish one in between.
-    async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError>;
+    async fn held(&self, pusher: &Pusher, wanted: &Wanted) -> Result<Held<'static>, StoreError>;
     /// Writes applied changes in order: mutation ids, the records' current state and a history
     /// row each. `StoreError::Raced` when a concurrent push got there first.
     async fn write_applied(
         &self,
         pusher: &Pusher,
+        held: &Held<'_>,
         applied: &[&PushItem],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError>;
@@ -122,7 +124,7 @@ pub async fn apply_push(
     items: &[PushItem],
     now: DateTime<Utc>,
 ) -> Result<Vec<PushResult>, StoreError> {
-    let mut held = tx.held(&Wanted::of(items)).await?;
+    let mut held = tx.held(pusher, &Wanted::of(items)).await?;
     let mut results = Vec::with_capacity(items.len());
     let mut applied = Vec::with_capacity(items.len());
     for item in items {
@@ -142,7 +144,7 @@ pub async fn apply_push(
         }
         results.push(verdict.result(item.mutation.id));
     }
-    tx.write_applied(pusher, &applied, now).await?;
+    tx.write_applied(pusher, &held, &applied, now).await?;
     Ok(results)
 }
 
@@ -165,7 +167,7 @@ fn row_lock<C: RowLock>(_: &C) -> &'static str {
 }
 
 /// `$1, $2, ...` from `from` for `n` values.
-fn placeholders(from: usize, n: usize) -> String {
+pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
@@ -174,7 +176,7 @@ fn placeholders(from: usize, n: usize) -> String {
 
 /// The last change of each record, in first-seen order: a multi-row upsert may touch a row
 /// only once.
-fn latest_per_record<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<&'a Change> {
+pub(super) fn latest_per_record<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<&'a Change> {
     let mut latest: Vec<&Change> = Vec::new();
     let mut at: std::collections::HashMap<Uuid, usize> = std::collections::HashMap::new();
     for change in changes {
@@ -189,7 +191,15 @@ fn latest_per_record<'a>(changes: impl Iterator<Item = &'a Change>) -> Vec<&'a C
     latest
 }
 
-fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
+/// The trust a rating is of: its ward's, or the one it names.
+pub(super) fn rated_trust(held: &Held<'_>, a: &AssessmentData) -> Option<Uuid> {
+    match a.unit_id {
+        Some(unit) => held.units.get(&unit).copied(),
+        None => a.trust_id,
+    }
+}
+
+pub(super) fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
     if written as usize == expected {
         Ok(())
     } else {
@@ -199,7 +209,7 @@ fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
 
 #[async_trait]
 impl PushSteps for Tx {
-    async fn held(&self, wanted: &Wanted) -> Result<Held<'static>, StoreError> {
+    async fn held(&self, pusher: &Pusher, wanted: &Wanted) -> Result<Held<'static>, StoreError> {
         let mut held = Held::default();
         // Inspections first: on PostgreSQL their lock makes a concurrent push on the same
         // inspection wait, so what is read after it is what that push committed.
@@ -284,12 +294,40 @@ impl PushSteps for Tx {
             });
             held.units.extend(rows);
         }
+        if !wanted.assessments.is_empty() {
+            let sql = format!(
+                "SELECT id, source, user_id FROM ratings WHERE id IN ({})",
+                placeholders(1, wanted.assessments.len())
+            );
+            let rows: Vec<(Uuid, String, Uuid)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in &wanted.assessments {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            for (id, source, user_id) in rows {
+                if let Some(source) = AssessmentSource::from_code(&source) {
+                    held.assessments
+                        .insert(id, HeldAssessment { source, user_id });
+                }
+            }
+        }
+        if wanted.grants {
+            held.grants = run!(self, |c| sqlx::query_as(
+                "SELECT trust_id, starts_on, ends_on FROM buddy_grants WHERE reviewer_id = $1"
+            )
+            .bind(pusher.user_id)
+            .fetch_all(&mut *c)
+            .await?);
+        }
         Ok(held)
     }
 
     async fn write_applied(
         &self,
         pusher: &Pusher,
+        held: &Held<'_>,
         applied: &[&PushItem],
         now: DateTime<Utc>,
     ) -> Result<(), StoreError> {
@@ -456,6 +494,47 @@ impl PushSteps for Tx {
             });
             raced_unless(chunk.len(), written)?;
         }
+
+        let ratings = latest_per_record(
+            changes
+                .iter()
+                .copied()
+                .filter(|c| matches!(c, Change::Assessment(..))),
+        );
+        for chunk in ratings.chunks(ROWS_PER_STATEMENT) {
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO ratings (id, source, trust_id, unit_id, item_code, rating, \
+                     justification, evidence_date, user_id, recorded_at) ",
+                );
+                q.push_values(chunk, |mut row, change| {
+                    if let Change::Assessment(source, a) = change {
+                        row.push_bind(a.id)
+                            .push_bind(source.as_str())
+                            .push_bind(rated_trust(held, a).unwrap_or(pusher.trust_id))
+                            .push_bind(a.unit_id)
+                            .push_bind(a.item_code.as_str())
+                            .push_bind(a.rating.as_str())
+                            .push_bind(&a.justification)
+                            .push_bind(a.evidence_date)
+                            .push_bind(pusher.user_id)
+                            .push_bind(now);
+                    }
+                });
+                // Only its author corrects a rating, and it stays the same source.
+                q.push(
+                    " ON CONFLICT (id) DO UPDATE SET trust_id = excluded.trust_id, \
+                     unit_id = excluded.unit_id, item_code = excluded.item_code, \
+                     rating = excluded.rating, justification = excluded.justification, \
+                     evidence_date = excluded.evidence_date, recorded_at = excluded.recorded_at \
+                     WHERE ratings.user_id = excluded.user_id AND ratings.source = excluded.source",
+                );
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        super::readiness::record_evidence(self, held, &changes, now).await?;
 
         // Every applied change, in order, is a step in its record's history (its content is
         // the mutation's, kept once above).

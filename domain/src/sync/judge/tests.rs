@@ -20,6 +20,8 @@ fn pusher() -> Pusher {
         user_id: Uuid::from_u128(0x100),
         trust_id: TRUST,
         device_id: Uuid::from_u128(0x200),
+        role: crate::Role::WardInspector,
+        today: chrono::NaiveDate::from_ymd_opt(2026, 6, 1).unwrap_or_default(),
     }
 }
 
@@ -35,6 +37,7 @@ fn item(id: u128, change: Change) -> PushItem {
         Change::Inspection(d) => (kind::INSPECTION_UPSERT, serde_json::to_value(d)),
         Change::Finding(f) => (kind::FINDING_RECORD, serde_json::to_value(f)),
         Change::Interview(i) => (kind::INTERVIEW_RECORD, serde_json::to_value(i)),
+        Change::Assessment(source, a) => (source.kind(), serde_json::to_value(a)),
     };
     PushItem {
         mutation: Mutation {
@@ -451,7 +454,7 @@ fn expected_verdict(
             Verdict::Conflict
         };
     }
-    let inspection = change.inspection_id();
+    let inspection = change.inspection_id().unwrap_or_default();
     let refusal = match (change, inspections.get(&inspection)) {
         (Change::Inspection(d), _) if d.unit_id != WARD => Some(Refusal::WardElsewhere),
         (_, Some(InspectionStatus::Submitted)) => Some(Refusal::Finished),
@@ -499,7 +502,7 @@ proptest! {
                 if verdict != Verdict::Apply {
                     continue;
                 }
-                let inspection = change.inspection_id();
+                let inspection = change.inspection_id().unwrap_or_default();
                 prop_assert!(
                     inspections.get(&inspection) != Some(&InspectionStatus::Submitted),
                     "a change to finished inspection {inspection} was applied"

@@ -1,0 +1,287 @@
+//! The roll-up, the CQC way: ward -> core service at a site -> site -> trust. Each level's key
+//! question rating aggregates the level below's ratings of that key question, each level's
+//! overall aggregates its own five key question ratings, both by the ratings principles; an
+//! enforcement notice on a core service's key question limits it as the principles say.
+//! The trust's Well-led is not aggregated: it comes from the trust-level self-assessment and
+//! peer review, and for a trust with one site it is that site's Well-led.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Readiness;
+use super::ward::UnitReadiness;
+use crate::principles::{Enforcement, Principles, Rule, Underlying};
+use crate::rating::Rating;
+
+/// Which level an aggregate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    CoreService,
+    Site,
+    Trust,
+}
+
+/// How a level's rating was reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "basis", content = "rule")]
+pub enum Basis {
+    /// The ratings below, by this principle.
+    Aggregated(Rule),
+    /// The trust-level self-assessment and peer review (a trust's Well-led).
+    TrustEvidence,
+    /// The trust's only site's Well-led.
+    OnlySite,
+}
+
+/// A notice recorded against a core service's key question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub core_service_id: Uuid,
+    pub key_question: String,
+    pub enforcement: Enforcement,
+}
+
+/// One key question (or the overall) of a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelCell {
+    pub code: String,
+    pub rating: Rating,
+    #[serde(flatten)]
+    pub basis: Basis,
+    /// The notice limiting it, on a core service.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enforcement: Option<Enforcement>,
+    /// The mean of the scores below that have one (what the rating rests on, roughly).
+    pub score: Option<f64>,
+    /// The ratings below that were rated.
+    pub rated_below: usize,
+}
+
+/// A core service, site or trust with its key questions and overall.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelReadiness {
+    pub level: Level,
+    pub id: Uuid,
+    pub name: String,
+    /// The site of a core service, the trust of a site.
+    pub parent: Option<Uuid>,
+    /// The five key questions, in order.
+    pub key_questions: Vec<LevelCell>,
+    pub overall: LevelCell,
+}
+
+/// Every level above the wards.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RollUp {
+    pub core_services: Vec<LevelReadiness>,
+    pub sites: Vec<LevelReadiness>,
+    pub trusts: Vec<LevelReadiness>,
+}
+
+/// A trust's own Well-led readiness, from its trust-level ratings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrustWellLed {
+    pub trust_id: Uuid,
+    pub readiness: Readiness,
+}
+
+const WELL_LED: &str = "well_led";
+
+/// Rolls the wards up: groups in the order the wards come (tree order).
+pub fn roll_up(
+    principles: &Principles,
+    units: &[UnitReadiness],
+    notices: &[Notice],
+    trust_well_led: &[TrustWellLed],
+) -> RollUp {
+    let codes: Vec<String> = units
+        .first()
+        .map(|u| {
+            u.readiness
+                .key_questions
+                .iter()
+                .map(|c| c.code.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    // Core services: their wards' key question cells.
+    let mut core_services = Vec::new();
+    for (service, wards) in groups(units, |u| u.core_service.id) {
+        let first = wards[0];
+        let key_questions = codes
+            .iter()
+            .map(|code| {
+                let below: Vec<(Rating, Option<f64>)> = wards
+                    .iter()
+                    .filter_map(|w| w.readiness.key_questions.iter().find(|c| &c.code == code))
+                    .map(|c| (c.readiness.rating, c.readiness.score))
+                    .collect();
+                let notice = notices
+                    .iter()
+                    .filter(|n| n.core_service_id == service && &n.key_question == code)
+                    .map(|n| n.enforcement)
+                    .max_by_key(|e| matches!(e, Enforcement::WarningNotice));
+                aggregated(principles, code, &below, notice)
+            })
+            .collect();
+        core_services.push(level(
+            principles,
+            Level::CoreService,
+            (service, &first.core_service.name, Some(first.site.id)),
+            key_questions,
+        ));
+    }
+    let mut sites = Vec::new();
+    for (site, services) in groups(&core_services, |s| s.parent.unwrap_or_default()) {
+        let first = units.iter().find(|u| u.site.id == site);
+        let (name, trust) = first.map_or((String::new(), None), |u| {
+            (u.site.name.clone(), Some(u.trust.id))
+        });
+        let key_questions = roll_cells(principles, &codes, &services);
+        sites.push(level(
+            principles,
+            Level::Site,
+            (site, &name, trust),
+            key_questions,
+        ));
+    }
+    let mut trusts = Vec::new();
+    for (trust, its_sites) in groups(&sites, |s| s.parent.unwrap_or_default()) {
+        let name = units
+            .iter()
+            .find(|u| u.trust.id == trust)
+            .map(|u| u.trust.name.clone())
+            .unwrap_or_default();
+        let mut key_questions = roll_cells(principles, &codes, &its_sites);
+        if let Some(cell) = key_questions.iter_mut().find(|c| c.code == WELL_LED) {
+            let own = trust_well_led
+                .iter()
+                .find(|t| t.trust_id == trust)
+                .filter(|t| t.readiness.score.is_some());
+            if let Some(own) = own {
+                *cell = LevelCell {
+                    code: WELL_LED.to_owned(),
+                    rating: own.readiness.rating,
+                    basis: Basis::TrustEvidence,
+                    enforcement: None,
+                    score: own.readiness.score,
+                    rated_below: 0,
+                };
+            } else if let [only] = its_sites.as_slice()
+                && let Some(site_cell) = only.key_questions.iter().find(|c| c.code == WELL_LED)
+            {
+                *cell = LevelCell {
+                    basis: Basis::OnlySite,
+                    ..site_cell.clone()
+                };
+            } else {
+                // Several sites and no trust-level evidence: not rated, not aggregated.
+                *cell = LevelCell {
+                    code: WELL_LED.to_owned(),
+                    rating: Rating::NotRated,
+                    basis: Basis::TrustEvidence,
+                    enforcement: None,
+                    score: None,
+                    rated_below: 0,
+                };
+            }
+        }
+        trusts.push(level(
+            principles,
+            Level::Trust,
+            (trust, &name, None),
+            key_questions,
+        ));
+    }
+    RollUp {
+        core_services,
+        sites,
+        trusts,
+    }
+}
+
+/// Groups items by a key, in the order keys are first seen.
+fn groups<T, K: PartialEq + Copy>(items: &[T], key: impl Fn(&T) -> K) -> Vec<(K, Vec<&T>)> {
+    let mut out: Vec<(K, Vec<&T>)> = Vec::new();
+    for item in items {
+        let k = key(item);
+        match out.iter_mut().find(|(g, _)| *g == k) {
+            Some((_, list)) => list.push(item),
+            None => out.push((k, vec![item])),
+        }
+    }
+    out
+}
+
+/// Each key question of a level from the same key question of the levels below.
+fn roll_cells(
+    principles: &Principles,
+    codes: &[String],
+    below: &[&LevelReadiness],
+) -> Vec<LevelCell> {
+    codes
+        .iter()
+        .map(|code| {
+            let cells: Vec<(Rating, Option<f64>)> = below
+                .iter()
+                .filter_map(|l| l.key_questions.iter().find(|c| &c.code == code))
+                .map(|c| (c.rating, c.score))
+                .collect();
+            aggregated(principles, code, &cells, None)
+        })
+        .collect()
+}
+
+/// A level with its overall: the aggregate of its own key question ratings.
+fn level(
+    principles: &Principles,
+    level: Level,
+    (id, name, parent): (Uuid, &str, Option<Uuid>),
+    key_questions: Vec<LevelCell>,
+) -> LevelReadiness {
+    let below: Vec<(Rating, Option<f64>)> =
+        key_questions.iter().map(|c| (c.rating, c.score)).collect();
+    let overall = aggregated(principles, "overall", &below, None);
+    LevelReadiness {
+        level,
+        id,
+        name: name.to_owned(),
+        parent,
+        key_questions,
+        overall,
+    }
+}
+
+/// A cell aggregated from ratings below, limited by a notice where one is recorded.
+fn aggregated(
+    principles: &Principles,
+    code: &str,
+    below: &[(Rating, Option<f64>)],
+    notice: Option<Enforcement>,
+) -> LevelCell {
+    let ratings: Vec<Underlying> = below.iter().map(|(r, _)| (*r).into()).collect();
+    let (rating, rule) = principles
+        .aggregate(&ratings)
+        .map_or((Rating::NotRated, Rule::NothingRated), |a| {
+            (a.rating, a.rule)
+        });
+    // A notice limits even a key question with no evidence: it says the service falls short.
+    let rating = principles.limited(Underlying {
+        rating,
+        enforcement: notice,
+    });
+    let scores: Vec<f64> = below.iter().filter_map(|(_, s)| *s).collect();
+    let score = (!scores.is_empty()).then(|| scores.iter().sum::<f64>() / scores.len() as f64);
+    LevelCell {
+        code: code.to_owned(),
+        rating,
+        basis: Basis::Aggregated(rule),
+        enforcement: notice,
+        score,
+        rated_below: below.iter().filter(|(r, _)| *r != Rating::NotRated).count(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,138 @@
+//! One ward's readiness read in a framework: a cell per KLOE (or quality statement), a cell per
+//! key question, and the ward overall, whose rating is the CQC aggregation of its five key
+//! question ratings (as for a core service) while its score and confidence rest on all of the
+//! ward's evidence. Also what `GET /api/v1/readiness` answers, shared with the board's pages.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::rules::ReadinessRules;
+use super::{Evidence, Readiness, assess};
+use crate::api::NamedRef;
+use crate::framework::Framework;
+use crate::principles::{Principles, Rule, Underlying};
+use crate::rating::Rating;
+
+/// A cell: a KLOE, quality statement or key question by its code, and its readiness.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cell {
+    pub code: String,
+    #[serde(flatten)]
+    pub readiness: Readiness,
+}
+
+/// A ward overall: its rating aggregated from the key questions', by the principle `rule`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Overall {
+    #[serde(flatten)]
+    pub readiness: Readiness,
+    pub rule: Rule,
+}
+
+/// A ward's readiness in one framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WardReadiness {
+    /// The five key questions, in the framework's order.
+    pub key_questions: Vec<Cell>,
+    /// Each KLOE or quality statement, in the framework's order.
+    pub items: Vec<Cell>,
+    pub overall: Overall,
+}
+
+/// Assesses a ward's evidence as at the end of `as_at`: evidence about items outside
+/// `framework` is not counted here.
+pub fn ward_readiness(
+    rules: &ReadinessRules,
+    principles: &Principles,
+    framework: &Framework,
+    evidence: &[Evidence],
+    as_at: NaiveDate,
+) -> WardReadiness {
+    let mut items = Vec::new();
+    let mut key_questions = Vec::new();
+    let mut everything = Vec::new();
+    for kq in &framework.key_questions {
+        let mut of_kq = Vec::new();
+        for item in &kq.items {
+            let of_item: Vec<Evidence> = evidence
+                .iter()
+                .filter(|e| item.code == e.subject.as_str())
+                .cloned()
+                .collect();
+            items.push(Cell {
+                code: item.code.to_string(),
+                readiness: assess(rules, &of_item, as_at),
+            });
+            of_kq.extend(of_item);
+        }
+        key_questions.push(Cell {
+            code: kq.code.clone(),
+            readiness: assess(rules, &of_kq, as_at),
+        });
+        everything.extend(of_kq);
+    }
+    let ratings: Vec<Underlying> = key_questions
+        .iter()
+        .map(|c| c.readiness.rating.into())
+        .collect();
+    let (rating, rule) = principles
+        .aggregate(&ratings)
+        .map_or((Rating::NotRated, Rule::NothingRated), |a| {
+            (a.rating, a.rule)
+        });
+    let mut overall = assess(rules, &everything, as_at);
+    overall.rating = rating;
+    WardReadiness {
+        key_questions,
+        items,
+        overall: Overall {
+            readiness: overall,
+            rule,
+        },
+    }
+}
+
+/// One ward in `GET /api/v1/readiness`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnitReadiness {
+    pub unit_id: Uuid,
+    pub unit_name: String,
+    pub site: NamedRef,
+    pub core_service: NamedRef,
+    pub trust: NamedRef,
+    #[serde(flatten)]
+    pub readiness: WardReadiness,
+}
+
+/// The framework readiness is read in unless the caller names another.
+pub const DEFAULT_FRAMEWORK: &str = "cqc-kloe-2017";
+
+/// What a caller asks of readiness (`GET /api/v1/readiness`'s query).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadinessQuery {
+    /// The day readiness stood at the end of; today (England) when absent.
+    pub as_of: Option<NaiveDate>,
+    /// One ward only.
+    pub unit_id: Option<Uuid>,
+    /// [`DEFAULT_FRAMEWORK`] when absent.
+    pub framework: Option<String>,
+}
+
+/// `GET /api/v1/readiness`: every ward the caller may see, as at a day, in one framework.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadinessReport {
+    /// The day readiness stood at the end of (England).
+    pub as_of: NaiveDate,
+    pub framework_id: String,
+    /// The rules file's id and version the scores were computed with.
+    pub rules: String,
+    /// The framework's key questions in order: (code, title).
+    pub key_questions: Vec<(String, String)>,
+    /// Every rating is indicative: ReadyWard's reading of the evidence, not the CQC's.
+    pub indicative: bool,
+    pub units: Vec<UnitReadiness>,
+    /// The core services, sites and trusts of those wards, rolled up the CQC way.
+    #[serde(flatten)]
+    pub roll_up: super::rollup::RollUp,
+}

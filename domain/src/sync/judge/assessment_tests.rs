@@ -1,0 +1,249 @@
+//! The rules for ratings: self-assessment by the trust's own staff of its own wards, peer
+//! review by a buddy reviewer under a current grant, corrections only by the author, and
+//! what a rating must say.
+
+use chrono::NaiveDate;
+use serde_json::json;
+use uuid::Uuid;
+
+use super::*;
+use crate::Role;
+use crate::assessment::{AssessmentData, AssessmentSource};
+use crate::rating::Rating;
+use crate::sync::Mutation;
+
+const TRUST: Uuid = Uuid::from_u128(0x1);
+const OTHER_TRUST: Uuid = Uuid::from_u128(0x2);
+const WARD: Uuid = Uuid::from_u128(0x10);
+const OTHER_WARD: Uuid = Uuid::from_u128(0x11);
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, d).unwrap_or_default()
+}
+
+fn pusher(role: Role) -> Pusher {
+    Pusher {
+        user_id: Uuid::from_u128(0x100),
+        trust_id: TRUST,
+        device_id: Uuid::from_u128(0x200),
+        role,
+        today: day(15),
+    }
+}
+
+fn held() -> Held<'static> {
+    let mut held = Held::default();
+    held.units.insert(WARD, TRUST);
+    held.units.insert(OTHER_WARD, OTHER_TRUST);
+    held
+}
+
+fn rating(unit: Uuid) -> AssessmentData {
+    AssessmentData {
+        id: Uuid::from_u128(0x900),
+        unit_id: Some(unit),
+        trust_id: None,
+        item_code: "S1".into(),
+        rating: Rating::Good,
+        justification: "Safeguarding training at 96%; audits clean".to_owned(),
+        evidence_date: day(10),
+    }
+}
+
+fn item(source: AssessmentSource, a: AssessmentData) -> PushItem {
+    PushItem {
+        mutation: Mutation {
+            id: Uuid::now_v7(),
+            kind: source.kind().to_owned(),
+            data: serde_json::to_value(&a).unwrap_or_default(),
+        },
+        change: Ok(Change::Assessment(source, a)),
+    }
+}
+
+/// Judges one rating against a copy of `held`.
+fn verdict(
+    held: &Held<'static>,
+    who: &Pusher,
+    source: AssessmentSource,
+    a: AssessmentData,
+) -> Verdict {
+    let item = item(source, a);
+    let mut held: Held<'_> = held.clone();
+    judge(&mut held, who, &item)
+}
+
+#[test]
+fn inspectors_and_admins_self_assess_their_own_trusts_wards_only() {
+    for role in [Role::WardInspector, Role::TrustAdmin] {
+        let who = pusher(role);
+        let held = held();
+        let own = verdict(&held, &who, AssessmentSource::SelfAssessment, rating(WARD));
+        assert_eq!(own, Verdict::Apply);
+        let other = AssessmentData {
+            id: Uuid::from_u128(0x901),
+            ..rating(OTHER_WARD)
+        };
+        let elsewhere = verdict(&held, &who, AssessmentSource::SelfAssessment, other);
+        assert_eq!(elsewhere, Verdict::Reject(Refusal::WardElsewhere));
+    }
+}
+
+#[test]
+fn a_reviewer_may_not_self_assess_nor_an_inspector_peer_review() {
+    let reviewer = pusher(Role::BuddyReviewer);
+    let v = verdict(
+        &held(),
+        &reviewer,
+        AssessmentSource::SelfAssessment,
+        rating(WARD),
+    );
+    assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
+    let inspector = pusher(Role::WardInspector);
+    let v = verdict(
+        &held(),
+        &inspector,
+        AssessmentSource::PeerReview,
+        rating(OTHER_WARD),
+    );
+    assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
+}
+
+#[test]
+fn a_reviewer_pushes_no_inspections() {
+    let reviewer = pusher(Role::BuddyReviewer);
+    let data = crate::inspection::InspectionData {
+        id: Uuid::from_u128(0x500),
+        unit_id: WARD,
+        framework_id: "cqc-kloe-2017".to_owned(),
+        template_id: None,
+        template_version: None,
+        started_at: chrono::DateTime::default(),
+        status: crate::inspection::InspectionStatus::InProgress,
+    };
+    let item = PushItem {
+        mutation: Mutation {
+            id: Uuid::now_v7(),
+            kind: "inspection.upsert".to_owned(),
+            data: json!({}),
+        },
+        change: Ok(Change::Inspection(data)),
+    };
+    let v = judge(&mut held(), &reviewer, &item);
+    assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
+}
+
+#[test]
+fn a_peer_review_needs_a_grant_covering_today_and_says_when_it_ended() {
+    let reviewer = pusher(Role::BuddyReviewer);
+    let mut current = held();
+    current.grants = vec![(OTHER_TRUST, day(1), day(30))];
+    let v = verdict(
+        &current,
+        &reviewer,
+        AssessmentSource::PeerReview,
+        rating(OTHER_WARD),
+    );
+    assert_eq!(v, Verdict::Apply);
+
+    let mut ended = held();
+    ended.grants = vec![
+        (OTHER_TRUST, day(1), day(5)),
+        (OTHER_TRUST, day(6), day(14)),
+    ];
+    let v = verdict(
+        &ended,
+        &reviewer,
+        AssessmentSource::PeerReview,
+        rating(OTHER_WARD),
+    );
+    assert_eq!(
+        v,
+        Verdict::Reject(Refusal::NoGrant(GrantState::Ended(day(14))))
+    );
+    assert_eq!(
+        v.result(Uuid::nil()).error.as_deref(),
+        Some("your review grant for this trust ended on 14 June 2026: ask the trust for a new one")
+    );
+
+    let mut later = held();
+    later.grants = vec![(OTHER_TRUST, day(20), day(30))];
+    let v = verdict(
+        &later,
+        &reviewer,
+        AssessmentSource::PeerReview,
+        rating(OTHER_WARD),
+    );
+    assert_eq!(
+        v,
+        Verdict::Reject(Refusal::NoGrant(GrantState::Starts(day(20))))
+    );
+
+    let v = verdict(
+        &held(),
+        &reviewer,
+        AssessmentSource::PeerReview,
+        rating(OTHER_WARD),
+    );
+    assert_eq!(v, Verdict::Reject(Refusal::NoGrant(GrantState::None)));
+    // Of the reviewer's own trust, a rating is never independent.
+    let mut own = held();
+    own.grants = vec![(TRUST, day(1), day(30))];
+    let v = verdict(&own, &reviewer, AssessmentSource::PeerReview, rating(WARD));
+    assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
+}
+
+#[test]
+fn only_the_author_corrects_a_rating_and_evidence_is_not_from_the_future() {
+    let mut held = held();
+    held.assessments.insert(
+        Uuid::from_u128(0x900),
+        HeldAssessment {
+            source: AssessmentSource::SelfAssessment,
+            user_id: Uuid::from_u128(0x101),
+        },
+    );
+    let who = pusher(Role::WardInspector);
+    let v = verdict(&held, &who, AssessmentSource::SelfAssessment, rating(WARD));
+    assert_eq!(v, Verdict::Reject(Refusal::RatingNotYours));
+    let future = AssessmentData {
+        id: Uuid::from_u128(0x902),
+        evidence_date: day(16),
+        ..rating(WARD)
+    };
+    let v = verdict(&held, &who, AssessmentSource::SelfAssessment, future);
+    assert_eq!(v, Verdict::Reject(Refusal::EvidenceInFuture));
+}
+
+#[test]
+fn a_rating_names_an_item_a_rating_and_a_reason_and_only_well_led_rates_the_trust() {
+    let catalogue = crate::Catalogue::built_in().unwrap_or_else(|e| panic!("{e}"));
+    let check_of = |data: serde_json::Value| {
+        let m = Mutation {
+            id: Uuid::now_v7(),
+            kind: "self_assessment.record".to_owned(),
+            data,
+        };
+        check(&catalogue, &m)
+    };
+    let good = json!({"id": Uuid::now_v7(), "unit_id": WARD, "item_code": "QS-S1", "rating": "good",
+        "justification": "ok", "evidence_date": "2026-06-01"});
+    assert!(check_of(good.clone()).is_ok());
+    let mut prompt = good.clone();
+    prompt["item_code"] = json!("S1.1");
+    assert!(check_of(prompt).is_err_and(|e| e.contains("unknown KLOE")));
+    let mut unrated = good.clone();
+    unrated["rating"] = json!("not_rated");
+    assert!(check_of(unrated).is_err());
+    let mut blank = good.clone();
+    blank["justification"] = json!("  ");
+    assert!(check_of(blank).is_err_and(|e| e.contains("justification")));
+    let mut trust_safe = good.clone();
+    trust_safe["unit_id"] = json!(null);
+    trust_safe["trust_id"] = json!(TRUST);
+    assert!(check_of(trust_safe.clone()).is_err_and(|e| e.contains("Well-led")));
+    trust_safe["item_code"] = json!("W1");
+    assert!(check_of(trust_safe.clone()).is_ok());
+    trust_safe.as_object_mut().map(|o| o.remove("trust_id"));
+    assert!(check_of(trust_safe).is_err_and(|e| e.contains("trust_id")));
+}

@@ -1,0 +1,46 @@
+-- Readiness (PostgreSQL). Ratings are the self-assessment and peer review sources: one row per
+-- rating record as it now stands, every earlier value kept in record_history like a finding.
+CREATE TABLE ratings (
+    id UUID PRIMARY KEY,
+    source TEXT NOT NULL,
+    trust_id UUID NOT NULL REFERENCES trusts(id),
+    unit_id UUID REFERENCES units(id),
+    item_code TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    justification TEXT NOT NULL,
+    evidence_date DATE NOT NULL,
+    user_id UUID NOT NULL REFERENCES users(id),
+    recorded_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX ratings_unit ON ratings (unit_id);
+
+-- Evidence as readiness counts it, kept in the push's transaction: one row per value a
+-- finding or rating has had (a response or a rating code), with the day (in England) it was
+-- recorded and, once a later value replaced it, the day it was superseded. Readiness as at a
+-- day reads the rows that stood at the end of it; now, the rows not superseded.
+CREATE TABLE readiness_evidence (
+    seq BIGSERIAL PRIMARY KEY,
+    record_id UUID NOT NULL,
+    trust_id UUID NOT NULL REFERENCES trusts(id),
+    unit_id UUID REFERENCES units(id),
+    source TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    value TEXT NOT NULL,
+    on_date DATE NOT NULL,
+    recorded_on DATE NOT NULL,
+    superseded_on DATE
+);
+CREATE INDEX readiness_evidence_current ON readiness_evidence (record_id)
+    WHERE superseded_on IS NULL;
+CREATE INDEX readiness_evidence_trust ON readiness_evidence (trust_id, recorded_on);
+
+-- Findings recorded before readiness existed count from the day they were observed.
+INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, value,
+                                on_date, recorded_on)
+SELECT f.id, i.trust_id, i.unit_id, 'mini_inspection', 'finding',
+       split_part(f.item_code, '.', 1),
+       f.response, (f.observed_at AT TIME ZONE 'Europe/London')::date,
+       (f.observed_at AT TIME ZONE 'Europe/London')::date
+FROM findings f JOIN inspections i ON i.id = f.inspection_id
+WHERE f.response IN ('met', 'partially_met', 'not_met');

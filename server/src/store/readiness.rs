@@ -1,0 +1,232 @@
+//! Readiness evidence: each value a finding or rating has had, as readiness counts it, written
+//! in the push's own transaction (so scores move with the sync that changes them, on every
+//! server sharing the database) and read back grouped, as it stood at the end of a day.
+//!
+//! A row holds the response or rating code, not points: the rules file turns codes into
+//! points when readiness is read, so a new rules version needs no rewrite.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::inspection::Response;
+use domain::readiness::london::london_date;
+use domain::sync::judge::{Change, Held};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::db::{Db, Tx, run};
+use super::sync::{ROWS_PER_STATEMENT, latest_per_record, placeholders, rated_trust};
+
+/// Alike evidence of one ward (or the trust), grouped: the engine weighs a group by its size.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EvidenceGroup {
+    /// `None` for a rating of the trust as a whole.
+    pub unit_id: Option<Uuid>,
+    /// `mini_inspection`, `self_assessment` or `peer_review`.
+    pub source: String,
+    /// `finding` or `rating`.
+    pub kind: String,
+    /// The KLOE or quality statement.
+    pub subject: String,
+    /// A response code (`met`) or a rating code (`good`).
+    pub value: String,
+    pub on_date: NaiveDate,
+    pub recorded_on: NaiveDate,
+    pub count: i64,
+}
+
+/// Reading readiness evidence.
+#[async_trait]
+pub trait ReadinessStore {
+    /// A trust's evidence as it stood at the end of `as_at` (England), grouped.
+    async fn evidence_of_trust(
+        &self,
+        trust_id: Uuid,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceGroup>, StoreError>;
+}
+
+#[async_trait]
+impl<T: Db + ?Sized> ReadinessStore for T {
+    async fn evidence_of_trust(
+        &self,
+        trust_id: Uuid,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceGroup>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, \
+             COUNT(*) AS count FROM readiness_evidence \
+             WHERE trust_id = $1 AND recorded_on <= $2 \
+             AND (superseded_on IS NULL OR superseded_on > $2) \
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on"
+        )
+        .bind(trust_id)
+        .bind(as_at)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+}
+
+/// One evidence row to write.
+struct Row<'a> {
+    record_id: Uuid,
+    trust_id: Uuid,
+    unit_id: Option<Uuid>,
+    source: &'a str,
+    kind: &'a str,
+    subject: String,
+    value: &'a str,
+    on_date: NaiveDate,
+}
+
+/// Writes the evidence of a push's applied changes, inside its transaction: the earlier value
+/// of each changed record is superseded today, the new one added if it counts (an answer of
+/// not applicable, or none yet, does not), and the findings of an inspection moved to another
+/// ward move with it.
+pub(super) async fn record_evidence(
+    tx: &Tx,
+    held: &Held<'_>,
+    changes: &[&Change],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let today = london_date(now);
+    let mut inspections: Vec<Uuid> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Inspection(d) => Some(d.id),
+            _ => None,
+        })
+        .collect();
+    inspections.sort_unstable();
+    inspections.dedup();
+    for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE readiness_evidence SET unit_id = (SELECT i.unit_id FROM findings f \
+             JOIN inspections i ON i.id = f.inspection_id \
+             WHERE f.id = readiness_evidence.record_id) \
+             WHERE superseded_on IS NULL AND kind = 'finding' AND record_id IN \
+             (SELECT id FROM findings WHERE inspection_id IN ({}))",
+            placeholders(1, chunk.len())
+        );
+        run!(tx, |c| {
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+    }
+
+    let latest = latest_per_record(
+        changes
+            .iter()
+            .copied()
+            .filter(|c| matches!(c, Change::Finding(_) | Change::Assessment(..))),
+    );
+    if latest.is_empty() {
+        return Ok(());
+    }
+    for chunk in latest.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE readiness_evidence SET superseded_on = $1 \
+             WHERE superseded_on IS NULL AND record_id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        run!(tx, |c| {
+            let mut q = sqlx::query(&sql).bind(today);
+            for change in chunk {
+                q = q.bind(change.record_id());
+            }
+            q.execute(&mut *c).await?.rows_affected()
+        });
+    }
+
+    let wards = wards_of_inspections(tx, &latest).await?;
+    let rows: Vec<Row<'_>> = latest
+        .iter()
+        .filter_map(|change| match change {
+            Change::Finding(f) => {
+                let response = f.response.filter(|r| {
+                    matches!(r, Response::Met | Response::PartiallyMet | Response::NotMet)
+                })?;
+                let (trust_id, unit_id) = wards.get(&f.inspection_id)?;
+                Some(Row {
+                    record_id: f.id,
+                    trust_id: *trust_id,
+                    unit_id: Some(*unit_id),
+                    source: "mini_inspection",
+                    kind: "finding",
+                    subject: f.item_code.item().into_string(),
+                    value: response.as_str(),
+                    on_date: london_date(f.observed_at),
+                })
+            }
+            Change::Assessment(source, a) => Some(Row {
+                record_id: a.id,
+                trust_id: rated_trust(held, a)?,
+                unit_id: a.unit_id,
+                source: source.as_str(),
+                kind: "rating",
+                subject: a.item_code.to_string(),
+                value: a.rating.as_str(),
+                on_date: a.evidence_date,
+            }),
+            _ => None,
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        run!(tx, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, \
+                 subject, value, on_date, recorded_on) ",
+            );
+            q.push_values(chunk, |mut b, row| {
+                b.push_bind(row.record_id)
+                    .push_bind(row.trust_id)
+                    .push_bind(row.unit_id)
+                    .push_bind(row.source)
+                    .push_bind(row.kind)
+                    .push_bind(&row.subject)
+                    .push_bind(row.value)
+                    .push_bind(row.on_date)
+                    .push_bind(today);
+            });
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
+    Ok(())
+}
+
+/// The trust and ward of each inspection the findings among `changes` belong to.
+async fn wards_of_inspections(
+    tx: &Tx,
+    changes: &[&Change],
+) -> Result<std::collections::HashMap<Uuid, (Uuid, Uuid)>, StoreError> {
+    let mut ids: Vec<Uuid> = changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Finding(f) => Some(f.inspection_id),
+            _ => None,
+        })
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut wards = std::collections::HashMap::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "SELECT id, trust_id, unit_id FROM inspections WHERE id IN ({})",
+            placeholders(1, chunk.len())
+        );
+        let rows: Vec<(Uuid, Uuid, Uuid)> = run!(tx, |c| {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        });
+        wards.extend(
+            rows.into_iter()
+                .map(|(id, trust, unit)| (id, (trust, unit))),
+        );
+    }
+    Ok(wards)
+}

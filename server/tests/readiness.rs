@@ -1,0 +1,362 @@
+//! Readiness over HTTP: self-assessment and peer review pushed like findings (who may record
+//! which, and a reviewer outside the grant told why), and `GET /api/v1/readiness` counting the
+//! three sources, as at a past day, scoped to the wards the caller may see.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::TimeDelta;
+use common::changes::upsert;
+use common::{TestApp, spawn_app};
+use serde_json::{Value, json};
+use server::clock::Clock;
+use uuid::Uuid;
+
+async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) -> Vec<Value> {
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    let reply = app.post("/api/v1/sync/push", Some(token), batch).await;
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&reply.body)
+    );
+    reply.json()["results"].as_array().unwrap().clone()
+}
+
+fn statuses(results: &[Value]) -> Vec<&str> {
+    results
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect()
+}
+
+/// An answer to `prompt` observed on `day`, as a new finding (or a new value of `id`).
+fn answer(id: Uuid, inspection: Uuid, prompt: &str, response: &str, day: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": "finding.record", "data": {
+        "id": id, "inspection_id": inspection, "item_code": prompt, "response": response,
+        "note": "", "photo_ids": [], "observed_at": format!("{day}T10:00:00Z")}})
+}
+
+/// A rating of `unit` against `item` from `kind`'s source.
+fn rating(kind: &str, unit: Uuid, item: &str, rating: &str, day: &str) -> Value {
+    json!({"id": Uuid::now_v7(), "kind": kind, "data": {
+        "id": Uuid::now_v7(), "unit_id": unit, "item_code": item, "rating": rating,
+        "justification": "Audit results and staff interviews", "evidence_date": day}})
+}
+
+async fn first_ward(app: &TestApp, token: &str) -> Uuid {
+    let units = app.get("/api/v1/units", Some(token)).await.json();
+    units[0]["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// The key question cell `code` of the only ward in a readiness answer.
+fn key_question<'a>(report: &'a Value, code: &str) -> &'a Value {
+    report["units"][0]["key_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap()
+}
+
+fn flag_codes(cell: &Value) -> Vec<&str> {
+    cell["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect()
+}
+
+fn yesterday(app: &TestApp) -> String {
+    (app.clock.now() - TimeDelta::days(1))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[tokio::test]
+async fn the_three_sources_are_counted_side_by_side_and_disagreement_is_flagged() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let board = app.login("board@demo.nhs.test").await;
+    let ward = first_ward(&app, &inspector).await;
+    let day = yesterday(&app);
+    let inspection = Uuid::now_v7();
+    let mut batch = vec![upsert(inspection, ward, "in_progress")];
+    for (prompt, response) in [
+        ("S1.1", "met"),
+        ("S1.2", "met"),
+        ("S2.1", "not_met"),
+        ("S2.2", "not_applicable"),
+    ] {
+        batch.push(answer(Uuid::now_v7(), inspection, prompt, response, &day));
+    }
+    batch.push(rating(
+        "self_assessment.record",
+        ward,
+        "S1",
+        "outstanding",
+        &day,
+    ));
+    assert_eq!(
+        statuses(&push(&app, &inspector, batch).await),
+        ["applied"; 6]
+    );
+    let peer = rating("peer_review.record", ward, "S2", "inadequate", &day);
+    assert_eq!(
+        statuses(&push(&app, &reviewer, vec![peer]).await),
+        ["applied"]
+    );
+
+    let reply = app
+        .get(&format!("/api/v1/readiness?unit_id={ward}"), Some(&board))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let report = reply.json();
+    assert_eq!(report["units"].as_array().unwrap().len(), 1);
+    assert_eq!(report["indicative"], true);
+    let safe = key_question(&report, "safe");
+    let sources = &safe["sources"];
+    // Met, met, not met (not applicable left out): (3 + 3 + 1) / 3 on the 1-4 scale.
+    assert_eq!(sources["mini_inspection"]["count"], 3);
+    let observed = sources["mini_inspection"]["score"].as_f64().unwrap();
+    assert!((observed - 7.0 / 3.0 * 25.0).abs() < 1e-9, "{observed}");
+    assert_eq!(sources["self_assessment"]["count"], 1);
+    assert_eq!(sources["self_assessment"]["score"], 100.0);
+    assert_eq!(sources["peer_review"]["score"], 25.0);
+    assert_eq!(sources["peer_review"]["newest"], day.as_str());
+    let flags = flag_codes(safe);
+    assert!(flags.contains(&"sources_disagree"), "{flags:?}");
+    assert!(flags.contains(&"self_assessment_optimistic"), "{flags:?}");
+    assert!(flags.contains(&"thin_evidence"), "{flags:?}");
+    // Nothing else was assessed: not rated, no score, and the overall says how it was decided.
+    let caring = key_question(&report, "caring");
+    assert_eq!(caring["rating"], "not_rated");
+    assert_eq!(caring["score"], Value::Null);
+    assert_eq!(report["units"][0]["overall"]["rating"], safe["rating"]);
+    assert!(report["units"][0]["overall"]["rule"].is_string());
+    let items = report["units"][0]["items"].as_array().unwrap();
+    assert_eq!(
+        items.iter().find(|c| c["code"] == "S1").unwrap()["sources"]["mini_inspection"]["count"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn readiness_as_at_a_past_day_reads_the_values_that_stood_then() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let ward = first_ward(&app, &inspector).await;
+    let first_day = yesterday(&app);
+    let inspection = Uuid::now_v7();
+    let finding = Uuid::now_v7();
+    app.clock.advance(TimeDelta::days(-1));
+    let batch = vec![
+        upsert(inspection, ward, "in_progress"),
+        answer(finding, inspection, "S1.1", "met", &first_day),
+    ];
+    assert_eq!(
+        statuses(&push(&app, &inspector, batch).await),
+        ["applied"; 2]
+    );
+    app.clock.advance(TimeDelta::days(1));
+    let changed = answer(finding, inspection, "S1.1", "not_met", &first_day);
+    assert_eq!(
+        statuses(&push(&app, &inspector, vec![changed]).await),
+        ["applied"]
+    );
+
+    let score_on = |report: Value| {
+        key_question(&report, "safe")["sources"]["mini_inspection"]["score"].as_f64()
+    };
+    let then = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}&as_of={first_day}"),
+            Some(&inspector),
+        )
+        .await;
+    assert_eq!(then.status, StatusCode::OK);
+    assert_eq!(score_on(then.json()), Some(75.0));
+    let now = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}"),
+            Some(&inspector),
+        )
+        .await;
+    assert_eq!(score_on(now.json()), Some(25.0));
+    let before = (app.clock.now() - TimeDelta::days(5))
+        .format("%Y-%m-%d")
+        .to_string();
+    let earlier = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}&as_of={before}"),
+            Some(&inspector),
+        )
+        .await;
+    assert_eq!(score_on(earlier.json()), None);
+}
+
+#[tokio::test]
+async fn who_may_record_which_rating_and_a_reviewer_past_the_grant_is_told_when_it_ended() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let board = app.login("board@demo.nhs.test").await;
+    let ward = first_ward(&app, &inspector).await;
+    let day = yesterday(&app);
+
+    let own = rating("peer_review.record", ward, "S1", "good", &day);
+    let results = push(&app, &inspector, vec![own]).await;
+    assert_eq!(statuses(&results), ["rejected"]);
+    assert!(
+        results[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("buddy reviewer")
+    );
+    let reply = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&board),
+            json!({"device_id": Uuid::now_v7(),
+            "mutations": [rating("self_assessment.record", ward, "S1", "good", &day)]}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let theirs = rating("self_assessment.record", ward, "S1", "good", &day);
+    assert_eq!(
+        statuses(&push(&app, &reviewer, vec![theirs]).await),
+        ["rejected"]
+    );
+    let not_a_kloe = rating("self_assessment.record", ward, "S1.1", "good", &day);
+    let results = push(&app, &inspector, vec![not_a_kloe]).await;
+    assert!(
+        results[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown KLOE")
+    );
+
+    // The seeded grant ends 180 days from now.
+    let ends = (app.clock.now() + TimeDelta::days(180)).date_naive();
+    app.clock.advance(TimeDelta::days(200));
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let late = rating("peer_review.record", ward, "S1", "good", &day);
+    let results = push(&app, &reviewer, vec![late]).await;
+    assert_eq!(statuses(&results), ["rejected"]);
+    let reason = results[0]["error"].as_str().unwrap();
+    assert!(
+        reason.contains(&ends.format("%-d %B %Y").to_string()),
+        "{reason}"
+    );
+    let reply = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}"),
+            Some(&reviewer),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn readiness_is_scoped_and_its_questions_checked() {
+    let app = spawn_app().await;
+    assert_eq!(
+        app.get("/api/v1/readiness", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let board = app.login("board@demo.nhs.test").await;
+    let buddy_admin = app.login("admin@buddy.nhs.test").await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let ward = first_ward(&app, &board).await;
+
+    let all = app.get("/api/v1/readiness", Some(&board)).await.json();
+    let units = app.get("/api/v1/units", Some(&board)).await.json();
+    assert_eq!(
+        all["units"].as_array().unwrap().len(),
+        units.as_array().unwrap().len()
+    );
+    assert_eq!(all["framework_id"], "cqc-kloe-2017");
+    assert_eq!(
+        all["units"][0]["key_questions"].as_array().unwrap().len(),
+        5
+    );
+
+    let other = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}"),
+            Some(&buddy_admin),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let granted = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}"),
+            Some(&reviewer),
+        )
+        .await;
+    assert_eq!(granted.status, StatusCode::OK);
+
+    let tomorrow = (app.clock.now() + TimeDelta::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    for bad in [
+        format!("/api/v1/readiness?as_of={tomorrow}"),
+        "/api/v1/readiness?as_of=yesterday".to_owned(),
+        "/api/v1/readiness?framework=cqc-1999".to_owned(),
+        "/api/v1/readiness?unit_id=ward-7".to_owned(),
+    ] {
+        let reply = app.get(&bad, Some(&board)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(!reply.error_code().is_empty());
+    }
+    let saf = app
+        .get("/api/v1/readiness?framework=cqc-saf-2024", Some(&board))
+        .await
+        .json();
+    assert_eq!(saf["units"][0]["items"][0]["code"], "QS-S1");
+}
+
+#[tokio::test]
+async fn wards_roll_up_to_services_sites_and_the_trust_whose_well_led_is_its_own() {
+    let app = spawn_app().await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&admin)).await.json();
+    let trust = units[0]["trust"]["id"].as_str().unwrap().to_owned();
+    let report = app.get("/api/v1/readiness", Some(&admin)).await.json();
+    let trusts = report["trusts"].as_array().unwrap();
+    assert_eq!(trusts.len(), 1);
+    assert!(report["sites"].as_array().unwrap().len() >= 2);
+    assert!(!report["core_services"].as_array().unwrap().is_empty());
+    let well_led = |report: &Value| {
+        report["trusts"][0]["key_questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == "well_led")
+            .unwrap()
+            .clone()
+    };
+    // Several sites and no trust-level rating yet: not rated, never aggregated.
+    assert_eq!(well_led(&report)["rating"], "not_rated");
+
+    let day = yesterday(&app);
+    let own = json!({"id": Uuid::now_v7(), "kind": "self_assessment.record", "data": {
+        "id": Uuid::now_v7(), "unit_id": null, "trust_id": trust, "item_code": "W1",
+        "rating": "outstanding", "justification": "Board strategy refreshed with staff",
+        "evidence_date": day}});
+    assert_eq!(statuses(&push(&app, &admin, vec![own]).await), ["applied"]);
+    let report = app.get("/api/v1/readiness", Some(&admin)).await.json();
+    let cell = well_led(&report);
+    assert_eq!(cell["rating"], "outstanding");
+    assert_eq!(cell["basis"], "trust_evidence");
+    // A ward's cells are untouched by a rating of the trust.
+    assert_eq!(
+        report["units"][0]["key_questions"][4]["rating"],
+        "not_rated"
+    );
+}
