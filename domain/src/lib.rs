@@ -9,6 +9,7 @@ pub mod assessment;
 pub mod caller;
 pub mod code;
 pub mod conflict;
+pub mod crosswalk;
 pub mod framework;
 pub mod hand_over;
 pub mod inspection;

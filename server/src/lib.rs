@@ -59,6 +59,8 @@ pub async fn state_with_store(
 ) -> anyhow::Result<AppState> {
     let catalogue = Arc::new(Catalogue::built_in()?);
     let principles = Arc::new(domain::principles::Principles::built_in()?);
+    let crosswalks = Arc::new(domain::crosswalk::Crosswalks::built_in()?);
+    crosswalks.validate(&catalogue)?;
     let readiness_rules =
         Arc::new(domain::readiness::rules::ReadinessRules::built_in().map_err(anyhow::Error::msg)?);
     templates::ensure_built_in(&store, &catalogue, clock.now()).await?;
@@ -87,6 +89,7 @@ pub async fn state_with_store(
         catalogue,
         principles,
         readiness_rules,
+        crosswalks,
         photos,
         config: Arc::new(config),
         leptos,

@@ -58,15 +58,28 @@ pub async fn readiness(
         .filter(|kq| kq.code == "well_led")
         .flat_map(|kq| kq.items.iter().map(|i| i.code.as_str()))
         .collect();
+    // Evidence counts for the items of the framework read, through the crosswalk where it
+    // was recorded under another: each subject looked up once per request.
+    let mut items_of: HashMap<String, Vec<String>> = HashMap::new();
     for trust in trusts {
         let mut of_trust = Vec::new();
         for group in state.store.evidence_of_trust(trust, as_of).await? {
             let Some(evidence) = evidence(state, &group) else {
                 continue;
             };
+            let items = items_of.entry(group.subject.clone()).or_insert_with(|| {
+                state
+                    .crosswalks
+                    .items_for(&state.catalogue, &framework.id, &group.subject)
+                    .into_iter()
+                    .map(|i| i.into_string())
+                    .collect()
+            });
             match group.unit_id {
                 Some(unit) => by_unit.entry(unit).or_default().push(evidence),
-                None if well_led.contains(&evidence.subject.as_str()) => of_trust.push(evidence),
+                None if items.iter().any(|i| well_led.contains(&i.as_str())) => {
+                    of_trust.push(evidence)
+                }
                 None => {}
             }
         }
@@ -80,7 +93,14 @@ pub async fn readiness(
         .map(|u| {
             let evidence = by_unit.remove(&u.id).unwrap_or_default();
             UnitReadiness {
-                readiness: ward_readiness(rules, &state.principles, framework, &evidence, as_of),
+                readiness: ward_readiness(
+                    rules,
+                    &state.principles,
+                    framework,
+                    &evidence,
+                    &items_of,
+                    as_of,
+                ),
                 unit_id: u.id,
                 unit_name: u.name,
                 site: u.site,

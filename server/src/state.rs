@@ -22,6 +22,8 @@ pub struct AppState {
     pub catalogue: Arc<Catalogue>,
     /// The CQC's ratings principles, as data.
     pub principles: Arc<domain::principles::Principles>,
+    /// Which items of one framework evidence recorded under another counts for, as data.
+    pub crosswalks: Arc<domain::crosswalk::Crosswalks>,
     /// How evidence becomes readiness (points, bands, weights, half-life), as data.
     pub readiness_rules: Arc<domain::readiness::rules::ReadinessRules>,
     pub config: Arc<Config>,

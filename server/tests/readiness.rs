@@ -138,6 +138,28 @@ async fn the_three_sources_are_counted_side_by_side_and_disagreement_is_flagged(
     assert_eq!(caring["score"], Value::Null);
     assert_eq!(report["units"][0]["overall"]["rating"], safe["rating"]);
     assert!(report["units"][0]["overall"]["rule"].is_string());
+    // Read by quality statement, the same findings count through the crosswalk, once each in
+    // the key question.
+    let saf = app
+        .get(
+            &format!("/api/v1/readiness?unit_id={ward}&framework=cqc-saf-2024"),
+            Some(&board),
+        )
+        .await
+        .json();
+    let safe_saf = key_question(&saf, "safe");
+    assert_eq!(safe_saf["sources"]["mini_inspection"]["count"], 3);
+    assert_eq!(
+        safe_saf["sources"]["mini_inspection"]["score"],
+        safe["sources"]["mini_inspection"]["score"]
+    );
+    assert!(
+        saf["units"][0]["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["findings"].as_u64() > Some(0))
+    );
     let items = report["units"][0]["items"].as_array().unwrap();
     assert_eq!(
         items.iter().find(|c| c["code"] == "S1").unwrap()["sources"]["mini_inspection"]["count"],
@@ -359,4 +381,53 @@ async fn wards_roll_up_to_services_sites_and_the_trust_whose_well_led_is_its_own
         report["units"][0]["key_questions"][4]["rating"],
         "not_rated"
     );
+}
+
+#[tokio::test]
+async fn the_demo_story_shows_every_flag_on_first_run() {
+    let app = spawn_app().await;
+    server::seed::tell_demo_story(&app.store, app.clock.now())
+        .await
+        .unwrap();
+    let board = app.login("board@demo.nhs.test").await;
+    let report = app.get("/api/v1/readiness", Some(&board)).await.json();
+    let mut seen: Vec<String> = Vec::new();
+    let mut ratings: Vec<String> = Vec::new();
+    for unit in report["units"].as_array().unwrap() {
+        for cell in unit["key_questions"].as_array().unwrap() {
+            ratings.push(cell["rating"].as_str().unwrap().to_owned());
+            for code in flag_codes(cell) {
+                let at = format!("{code} {}", unit["site"]["name"].as_str().unwrap());
+                seen.push(at);
+            }
+        }
+    }
+    for code in [
+        "sources_disagree",
+        "self_assessment_optimistic",
+        "stale",
+        "never_observed",
+    ] {
+        assert!(
+            seen.iter().any(|s| s.starts_with(code)),
+            "no {code} in {seen:?}"
+        );
+    }
+    assert!(seen.iter().any(|s| s == "stale St Aidan's Hospital"));
+    for rating in ["good", "requires_improvement", "inadequate"] {
+        assert!(ratings.iter().any(|r| r == rating), "no {rating} cell");
+    }
+    // The trust's Well-led comes from its own ratings, the self-assessment and the peer review.
+    let trust = &report["trusts"][0]["key_questions"][4];
+    assert_eq!(trust["basis"], "trust_evidence");
+    assert_ne!(trust["rating"], "not_rated");
+    // Six months ago the newest round had not happened: readiness then differs from now.
+    let then = (app.clock.now() - TimeDelta::days(60))
+        .format("%Y-%m-%d")
+        .to_string();
+    let past = app
+        .get(&format!("/api/v1/readiness?as_of={then}"), Some(&board))
+        .await
+        .json();
+    assert_ne!(past["units"], report["units"]);
 }

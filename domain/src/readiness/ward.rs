@@ -3,6 +3,8 @@
 //! question ratings (as for a core service) while its score and confidence rest on all of the
 //! ward's evidence. Also what `GET /api/v1/readiness` answers, shared with the board's pages.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -40,32 +42,55 @@ pub struct WardReadiness {
     pub overall: Overall,
 }
 
-/// Assesses a ward's evidence as at the end of `as_at`: evidence about items outside
-/// `framework` is not counted here.
+/// Assesses a ward's evidence as at the end of `as_at`. `items_of` says which items of
+/// `framework` each subject counts for (through a crosswalk when it was recorded under another
+/// framework); a subject it does not name counts for itself if it is an item of `framework`.
+/// In an item's cell evidence speaks for that item; in a key question's or the overall, each
+/// piece counts once however many of its items it maps to.
 pub fn ward_readiness(
     rules: &ReadinessRules,
     principles: &Principles,
     framework: &Framework,
     evidence: &[Evidence],
+    items_of: &HashMap<String, Vec<String>>,
     as_at: NaiveDate,
 ) -> WardReadiness {
+    let mapped: Vec<(&Evidence, &[String])> = evidence
+        .iter()
+        .map(|e| {
+            let items: &[String] = match items_of.get(&e.subject) {
+                Some(items) => items,
+                None => std::slice::from_ref(&e.subject),
+            };
+            (e, items)
+        })
+        .collect();
     let mut items = Vec::new();
     let mut key_questions = Vec::new();
     let mut everything = Vec::new();
     for kq in &framework.key_questions {
-        let mut of_kq = Vec::new();
         for item in &kq.items {
-            let of_item: Vec<Evidence> = evidence
+            let of_item: Vec<Evidence> = mapped
                 .iter()
-                .filter(|e| item.code == e.subject.as_str())
-                .cloned()
+                .filter(|(_, to)| to.iter().any(|i| item.code == i.as_str()))
+                .map(|(e, _)| Evidence {
+                    subject: item.code.to_string(),
+                    ..(*e).clone()
+                })
                 .collect();
             items.push(Cell {
                 code: item.code.to_string(),
                 readiness: assess(rules, &of_item, as_at),
             });
-            of_kq.extend(of_item);
         }
+        let of_kq: Vec<Evidence> = mapped
+            .iter()
+            .filter(|(_, to)| {
+                to.iter()
+                    .any(|i| kq.items.iter().any(|item| item.code == i.as_str()))
+            })
+            .map(|(e, _)| (*e).clone())
+            .collect();
         key_questions.push(Cell {
             code: kq.code.clone(),
             readiness: assess(rules, &of_kq, as_at),

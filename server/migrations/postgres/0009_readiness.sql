@@ -39,7 +39,7 @@ CREATE INDEX readiness_evidence_trust ON readiness_evidence (trust_id, recorded_
 INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, value,
                                 on_date, recorded_on)
 SELECT f.id, i.trust_id, i.unit_id, 'mini_inspection', 'finding',
-       split_part(f.item_code, '.', 1),
+       f.item_code,
        f.response, (f.observed_at AT TIME ZONE 'Europe/London')::date,
        (f.observed_at AT TIME ZONE 'Europe/London')::date
 FROM findings f JOIN inspections i ON i.id = f.inspection_id

@@ -40,9 +40,7 @@ CREATE INDEX readiness_evidence_trust ON readiness_evidence (trust_id, recorded_
 INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, value,
                                 on_date, recorded_on)
 SELECT f.id, i.trust_id, i.unit_id, 'mini_inspection', 'finding',
-       CASE WHEN instr(f.item_code, '.') > 0
-            THEN substr(f.item_code, 1, instr(f.item_code, '.') - 1)
-            ELSE f.item_code END,
+       f.item_code,
        f.response, date(f.observed_at), date(f.observed_at)
 FROM findings f JOIN inspections i ON i.id = f.inspection_id
 WHERE f.response IN ('met', 'partially_met', 'not_met');

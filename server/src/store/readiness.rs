@@ -25,7 +25,7 @@ pub struct EvidenceGroup {
     pub source: String,
     /// `finding` or `rating`.
     pub kind: String,
-    /// The KLOE or quality statement.
+    /// What it is about: a prompt (findings) or a KLOE or quality statement (ratings).
     pub subject: String,
     /// A response code (`met`) or a rating code (`good`).
     pub value: String,
@@ -155,7 +155,9 @@ pub(super) async fn record_evidence(
                     unit_id: Some(*unit_id),
                     source: "mini_inspection",
                     kind: "finding",
-                    subject: f.item_code.item().into_string(),
+                    // The prompt itself: the crosswalk may place a prompt more finely
+                    // than its KLOE.
+                    subject: f.item_code.to_string(),
                     value: response.as_str(),
                     on_date: london_date(f.observed_at),
                 })

@@ -49,7 +49,14 @@ fn report(ward1_points: u8) -> ReadinessReport {
         site: named(100, "Northfield General"),
         core_service: named(service, &format!("Service {service}")),
         trust: named(1, "Northfield Trust"),
-        readiness: ward_readiness(&rules, &principles, framework, &evidence, day()),
+        readiness: ward_readiness(
+            &rules,
+            &principles,
+            framework,
+            &evidence,
+            &Default::default(),
+            day(),
+        ),
     };
     let units = vec![
         ward(

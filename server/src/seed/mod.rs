@@ -1,6 +1,8 @@
 //! `readyward seed-demo` and `readyward create-trust`: a demo trust to explore, and the first
 //! admin of a real one.
 
+pub mod story;
+
 use chrono::{DateTime, Utc};
 use domain::Role;
 use domain::org::WardType;
@@ -272,6 +274,17 @@ pub async fn seed_demo(
             .await?;
     }
     Ok(SeedOutcome::Created)
+}
+
+/// Adds the demo trust's six months of readiness history (see [`story`]); run once, right
+/// after [`seed_demo`] created the trust.
+pub async fn tell_demo_story(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+    let trust = store
+        .trust_by_name(DEMO_TRUST)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo trust is not there"))?;
+    let (inspector, admin, reviewer) = story::pushers(store).await?;
+    story::tell(store, trust.id, inspector, admin, reviewer, now).await
 }
 
 /// Creates a real trust and its first admin; returns the admin's one-time password.
