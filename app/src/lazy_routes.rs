@@ -18,6 +18,7 @@ use crate::pages::{
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
     inspection::InspectionPage,
+    rate::RatePage,
     readiness::{ReadinessPage, drill::ReadinessDrillPage},
     sync_ledger::SyncLedgerPage,
     ward::WardPage,
@@ -104,4 +105,8 @@ lazy_page!(
 lazy_page!(
     /// `/readiness/wards/:id`: one cell opened up.
     ReadinessDrillRoute => ReadinessDrillPage
+);
+lazy_page!(
+    /// `/wards/:id/rate`: a self-assessment or peer review rating.
+    RateRoute => RatePage
 );

@@ -74,6 +74,28 @@ pub struct OpenInspectionView {
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An enforcement notice recorded against a core service's key question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NoticeView {
+    pub id: Uuid,
+    pub core_service_name: String,
+    pub site_name: String,
+    pub key_question: String,
+    pub enforcement: crate::principles::Enforcement,
+    pub recorded_on: NaiveDate,
+    pub lifted_on: Option<NaiveDate>,
+}
+
+/// A published CQC rating of a core service's key question (or overall).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublishedView {
+    pub core_service_name: String,
+    pub site_name: String,
+    pub key_question: String,
+    pub rating: crate::rating::Rating,
+    pub report_date: NaiveDate,
+}
+
 /// Everything on the "Manage trust" page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TrustOverview {
@@ -87,6 +109,12 @@ pub struct TrustOverview {
     pub sessions: Vec<SessionView>,
     /// Open inspections, oldest first.
     pub open_inspections: Vec<OpenInspectionView>,
+    /// Enforcement notices, lifted ones too, oldest first.
+    #[serde(default)]
+    pub notices: Vec<NoticeView>,
+    /// Published CQC ratings, newest report first.
+    #[serde(default)]
+    pub published: Vec<PublishedView>,
 }
 
 /// The result of creating a user or resetting a password: shown once to the admin.
@@ -140,5 +168,22 @@ pub enum AdminCommand {
     HandOver {
         inspection_id: Uuid,
         to_user_id: Uuid,
+    },
+    /// Records an enforcement notice against a core service's key question.
+    RecordNotice {
+        core_service_id: Uuid,
+        key_question: String,
+        enforcement: crate::principles::Enforcement,
+    },
+    /// Lifts a notice from today.
+    LiftNotice {
+        notice_id: Uuid,
+    },
+    /// Records the CQC's published rating of a core service's key question (or `overall`).
+    RecordPublished {
+        core_service_id: Uuid,
+        key_question: String,
+        rating: crate::rating::Rating,
+        report_date: NaiveDate,
     },
 }

@@ -139,7 +139,10 @@ pub async fn overview(
             });
         }
     }
+    let (notices, published) = crate::enforcement::views(store, trust_id).await?;
     Ok(TrustOverview {
+        notices,
+        published,
         trust_name: caller.user.trust_name.clone(),
         sites: sites
             .into_iter()

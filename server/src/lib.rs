@@ -13,6 +13,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod conflicts;
+pub mod enforcement;
 pub mod error;
 pub mod exports;
 pub mod middleware;

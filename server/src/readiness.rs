@@ -6,9 +6,10 @@ use std::collections::HashMap;
 
 use domain::caller::Caller;
 use domain::inspection::Response;
+use domain::principles::Enforcement;
 use domain::rating::Rating;
 use domain::readiness::london::london_date;
-use domain::readiness::rollup::{TrustWellLed, roll_up};
+use domain::readiness::rollup::{Notice, PublishedRating, TrustWellLed, roll_up};
 use domain::readiness::ward::{
     DEFAULT_FRAMEWORK, ReadinessQuery, ReadinessReport, UnitReadiness, ward_readiness,
 };
@@ -61,7 +62,40 @@ pub async fn readiness(
     // Evidence counts for the items of the framework read, through the crosswalk where it
     // was recorded under another: each subject looked up once per request.
     let mut items_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut notices = Vec::new();
+    let mut published = Vec::new();
     for trust in trusts {
+        notices.extend(
+            state
+                .store
+                .notices_of_trust(trust)
+                .await?
+                .into_iter()
+                .filter(|n| n.recorded_on <= as_of && n.lifted_on.is_none_or(|l| l > as_of))
+                .filter_map(|n| {
+                    Some(Notice {
+                        core_service_id: n.core_service_id,
+                        key_question: n.key_question,
+                        enforcement: enforcement_of(&n.enforcement)?,
+                    })
+                }),
+        );
+        published.extend(
+            state
+                .store
+                .published_of_trust(trust)
+                .await?
+                .into_iter()
+                .filter(|p| p.report_date <= as_of)
+                .filter_map(|p| {
+                    Some(PublishedRating {
+                        core_service_id: p.core_service_id,
+                        key_question: p.key_question,
+                        rating: Rating::from_code(&p.rating)?,
+                        report_date: p.report_date,
+                    })
+                }),
+        );
         let mut of_trust = Vec::new();
         for group in state.store.evidence_of_trust(trust, as_of).await? {
             let Some(evidence) = evidence(state, &group) else {
@@ -109,7 +143,13 @@ pub async fn readiness(
             }
         })
         .collect::<Vec<_>>();
-    let roll_up = roll_up(&state.principles, &units, &[], &trust_well_led);
+    let roll_up = roll_up(
+        &state.principles,
+        &units,
+        &notices,
+        &published,
+        &trust_well_led,
+    );
     Ok(ReadinessReport {
         as_of,
         framework_id: framework.id.clone(),
@@ -153,4 +193,13 @@ fn evidence(state: &AppState, group: &EvidenceGroup) -> Option<Evidence> {
         recorded_on: group.recorded_on,
         count: u32::try_from(group.count).unwrap_or(u32::MAX),
     })
+}
+
+/// An enforcement action from its stored code.
+pub fn enforcement_of(code: &str) -> Option<Enforcement> {
+    match code {
+        "requirement_notice" => Some(Enforcement::RequirementNotice),
+        "warning_notice" => Some(Enforcement::WarningNotice),
+        _ => None,
+    }
 }

@@ -191,6 +191,41 @@ impl Backend for AppState {
                     Err(e) => Err(e),
                 }
             }
+            AdminCommand::RecordNotice {
+                core_service_id,
+                key_question,
+                enforcement,
+            } => crate::enforcement::record_notice(
+                store,
+                caller,
+                core_service_id,
+                &key_question,
+                enforcement,
+                self.clock.today(),
+            )
+            .await
+            .map(|_| None),
+            AdminCommand::LiftNotice { notice_id } => {
+                crate::enforcement::lift_notice(store, caller, notice_id, self.clock.today())
+                    .await
+                    .map(|_| None)
+            }
+            AdminCommand::RecordPublished {
+                core_service_id,
+                key_question,
+                rating,
+                report_date,
+            } => crate::enforcement::record_published(
+                store,
+                caller,
+                core_service_id,
+                &key_question,
+                rating,
+                report_date,
+                self.clock.today(),
+            )
+            .await
+            .map(|_| None),
             AdminCommand::EndGrant { grant_id } => {
                 admin::end_grant(store, caller, grant_id, self.clock.today())
                     .await

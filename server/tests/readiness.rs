@@ -431,3 +431,137 @@ async fn the_demo_story_shows_every_flag_on_first_run() {
         .json();
     assert_ne!(past["units"], report["units"]);
 }
+
+#[tokio::test]
+async fn a_notice_limits_its_service_until_lifted_and_published_ratings_carry_forward() {
+    use app::backend::Backend;
+    use domain::admin::AdminCommand;
+    let app = spawn_app().await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&admin)).await.json();
+    let service: Uuid = units[0]["core_service"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let admin_caller = app.caller(&admin).await;
+    let today = app.clock.now().date_naive();
+    let cell = |report: &Value, code: &str| {
+        report["core_services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["id"] == service.to_string())
+            .unwrap()["key_questions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["code"] == code)
+            .unwrap()
+            .clone()
+    };
+
+    // Only an admin records them.
+    let notice = AdminCommand::RecordNotice {
+        core_service_id: service,
+        key_question: "safe".to_owned(),
+        enforcement: domain::principles::Enforcement::WarningNotice,
+    };
+    let refused = app
+        .state
+        .administer(&app.caller(&inspector).await, notice.clone())
+        .await
+        .unwrap_err();
+    assert_eq!(refused.error, "forbidden");
+    app.state.administer(&admin_caller, notice).await.unwrap();
+    let published = AdminCommand::RecordPublished {
+        core_service_id: service,
+        key_question: "caring".to_owned(),
+        rating: domain::rating::Rating::Outstanding,
+        report_date: today - chrono::Days::new(400),
+    };
+    app.state
+        .administer(&admin_caller, published)
+        .await
+        .unwrap();
+    let future = AdminCommand::RecordPublished {
+        core_service_id: service,
+        key_question: "caring".to_owned(),
+        rating: domain::rating::Rating::Good,
+        report_date: today + chrono::Days::new(1),
+    };
+    assert_eq!(
+        app.state
+            .administer(&admin_caller, future)
+            .await
+            .unwrap_err()
+            .error,
+        "unprocessable"
+    );
+
+    let report = app.get("/api/v1/readiness", Some(&admin)).await.json();
+    assert_eq!(cell(&report, "safe")["rating"], "inadequate");
+    assert_eq!(cell(&report, "safe")["enforcement"], "warning_notice");
+    // Nothing observed for Caring: the published rating stands, dated.
+    assert_eq!(cell(&report, "caring")["rating"], "outstanding");
+    assert_eq!(cell(&report, "caring")["basis"], "published");
+
+    // A day later the CQC lifts it.
+    app.clock.advance(TimeDelta::days(1));
+    let admin = app.login("admin@demo.nhs.test").await;
+    let admin_caller = app.caller(&admin).await;
+    let overview = app.state.trust_overview(&admin_caller).await.unwrap();
+    let id = overview.notices[0].id;
+    app.state
+        .administer(&admin_caller, AdminCommand::LiftNotice { notice_id: id })
+        .await
+        .unwrap();
+    // Lifted today: today's readiness is free of it, yesterday's still shows it.
+    let report = app.get("/api/v1/readiness", Some(&admin)).await.json();
+    assert_eq!(cell(&report, "safe")["rating"], "not_rated");
+    let yesterday = yesterday(&app);
+    let then = app
+        .get(
+            &format!("/api/v1/readiness?as_of={yesterday}"),
+            Some(&admin),
+        )
+        .await
+        .json();
+    assert_eq!(cell(&then, "safe")["rating"], "inadequate");
+}
+
+#[tokio::test]
+async fn the_heatmap_csv_holds_what_the_filters_show_and_no_formulas() {
+    let app = spawn_app().await;
+    let board = app.login("board@demo.nhs.test").await;
+    let signed_out = app.get("/readiness.csv?kq=safe", None).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    let location = signed_out.headers["location"].to_str().unwrap();
+    assert!(location.starts_with("/sign-in?next="), "{location}");
+
+    let reply = app
+        .get("/readiness.csv?kq=safe&depth=services", Some(&board))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.headers["content-type"], "text/csv; charset=utf-8");
+    assert!(
+        reply.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let text = String::from_utf8(reply.body.to_vec()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].contains("Indicative readiness as at"));
+    assert_eq!(lines[1], "\"Level\",\"Site\",\"Name\",\"Safe\",\"Overall\"");
+    assert!(
+        lines.iter().skip(2).all(|l| !l.starts_with("\"Ward\"")),
+        "wards hidden at this depth"
+    );
+    assert!(lines.iter().any(|l| l.starts_with("\"Core service\"")));
+    assert!(lines.iter().any(|l| l.starts_with("\"Trust\"")));
+
+    let bad = app.get("/readiness.csv?as_of=soon", Some(&board)).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

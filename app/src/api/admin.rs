@@ -174,3 +174,58 @@ pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {
     let grant_id = parse_id(&grant_id, "grant")?;
     run(AdminCommand::EndGrant { grant_id }).await.map(|_| ())
 }
+
+/// Records an enforcement notice against a core service's key question.
+#[server(prefix = "/fn", endpoint = "admin_record_notice")]
+pub async fn admin_record_notice(
+    core_service_id: String,
+    key_question: String,
+    enforcement: String,
+) -> Result<(), ServerFnError> {
+    let core_service_id = parse_id(&core_service_id, "core service")?;
+    let enforcement = match enforcement.as_str() {
+        "requirement_notice" => domain::principles::Enforcement::RequirementNotice,
+        "warning_notice" => domain::principles::Enforcement::WarningNotice,
+        _ => return Err(unprocessable("Choose the kind of notice".to_owned())),
+    };
+    run(AdminCommand::RecordNotice {
+        core_service_id,
+        key_question,
+        enforcement,
+    })
+    .await
+    .map(|_| ())
+}
+
+/// Lifts an enforcement notice from today.
+#[server(prefix = "/fn", endpoint = "admin_lift_notice")]
+pub async fn admin_lift_notice(notice_id: String) -> Result<(), ServerFnError> {
+    let notice_id = parse_id(&notice_id, "notice")?;
+    run(AdminCommand::LiftNotice { notice_id })
+        .await
+        .map(|_| ())
+}
+
+/// Records the CQC's published rating of a core service's key question (or overall).
+#[server(prefix = "/fn", endpoint = "admin_record_published")]
+pub async fn admin_record_published(
+    core_service_id: String,
+    key_question: String,
+    rating: String,
+    report_date: String,
+) -> Result<(), ServerFnError> {
+    let core_service_id = parse_id(&core_service_id, "core service")?;
+    let rating = domain::rating::Rating::from_code(&rating)
+        .filter(|r| *r != domain::rating::Rating::NotRated)
+        .ok_or_else(|| unprocessable("Choose the published rating".to_owned()))?;
+    let report_date = chrono::NaiveDate::parse_from_str(report_date.trim(), "%Y-%m-%d")
+        .map_err(|_| unprocessable("Enter the date of the CQC's report".to_owned()))?;
+    run(AdminCommand::RecordPublished {
+        core_service_id,
+        key_question,
+        rating,
+        report_date,
+    })
+    .await
+    .map(|_| ())
+}

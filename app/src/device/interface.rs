@@ -112,6 +112,12 @@ device_interface! {
         fn set_photo_refusal(id: Uuid, reason: Option<String>) -> ();
         /// Deletes a photo the server never had.
         fn forget_photo(id: Uuid) -> ();
+        /// Queues a self-assessment or peer review rating to sync.
+        fn record_assessment(
+            user_id: Uuid,
+            source: domain::assessment::AssessmentSource,
+            data: &'a domain::assessment::AssessmentData,
+        ) -> ();
         /// How many of the user's changes wait to sync.
         fn outbox_count(user_id: Uuid) -> usize;
         /// How many changes wait on the device, whoever made them.

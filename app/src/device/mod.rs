@@ -10,6 +10,8 @@
 #[cfg(feature = "hydrate")]
 mod account;
 #[cfg(feature = "hydrate")]
+mod assessments;
+#[cfg(feature = "hydrate")]
 mod copies;
 #[cfg(feature = "hydrate")]
 mod engine;
@@ -58,6 +60,8 @@ use uuid::Uuid;
 
 #[cfg(feature = "hydrate")]
 pub use account::*;
+#[cfg(feature = "hydrate")]
+pub use assessments::record_assessment;
 #[cfg(feature = "hydrate")]
 pub use copies::*;
 #[cfg(feature = "hydrate")]

@@ -9,6 +9,7 @@ pub mod home;
 pub mod inspection;
 pub mod not_found;
 pub mod open_inspections;
+pub mod rate;
 pub mod readiness;
 pub mod sign_in;
 pub mod start_inspection;

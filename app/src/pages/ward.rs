@@ -8,6 +8,7 @@ use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 use crate::device::use_device;
 use crate::pages::not_found::NotFound;
+use crate::pages::readiness::ward_summary::WardSummary;
 use crate::pages::start_inspection::StartInspection;
 
 /// `GET /wards/{id}`.
@@ -67,6 +68,9 @@ pub fn WardPage() -> impl IntoView {
                                         </div>
                                     </dl>
                                     {can_inspect.then(|| view! { <StartInspection user=start_user units=vec![start_unit] templates /> })}
+                                    <h2>"Readiness"</h2>
+                                    {rate_link(user.role, u.id)}
+                                    <WardSummary unit_id=u.id />
                                 }
                                     .into_any()
                             }
@@ -80,4 +84,18 @@ pub fn WardPage() -> impl IntoView {
             }
         } />
     }
+}
+
+/// Where the user records a rating of this ward, in words for their role.
+fn rate_link(role: domain::Role, unit_id: uuid::Uuid) -> Option<impl IntoView> {
+    let text = match role {
+        domain::Role::BuddyReviewer => "Record a peer review of this ward",
+        r if r.can_inspect() => "Record a self-assessment of this ward",
+        _ => return None,
+    };
+    Some(view! {
+        <p>
+            <a class="button button--secondary" href=format!("/wards/{unit_id}/rate")>{text}</a>
+        </p>
+    })
 }

@@ -2,7 +2,8 @@
 //! question rating aggregates the level below's ratings of that key question, each level's
 //! overall aggregates its own five key question ratings, both by the ratings principles; an
 //! enforcement notice on a core service's key question limits it as the principles say.
-//! The trust's Well-led is not aggregated: it comes from the trust-level self-assessment and
+//! A core service's last published CQC rating stands beside its indicative one and carries
+//! forward where nothing new was observed. The trust's Well-led is not aggregated: it comes from the trust-level self-assessment and
 //! peer review, and for a trust with one site it is that site's Well-led.
 
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,17 @@ pub enum Basis {
     TrustEvidence,
     /// The trust's only site's Well-led.
     OnlySite,
+    /// Nothing new observed: the last published CQC rating carries forward (its report date).
+    Published(chrono::NaiveDate),
+}
+
+/// The CQC's last published rating of a core service's key question (or `overall`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedRating {
+    pub core_service_id: Uuid,
+    pub key_question: String,
+    pub rating: Rating,
+    pub report_date: chrono::NaiveDate,
 }
 
 /// A notice recorded against a core service's key question.
@@ -54,6 +66,9 @@ pub struct LevelCell {
     pub enforcement: Option<Enforcement>,
     /// The mean of the scores below that have one (what the rating rests on, roughly).
     pub score: Option<f64>,
+    /// The last published CQC rating, beside the indicative one (core services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<(Rating, chrono::NaiveDate)>,
     /// The ratings below that were rated.
     pub rated_below: usize,
 }
@@ -93,6 +108,7 @@ pub fn roll_up(
     principles: &Principles,
     units: &[UnitReadiness],
     notices: &[Notice],
+    published: &[PublishedRating],
     trust_well_led: &[TrustWellLed],
 ) -> RollUp {
     let codes: Vec<String> = units
@@ -122,15 +138,22 @@ pub fn roll_up(
                     .filter(|n| n.core_service_id == service && &n.key_question == code)
                     .map(|n| n.enforcement)
                     .max_by_key(|e| matches!(e, Enforcement::WarningNotice));
-                aggregated(principles, code, &below, notice)
+                let mut cell = aggregated(principles, code, &below, notice);
+                carry_forward(&mut cell, published_of(published, service, code));
+                cell
             })
             .collect();
-        core_services.push(level(
+        let mut service_level = level(
             principles,
             Level::CoreService,
             (service, &first.core_service.name, Some(first.site.id)),
             key_questions,
-        ));
+        );
+        carry_forward(
+            &mut service_level.overall,
+            published_of(published, service, "overall"),
+        );
+        core_services.push(service_level);
     }
     let mut sites = Vec::new();
     for (site, services) in groups(&core_services, |s| s.parent.unwrap_or_default()) {
@@ -166,6 +189,7 @@ pub fn roll_up(
                     basis: Basis::TrustEvidence,
                     enforcement: None,
                     score: own.readiness.score,
+                    published: None,
                     rated_below: 0,
                 };
             } else if let [only] = its_sites.as_slice()
@@ -183,6 +207,7 @@ pub fn roll_up(
                     basis: Basis::TrustEvidence,
                     enforcement: None,
                     score: None,
+                    published: None,
                     rated_below: 0,
                 };
             }
@@ -198,6 +223,32 @@ pub fn roll_up(
         core_services,
         sites,
         trusts,
+    }
+}
+
+/// The newest published rating of a core service's key question.
+fn published_of<'a>(
+    published: &'a [PublishedRating],
+    service: Uuid,
+    code: &str,
+) -> Option<&'a PublishedRating> {
+    published
+        .iter()
+        .filter(|p| p.core_service_id == service && p.key_question == code)
+        .max_by_key(|p| p.report_date)
+}
+
+/// Puts the published rating beside the indicative one, and where nothing new was observed
+/// (nothing below rated, no notice) lets it stand, dated, as the CQC does for a service it
+/// did not re-inspect.
+fn carry_forward(cell: &mut LevelCell, published: Option<&PublishedRating>) {
+    let Some(p) = published else {
+        return;
+    };
+    cell.published = Some((p.rating, p.report_date));
+    if cell.rating == Rating::NotRated && cell.enforcement.is_none() {
+        cell.rating = p.rating;
+        cell.basis = Basis::Published(p.report_date);
     }
 }
 
@@ -279,6 +330,7 @@ fn aggregated(
         basis: Basis::Aggregated(rule),
         enforcement: notice,
         score,
+        published: None,
         rated_below: below.iter().filter(|(r, _)| *r != Rating::NotRated).count(),
     }
 }

@@ -44,3 +44,29 @@ SELECT f.id, i.trust_id, i.unit_id, 'mini_inspection', 'finding',
        (f.observed_at AT TIME ZONE 'Europe/London')::date
 FROM findings f JOIN inspections i ON i.id = f.inspection_id
 WHERE f.response IN ('met', 'partially_met', 'not_met');
+
+-- Enforcement a trust admin records against a core service's key question, and lifts later
+-- (kept, with both dates, so readiness as at a past day sees what stood then).
+CREATE TABLE enforcement_notices (
+    id UUID PRIMARY KEY,
+    trust_id UUID NOT NULL REFERENCES trusts(id),
+    core_service_id UUID NOT NULL REFERENCES core_services(id),
+    key_question TEXT NOT NULL,
+    enforcement TEXT NOT NULL,
+    recorded_on DATE NOT NULL,
+    recorded_by UUID NOT NULL REFERENCES users(id),
+    lifted_on DATE
+);
+CREATE INDEX enforcement_notices_trust ON enforcement_notices (trust_id);
+
+-- The CQC's last published ratings of a core service, per key question (or 'overall').
+CREATE TABLE published_ratings (
+    id UUID PRIMARY KEY,
+    trust_id UUID NOT NULL REFERENCES trusts(id),
+    core_service_id UUID NOT NULL REFERENCES core_services(id),
+    key_question TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    report_date DATE NOT NULL,
+    recorded_by UUID NOT NULL REFERENCES users(id)
+);
+CREATE INDEX published_ratings_trust ON published_ratings (trust_id);

@@ -44,3 +44,29 @@ SELECT f.id, i.trust_id, i.unit_id, 'mini_inspection', 'finding',
        f.response, date(f.observed_at), date(f.observed_at)
 FROM findings f JOIN inspections i ON i.id = f.inspection_id
 WHERE f.response IN ('met', 'partially_met', 'not_met');
+
+-- Enforcement a trust admin records against a core service's key question, and lifts later
+-- (kept, with both dates, so readiness as at a past day sees what stood then).
+CREATE TABLE enforcement_notices (
+    id BLOB PRIMARY KEY,
+    trust_id BLOB NOT NULL REFERENCES trusts(id),
+    core_service_id BLOB NOT NULL REFERENCES core_services(id),
+    key_question TEXT NOT NULL,
+    enforcement TEXT NOT NULL,
+    recorded_on TEXT NOT NULL,
+    recorded_by BLOB NOT NULL REFERENCES users(id),
+    lifted_on TEXT
+);
+CREATE INDEX enforcement_notices_trust ON enforcement_notices (trust_id);
+
+-- The CQC's last published ratings of a core service, per key question (or 'overall').
+CREATE TABLE published_ratings (
+    id BLOB PRIMARY KEY,
+    trust_id BLOB NOT NULL REFERENCES trusts(id),
+    core_service_id BLOB NOT NULL REFERENCES core_services(id),
+    key_question TEXT NOT NULL,
+    rating TEXT NOT NULL,
+    report_date TEXT NOT NULL,
+    recorded_by BLOB NOT NULL REFERENCES users(id)
+);
+CREATE INDEX published_ratings_trust ON published_ratings (trust_id);

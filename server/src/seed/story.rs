@@ -2,7 +2,8 @@
 //! work: rounds of mini-inspections on most wards (some improving, some slipping), a
 //! self-assessment that is optimistic on some wards, a buddy trust's peer review that
 //! disagrees on a few, one site whose evidence has gone stale, a ward only ever rated and never
-//! observed, and the trust's own Well-led ratings.
+//! observed, the trust's own Well-led ratings, the CQC's last published ratings and a warning
+//! notice on the failing ward's service.
 //!
 //! Everything goes through the push path devices use, dated in the past, so the history and
 //! readiness evidence are exactly what real syncs would have left. Answers are drawn from a
@@ -296,6 +297,59 @@ pub async fn tell(
         at,
     ));
     push(store, &catalogue, &reviewer, peer, at).await?;
+
+    // The CQC's last inspection, two years ago, and a warning notice on the failing ward's
+    // service since last month.
+    let report_date = (now - Duration::days(730)).date_naive();
+    let mut services: Vec<(Uuid, &str)> = Vec::new();
+    for ward in &wards {
+        if !services.iter().any(|(id, _)| *id == ward.core_service.id) {
+            services.push((ward.core_service.id, ward.name.as_str()));
+        }
+    }
+    for (n, (service, _)) in services.iter().enumerate() {
+        let ratings = [
+            "good",
+            "requires_improvement",
+            "good",
+            "good",
+            "requires_improvement",
+        ];
+        for (kq, rating) in ["safe", "effective", "caring", "responsive", "well_led"]
+            .iter()
+            .zip(ratings.iter().cycle().skip(n % 3))
+        {
+            store
+                .record_published(
+                    &crate::store::PublishedRecord {
+                        id: Uuid::now_v7(),
+                        trust_id,
+                        core_service_id: *service,
+                        key_question: (*kq).to_owned(),
+                        rating: (*rating).to_owned(),
+                        report_date,
+                    },
+                    admin.user_id,
+                )
+                .await?;
+        }
+    }
+    if let Some(failing) = wards.iter().find(|w| w.name == FAILING) {
+        store
+            .record_notice(
+                &crate::store::NoticeRecord {
+                    id: Uuid::now_v7(),
+                    trust_id,
+                    core_service_id: failing.core_service.id,
+                    key_question: "safe".to_owned(),
+                    enforcement: "warning_notice".to_owned(),
+                    recorded_on: (now - Duration::days(35)).date_naive(),
+                    lifted_on: None,
+                },
+                admin.user_id,
+            )
+            .await?;
+    }
     Ok(())
 }
 

@@ -34,7 +34,31 @@ pub struct EvidenceGroup {
     pub count: i64,
 }
 
-/// Reading readiness evidence.
+/// An enforcement notice as kept.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct NoticeRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub core_service_id: Uuid,
+    pub key_question: String,
+    /// `requirement_notice` or `warning_notice`.
+    pub enforcement: String,
+    pub recorded_on: NaiveDate,
+    pub lifted_on: Option<NaiveDate>,
+}
+
+/// A published CQC rating as kept.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct PublishedRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub core_service_id: Uuid,
+    pub key_question: String,
+    pub rating: String,
+    pub report_date: NaiveDate,
+}
+
+/// Reading readiness evidence; enforcement and published ratings.
 #[async_trait]
 pub trait ReadinessStore {
     /// A trust's evidence as it stood at the end of `as_at` (England), grouped.
@@ -43,6 +67,24 @@ pub trait ReadinessStore {
         trust_id: Uuid,
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceGroup>, StoreError>;
+    /// A trust's notices, lifted ones too, oldest first.
+    async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError>;
+    /// Records a notice (`recorded_by` is the admin).
+    async fn record_notice(
+        &self,
+        notice: &NoticeRecord,
+        recorded_by: Uuid,
+    ) -> Result<(), StoreError>;
+    /// Lifts a notice of the trust on `on`; `NotFound` when it is not the trust's or was lifted.
+    async fn lift_notice(&self, trust_id: Uuid, id: Uuid, on: NaiveDate) -> Result<(), StoreError>;
+    /// A trust's published ratings, newest report first.
+    async fn published_of_trust(&self, trust_id: Uuid) -> Result<Vec<PublishedRecord>, StoreError>;
+    /// Records a published rating.
+    async fn record_published(
+        &self,
+        rating: &PublishedRecord,
+        recorded_by: Uuid,
+    ) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -63,6 +105,81 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         .bind(as_at)
         .fetch_all(&mut *c)
         .await?))
+    }
+
+    async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT id, trust_id, core_service_id, key_question, enforcement, recorded_on, \
+             lifted_on FROM enforcement_notices WHERE trust_id = $1 ORDER BY recorded_on, id"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn record_notice(&self, n: &NoticeRecord, recorded_by: Uuid) -> Result<(), StoreError> {
+        run!(self, |c| sqlx::query(
+            "INSERT INTO enforcement_notices (id, trust_id, core_service_id, key_question, \
+             enforcement, recorded_on, recorded_by, lifted_on) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, NULL)"
+        )
+        .bind(n.id)
+        .bind(n.trust_id)
+        .bind(n.core_service_id)
+        .bind(&n.key_question)
+        .bind(&n.enforcement)
+        .bind(n.recorded_on)
+        .bind(recorded_by)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
+    }
+
+    async fn lift_notice(&self, trust_id: Uuid, id: Uuid, on: NaiveDate) -> Result<(), StoreError> {
+        let done = run!(self, |c| sqlx::query(
+            "UPDATE enforcement_notices SET lifted_on = $1 \
+             WHERE id = $2 AND trust_id = $3 AND lifted_on IS NULL"
+        )
+        .bind(on)
+        .bind(id)
+        .bind(trust_id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        super::found(done)
+    }
+
+    async fn published_of_trust(&self, trust_id: Uuid) -> Result<Vec<PublishedRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT id, trust_id, core_service_id, key_question, rating, report_date \
+             FROM published_ratings WHERE trust_id = $1 ORDER BY report_date DESC, id"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn record_published(
+        &self,
+        p: &PublishedRecord,
+        recorded_by: Uuid,
+    ) -> Result<(), StoreError> {
+        run!(self, |c| sqlx::query(
+            "INSERT INTO published_ratings (id, trust_id, core_service_id, key_question, rating, \
+             report_date, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(p.id)
+        .bind(p.trust_id)
+        .bind(p.core_service_id)
+        .bind(&p.key_question)
+        .bind(&p.rating)
+        .bind(p.report_date)
+        .bind(recorded_by)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(())
     }
 }
 

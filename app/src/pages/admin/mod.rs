@@ -10,6 +10,7 @@ use domain::org::WardType;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+mod enforcement;
 mod open_inspections;
 
 use crate::api::admin::*;
@@ -46,6 +47,9 @@ fn AdminSections() -> impl IntoView {
     let end_grant = ServerAction::<AdminEndGrant>::new();
     let end_session = ServerAction::<AdminEndSession>::new();
     let hand_over = ServerAction::<AdminHandOver>::new();
+    let record_notice = ServerAction::<AdminRecordNotice>::new();
+    let lift_notice = ServerAction::<AdminLiftNotice>::new();
+    let record_published = ServerAction::<AdminRecordPublished>::new();
     let versions = move || {
         [
             add_site.version().get(),
@@ -58,6 +62,9 @@ fn AdminSections() -> impl IntoView {
             end_grant.version().get(),
             end_session.version().get(),
             hand_over.version().get(),
+            record_notice.version().get(),
+            lift_notice.version().get(),
+            record_published.version().get(),
         ]
     };
     let overview = Resource::new(versions, |_| get_trust_overview());
@@ -79,6 +86,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#signed-in">"Signed in"</a></li>
                 <li><a href="#open-inspections">"Open inspections"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
+                <li><a href="#enforcement">"Enforcement and published ratings"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
                 <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
             </ul>
@@ -110,7 +118,8 @@ fn AdminSections() -> impl IntoView {
                             <Users overview=o.clone() add_user reset update_user />
                             <SignedInSessions overview=o.clone() end_session />
                             <open_inspections::OpenInspections overview=o.clone() hand_over />
-                            <BuddyAccess overview=o add_grant end_grant />
+                            <BuddyAccess overview=o.clone() add_grant end_grant />
+                            <enforcement::EnforcementAndPublished overview=o record_notice lift_notice record_published />
                         }
                             .into_any()
                     }

@@ -7,6 +7,7 @@
 pub mod drill;
 pub mod filters;
 pub mod rows;
+pub mod ward_summary;
 
 use domain::readiness::ward::ReadinessReport;
 use leptos::prelude::*;
@@ -362,6 +363,18 @@ fn HeatCell(cell: CellData, title: String) -> impl IntoView {
     let notice = cell
         .enforcement
         .map(|e| view! { <span class="heat__notice">{rows::enforcement_label(e)}</span> });
+    let published = cell.published.map(|(rating, day, stands)| {
+        let how = if stands {
+            "CQC rating carried forward"
+        } else {
+            "CQC published"
+        };
+        view! {
+            <span class="heat__published">
+                {how} ": " {rating.label()} " (" {day.format("%b %Y").to_string()} ")"
+            </span>
+        }
+    });
     let changed = cell.before.map(|b| {
         let up = cell.rating.points().unwrap_or(0) > b.points().unwrap_or(0);
         let arrow = if up { "↑" } else { "↓" };
@@ -378,6 +391,7 @@ fn HeatCell(cell: CellData, title: String) -> impl IntoView {
         {confidence.map(|c| view! { <span class="heat__confidence">{c}</span> })}
         {flags}
         {notice}
+        {published}
         {changed}
     };
     let content = match cell.href {

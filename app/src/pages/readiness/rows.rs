@@ -21,6 +21,9 @@ pub struct CellData {
     pub confidence: Option<f64>,
     pub flags: Vec<Flag>,
     pub enforcement: Option<Enforcement>,
+    /// The last published CQC rating and its report date (core services), and whether it
+    /// stands as the rating because nothing new was observed.
+    pub published: Option<(Rating, chrono::NaiveDate, bool)>,
     /// The rating at the "changed since" date, where it differs.
     pub before: Option<Rating>,
     /// Where the drill-down for this cell is.
@@ -76,6 +79,7 @@ fn ward_cell(cell: &Cell, unit: Uuid, filters: &Filters, before: Option<&Readine
         confidence: Some(r.confidence),
         flags: r.flags.clone(),
         enforcement: None,
+        published: None,
         before: before.map(|b| b.rating).filter(|b| *b != r.rating),
         href: Some(drill_href(unit, &cell.code, filters)),
     }
@@ -101,6 +105,10 @@ fn level_cell(cell: &LevelCell, before: Option<&LevelCell>) -> CellData {
         confidence: None,
         flags: Vec::new(),
         enforcement: cell.enforcement,
+        published: cell.published.map(|(rating, day)| {
+            let stands = matches!(cell.basis, domain::readiness::rollup::Basis::Published(_));
+            (rating, day, stands)
+        }),
         before: before.map(|b| b.rating).filter(|b| *b != cell.rating),
         href: None,
     }
@@ -270,6 +278,14 @@ pub fn cell_text(cell: &CellData) -> String {
     }
     if let Some(e) = cell.enforcement {
         notes.push(enforcement_label(e).to_owned());
+    }
+    if let Some((rating, day, stands)) = cell.published {
+        let how = if stands {
+            "carried forward"
+        } else {
+            "published"
+        };
+        notes.push(format!("{how}: {} ({day})", rating.label()));
     }
     if let Some(before) = cell.before {
         notes.push(format!("was {}", before.label()));

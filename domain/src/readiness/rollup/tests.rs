@@ -81,7 +81,7 @@ fn each_level_aggregates_the_same_key_question_below_and_its_own_five_for_overal
         ward(11, 100, 1000, [RequiresImprovement, Good, Good, Good, Good]),
         ward(12, 100, 1001, [Good, Outstanding, Good, Good, Good]),
     ];
-    let up = roll_up(&principles(), &wards, &[], &[]);
+    let up = roll_up(&principles(), &wards, &[], &[], &[]);
     assert_eq!(up.core_services.len(), 2);
     let first = &up.core_services[0];
     assert_eq!(first.parent, Some(Uuid::from_u128(100)));
@@ -117,7 +117,7 @@ fn a_notice_limits_its_core_services_key_question_even_without_evidence() {
             enforcement: Enforcement::RequirementNotice,
         },
     ];
-    let up = roll_up(&principles(), &wards, &notices, &[]);
+    let up = roll_up(&principles(), &wards, &notices, &[], &[]);
     let service = &up.core_services[0];
     assert_eq!(cell(service, "safe").rating, Inadequate);
     assert_eq!(
@@ -131,7 +131,7 @@ fn a_notice_limits_its_core_services_key_question_even_without_evidence() {
 #[test]
 fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
     let one_site = [ward(10, 100, 1000, [Good, Good, Good, Good, Inadequate])];
-    let up = roll_up(&principles(), &one_site, &[], &[]);
+    let up = roll_up(&principles(), &one_site, &[], &[], &[]);
     assert_eq!(cell(&up.trusts[0], "well_led").rating, Inadequate);
     assert_eq!(cell(&up.trusts[0], "well_led").basis, Basis::OnlySite);
 
@@ -139,7 +139,13 @@ fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
         trust_id: Uuid::from_u128(1),
         readiness: readiness(Good),
     };
-    let up = roll_up(&principles(), &one_site, &[], std::slice::from_ref(&own));
+    let up = roll_up(
+        &principles(),
+        &one_site,
+        &[],
+        &[],
+        std::slice::from_ref(&own),
+    );
     assert_eq!(cell(&up.trusts[0], "well_led").rating, Good);
     assert_eq!(cell(&up.trusts[0], "well_led").basis, Basis::TrustEvidence);
 
@@ -147,9 +153,36 @@ fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
         ward(10, 100, 1000, [Good, Good, Good, Good, Inadequate]),
         ward(11, 101, 1001, [Good, Good, Good, Good, Inadequate]),
     ];
-    let up = roll_up(&principles(), &two_sites, &[], &[]);
+    let up = roll_up(&principles(), &two_sites, &[], &[], &[]);
     assert_eq!(cell(&up.trusts[0], "well_led").rating, NotRated);
     // Safe, by contrast, is aggregated from both sites.
     assert_eq!(cell(&up.trusts[0], "safe").rating, Good);
     assert_eq!(cell(&up.trusts[0], "safe").rated_below, 2);
+}
+
+#[test]
+fn a_published_rating_stands_beside_and_carries_forward_where_nothing_was_observed() {
+    let wards = [ward(10, 100, 1000, [Good, NotRated, Good, Good, Good])];
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 4).unwrap();
+    let published = |code: &str, rating| PublishedRating {
+        core_service_id: Uuid::from_u128(1000),
+        key_question: code.to_owned(),
+        rating,
+        report_date: day,
+    };
+    let list = [
+        published("safe", RequiresImprovement),
+        published("effective", Inadequate),
+    ];
+    let up = roll_up(&principles(), &wards, &[], &list, &[]);
+    let service = &up.core_services[0];
+    // Observed since: the indicative rating stands, the published one beside it.
+    assert_eq!(cell(service, "safe").rating, Good);
+    assert_eq!(
+        cell(service, "safe").published,
+        Some((RequiresImprovement, day))
+    );
+    // Not observed: the published rating carries forward, dated.
+    assert_eq!(cell(service, "effective").rating, Inadequate);
+    assert_eq!(cell(service, "effective").basis, Basis::Published(day));
 }

@@ -1,0 +1,369 @@
+//! `GET /wards/{id}/rate`: rating a ward against a KLOE, offline as well as on: a
+//! self-assessment for the trust's own inspectors and admins, a peer review for a buddy
+//! reviewer with a grant. The rating is queued on the tablet like an answer and counts in
+//! readiness once it has synced; the page lists what still waits and, when online, the ward's
+//! readiness as the server has it.
+
+use domain::api::{UnitInfo, UserInfo};
+use domain::assessment::{AssessmentData, AssessmentSource};
+use domain::framework::Framework;
+use domain::rating::Rating;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use uuid::Uuid;
+
+use crate::api::kept;
+use crate::components::params::use_id_param;
+use crate::components::signed_in::SignedIn;
+use crate::device::{OutboxTick, ThisDevice, use_device};
+use crate::pages::not_found::NotFound;
+use crate::pages::readiness::ward_summary::WardSummary;
+
+/// The framework ratings are recorded against on this page.
+const FRAMEWORK: &str = "cqc-kloe-2017";
+
+/// `GET /wards/{id}/rate`.
+#[component]
+pub fn RatePage() -> impl IntoView {
+    let id = use_id_param();
+    view! {
+        <Title text="Rate a ward - ReadyWard" />
+        <SignedIn render=move |user| {
+            let source = match user.role {
+                domain::Role::BuddyReviewer => AssessmentSource::PeerReview,
+                r if r.can_inspect() => AssessmentSource::SelfAssessment,
+                _ => {
+                    return view! {
+                        <h1>"Rate a ward"</h1>
+                        <p>"Board members read readiness; ratings are recorded by inspectors, trust administrators and buddy reviewers."</p>
+                    }
+                        .into_any();
+                }
+            };
+            let device = use_device();
+            let user_id = user.id;
+            let loaded = Resource::new(id, move |id| async move {
+                let unit = match id {
+                    Some(id) => kept::unit(device, user_id, id).await?,
+                    None => None,
+                };
+                let framework = kept::framework(device, FRAMEWORK.to_owned()).await?;
+                Ok::<_, ServerFnError>((unit, framework))
+            });
+            view! {
+                <Suspense fallback=|| view! { <p>"Loading ward…"</p> }>
+                    {move || {
+                        let user = user.clone();
+                        Suspend::new(async move {
+                            match loaded.await {
+                                Ok((Some(unit), Some(framework))) => {
+                                    view! { <Rate user unit framework source device /> }.into_any()
+                                }
+                                Ok((None, _)) => view! { <NotFound /> }.into_any(),
+                                Ok((_, None)) => view! {
+                                    <p class="error-message">"The framework is not on this tablet yet: open ReadyWard once online."</p>
+                                }
+                                    .into_any(),
+                                Err(e) => view! { <p class="error-message">{e.to_string()}</p> }.into_any(),
+                            }
+                        })
+                    }}
+                </Suspense>
+            }
+                .into_any()
+        } />
+    }
+}
+
+/// What the form found wrong, field by field.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Problems {
+    item: Option<String>,
+    rating: Option<String>,
+    justification: Option<String>,
+    date: Option<String>,
+}
+
+impl Problems {
+    fn any(&self) -> bool {
+        self.item.is_some()
+            || self.rating.is_some()
+            || self.justification.is_some()
+            || self.date.is_some()
+    }
+}
+
+#[component]
+fn Rate(
+    user: UserInfo,
+    unit: UnitInfo,
+    framework: Framework,
+    source: AssessmentSource,
+    device: ThisDevice,
+) -> impl IntoView {
+    let item = RwSignal::new(String::new());
+    let rating = RwSignal::new(None::<Rating>);
+    let justification = RwSignal::new(String::new());
+    let date = RwSignal::new(chrono::Local::now().date_naive().to_string());
+    let problems = RwSignal::new(Problems::default());
+    let saved = RwSignal::new(None::<String>);
+    let failed = RwSignal::new(None::<String>);
+    let refresh = RwSignal::new(0u32);
+    let unit_id = unit.id;
+    let user_id = user.id;
+    let (heading, lede) = match source {
+        AssessmentSource::SelfAssessment => (
+            "Self-assessment",
+            "Rate this ward as the trust sees itself, with what you relied on. The newest rating of each key line of enquiry counts.",
+        ),
+        AssessmentSource::PeerReview => (
+            "Peer review",
+            "Rate this ward as the buddy trust sees it. Peer review counts as the independent source while your grant lasts.",
+        ),
+    };
+    let titles: Vec<(String, String)> = framework
+        .items()
+        .map(|(_, i)| (i.code.to_string(), format!("{} {}", i.code, i.title)))
+        .collect();
+    let groups: Vec<(String, Vec<(String, String)>)> = framework
+        .key_questions
+        .iter()
+        .map(|kq| {
+            (
+                kq.title.clone(),
+                kq.items
+                    .iter()
+                    .map(|i| (i.code.to_string(), format!("{} {}", i.code, i.title)))
+                    .collect(),
+            )
+        })
+        .collect();
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(None);
+        failed.set(None);
+        let today = chrono::Local::now().date_naive();
+        let mut found = Problems::default();
+        if item.get_untracked().is_empty() {
+            found.item = Some("Choose the key line of enquiry you are rating".to_owned());
+        }
+        if rating.get_untracked().is_none() {
+            found.rating = Some("Choose a rating".to_owned());
+        }
+        let why = justification.get_untracked();
+        if why.trim().is_empty() {
+            found.justification = Some("Say what the rating rests on".to_owned());
+        } else if why.chars().count() > domain::assessment::MAX_JUSTIFICATION_CHARS {
+            found.justification = Some(format!(
+                "Keep it to {} characters",
+                domain::assessment::MAX_JUSTIFICATION_CHARS
+            ));
+        }
+        let evidence_date = chrono::NaiveDate::parse_from_str(&date.get_untracked(), "%Y-%m-%d");
+        match evidence_date {
+            Err(_) => found.date = Some("Enter the date of the evidence".to_owned()),
+            Ok(d) if d > today => {
+                found.date =
+                    Some("The date of the evidence must be today or in the past".to_owned())
+            }
+            Ok(_) => {}
+        }
+        let has_problems = found.any();
+        problems.set(found);
+        let (Some(chosen), Ok(evidence_date), false) =
+            (rating.get_untracked(), evidence_date, has_problems)
+        else {
+            focus_first_problem();
+            return;
+        };
+        let data = AssessmentData {
+            id: Uuid::now_v7(),
+            unit_id: Some(unit_id),
+            trust_id: None,
+            item_code: item.get_untracked().into(),
+            rating: chosen,
+            justification: why.trim().to_owned(),
+            evidence_date,
+        };
+        let label = titles
+            .iter()
+            .find(|(code, _)| *code == data.item_code.as_str())
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default();
+        leptos::task::spawn_local(async move {
+            match device.record_assessment(user_id, source, &data).await {
+                Ok(()) => {
+                    expect_context::<OutboxTick>().bump();
+                    device.sync_soon();
+                    saved.set(Some(format!(
+                        "{}: {} saved on this tablet.",
+                        label,
+                        chosen.label()
+                    )));
+                    item.set(String::new());
+                    rating.set(None);
+                    justification.set(String::new());
+                    refresh.update(|n| *n += 1);
+                }
+                Err(e) => failed.set(Some(e.to_string())),
+            }
+        });
+    };
+    let error_of = move |pick: fn(&Problems) -> Option<String>| move || pick(&problems.get());
+    view! {
+        <nav aria-label="Breadcrumb" class="breadcrumb">
+            <a href=format!("/wards/{unit_id}")>{unit.name.clone()}</a>
+        </nav>
+        <span class="caption">{unit.site.name.clone()} ", " {unit.core_service.name.clone()}</span>
+        <h1>{heading} ": " {unit.name.clone()}</h1>
+        <p class="lede">{lede}</p>
+        <div role="status" aria-live="polite">
+            {move || saved.get().map(|s| view! {
+                <div class="panel panel--confirmation">
+                    <p><strong>{s}</strong></p>
+                    <p>"It counts in readiness once it has synced; until then it waits below."</p>
+                </div>
+            })}
+        </div>
+        {move || failed.get().map(|f| view! { <p class="error-message" role="alert">"The rating was not saved: " {f}</p> })}
+        {move || problems.get().any().then(|| view! {
+            <div class="error-summary" role="alert" tabindex="-1" id="rate-problems">
+                <h2>"There is a problem"</h2>
+                <ul>
+                    {problems.get().item.map(|e| view! { <li><a href="#rate-item">{e}</a></li> })}
+                    {problems.get().rating.map(|e| view! { <li><a href="#rate-rating-good">{e}</a></li> })}
+                    {problems.get().justification.map(|e| view! { <li><a href="#rate-why">{e}</a></li> })}
+                    {problems.get().date.map(|e| view! { <li><a href="#rate-date">{e}</a></li> })}
+                </ul>
+            </div>
+        })}
+        <form class="rate-form" on:submit=save novalidate>
+            <div class="form-group" class:form-group--error=move || problems.get().item.is_some()>
+                <label class="label" for="rate-item">"Key line of enquiry"</label>
+                {move || error_of(|p| p.item.clone())().map(|e| view! { <p class="error-message" id="rate-item-error">{e}</p> })}
+                <select id="rate-item" name="item_code" prop:value=move || item.get()
+                    on:change=move |ev| item.set(event_target_value(&ev))>
+                    <option value="">"Choose one"</option>
+                    {groups.into_iter().map(|(kq, items)| view! {
+                        <optgroup label=kq>
+                            {items.into_iter().map(|(code, title)| view! { <option value=code>{title}</option> }).collect_view()}
+                        </optgroup>
+                    }).collect_view()}
+                </select>
+            </div>
+            <fieldset class="fieldset form-group" class:form-group--error=move || problems.get().rating.is_some()>
+                <legend class="label">"Rating"</legend>
+                {move || error_of(|p| p.rating.clone())().map(|e| view! { <p class="error-message">{e}</p> })}
+                <div class="radios">
+                    {Rating::RATED.into_iter().map(|r| {
+                        let id = format!("rate-rating-{}", r.as_str().replace('_', "-"));
+                        view! {
+                            <div class="radio">
+                                <input type="radio" id=id.clone() name="rating" value=r.as_str()
+                                    prop:checked=move || rating.get() == Some(r)
+                                    on:change=move |_| rating.set(Some(r)) />
+                                <label for=id>{r.label()}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </div>
+            </fieldset>
+            <div class="form-group" class:form-group--error=move || problems.get().justification.is_some()>
+                <label class="label" for="rate-why">"What the rating rests on"</label>
+                <p class="hint" id="rate-why-hint">"The evidence you relied on: audits, observations, feedback, outcomes."</p>
+                {move || error_of(|p| p.justification.clone())().map(|e| view! { <p class="error-message">{e}</p> })}
+                <textarea class="input textarea" id="rate-why" name="justification" rows="4" aria-describedby="rate-why-hint"
+                    prop:value=move || justification.get()
+                    on:input=move |ev| justification.set(event_target_value(&ev))></textarea>
+            </div>
+            <div class="form-group" class:form-group--error=move || problems.get().date.is_some()>
+                <label class="label" for="rate-date">"Date of the evidence"</label>
+                {move || error_of(|p| p.date.clone())().map(|e| view! { <p class="error-message">{e}</p> })}
+                <input class="input input--date" type="date" id="rate-date" name="evidence_date"
+                    prop:value=move || date.get()
+                    on:input=move |ev| date.set(event_target_value(&ev)) />
+            </div>
+            <button type="submit" class="button">"Save rating"</button>
+        </form>
+        <Waiting user_id unit_id source device refresh />
+        <h2>"Counted in readiness"</h2>
+        <WardSummary unit_id refresh=refresh.into() />
+    }
+}
+
+/// Moves focus to the error summary, so a screen reader hears what to fix.
+fn focus_first_problem() {
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async {
+        if let Some(el) = leptos::prelude::document().get_element_by_id("rate-problems")
+            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el)
+        {
+            let _ = el.focus();
+        }
+    });
+}
+
+/// This ward's ratings still waiting on the tablet, with the server's reason for any it refused.
+#[component]
+fn Waiting(
+    user_id: Uuid,
+    unit_id: Uuid,
+    source: AssessmentSource,
+    device: ThisDevice,
+    refresh: RwSignal<u32>,
+) -> impl IntoView {
+    let OutboxTick(sync) = expect_context::<OutboxTick>();
+    let waiting = LocalResource::new(move || {
+        refresh.track();
+        sync.track();
+        async move {
+            device
+                .queued_of(user_id)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|q| {
+                    q.entry.mutation.kind == source.kind()
+                        && q.entry.mutation.data["unit_id"] == serde_json::json!(unit_id)
+                })
+                .collect::<Vec<_>>()
+        }
+    });
+    // Read from the device, so only once the page runs in the browser (the server keeps
+    // nothing, and rendering it there would not match what the browser hydrates).
+    let mounted = RwSignal::new(false);
+    Effect::new(move |_| mounted.set(true));
+    view! {
+        <h2>"Waiting to sync"</h2>
+        <Show when=move || mounted.get()>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let list = waiting.await;
+                if list.is_empty() {
+                    return view! { <p>"Nothing waits: every rating saved here has reached the server."</p> }.into_any();
+                }
+                view! {
+                    <ul class="card-list">
+                        {list.into_iter().map(|q| {
+                            let data = &q.entry.mutation.data;
+                            let rating = data["rating"].as_str().and_then(Rating::from_code).map_or("", |r| r.label());
+                            let what = format!("{}: {}", data["item_code"].as_str().unwrap_or_default(), rating);
+                            let refused = q.entry.refused.clone();
+                            view! {
+                                <li class="inset">
+                                    <strong>{what}</strong>
+                                    {match refused {
+                                        Some(reason) => view! { <p class="error-message">"Refused by the server: " {reason}</p> }.into_any(),
+                                        None => view! { <p class="hint">"Saved on this tablet; it syncs when there is a connection."</p> }.into_any(),
+                                    }}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+        </Show>
+    }
+}

@@ -1,0 +1,193 @@
+// Readiness: the board's heatmap (filters, drill-down, CSV, print), a self-assessment recorded
+// offline that counts once synced, and a buddy reviewer's peer review, refused once the grant
+// has ended. This spec starts its own server over a fresh demo trust (with its six months of
+// history), so it can take the server away.
+import { test, expect, Page, Browser } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { execFileSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, DEMO_PASSWORD, kill, serve } from './helpers';
+
+const PORT = 3197;
+const BASE = `http://127.0.0.1:${PORT}`;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-readiness-'));
+let server: ChildProcess | undefined;
+
+async function up() {
+  if (!server) server = await serve(PORT, dataDir);
+}
+
+async function down() {
+  if (!server) return;
+  await kill(server);
+  server = undefined;
+}
+
+test.beforeAll(async () => {
+  execFileSync(BIN, ['seed-demo', '--data-dir', dataDir]);
+  await up();
+});
+
+test.afterAll(down);
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${BASE}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(DEMO_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
+}
+
+async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+/** The id of a ward the signed-in user may see, by name. */
+async function wardId(page: Page, name: string): Promise<string> {
+  const units = await (await page.request.get(`${BASE}/api/v1/units`)).json();
+  const unit = units.find((u: { name: string }) => u.name === name);
+  expect(unit, name).toBeTruthy();
+  return unit.id;
+}
+
+test('the board reads the heatmap, filters to flagged cells, drills in, downloads the CSV and prints the pack', async ({ page }) => {
+  await signIn(page, 'board@demo.nhs.test');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Readiness' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Readiness');
+  await expect(page.getByText(/Indicative ratings as at/)).toBeVisible();
+  // One table per site, the trust's first; ratings in words, never colour alone.
+  await expect(page.locator('table.heatmap caption').first()).toContainText('the trust as a whole');
+  await expect(page.locator('table.heatmap caption', { hasText: "St Aidan's Hospital" })).toBeVisible();
+  await expect(page.locator('td.heat--inadequate').first()).toContainText('Inadequate');
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+
+  // Only flagged wards, Safe only.
+  await page.getByLabel('Key question').selectOption({ label: 'Safe' });
+  await page.getByLabel('Only wards with flagged cells').check();
+  await page.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/flagged=1/);
+  await expect(page.locator('table.heatmap thead').first()).toContainText('Safe');
+  await expect(page.locator('table.heatmap thead').first()).not.toContainText('Caring');
+  const flagged = page.locator('td.heat', { hasText: 'flag' }).locator('a').first();
+  await expect(flagged).toBeVisible();
+
+  // The CSV holds what is on screen, safe to open in a spreadsheet.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download CSV' }).click(),
+  ]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv).toContain('Indicative readiness as at');
+  expect(csv).toContain('"Level","Site","Name","Safe","Overall"');
+  expect(csv).not.toMatch(/(^|,)"[=+\-@]/m);
+
+  // The printed pack: filters and buttons gone, the date and "indicative" on every page.
+  await page.evaluate(() => {
+    (window as unknown as { printed: boolean }).printed = false;
+    window.print = () => {
+      (window as unknown as { printed: boolean }).printed = true;
+    };
+  });
+  await page.getByRole('button', { name: 'Print board pack' }).click();
+  expect(await page.evaluate(() => (window as unknown as { printed: boolean }).printed)).toBe(true);
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByRole('form', { name: 'Filters' })).toBeHidden();
+  await expect(page.getByText(/^Indicative readiness as at/).first()).toBeVisible();
+  await page.emulateMedia({ media: 'screen' });
+
+  // A flagged cell opened up: the three sources and the flags' reasons.
+  await flagged.click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Safe at ');
+  await expect(page.getByRole('heading', { name: 'The three sources' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Mini-inspections/ })).toBeVisible();
+  await expect(page.locator('.flag-list li').first()).toContainText(':');
+  await expect(page.getByRole('heading', { name: 'Trend over six months' })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Score at the end of each month/ })).toBeVisible();
+});
+
+test('an inspector records a self-assessment offline and sees it counted after sync', async ({ page }) => {
+  await up();
+  await signIn(page, 'inspector@demo.nhs.test');
+  const cedar = await wardId(page, 'Cedar Ward');
+  await page.goto(`${BASE}/wards/${cedar}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Cedar Ward');
+  await page.getByRole('link', { name: 'Record a self-assessment of this ward' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Self-assessment: Cedar Ward');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await controlled(page);
+
+  // The server goes away; the page reloads from the device.
+  await down();
+  await page.reload();
+  await page.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Self-assessment: Cedar Ward');
+  // Nothing chosen: the errors say what to fix, next to the fields.
+  await page.getByRole('button', { name: 'Save rating' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'There is a problem' })).toBeVisible();
+  await expect(page.getByText('Choose a rating').first()).toBeVisible();
+  await page.getByLabel('Key line of enquiry').selectOption('S1');
+  await page.getByLabel('Outstanding').check();
+  await page.getByLabel('What the rating rests on').fill('Safeguarding audit 100%, every nurse trained');
+  await page.getByRole('button', { name: 'Save rating' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'saved on this tablet' })).toBeVisible();
+  await expect(page.locator('.card-list li', { hasText: 'S1: Outstanding' })).toBeVisible();
+  await expect(page.getByText('Readiness shows here when this tablet is online.')).toBeVisible();
+
+  // Back online, "Sync now" sends it and the ward's readiness counts it.
+  await up();
+  await page.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(page.getByText('Nothing waits: every rating saved here has reached the server.')).toBeVisible({ timeout: 20_000 });
+  const safe = page.locator('#ward-readiness').getByRole('row', { name: /Safe/ });
+  await expect(safe).toContainText('1 rating');
+});
+
+async function reviewerPage(browser: Browser) {
+  const context = await browser.newContext({ baseURL: BASE });
+  const page = await context.newPage();
+  await signIn(page, 'reviewer@buddy.nhs.test');
+  return { context, page };
+}
+
+test('a buddy reviewer records a peer review, and once the grant has ended it is refused with the date', async ({ browser }) => {
+  await up();
+  const { context, page } = await reviewerPage(browser);
+  const cedar = await wardId(page, 'Cedar Ward');
+  await page.goto(`${BASE}/wards/${cedar}/rate`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Peer review: Cedar Ward');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  await page.getByLabel('Key line of enquiry').selectOption('S2');
+  await page.getByLabel('Requires improvement').check();
+  await page.getByLabel('What the rating rests on').fill('Buddy walk-round: medicines fridge log gaps');
+  await page.getByRole('button', { name: 'Save rating' }).click();
+  await expect(page.getByText('Nothing waits: every rating saved here has reached the server.')).toBeVisible({ timeout: 20_000 });
+  await expect(page.locator('#ward-readiness').getByRole('row', { name: /Safe/ })).toContainText('1 rating');
+
+  // The trust ends the reviewer's access.
+  const admin = await browser.newContext({ baseURL: BASE });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, 'admin@demo.nhs.test');
+  await adminPage.goto(`${BASE}/admin`);
+  await adminPage.getByRole('button', { name: /End access/ }).first().click();
+  await expect(adminPage.getByRole('button', { name: /End access/ })).toHaveCount(0);
+  await admin.close();
+
+  // The reviewer's next rating, from the page still open, is refused with the reason.
+  await page.getByLabel('Key line of enquiry').selectOption('S3');
+  await page.getByLabel('Good', { exact: true }).check();
+  await page.getByLabel('What the rating rests on').fill('Staffing matched the rota');
+  await page.getByRole('button', { name: 'Save rating' }).click();
+  await expect(page.getByText(/Refused by the server: your review grant for this trust ended on/)).toBeVisible({ timeout: 20_000 });
+  // And the ward is no longer theirs to see.
+  await page.goto(`${BASE}/wards/${cedar}/rate`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(/not found/i);
+  await context.close();
+});
