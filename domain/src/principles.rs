@@ -5,6 +5,8 @@
 //! their source and what could not be confirmed), not code. Every rating derived here is
 //! indicative: the CQC applies these principles "normally".
 
+pub mod what_it_takes;
+
 use serde::{Deserialize, Serialize};
 
 use crate::rating::Rating;

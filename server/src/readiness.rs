@@ -143,8 +143,15 @@ pub async fn readiness(
             }
         })
         .collect::<Vec<_>>();
+    let titles: Vec<(String, String)> = framework
+        .key_questions
+        .iter()
+        .map(|kq| (kq.code.clone(), kq.title.clone()))
+        .collect();
     let roll_up = roll_up(
         &state.principles,
+        &rules.bands,
+        &titles,
         &units,
         &notices,
         &published,

@@ -417,6 +417,9 @@ async fn the_demo_story_shows_every_flag_on_first_run() {
     for rating in ["good", "requires_improvement", "inadequate"] {
         assert!(ratings.iter().any(|r| r == rating), "no {rating} cell");
     }
+    // Every aggregate says what it would take to rise, naming what lies beneath it.
+    let plan = &report["trusts"][0]["key_questions"][0]["what_it_takes"];
+    assert!(plan["kind"].is_string(), "{plan}");
     // The trust's Well-led comes from its own ratings, the self-assessment and the peer review.
     let trust = &report["trusts"][0]["key_questions"][4];
     assert_eq!(trust["basis"], "trust_evidence");

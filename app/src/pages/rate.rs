@@ -109,6 +109,7 @@ fn Rate(
     let saved = RwSignal::new(None::<String>);
     let failed = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
+    let outbox_tick = expect_context::<OutboxTick>();
     let unit_id = unit.id;
     let user_id = user.id;
     let (heading, lede) = match source {
@@ -193,7 +194,7 @@ fn Rate(
         leptos::task::spawn_local(async move {
             match device.record_assessment(user_id, source, &data).await {
                 Ok(()) => {
-                    expect_context::<OutboxTick>().bump();
+                    outbox_tick.bump();
                     device.sync_soon();
                     saved.set(Some(format!(
                         "{}: {} saved on this tablet.",

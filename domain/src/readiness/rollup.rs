@@ -11,8 +11,10 @@ use uuid::Uuid;
 
 use super::Readiness;
 use super::ward::UnitReadiness;
+use crate::principles::what_it_takes::{self, Named, WhatItTakes};
 use crate::principles::{Enforcement, Principles, Rule, Underlying};
 use crate::rating::Rating;
+use crate::readiness::rules::Bands;
 
 /// Which level an aggregate is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -71,6 +73,10 @@ pub struct LevelCell {
     pub published: Option<(Rating, chrono::NaiveDate)>,
     /// The ratings below that were rated.
     pub rated_below: usize,
+    /// The fewest ratings below that would each have to rise a step (or the notice to lift)
+    /// for this one to rise; `None` where it is not aggregated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub what_it_takes: Option<WhatItTakes>,
 }
 
 /// A core service, site or trust with its key questions and overall.
@@ -106,6 +112,8 @@ const WELL_LED: &str = "well_led";
 /// Rolls the wards up: groups in the order the wards come (tree order).
 pub fn roll_up(
     principles: &Principles,
+    bands: &Bands,
+    titles: &[(String, String)],
     units: &[UnitReadiness],
     notices: &[Notice],
     published: &[PublishedRating],
@@ -191,6 +199,7 @@ pub fn roll_up(
                     score: own.readiness.score,
                     published: None,
                     rated_below: 0,
+                    what_it_takes: None,
                 };
             } else if let [only] = its_sites.as_slice()
                 && let Some(site_cell) = only.key_questions.iter().find(|c| c.code == WELL_LED)
@@ -209,6 +218,7 @@ pub fn roll_up(
                     score: None,
                     published: None,
                     rated_below: 0,
+                    what_it_takes: None,
                 };
             }
         }
@@ -219,10 +229,123 @@ pub fn roll_up(
             key_questions,
         ));
     }
-    RollUp {
+    let mut up = RollUp {
         core_services,
         sites,
         trusts,
+    };
+    plan(principles, bands, titles, units, &mut up);
+    up
+}
+
+/// Names each aggregate's "what would it take": for a core service its wards, for a site its
+/// core services, for the trust its sites, and for any overall its own key questions. A
+/// notice that holds a core service's key question below what its wards give says it must be
+/// lifted; a rating carried forward or taken from the trust's own evidence has none.
+fn plan(
+    principles: &Principles,
+    bands: &Bands,
+    titles: &[(String, String)],
+    units: &[UnitReadiness],
+    up: &mut RollUp,
+) {
+    let title = |code: &str| {
+        titles
+            .iter()
+            .find(|(c, _)| c == code)
+            .map_or(code.to_owned(), |(_, t)| t.clone())
+    };
+    let decide = |cell: &LevelCell, below: Vec<(String, Rating, Option<f64>)>, own: &str| {
+        if !matches!(cell.basis, Basis::Aggregated(_)) {
+            return None;
+        }
+        let named: Vec<Named<'_>> = below
+            .iter()
+            .map(|(name, rating, score)| Named {
+                name,
+                underlying: (*rating).into(),
+                score: *score,
+            })
+            .collect();
+        let free = what_it_takes::what_it_takes(principles, bands, &named);
+        // A notice holding the rating below what the ratings beneath give must be lifted.
+        let unlimited: Vec<Underlying> = below.iter().map(|(_, r, _)| (*r).into()).collect();
+        let freed = principles
+            .aggregate(&unlimited)
+            .ok()
+            .map(|a| a.rating)
+            .filter(|r| r.points() > cell.rating.points());
+        match (cell.enforcement, freed) {
+            (Some(enforcement), Some(target)) => Some(WhatItTakes::LiftNotice {
+                target,
+                notices: vec![what_it_takes::Notice {
+                    name: own.to_owned(),
+                    enforcement,
+                }],
+                steps: Vec::new(),
+            }),
+            _ => Some(free),
+        }
+    };
+    let overall_of = |level: &LevelReadiness| {
+        let below = level
+            .key_questions
+            .iter()
+            .map(|c| (title(&c.code), c.rating, c.score))
+            .collect();
+        decide(&level.overall, below, &level.name)
+    };
+    for service in &mut up.core_services {
+        let wards: Vec<&UnitReadiness> = units
+            .iter()
+            .filter(|u| u.core_service.id == service.id)
+            .collect();
+        for cell in &mut service.key_questions {
+            let below = wards
+                .iter()
+                .filter_map(|w| {
+                    let c = w
+                        .readiness
+                        .key_questions
+                        .iter()
+                        .find(|c| c.code == cell.code)?;
+                    Some((w.unit_name.clone(), c.readiness.rating, c.readiness.score))
+                })
+                .collect();
+            cell.what_it_takes = decide(cell, below, &service.name);
+        }
+        service.overall.what_it_takes = overall_of(service);
+    }
+    let levels_below = |list: &[LevelReadiness], parent: Uuid, code: &str| {
+        list.iter()
+            .filter(|l| l.parent == Some(parent))
+            .filter_map(|l| {
+                let c = l.key_questions.iter().find(|c| c.code == code)?;
+                Some((l.name.clone(), c.rating, c.score))
+            })
+            .collect::<Vec<_>>()
+    };
+    let services = up.core_services.clone();
+    for site in &mut up.sites {
+        for cell in &mut site.key_questions {
+            cell.what_it_takes = decide(
+                cell,
+                levels_below(&services, site.id, &cell.code),
+                &site.name,
+            );
+        }
+        site.overall.what_it_takes = overall_of(site);
+    }
+    let sites = up.sites.clone();
+    for trust in &mut up.trusts {
+        for cell in &mut trust.key_questions {
+            cell.what_it_takes = decide(
+                cell,
+                levels_below(&sites, trust.id, &cell.code),
+                &trust.name,
+            );
+        }
+        trust.overall.what_it_takes = overall_of(trust);
     }
 }
 
@@ -331,6 +454,7 @@ fn aggregated(
         enforcement: notice,
         score,
         published: None,
+        what_it_takes: None,
         rated_below: below.iter().filter(|(r, _)| *r != Rating::NotRated).count(),
     }
 }

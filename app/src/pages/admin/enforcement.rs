@@ -107,11 +107,11 @@ pub fn EnforcementAndPublished(
             <h3>"Record a notice"</h3>
             <ActionForm action=record_notice attr:class="inline-form">
                 <div class="form-group">
-                    <label class="label" for="notice-service">"Core service"</label>
+                    <label class="label" for="notice-service">"Core service" <span class="visually-hidden">" under notice"</span></label>
                     <select id="notice-service" name="core_service_id" required>{notice_services}</select>
                 </div>
                 <div class="form-group">
-                    <label class="label" for="notice-kq">"Key question"</label>
+                    <label class="label" for="notice-kq">"Key question" <span class="visually-hidden">" under notice"</span></label>
                     <select id="notice-kq" name="key_question">{kq_options(false)}</select>
                 </div>
                 <div class="form-group">
@@ -152,11 +152,11 @@ pub fn EnforcementAndPublished(
             }}
             <ActionForm action=record_published attr:class="inline-form">
                 <div class="form-group">
-                    <label class="label" for="published-service">"Core service"</label>
+                    <label class="label" for="published-service">"Core service" <span class="visually-hidden">" rated by the CQC"</span></label>
                     <select id="published-service" name="core_service_id" required>{published_services}</select>
                 </div>
                 <div class="form-group">
-                    <label class="label" for="published-kq">"Key question"</label>
+                    <label class="label" for="published-kq">"Key question" <span class="visually-hidden">" rated by the CQC"</span></label>
                     <select id="published-kq" name="key_question">{kq_options(true)}</select>
                 </div>
                 <div class="form-group">

@@ -261,7 +261,17 @@ fn HeatmapTables(map: Heatmap, as_of: String, empty: bool) -> impl IntoView {
         columns,
         trusts,
         sites,
+        plans,
     } = map;
+    let plans = (!plans.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="what-it-takes" class="what-it-takes">
+                <h2 id="what-it-takes">"What would it take"</h2>
+                <p class="hint">"The fewest ratings beneath that would each have to rise a step, closest to their next band first."</p>
+                <ul>{plans.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </section>
+        }
+    });
     let trust_table = (!trusts.is_empty()).then(|| {
         let name = trusts.first().map(|t| t.name.clone()).unwrap_or_default();
         view! { <Table caption=format!("{name}: the trust as a whole") columns=columns.clone() rows=trusts as_of=as_of.clone() /> }
@@ -275,6 +285,7 @@ fn HeatmapTables(map: Heatmap, as_of: String, empty: bool) -> impl IntoView {
                 view! { <Table caption=name columns=columns.clone() rows as_of=as_of.clone() /> }
             })
             .collect_view()}
+        {plans}
     }
 }
 

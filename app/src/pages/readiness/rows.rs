@@ -3,6 +3,7 @@
 //! what is on screen.
 
 use domain::principles::Enforcement;
+use domain::principles::what_it_takes::WhatItTakes;
 use domain::rating::Rating;
 use domain::readiness::rollup::{LevelCell, LevelReadiness};
 use domain::readiness::ward::{Cell, ReadinessReport, UnitReadiness};
@@ -68,6 +69,8 @@ pub struct Heatmap {
     pub columns: Vec<(String, String)>,
     pub trusts: Vec<Row>,
     pub sites: Vec<(String, Vec<Row>)>,
+    /// What it would take for the trust's and the sites' ratings shown to rise, in sentences.
+    pub plans: Vec<String>,
 }
 
 fn ward_cell(cell: &Cell, unit: Uuid, filters: &Filters, before: Option<&Readiness>) -> CellData {
@@ -255,10 +258,38 @@ pub fn heatmap(
         rows.insert(0, level_row(RowKind::Site, site, then, filters));
         sites.push((site.name.clone(), rows));
     }
+    let mut plans = Vec::new();
+    let shown_sites: Vec<&LevelReadiness> = report
+        .roll_up
+        .sites
+        .iter()
+        .filter(|s| filters.site.is_none_or(|id| id == s.id))
+        .collect();
+    for level in report.roll_up.trusts.iter().chain(shown_sites) {
+        for cell in level
+            .key_questions
+            .iter()
+            .filter(|c| shown(&c.code, filters))
+            .chain([&level.overall])
+        {
+            let Some(plan) = &cell.what_it_takes else {
+                continue;
+            };
+            if matches!(plan, WhatItTakes::AlreadyBest | WhatItTakes::NothingRated) {
+                continue;
+            }
+            let title = columns
+                .iter()
+                .find(|(code, _)| *code == cell.code)
+                .map_or(cell.code.clone(), |(_, t)| t.clone());
+            plans.push(plan.sentence(&format!("{title} at {}", level.name)));
+        }
+    }
     Heatmap {
         columns,
         trusts,
         sites,
+        plans,
     }
 }
 

@@ -66,6 +66,18 @@ fn ward(n: u128, site: u128, service: u128, ratings: [Rating; 5]) -> UnitReadine
     }
 }
 
+fn bands() -> crate::readiness::rules::Bands {
+    crate::readiness::rules::ReadinessRules::built_in()
+        .unwrap()
+        .bands
+}
+
+fn titles() -> Vec<(String, String)> {
+    KQS.iter()
+        .map(|k| ((*k).to_owned(), k.to_uppercase()))
+        .collect()
+}
+
 fn principles() -> Principles {
     Principles::built_in().unwrap()
 }
@@ -81,7 +93,7 @@ fn each_level_aggregates_the_same_key_question_below_and_its_own_five_for_overal
         ward(11, 100, 1000, [RequiresImprovement, Good, Good, Good, Good]),
         ward(12, 100, 1001, [Good, Outstanding, Good, Good, Good]),
     ];
-    let up = roll_up(&principles(), &wards, &[], &[], &[]);
+    let up = roll_up(&principles(), &bands(), &titles(), &wards, &[], &[], &[]);
     assert_eq!(up.core_services.len(), 2);
     let first = &up.core_services[0];
     assert_eq!(first.parent, Some(Uuid::from_u128(100)));
@@ -117,7 +129,15 @@ fn a_notice_limits_its_core_services_key_question_even_without_evidence() {
             enforcement: Enforcement::RequirementNotice,
         },
     ];
-    let up = roll_up(&principles(), &wards, &notices, &[], &[]);
+    let up = roll_up(
+        &principles(),
+        &bands(),
+        &titles(),
+        &wards,
+        &notices,
+        &[],
+        &[],
+    );
     let service = &up.core_services[0];
     assert_eq!(cell(service, "safe").rating, Inadequate);
     assert_eq!(
@@ -131,7 +151,7 @@ fn a_notice_limits_its_core_services_key_question_even_without_evidence() {
 #[test]
 fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
     let one_site = [ward(10, 100, 1000, [Good, Good, Good, Good, Inadequate])];
-    let up = roll_up(&principles(), &one_site, &[], &[], &[]);
+    let up = roll_up(&principles(), &bands(), &titles(), &one_site, &[], &[], &[]);
     assert_eq!(cell(&up.trusts[0], "well_led").rating, Inadequate);
     assert_eq!(cell(&up.trusts[0], "well_led").basis, Basis::OnlySite);
 
@@ -141,6 +161,8 @@ fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
     };
     let up = roll_up(
         &principles(),
+        &bands(),
+        &titles(),
         &one_site,
         &[],
         &[],
@@ -153,7 +175,15 @@ fn the_trusts_well_led_comes_from_its_own_ratings_or_its_only_site() {
         ward(10, 100, 1000, [Good, Good, Good, Good, Inadequate]),
         ward(11, 101, 1001, [Good, Good, Good, Good, Inadequate]),
     ];
-    let up = roll_up(&principles(), &two_sites, &[], &[], &[]);
+    let up = roll_up(
+        &principles(),
+        &bands(),
+        &titles(),
+        &two_sites,
+        &[],
+        &[],
+        &[],
+    );
     assert_eq!(cell(&up.trusts[0], "well_led").rating, NotRated);
     // Safe, by contrast, is aggregated from both sites.
     assert_eq!(cell(&up.trusts[0], "safe").rating, Good);
@@ -174,7 +204,7 @@ fn a_published_rating_stands_beside_and_carries_forward_where_nothing_was_observ
         published("safe", RequiresImprovement),
         published("effective", Inadequate),
     ];
-    let up = roll_up(&principles(), &wards, &[], &list, &[]);
+    let up = roll_up(&principles(), &bands(), &titles(), &wards, &[], &list, &[]);
     let service = &up.core_services[0];
     // Observed since: the indicative rating stands, the published one beside it.
     assert_eq!(cell(service, "safe").rating, Good);
@@ -185,4 +215,38 @@ fn a_published_rating_stands_beside_and_carries_forward_where_nothing_was_observ
     // Not observed: the published rating carries forward, dated.
     assert_eq!(cell(service, "effective").rating, Inadequate);
     assert_eq!(cell(service, "effective").basis, Basis::Published(day));
+}
+
+#[test]
+fn each_aggregate_says_what_it_would_take_to_rise() {
+    let wards = [
+        ward(10, 100, 1000, [Good, Good, Good, Good, Good]),
+        ward(11, 100, 1000, [RequiresImprovement, Good, Good, Good, Good]),
+    ];
+    let notices = [Notice {
+        core_service_id: Uuid::from_u128(1000),
+        key_question: "caring".to_owned(),
+        enforcement: Enforcement::WarningNotice,
+    }];
+    let up = roll_up(
+        &principles(),
+        &bands(),
+        &titles(),
+        &wards,
+        &notices,
+        &[],
+        &[],
+    );
+    let service = &up.core_services[0];
+    let safe = cell(service, "safe").what_it_takes.clone().unwrap();
+    assert_eq!(
+        safe.sentence("Safe at Service 1000"),
+        "Safe at Service 1000 would be Good if Ward 11 reached Good."
+    );
+    let caring = cell(service, "caring").what_it_takes.clone().unwrap();
+    assert!(
+        matches!(caring, WhatItTakes::LiftNotice { target: Good, .. }),
+        "{caring:?}"
+    );
+    assert!(up.trusts[0].overall.what_it_takes.is_some());
 }

@@ -74,7 +74,7 @@ fn report(ward1_points: u8) -> ReadinessReport {
             vec![evidence(Source::MiniInspection, Kind::Finding, 3, 12)],
         ),
     ];
-    let roll_up = roll_up(&principles, &units, &[], &[], &[]);
+    let roll_up = roll_up(&principles, &rules.bands, &[], &units, &[], &[], &[]);
     ReadinessReport {
         as_of: day(),
         framework_id: framework.id.clone(),
