@@ -210,10 +210,15 @@ async fn acknowledged_pushes_survive_sigkill_and_a_retry_completes_the_rest() {
     ))
     .await
     .unwrap();
-    let history: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM record_history")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    // Counted for this device only: the demo trust's own history came through the push path.
+    let history: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM record_history h JOIN sync_mutations m ON m.id = h.mutation_id \
+         WHERE m.device_id = $1",
+    )
+    .bind(device)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
     assert_eq!(
         history,
         (BATCHES * (FINDINGS_PER_BATCH + 1)) as i64,
