@@ -22,6 +22,23 @@ pub enum Enforcement {
     WarningNotice,
 }
 
+impl Enforcement {
+    /// The stable code, as sent and stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::RequirementNotice => "requirement_notice",
+            Enforcement::WarningNotice => "warning_notice",
+        }
+    }
+
+    /// Parses the stable code.
+    pub fn from_code(code: &str) -> Option<Enforcement> {
+        [Enforcement::RequirementNotice, Enforcement::WarningNotice]
+            .into_iter()
+            .find(|e| e.as_str() == code)
+    }
+}
+
 /// One underlying rating, with any enforcement action against it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Underlying {

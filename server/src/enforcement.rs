@@ -6,17 +6,15 @@
 use chrono::NaiveDate;
 use domain::admin::{NoticeView, PublishedView};
 use domain::caller::Caller;
+use domain::framework::KEY_QUESTION_CODES;
 use domain::principles::Enforcement;
 use domain::rating::Rating;
 use uuid::Uuid;
 
 use crate::access::require_admin;
 use crate::error::ApiError;
-use crate::readiness::enforcement_of;
 use crate::store::prelude::*;
 use crate::store::{NoticeRecord, PublishedRecord, Store};
-
-const KEY_QUESTIONS: [&str; 5] = ["safe", "effective", "caring", "responsive", "well_led"];
 
 /// The core service's site name when it is the caller's trust's; `NotFound` otherwise.
 async fn own_service(store: &Store, caller: &Caller, id: Uuid) -> Result<(), ApiError> {
@@ -29,17 +27,10 @@ async fn own_service(store: &Store, caller: &Caller, id: Uuid) -> Result<(), Api
 }
 
 fn check_key_question(code: &str, overall_too: bool) -> Result<(), ApiError> {
-    if KEY_QUESTIONS.contains(&code) || (overall_too && code == "overall") {
+    if KEY_QUESTION_CODES.contains(&code) || (overall_too && code == "overall") {
         Ok(())
     } else {
         Err(ApiError::Unprocessable("Choose a key question".to_owned()))
-    }
-}
-
-fn enforcement_code(e: Enforcement) -> &'static str {
-    match e {
-        Enforcement::RequirementNotice => "requirement_notice",
-        Enforcement::WarningNotice => "warning_notice",
     }
 }
 
@@ -61,13 +52,13 @@ pub async fn record_notice(
         trust_id: caller.user.trust_id,
         core_service_id,
         key_question: key_question.to_owned(),
-        enforcement: enforcement_code(enforcement).to_owned(),
+        enforcement: enforcement.as_str().to_owned(),
         recorded_on: today,
         lifted_on: None,
     };
     store.record_notice(&notice, caller.user.id).await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, notice_id = %id,
-        %core_service_id, key_question, enforcement = enforcement_code(enforcement),
+        %core_service_id, key_question, enforcement = enforcement.as_str(),
         "admin recorded an enforcement notice");
     Ok(id)
 }
@@ -151,7 +142,7 @@ pub async fn views(
                 id: n.id,
                 core_service_name,
                 site_name,
-                enforcement: enforcement_of(&n.enforcement)?,
+                enforcement: Enforcement::from_code(&n.enforcement)?,
                 key_question: n.key_question,
                 recorded_on: n.recorded_on,
                 lifted_on: n.lifted_on,

@@ -76,7 +76,7 @@ pub async fn readiness(
                     Some(Notice {
                         core_service_id: n.core_service_id,
                         key_question: n.key_question,
-                        enforcement: enforcement_of(&n.enforcement)?,
+                        enforcement: Enforcement::from_code(&n.enforcement)?,
                     })
                 }),
         );
@@ -200,13 +200,4 @@ fn evidence(state: &AppState, group: &EvidenceGroup) -> Option<Evidence> {
         recorded_on: group.recorded_on,
         count: u32::try_from(group.count).unwrap_or(u32::MAX),
     })
-}
-
-/// An enforcement action from its stored code.
-pub fn enforcement_of(code: &str) -> Option<Enforcement> {
-    match code {
-        "requirement_notice" => Some(Enforcement::RequirementNotice),
-        "warning_notice" => Some(Enforcement::WarningNotice),
-        _ => None,
-    }
 }

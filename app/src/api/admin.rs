@@ -183,11 +183,8 @@ pub async fn admin_record_notice(
     enforcement: String,
 ) -> Result<(), ServerFnError> {
     let core_service_id = parse_id(&core_service_id, "core service")?;
-    let enforcement = match enforcement.as_str() {
-        "requirement_notice" => domain::principles::Enforcement::RequirementNotice,
-        "warning_notice" => domain::principles::Enforcement::WarningNotice,
-        _ => return Err(unprocessable("Choose the kind of notice".to_owned())),
-    };
+    let enforcement = domain::principles::Enforcement::from_code(&enforcement)
+        .ok_or_else(|| unprocessable("Choose the kind of notice".to_owned()))?;
     run(AdminCommand::RecordNotice {
         core_service_id,
         key_question,

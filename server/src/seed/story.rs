@@ -342,7 +342,9 @@ pub async fn tell(
                     trust_id,
                     core_service_id: failing.core_service.id,
                     key_question: "safe".to_owned(),
-                    enforcement: "warning_notice".to_owned(),
+                    enforcement: domain::principles::Enforcement::WarningNotice
+                        .as_str()
+                        .to_owned(),
                     recorded_on: (now - Duration::days(35)).date_naive(),
                     lifted_on: None,
                 },

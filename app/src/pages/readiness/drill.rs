@@ -142,7 +142,11 @@ fn Cell(
         )
     });
     let as_at = last.as_of.format("%-d %B %Y").to_string();
-    let next = next_step(&cell);
+    let rules = ReadinessRules::built_in().ok();
+    let next = rules
+        .as_ref()
+        .map(|r| next_step(r, &cell))
+        .unwrap_or_default();
     view! {
         <Title text=format!("{title} at {} - ReadyWard", ward.unit_name) />
         <nav aria-label="Breadcrumb" class="breadcrumb">
@@ -184,7 +188,7 @@ fn Cell(
                 .into_any()
         }}
         <h2>"The three sources"</h2>
-        <Sources readiness=cell.clone() />
+        <Sources readiness=cell.clone() rules=rules />
         <h2>{if kq == "overall" { "The key questions" } else { "Beneath it" }}</h2>
         <Beneath rows=beneath />
         <h2>"Trend over six months"</h2>
@@ -220,10 +224,7 @@ fn rule_words(rule: domain::principles::Rule) -> &'static str {
 }
 
 /// The next rating up and the score it needs, from the rules file's bands.
-fn next_step(cell: &Readiness) -> String {
-    let Ok(rules) = ReadinessRules::built_in() else {
-        return String::new();
-    };
+fn next_step(rules: &ReadinessRules, cell: &Readiness) -> String {
     let b = &rules.bands;
     let (next, floor) = match cell.rating {
         Rating::NotRated => {
@@ -247,12 +248,15 @@ fn next_step(cell: &Readiness) -> String {
     text
 }
 
-fn source_row(name: &'static str, s: &SourceScore) -> impl IntoView + use<> {
-    let rating = s.score.and_then(|score| {
-        ReadinessRules::built_in()
-            .ok()
-            .map(|r| r.rating_of(score).label())
-    });
+fn source_row(
+    name: &'static str,
+    s: &SourceScore,
+    rules: Option<&ReadinessRules>,
+) -> impl IntoView + use<> {
+    let rating = s
+        .score
+        .zip(rules)
+        .map(|(score, r)| r.rating_of(score).label());
     view! {
         <tr>
             <th scope="row">{name}</th>
@@ -265,7 +269,8 @@ fn source_row(name: &'static str, s: &SourceScore) -> impl IntoView + use<> {
 }
 
 #[component]
-fn Sources(readiness: Readiness) -> impl IntoView {
+fn Sources(readiness: Readiness, rules: Option<ReadinessRules>) -> impl IntoView {
+    let rules = rules.as_ref();
     let s = readiness.sources;
     view! {
         <table class="table">
@@ -280,9 +285,9 @@ fn Sources(readiness: Readiness) -> impl IntoView {
                 </tr>
             </thead>
             <tbody>
-                {source_row("Mini-inspections", &s.mini_inspection)}
-                {source_row("Self-assessment", &s.self_assessment)}
-                {source_row("Peer review (buddy trust)", &s.peer_review)}
+                {source_row("Mini-inspections", &s.mini_inspection, rules)}
+                {source_row("Self-assessment", &s.self_assessment, rules)}
+                {source_row("Peer review (buddy trust)", &s.peer_review, rules)}
             </tbody>
         </table>
     }
