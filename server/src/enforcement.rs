@@ -56,7 +56,9 @@ pub async fn record_notice(
         recorded_on: today,
         lifted_on: None,
     };
-    store.record_notice(&notice, caller.user.id).await?;
+    let tx = store.begin().await?;
+    tx.record_notice(&notice, caller.user.id).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, notice_id = %id,
         %core_service_id, key_question, enforcement = enforcement.as_str(),
         "admin recorded an enforcement notice");
@@ -71,9 +73,10 @@ pub async fn lift_notice(
     today: NaiveDate,
 ) -> Result<(), ApiError> {
     require_admin(caller)?;
-    store
-        .lift_notice(caller.user.trust_id, notice_id, today)
+    let tx = store.begin().await?;
+    tx.lift_notice(caller.user.trust_id, notice_id, today)
         .await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, %notice_id,
         "admin lifted an enforcement notice");
     Ok(())
@@ -110,7 +113,9 @@ pub async fn record_published(
         rating: rating.as_str().to_owned(),
         report_date,
     };
-    store.record_published(&record, caller.user.id).await?;
+    let tx = store.begin().await?;
+    tx.record_published(&record, caller.user.id).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id,
         %core_service_id, key_question, rating = rating.as_str(), %report_date,
         "admin recorded a published CQC rating");

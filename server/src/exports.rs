@@ -48,6 +48,7 @@ pub async fn readiness_csv(
         as_of: day(&filters.as_of)?,
         unit_id: None,
         framework: filters.framework.clone(),
+        items: None,
     };
     let report = crate::readiness::readiness(&state, &caller, &query).await?;
     let before = match day(&filters.since)? {

@@ -90,6 +90,7 @@ pub async fn state_with_store(
         catalogue,
         principles,
         readiness_rules,
+        readiness_memo: Arc::default(),
         crosswalks,
         photos,
         config: Arc::new(config),

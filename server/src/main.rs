@@ -1,4 +1,4 @@
-//! The `readyward` command: `serve`, `seed-demo` and `create-trust`.
+//! The `readyward` command: `serve`, `seed-demo`, `seed-load` and `create-trust`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -93,6 +93,16 @@ enum Command {
     SeedDemo {
         #[command(flatten)]
         storage: Storage,
+    },
+    /// Create (once) a large trust to measure with: WARDS wards, each inspected monthly for
+    /// MONTHS months (users admin@, inspector@ and board@load.nhs.test, the demo password).
+    SeedLoad {
+        #[command(flatten)]
+        storage: Storage,
+        #[arg(long, default_value_t = 100)]
+        wards: usize,
+        #[arg(long, default_value_t = 12)]
+        months: u32,
     },
     /// Create a real trust and its first admin, who gets a one-time password.
     CreateTrust {
@@ -193,6 +203,25 @@ async fn main() -> anyhow::Result<()> {
                     )
                 }
                 seed::SeedOutcome::AlreadySeeded => println!("The demo trust is already there."),
+            }
+            Ok(())
+        }
+        Command::SeedLoad {
+            storage,
+            wards,
+            months,
+        } => {
+            let state = server::build_state(config_for(storage)).await?;
+            let password = std::env::var("READYWARD_DEMO_PASSWORD")
+                .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.to_owned());
+            let now = state.clock.now();
+            match seed::load::seed_load(&state.store, &password, wards, months, now).await? {
+                seed::SeedOutcome::Created => println!(
+                    "{} created: {wards} wards, {months} months of inspections. Sign in as \
+                     board@load.nhs.test with the password: {password}",
+                    seed::load::LOAD_TRUST
+                ),
+                seed::SeedOutcome::AlreadySeeded => println!("The load trust is already there."),
             }
             Ok(())
         }

@@ -26,6 +26,8 @@ pub struct AppState {
     pub crosswalks: Arc<domain::crosswalk::Crosswalks>,
     /// How evidence becomes readiness (points, bands, weights, half-life), as data.
     pub readiness_rules: Arc<domain::readiness::rules::ReadinessRules>,
+    /// Readiness this server computed, kept while the database's counters say it holds.
+    pub readiness_memo: Arc<crate::readiness::memo::Memo>,
     pub config: Arc<Config>,
     pub photos: Photos,
     pub leptos: LeptosOptions,

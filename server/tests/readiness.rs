@@ -337,7 +337,10 @@ async fn readiness_is_scoped_and_its_questions_checked() {
         assert!(!reply.error_code().is_empty());
     }
     let saf = app
-        .get("/api/v1/readiness?framework=cqc-saf-2024", Some(&board))
+        .get(
+            "/api/v1/readiness?framework=cqc-saf-2024&items=true",
+            Some(&board),
+        )
         .await
         .json();
     assert_eq!(saf["units"][0]["items"][0]["code"], "QS-S1");
@@ -567,4 +570,83 @@ async fn the_heatmap_csv_holds_what_the_filters_show_and_no_formulas() {
 
     let bad = app.get("/readiness.csv?as_of=soon", Some(&board)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn a_server_that_computed_readiness_before_sees_a_sync_another_server_took() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let board = app.login("board@demo.nhs.test").await;
+    let ward = first_ward(&app, &inspector).await;
+    // A second server over the same database, with nothing computed yet.
+    let config = server::config::Config::for_data_dir(tempfile::tempdir().unwrap().keep());
+    let other = server::state_with_store(config, app.store.clone(), app.clock.clone())
+        .await
+        .unwrap();
+    let other = server::router(other);
+    let read = |router: axum::Router| {
+        let board = board.clone();
+        async move {
+            use tower::ServiceExt;
+            let request = axum::http::Request::get("/api/v1/readiness")
+                .header("authorization", format!("Bearer {board}"))
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let response = router.oneshot(request).await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            serde_json::from_slice::<Value>(&body).unwrap()
+        }
+    };
+    let safe_of = |report: &Value| {
+        report["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["unit_id"] == ward.to_string())
+            .unwrap()["key_questions"][0]
+            .clone()
+    };
+    let before = read(other.clone()).await;
+    assert_eq!(safe_of(&before)["rating"], "not_rated");
+    // A trust's answer leaves the item cells out unless asked for.
+    assert!(before["units"][0].get("items").is_none());
+    let with_items = app
+        .get("/api/v1/readiness?items=true", Some(&board))
+        .await
+        .json();
+    assert!(
+        !with_items["units"][0]["items"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    let inspection = Uuid::now_v7();
+    let day = yesterday(&app);
+    let mut batch = vec![upsert(inspection, ward, "in_progress")];
+    batch.push(answer(Uuid::now_v7(), inspection, "S1.1", "not_met", &day));
+    push(&app, &inspector, batch).await;
+    let after = read(other.clone()).await;
+    assert_eq!(safe_of(&after)["sources"]["mini_inspection"]["count"], 1);
+    assert_eq!(safe_of(&after)["rating"], "inadequate");
+    // The same answer again, unchanged, from what that server kept; gzipped for a client
+    // that takes it.
+    assert_eq!(read(other.clone()).await, after);
+    use tower::ServiceExt;
+    let request = axum::http::Request::get("/api/v1/readiness")
+        .header("authorization", format!("Bearer {board}"))
+        .header("accept-encoding", "gzip, br")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let response = other.oneshot(request).await.unwrap();
+    assert_eq!(response.headers()["content-encoding"], "gzip");
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let mut json = Vec::new();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json).unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), after);
 }

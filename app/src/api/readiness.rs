@@ -36,6 +36,7 @@ fn query(
         as_of,
         unit_id,
         framework: framework.filter(|f| !f.is_empty()),
+        items: None,
     })
 }
 

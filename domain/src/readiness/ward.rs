@@ -37,7 +37,9 @@ pub struct Overall {
 pub struct WardReadiness {
     /// The five key questions, in the framework's order.
     pub key_questions: Vec<Cell>,
-    /// Each KLOE or quality statement, in the framework's order.
+    /// Each KLOE or quality statement, in the framework's order; left out of a trust's answer
+    /// unless asked for ([`ReadinessQuery::wants_items`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<Cell>,
     pub overall: Overall,
 }
@@ -55,47 +57,63 @@ pub fn ward_readiness(
     items_of: &HashMap<String, Vec<String>>,
     as_at: NaiveDate,
 ) -> WardReadiness {
-    let mapped: Vec<(&Evidence, &[String])> = evidence
-        .iter()
-        .map(|e| {
-            let items: &[String] = match items_of.get(&e.subject) {
-                Some(items) => items,
-                None => std::slice::from_ref(&e.subject),
+    // One pass over the evidence: each piece goes to every item it maps to, and once to each
+    // key question one of those items belongs to, keeping the evidence's order (the newest
+    // rating wins a tie by coming later).
+    let mut index: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (k, kq) in framework.key_questions.iter().enumerate() {
+        for item in &kq.items {
+            let next = index.len();
+            index.entry(item.code.as_str()).or_insert((k, next));
+        }
+    }
+    let mut of_item: Vec<Vec<Evidence>> = vec![Vec::new(); index.len()];
+    let mut of_kq: Vec<Vec<Evidence>> = vec![Vec::new(); framework.key_questions.len()];
+    let mut placed: Vec<usize> = Vec::new();
+    let mut in_kq: Vec<bool> = vec![false; framework.key_questions.len()];
+    for e in evidence {
+        let to: &[String] = match items_of.get(&e.subject) {
+            Some(items) => items,
+            None => std::slice::from_ref(&e.subject),
+        };
+        placed.clear();
+        in_kq.iter_mut().for_each(|b| *b = false);
+        for code in to {
+            let Some(&(k, i)) = index.get(code.as_str()) else {
+                continue;
             };
-            (e, items)
-        })
-        .collect();
+            if placed.contains(&i) {
+                continue;
+            }
+            placed.push(i);
+            in_kq[k] = true;
+            of_item[i].push(Evidence {
+                subject: code.clone(),
+                ..e.clone()
+            });
+        }
+        for (k, _) in in_kq.iter().enumerate().filter(|(_, b)| **b) {
+            of_kq[k].push(e.clone());
+        }
+    }
     let mut items = Vec::new();
     let mut key_questions = Vec::new();
     let mut everything = Vec::new();
-    for kq in &framework.key_questions {
+    for (k, kq) in framework.key_questions.iter().enumerate() {
         for item in &kq.items {
-            let of_item: Vec<Evidence> = mapped
-                .iter()
-                .filter(|(_, to)| to.iter().any(|i| item.code == i.as_str()))
-                .map(|(e, _)| Evidence {
-                    subject: item.code.to_string(),
-                    ..(*e).clone()
-                })
-                .collect();
+            let evidence = index
+                .get(item.code.as_str())
+                .map_or(&[][..], |&(_, i)| &of_item[i][..]);
             items.push(Cell {
                 code: item.code.to_string(),
-                readiness: assess(rules, &of_item, as_at),
+                readiness: assess(rules, evidence, as_at),
             });
         }
-        let of_kq: Vec<Evidence> = mapped
-            .iter()
-            .filter(|(_, to)| {
-                to.iter()
-                    .any(|i| kq.items.iter().any(|item| item.code == i.as_str()))
-            })
-            .map(|(e, _)| (*e).clone())
-            .collect();
         key_questions.push(Cell {
             code: kq.code.clone(),
-            readiness: assess(rules, &of_kq, as_at),
+            readiness: assess(rules, &of_kq[k], as_at),
         });
-        everything.extend(of_kq);
+        everything.append(&mut of_kq[k]);
     }
     let ratings: Vec<Underlying> = key_questions
         .iter()
@@ -142,6 +160,16 @@ pub struct ReadinessQuery {
     pub unit_id: Option<Uuid>,
     /// [`DEFAULT_FRAMEWORK`] when absent.
     pub framework: Option<String>,
+    /// Each ward's KLOE (or quality statement) cells too; they come with `unit_id` anyway.
+    /// Without them a trust's answer is a fraction of the size.
+    pub items: Option<bool>,
+}
+
+impl ReadinessQuery {
+    /// Whether the answer carries each ward's item cells.
+    pub fn wants_items(&self) -> bool {
+        self.unit_id.is_some() || self.items == Some(true)
+    }
 }
 
 /// `GET /api/v1/readiness`: every ward the caller may see, as at a day, in one framework.

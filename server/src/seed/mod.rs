@@ -1,6 +1,7 @@
 //! `readyward seed-demo` and `readyward create-trust`: a demo trust to explore, and the first
-//! admin of a real one.
+//! admin of a real one; `readyward seed-load`, a large trust to measure ([`load`]).
 
+pub mod load;
 pub mod story;
 
 use chrono::{DateTime, Utc};

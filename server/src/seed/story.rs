@@ -31,10 +31,10 @@ const ROUNDS: [i64; 3] = [170, 95, 21];
 const STALE_ROUNDS: [i64; 2] = [300, 230];
 
 /// A small deterministic generator (xorshift), so the story is the same on every run.
-struct Draw(u64);
+pub(super) struct Draw(pub(super) u64);
 
 impl Draw {
-    fn next(&mut self) -> f64 {
+    pub(super) fn next(&mut self) -> f64 {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -43,7 +43,7 @@ impl Draw {
 }
 
 /// How a ward does in a round: the chance an observed prompt is met.
-fn chance_met(ward: usize, round: usize) -> f64 {
+pub(super) fn chance_met(ward: usize, round: usize) -> f64 {
     let base = [0.93, 0.82, 0.7, 0.58, 0.88, 0.76][ward % 6];
     // Every third ward improves round on round; every fifth slips.
     let trend = if ward % 3 == 1 {
@@ -65,7 +65,7 @@ fn ward_chance(ward: &UnitInfo, index: usize, round: usize) -> f64 {
     }
 }
 
-fn rating_for(chance: f64) -> &'static str {
+pub(super) fn rating_for(chance: f64) -> &'static str {
     if chance >= 0.75 {
         "good"
     } else if chance >= 0.6 {
@@ -92,7 +92,7 @@ fn mutation(kind: &str, data: Value) -> Mutation {
 }
 
 /// Pushes `mutations` as `pusher` at `at`, failing on anything not applied.
-async fn push(
+pub(super) async fn push(
     store: &Store,
     catalogue: &domain::Catalogue,
     pusher: &Pusher,
@@ -122,7 +122,7 @@ async fn push(
 }
 
 /// One finished mini-inspection of `ward` `days_ago`, answering every ward-observable prompt.
-fn inspection(
+pub(super) fn inspection(
     catalogue: &domain::Catalogue,
     ward: &UnitInfo,
     chance: f64,
@@ -173,7 +173,7 @@ fn inspection(
     out
 }
 
-fn rating(
+pub(super) fn rating(
     kind: &str,
     unit: Option<Uuid>,
     trust: Uuid,

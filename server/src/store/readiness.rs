@@ -67,19 +67,34 @@ pub trait ReadinessStore {
         trust_id: Uuid,
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceGroup>, StoreError>;
+    /// One ward's evidence (or, with `unit_id` `None`, the trust's own) as it stood at the
+    /// end of `as_at`, grouped.
+    async fn evidence_of_scope(
+        &self,
+        trust_id: Uuid,
+        unit_id: Option<Uuid>,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceGroup>, StoreError>;
+    /// The change counter of each ward of the trust whose readiness ever changed, and of the
+    /// trust itself (its id), which moves with its trust-level ratings, notices and published
+    /// ratings.
+    async fn readiness_versions(&self, trust_id: Uuid) -> Result<Vec<(Uuid, i64)>, StoreError>;
     /// A trust's notices, lifted ones too, oldest first.
     async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError>;
-    /// Records a notice (`recorded_by` is the admin).
+    /// Records a notice (`recorded_by` is the admin) and moves the trust's readiness counter:
+    /// call it on a transaction.
     async fn record_notice(
         &self,
         notice: &NoticeRecord,
         recorded_by: Uuid,
     ) -> Result<(), StoreError>;
     /// Lifts a notice of the trust on `on`; `NotFound` when it is not the trust's or was lifted.
+    /// Moves the trust's readiness counter: call it on a transaction.
     async fn lift_notice(&self, trust_id: Uuid, id: Uuid, on: NaiveDate) -> Result<(), StoreError>;
     /// A trust's published ratings, newest report first.
     async fn published_of_trust(&self, trust_id: Uuid) -> Result<Vec<PublishedRecord>, StoreError>;
-    /// Records a published rating.
+    /// Records a published rating and moves the trust's readiness counter: call it on a
+    /// transaction.
     async fn record_published(
         &self,
         rating: &PublishedRecord,
@@ -103,6 +118,41 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         )
         .bind(trust_id)
         .bind(as_at)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn evidence_of_scope(
+        &self,
+        trust_id: Uuid,
+        unit_id: Option<Uuid>,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceGroup>, StoreError> {
+        let scope = if unit_id.is_some() {
+            "unit_id = $3"
+        } else {
+            "unit_id IS NULL AND $3 IS NULL"
+        };
+        let sql = format!(
+            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, \
+             COUNT(*) AS count FROM readiness_evidence \
+             WHERE trust_id = $1 AND {scope} AND recorded_on <= $2 \
+             AND (superseded_on IS NULL OR superseded_on > $2) \
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on"
+        );
+        Ok(run!(self, |c| sqlx::query_as(&sql)
+            .bind(trust_id)
+            .bind(as_at)
+            .bind(unit_id)
+            .fetch_all(&mut *c)
+            .await?))
+    }
+
+    async fn readiness_versions(&self, trust_id: Uuid) -> Result<Vec<(Uuid, i64)>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT scope_id, version FROM readiness_versions WHERE trust_id = $1"
+        )
+        .bind(trust_id)
         .fetch_all(&mut *c)
         .await?))
     }
@@ -133,7 +183,7 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         .execute(&mut *c)
         .await?
         .rows_affected());
-        Ok(())
+        bump_scopes(self, &[(n.trust_id, n.trust_id)]).await
     }
 
     async fn lift_notice(&self, trust_id: Uuid, id: Uuid, on: NaiveDate) -> Result<(), StoreError> {
@@ -147,7 +197,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         .execute(&mut *c)
         .await?
         .rows_affected());
-        super::found(done)
+        super::found(done)?;
+        bump_scopes(self, &[(trust_id, trust_id)]).await
     }
 
     async fn published_of_trust(&self, trust_id: Uuid) -> Result<Vec<PublishedRecord>, StoreError> {
@@ -179,7 +230,7 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         .execute(&mut *c)
         .await?
         .rows_affected());
-        Ok(())
+        bump_scopes(self, &[(p.trust_id, p.trust_id)]).await
     }
 }
 
@@ -215,6 +266,16 @@ pub(super) async fn record_evidence(
         .collect();
     inspections.sort_unstable();
     inspections.dedup();
+    // A moved inspection changes the ward it left and the ward it joined.
+    let moved = |n: usize| {
+        format!(
+            "kind = 'finding' AND record_id IN (SELECT id FROM findings WHERE inspection_id IN ({}))",
+            placeholders(1, n)
+        )
+    };
+    for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
+        bump_current(tx, &moved(chunk.len()), chunk).await?;
+    }
     for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE readiness_evidence SET unit_id = (SELECT i.unit_id FROM findings f \
@@ -231,6 +292,7 @@ pub(super) async fn record_evidence(
             }
             q.execute(&mut *c).await?.rows_affected()
         });
+        bump_current(tx, &moved(chunk.len()), chunk).await?;
     }
 
     let latest = latest_per_record(
@@ -243,6 +305,14 @@ pub(super) async fn record_evidence(
         return Ok(());
     }
     for chunk in latest.chunks(ROWS_PER_STATEMENT) {
+        // The wards whose values are about to be superseded change, whatever replaces them.
+        let ids: Vec<Uuid> = chunk.iter().map(|c| c.record_id()).collect();
+        bump_current(
+            tx,
+            &format!("record_id IN ({})", placeholders(1, ids.len())),
+            &ids,
+        )
+        .await?;
         let sql = format!(
             "UPDATE readiness_evidence SET superseded_on = $1 \
              WHERE superseded_on IS NULL AND record_id IN ({})",
@@ -312,7 +382,53 @@ pub(super) async fn record_evidence(
             q.build().execute(&mut *c).await?.rows_affected()
         });
     }
+    let mut scopes: Vec<(Uuid, Uuid)> = rows
+        .iter()
+        .map(|r| (r.unit_id.unwrap_or(r.trust_id), r.trust_id))
+        .collect();
+    scopes.sort_unstable();
+    scopes.dedup();
+    bump_scopes(tx, &scopes).await
+}
+
+/// Moves the readiness counter of each (scope, trust): a ward's id, or the trust's own for its
+/// trust-level evidence. In a fixed order, so concurrent pushes lock the rows alike.
+async fn bump_scopes<D: Db + ?Sized>(db: &D, scopes: &[(Uuid, Uuid)]) -> Result<(), StoreError> {
+    let mut scopes = scopes.to_vec();
+    scopes.sort_unstable();
+    scopes.dedup();
+    for chunk in scopes.chunks(ROWS_PER_STATEMENT) {
+        run!(db, |c| {
+            let mut q = sqlx::QueryBuilder::new(
+                "INSERT INTO readiness_versions (scope_id, trust_id, version) ",
+            );
+            q.push_values(chunk, |mut b, (scope, trust)| {
+                b.push_bind(*scope).push_bind(*trust).push_bind(1_i64);
+            });
+            q.push(
+                " ON CONFLICT (scope_id) DO UPDATE SET version = readiness_versions.version + 1",
+            );
+            q.build().execute(&mut *c).await?.rows_affected()
+        });
+    }
     Ok(())
+}
+
+/// Moves the counters of the scopes of the current evidence rows matching `filter`, whose
+/// placeholders from `$1` take `ids`.
+async fn bump_current(tx: &Tx, filter: &str, ids: &[Uuid]) -> Result<(), StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT COALESCE(unit_id, trust_id), trust_id FROM readiness_evidence \
+         WHERE superseded_on IS NULL AND {filter}"
+    );
+    let scopes: Vec<(Uuid, Uuid)> = run!(tx, |c| {
+        let mut q = sqlx::query_as(&sql);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await?
+    });
+    bump_scopes(tx, &scopes).await
 }
 
 /// The trust and ward of each inspection the findings among `changes` belong to.

@@ -1,8 +1,12 @@
 //! Readiness as a caller may read it: the wards they may see, each trust's evidence as it stood
 //! at the end of a day (from the store), turned into cells by the engine in `domain::readiness`
-//! with the rules file's points, bands and weights.
+//! with the rules file's points, bands and weights. Each ward is recomputed only when its
+//! evidence changed or the day did ([`memo`]).
+
+pub mod memo;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use domain::caller::Caller;
 use domain::inspection::Response;
@@ -11,7 +15,8 @@ use domain::rating::Rating;
 use domain::readiness::london::london_date;
 use domain::readiness::rollup::{Notice, PublishedRating, TrustWellLed, roll_up};
 use domain::readiness::ward::{
-    DEFAULT_FRAMEWORK, ReadinessQuery, ReadinessReport, UnitReadiness, ward_readiness,
+    DEFAULT_FRAMEWORK, ReadinessQuery, ReadinessReport, UnitReadiness, WardReadiness,
+    ward_readiness,
 };
 use domain::readiness::{Evidence, Kind, Source, assess};
 use uuid::Uuid;
@@ -21,6 +26,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::EvidenceGroup;
 use crate::store::prelude::*;
+use memo::{Answer, AnswerKey, ScopeKey};
 
 /// Readiness of every ward the caller may see (own trust, and a reviewer's granted trusts):
 /// 404 for a ward they may not see, 422 for a day after today or an unknown framework.
@@ -29,6 +35,16 @@ pub async fn readiness(
     caller: &Caller,
     query: &ReadinessQuery,
 ) -> Result<ReadinessReport, ApiError> {
+    Ok(answer(state, caller, query).await?.report.clone())
+}
+
+/// As [`readiness`], shared: an unchanged question over unchanged wards is answered from
+/// what this server computed before (see [`memo`]).
+pub async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    query: &ReadinessQuery,
+) -> Result<Arc<Answer>, ApiError> {
     let today = london_date(state.clock.now());
     let as_of = query.as_of.unwrap_or(today);
     if as_of > today {
@@ -48,11 +64,33 @@ pub async fn readiness(
             return Err(ApiError::NotFound);
         }
     }
-    let rules = &state.readiness_rules;
-    let mut by_unit: HashMap<Uuid, Vec<Evidence>> = HashMap::new();
-    let mut trust_well_led = Vec::new();
     let mut trusts: Vec<Uuid> = units.iter().map(|u| u.trust.id).collect();
+    trusts.sort_unstable();
     trusts.dedup();
+    let mut versions: HashMap<Uuid, i64> = HashMap::new();
+    for trust in &trusts {
+        versions.extend(state.store.readiness_versions(*trust).await?);
+    }
+    let version = |scope: Uuid| versions.get(&scope).copied().unwrap_or(0);
+    let mut read: Vec<(Uuid, i64)> = units
+        .iter()
+        .map(|u| u.id)
+        .chain(trusts.iter().copied())
+        .map(|scope| (scope, version(scope)))
+        .collect();
+    read.sort_unstable();
+    let key = AnswerKey {
+        framework: framework.id.clone(),
+        as_of,
+        items: query.wants_items(),
+        units: serde_json::to_vec(&units).unwrap_or_default(),
+        versions: read,
+    };
+    if let Some(answer) = state.readiness_memo.answer(&key) {
+        return Ok(answer);
+    }
+
+    let rules = &state.readiness_rules;
     let well_led: Vec<&str> = framework
         .key_questions
         .iter()
@@ -62,9 +100,28 @@ pub async fn readiness(
     // Evidence counts for the items of the framework read, through the crosswalk where it
     // was recorded under another: each subject looked up once per request.
     let mut items_of: HashMap<String, Vec<String>> = HashMap::new();
+    let map_subjects = |items_of: &mut HashMap<String, Vec<String>>, groups: &[EvidenceGroup]| {
+        for group in groups {
+            items_of.entry(group.subject.clone()).or_insert_with(|| {
+                state
+                    .crosswalks
+                    .items_for(&state.catalogue, &framework.id, &group.subject)
+                    .into_iter()
+                    .map(|i| i.into_string())
+                    .collect()
+            });
+        }
+    };
+    let scope_key = |scope: Uuid| ScopeKey {
+        scope,
+        framework: framework.id.clone(),
+        as_of,
+    };
     let mut notices = Vec::new();
     let mut published = Vec::new();
-    for trust in trusts {
+    let mut trust_well_led = Vec::new();
+    let mut wards: HashMap<Uuid, Arc<WardReadiness>> = HashMap::new();
+    for &trust in &trusts {
         notices.extend(
             state
                 .store
@@ -96,51 +153,82 @@ pub async fn readiness(
                     })
                 }),
         );
-        let mut of_trust = Vec::new();
-        for group in state.store.evidence_of_trust(trust, as_of).await? {
-            let Some(evidence) = evidence(state, &group) else {
-                continue;
-            };
-            let items = items_of.entry(group.subject.clone()).or_insert_with(|| {
+        let own = match state
+            .readiness_memo
+            .trust(&scope_key(trust), version(trust))
+        {
+            Some(kept) => kept,
+            None => {
+                let groups = state.store.evidence_of_scope(trust, None, as_of).await?;
+                map_subjects(&mut items_of, &groups);
+                let evidence: Vec<Evidence> = groups
+                    .iter()
+                    .filter(|g| {
+                        items_of[&g.subject]
+                            .iter()
+                            .any(|i| well_led.contains(&i.as_str()))
+                    })
+                    .filter_map(|g| evidence(state, g))
+                    .collect();
+                let own = Arc::new(assess(rules, &evidence, as_of));
                 state
-                    .crosswalks
-                    .items_for(&state.catalogue, &framework.id, &group.subject)
-                    .into_iter()
-                    .map(|i| i.into_string())
-                    .collect()
-            });
-            match group.unit_id {
-                Some(unit) => by_unit.entry(unit).or_default().push(evidence),
-                None if items.iter().any(|i| well_led.contains(&i.as_str())) => {
-                    of_trust.push(evidence)
-                }
-                None => {}
+                    .readiness_memo
+                    .keep_trust(scope_key(trust), version(trust), own.clone());
+                own
             }
-        }
+        };
         trust_well_led.push(TrustWellLed {
             trust_id: trust,
-            readiness: assess(rules, &of_trust, as_of),
+            readiness: (*own).clone(),
         });
+        for unit in units.iter().filter(|u| u.trust.id == trust) {
+            let ward = match state
+                .readiness_memo
+                .ward(&scope_key(unit.id), version(unit.id))
+            {
+                Some(kept) => kept,
+                None => {
+                    let groups = state
+                        .store
+                        .evidence_of_scope(trust, Some(unit.id), as_of)
+                        .await?;
+                    map_subjects(&mut items_of, &groups);
+                    let evidence: Vec<Evidence> =
+                        groups.iter().filter_map(|g| evidence(state, g)).collect();
+                    let ward = Arc::new(ward_readiness(
+                        rules,
+                        &state.principles,
+                        framework,
+                        &evidence,
+                        &items_of,
+                        as_of,
+                    ));
+                    state.readiness_memo.keep_ward(
+                        scope_key(unit.id),
+                        version(unit.id),
+                        ward.clone(),
+                    );
+                    ward
+                }
+            };
+            wards.insert(unit.id, ward);
+        }
     }
     let units = units
         .into_iter()
-        .map(|u| {
-            let evidence = by_unit.remove(&u.id).unwrap_or_default();
-            UnitReadiness {
-                readiness: ward_readiness(
-                    rules,
-                    &state.principles,
-                    framework,
-                    &evidence,
-                    &items_of,
-                    as_of,
-                ),
+        .filter_map(|u| {
+            let mut readiness = (**wards.get(&u.id)?).clone();
+            if !query.wants_items() {
+                readiness.items.clear();
+            }
+            Some(UnitReadiness {
+                readiness,
                 unit_id: u.id,
                 unit_name: u.name,
                 site: u.site,
                 core_service: u.core_service,
                 trust: u.trust,
-            }
+            })
         })
         .collect::<Vec<_>>();
     let titles: Vec<(String, String)> = framework
@@ -157,19 +245,17 @@ pub async fn readiness(
         &published,
         &trust_well_led,
     );
-    Ok(ReadinessReport {
+    let answer = Arc::new(Answer::new(ReadinessReport {
         as_of,
         framework_id: framework.id.clone(),
         rules: format!("{} v{}", rules.id, rules.version),
-        key_questions: framework
-            .key_questions
-            .iter()
-            .map(|kq| (kq.code.clone(), kq.title.clone()))
-            .collect(),
+        key_questions: titles,
         indicative: true,
         units,
         roll_up,
-    })
+    }));
+    state.readiness_memo.keep_answer(key, answer.clone());
+    Ok(answer)
 }
 
 /// A stored group as the engine's evidence, its code turned into points by the rules; `None`
