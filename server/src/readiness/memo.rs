@@ -122,9 +122,9 @@ pub struct Memo {
 impl Default for Memo {
     fn default() -> Self {
         Memo {
-            wards: Shelf::new(20_000),
+            wards: Shelf::new(5_000),
             trusts: Shelf::new(2_000),
-            answers: Shelf::new(64),
+            answers: Shelf::new(32),
         }
     }
 }
