@@ -29,6 +29,18 @@ pub struct ChecklistTemplate {
     pub prompt_codes: Vec<PromptCode>,
     /// The built-in walk-round checklist (not editable by trusts).
     pub built_in: bool,
+    /// The trust whose own checklist it is; `None` for the built-in walk-round. A buddy
+    /// reviewer's device holds the checklists of each trust they review, and offers a ward
+    /// only its own trust's.
+    #[serde(default)]
+    pub trust_id: Option<Uuid>,
+}
+
+impl ChecklistTemplate {
+    /// Whether it may be used on a ward of `trust`: built-in, or that trust's own.
+    pub fn usable_in(&self, trust: Uuid) -> bool {
+        self.trust_id.is_none_or(|t| t == trust)
+    }
 }
 
 /// A template as an admin submits it; a new version when `id` names an existing template.

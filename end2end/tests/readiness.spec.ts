@@ -1,6 +1,6 @@
 // Readiness: the board's heatmap (filters, drill-down, CSV, print), a self-assessment recorded
-// offline that counts once synced, and a buddy reviewer's peer review, refused once the grant
-// has ended. This spec starts its own server over a fresh demo trust (with its six months of
+// offline that counts once synced, a buddy reviewer's mini-inspection counted as the
+// independent source, and their peer review, refused once the grant has ended. This spec starts its own server over a fresh demo trust (with its six months of
 // history), so it can take the server away.
 import { test, expect, Page, Browser } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
@@ -157,6 +157,38 @@ async function reviewerPage(browser: Browser) {
   return { context, page };
 }
 
+test('a buddy reviewer runs a mini-inspection of a ward they review, counted as the independent source', async ({ browser }) => {
+  await up();
+  const { context, page } = await reviewerPage(browser);
+  page.on('dialog', (d) => d.accept());
+  const oak = await wardId(page, 'Oak Ward - Care of older people');
+  await page.goto(`${BASE}/wards/${oak}`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Oak Ward - Care of older people');
+  await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  // The reviewed trust's checklists only: the walk-round is on offer.
+  await expect(page.getByLabel('Checklist')).toContainText('walk-round');
+  await page.getByRole('button', { name: 'Start inspection' }).click();
+  await expect(page).toHaveURL(/\/inspections\/[0-9a-f-]{36}$/);
+  const cards = page.locator('fieldset.prompt-card');
+  await cards.first().getByRole('radio', { name: 'Not met', exact: true }).check();
+  await cards.nth(1).getByRole('radio', { name: 'Not met', exact: true }).check();
+  await page.getByRole('button', { name: 'Finish inspection' }).click();
+  await expect(page.getByText('This inspection is finished.')).toBeVisible();
+  await expect(page.getByRole('status')).toHaveText('All changes synced', { timeout: 20_000 });
+
+  // The board sees it as the peer review source, never as the trust's own mini-inspection.
+  const board = await browser.newContext({ baseURL: BASE });
+  const boardPage = await board.newPage();
+  await signIn(boardPage, 'board@demo.nhs.test');
+  const report = await (await boardPage.request.get(`${BASE}/api/v1/readiness?unit_id=${oak}`)).json();
+  const safe = report.units[0].key_questions.find((c: { code: string }) => c.code === 'safe');
+  expect(safe.sources.peer_review.count).toBe(2);
+  await boardPage.goto(`${BASE}/wards/${oak}`);
+  await expect(boardPage.locator('#ward-readiness').getByRole('row', { name: /Safe/ })).toContainText('2 items');
+  await board.close();
+  await context.close();
+});
+
 test('a buddy reviewer records a peer review, and once the grant has ended it is refused with the date', async ({ browser }) => {
   await up();
   const { context, page } = await reviewerPage(browser);
@@ -169,7 +201,7 @@ test('a buddy reviewer records a peer review, and once the grant has ended it is
   await page.getByLabel('What the rating rests on').fill('Buddy walk-round: medicines fridge log gaps');
   await page.getByRole('button', { name: 'Save rating' }).click();
   await expect(page.getByText('Nothing waits: every rating saved here has reached the server.')).toBeVisible({ timeout: 20_000 });
-  await expect(page.locator('#ward-readiness').getByRole('row', { name: /Safe/ })).toContainText('1 rating');
+  await expect(page.locator('#ward-readiness').getByRole('row', { name: /Safe/ })).toContainText('1 item');
 
   // The trust ends the reviewer's access.
   const admin = await browser.newContext({ baseURL: BASE });

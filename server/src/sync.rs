@@ -83,7 +83,7 @@ pub async fn pull(
     caller: &Caller,
     since: Option<&str>,
 ) -> Result<PullResponse, ApiError> {
-    let templates = crate::templates::for_caller(&state.store, caller).await?;
+    let templates = crate::templates::for_caller(&state.store, caller, state.clock.today()).await?;
     let units = access::units(&state.store, caller, state.clock.today()).await?;
     // Always whole: a device's own records change without the server knowing, so it compares
     // this list with what it holds at every pull.

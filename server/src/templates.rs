@@ -8,9 +8,12 @@ use domain::template::{
     ChecklistTemplate, DEFAULT_TEMPLATE_FRAMEWORK, DEFAULT_TEMPLATE_ID, DEFAULT_TEMPLATE_NAME,
     TemplateDraft, walk_round_prompts,
 };
+use std::collections::HashSet;
+
+use chrono::NaiveDate;
 use uuid::Uuid;
 
-use crate::access::require_admin;
+use crate::access::{self, require_admin};
 use crate::error::ApiError;
 use crate::store::prelude::*;
 use crate::store::{Store, TemplateRecord};
@@ -32,6 +35,7 @@ pub fn to_wire(t: &TemplateRecord) -> Result<ChecklistTemplate, ApiError> {
         ward_types: parse(&t.ward_types)?,
         prompt_codes: parse(&t.prompt_codes)?,
         built_in: t.trust_id.is_none(),
+        trust_id: t.trust_id,
     })
 }
 
@@ -67,32 +71,40 @@ pub async fn ensure_built_in(
     }
 }
 
-/// The templates the caller's devices may use: built-in first, then the trust's own, newest
-/// versions only, archived ones left out.
+/// The templates the caller's devices may use: built-in first, then the trust's own (and a
+/// buddy reviewer's, each reviewed trust's, whose wards they may inspect), newest versions
+/// only, archived ones left out.
 pub async fn for_caller(
     store: &Store,
     caller: &Caller,
+    today: NaiveDate,
 ) -> Result<Vec<ChecklistTemplate>, ApiError> {
-    store
-        .latest_templates(caller.user.trust_id)
-        .await?
-        .iter()
-        .filter(|t| !t.archived)
-        .map(to_wire)
-        .collect()
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for trust in access::visible_trusts(store, caller, today).await? {
+        for t in store.latest_templates(trust).await? {
+            if !t.archived && seen.insert(t.id) {
+                out.push(to_wire(&t)?);
+            }
+        }
+    }
+    Ok(out)
 }
 
-/// One version of a template the caller's trust uses (built-in or its own); 404 for others.
+/// One version of a template the caller may use (built-in, their trust's own or a reviewed
+/// trust's); 404 for others.
 pub async fn version_for_caller(
     store: &Store,
     caller: &Caller,
     id: Uuid,
     version: i32,
+    today: NaiveDate,
 ) -> Result<ChecklistTemplate, ApiError> {
+    let visible = access::visible_trusts(store, caller, today).await?;
     store
         .template_version(id, version)
         .await?
-        .filter(|t| t.trust_id.is_none_or(|trust| trust == caller.user.trust_id))
+        .filter(|t| t.trust_id.is_none_or(|trust| visible.contains(&trust)))
         .as_ref()
         .map(to_wire)
         .ok_or(ApiError::NotFound)?

@@ -236,7 +236,7 @@ impl Backend for AppState {
     }
 
     async fn templates(&self, caller: &Caller) -> Result<Vec<ChecklistTemplate>, ErrorBody> {
-        templates::for_caller(&self.store, caller)
+        templates::for_caller(&self.store, caller, self.clock.today())
             .await
             .map_err(body)
     }

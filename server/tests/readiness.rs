@@ -650,3 +650,109 @@ async fn a_server_that_computed_readiness_before_sees_a_sync_another_server_took
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json).unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), after);
 }
+
+#[tokio::test]
+async fn a_buddy_reviewer_runs_a_mini_inspection_that_counts_as_the_independent_source() {
+    let app = spawn_app().await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let board = app.login("board@demo.nhs.test").await;
+    let ward = first_ward(&app, &board).await;
+    let day = yesterday(&app);
+
+    // The reviewer's devices hold the reviewed trust's checklists, each saying whose it is.
+    let pulled = app.get("/api/v1/sync/pull", Some(&reviewer)).await.json();
+    assert!(
+        pulled["templates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["built_in"] == true && t["trust_id"].is_null())
+    );
+
+    let inspection = Uuid::now_v7();
+    let photo = Uuid::now_v7();
+    let mut seen = answer(Uuid::now_v7(), inspection, "S1.1", "not_met", &day);
+    seen["data"]["photo_ids"] = json!([photo]);
+    let batch = vec![
+        upsert(inspection, ward, "in_progress"),
+        seen,
+        answer(Uuid::now_v7(), inspection, "S1.2", "partially_met", &day),
+        upsert(inspection, ward, "submitted"),
+    ];
+    assert_eq!(
+        statuses(&push(&app, &reviewer, batch).await),
+        ["applied"; 4]
+    );
+    // Its photo, sent after the finding, is the reviewed trust's: its board sees it.
+    let jpeg = common::images::jpeg(&common::images::two_halves(64, 48));
+    let sent = app
+        .put_bytes(
+            &format!("/api/v1/photos/{photo}"),
+            Some(&reviewer),
+            "image/jpeg",
+            &[],
+            jpeg,
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    let seen_by_board = app
+        .get(&format!("/api/v1/photos/{photo}/thumbnail"), Some(&board))
+        .await;
+    assert_eq!(seen_by_board.status, StatusCode::OK);
+    // One sent before its finding moves to the reviewed trust when the finding arrives.
+    let early = Uuid::now_v7();
+    let jpeg = common::images::jpeg(&common::images::two_halves(48, 64));
+    let path = format!("/api/v1/photos/{early}");
+    let sent = app
+        .put_bytes(&path, Some(&reviewer), "image/jpeg", &[], jpeg.clone())
+        .await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    assert_eq!(
+        app.get(&path, Some(&board)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let second = Uuid::now_v7();
+    let mut noted = answer(Uuid::now_v7(), second, "C1.1", "met", &day);
+    noted["data"]["photo_ids"] = json!([early]);
+    let batch = vec![upsert(second, ward, "in_progress"), noted];
+    assert_eq!(
+        statuses(&push(&app, &reviewer, batch).await),
+        ["applied"; 2]
+    );
+    assert_eq!(app.get(&path, Some(&board)).await.status, StatusCode::OK);
+    // Sent again by the reviewer (a retry), the same bytes are still theirs to send.
+    let again = app
+        .put_bytes(&path, Some(&reviewer), "image/jpeg", &[], jpeg)
+        .await;
+    assert_eq!(again.status, StatusCode::OK);
+
+    // Readiness: the independent source, observed, never the trust's own mini-inspection.
+    let report = app
+        .get(&format!("/api/v1/readiness?unit_id={ward}"), Some(&board))
+        .await
+        .json();
+    let safe = key_question(&report, "safe");
+    assert_eq!(safe["sources"]["peer_review"]["count"], 2);
+    assert_eq!(safe["sources"]["mini_inspection"]["count"], 0);
+    assert_eq!(safe["findings"], 2);
+    assert!(!flag_codes(safe).contains(&"never_observed"));
+
+    // The inspection is the reviewed trust's: its staff read it, and cannot write to it.
+    let read = app
+        .get(&format!("/api/v1/inspections/{inspection}"), Some(&board))
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+
+    // Past the grant, the reviewer is told when it ended.
+    let ends = (app.clock.now() + TimeDelta::days(180)).date_naive();
+    app.clock.advance(TimeDelta::days(200));
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let late = Uuid::now_v7();
+    let results = push(&app, &reviewer, vec![upsert(late, ward, "in_progress")]).await;
+    assert_eq!(statuses(&results), ["rejected"]);
+    let reason = results[0]["error"].as_str().unwrap();
+    assert!(
+        reason.contains(&ends.format("%-d %B %Y").to_string()),
+        "{reason}"
+    );
+}

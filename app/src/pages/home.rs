@@ -34,7 +34,7 @@ fn role_intro(role: Role) -> &'static str {
             "Your trust's sites, core services and wards. Use Manage trust to change them."
         }
         Role::BuddyReviewer => {
-            "Your own trust's wards, and the wards of each trust you have current access to review."
+            "Your own trust's wards, and the wards of each trust you have current access to review. Open one of theirs to run a mini-inspection or record a peer review."
         }
         Role::BoardViewer => "Your trust's sites, core services and wards.",
     }
@@ -65,7 +65,8 @@ pub fn HomePage() -> impl IntoView {
             view! {
                 <h1>"Hello, " {user.name.clone()}</h1>
                 <p class="lede">{role_intro(user.role)}</p>
-                {inspects.then(|| view! { <OpenInspections user_id /> })}
+                {(inspects || user.role == Role::BuddyReviewer)
+                    .then(|| view! { <OpenInspections user_id /> })}
                 <Suspense fallback=|| view! { <p>"Loading wards…"</p> }>
                     {move || {
                         let user = user.clone();

@@ -1,4 +1,5 @@
-//! A ward's own page: where it sits in the trust. Inspections hang off it in later releases.
+//! A ward's own page: where it sits in the trust, starting a mock inspection of it (by the
+//! trust's staff, or a buddy reviewer of a trust they review), and its readiness.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,7 +19,10 @@ pub fn WardPage() -> impl IntoView {
     view! {
         <SignedIn render=move |user| {
             let user_id = user.id;
-            let inspects = user.role.can_inspect();
+            // Inspectors and admins inspect their trust's wards; a buddy reviewer, the wards of
+            // a trust they review, with that trust's checklists.
+            let reviewer = user.role == domain::Role::BuddyReviewer;
+            let inspects = user.role.can_inspect() || reviewer;
             let device = use_device();
             // The ward and, for inspectors, the checklists, in one resource.
             let unit = Resource::new(id, move |id| async move {
@@ -40,7 +44,12 @@ pub fn WardPage() -> impl IntoView {
                         Suspend::new(async move {
                         match unit.await {
                             Ok((Some(u), templates)) => {
-                                let can_inspect = user.role.can_inspect();
+                                let can_inspect = user.role.can_inspect()
+                                    || (reviewer && u.trust.id != user.trust_id);
+                                let templates: Vec<_> = templates
+                                    .into_iter()
+                                    .filter(|t| t.usable_in(u.trust.id))
+                                    .collect();
                                 let start_user = user.clone();
                                 let start_unit = u.clone();
                                 let ward_type = domain::org::WardType::parse(&u.ward_type)

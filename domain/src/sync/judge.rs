@@ -328,10 +328,16 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
                 .inspections
                 .get(&d.id)
                 .map_or(pusher.user_id, |i| i.user_id);
+            // The ward's trust: the pusher's own, or the trust a reviewer reviews.
+            let trust_id = held
+                .units
+                .get(&d.unit_id)
+                .copied()
+                .unwrap_or(pusher.trust_id);
             held.inspections.insert(
                 d.id,
                 HeldInspection {
-                    trust_id: pusher.trust_id,
+                    trust_id,
                     user_id,
                     status: d.status,
                 },
@@ -364,15 +370,44 @@ fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refu
         Change::Finding(f) => f.inspection_id,
         Change::Interview(i) => i.inspection_id,
     };
-    if !pusher.role.can_inspect() {
-        return Err(Refusal::Role(ROLE_REVIEWS_ONLY));
+    // A buddy reviewer inspects the wards of a trust that granted them access, with that
+    // trust's checklists: the inspection is the reviewed trust's, the independent source.
+    let reviewing = pusher.role == Role::BuddyReviewer;
+    if !pusher.role.can_inspect() && !reviewing {
+        return Err(Refusal::Role(ROLE_NO_INSPECTIONS));
     }
-    if let Change::Inspection(d) = change
-        && held.units.get(&d.unit_id) != Some(&pusher.trust_id)
-    {
-        return Err(Refusal::WardElsewhere);
+    if let Change::Inspection(d) = change {
+        let ward_trust = held.units.get(&d.unit_id).copied();
+        if reviewing {
+            match ward_trust {
+                None => return Err(Refusal::WardElsewhere),
+                Some(own) if own == pusher.trust_id => {
+                    return Err(Refusal::Role(ROLE_REVIEWS_OTHERS));
+                }
+                Some(reviewed) => {
+                    grant_covers(&held.grants, reviewed, pusher.today).map_err(Refusal::NoGrant)?
+                }
+            }
+            // An inspection stays with the trust it began in.
+            if let Some(i) = held.inspections.get(&d.id)
+                && Some(i.trust_id) != ward_trust
+            {
+                return Err(Refusal::WardElsewhere);
+            }
+        } else if ward_trust != Some(pusher.trust_id) {
+            return Err(Refusal::WardElsewhere);
+        }
     }
     match held.inspections.get(&inspection_id) {
+        Some(i) if reviewing => {
+            grant_covers(&held.grants, i.trust_id, pusher.today).map_err(Refusal::NoGrant)?;
+            if i.user_id != pusher.user_id {
+                return Err(Refusal::NotYours);
+            }
+            if i.status == InspectionStatus::Submitted {
+                return Err(Refusal::Finished);
+            }
+        }
         Some(i) if i.trust_id != pusher.trust_id => return Err(Refusal::InspectionElsewhere),
         Some(i) if i.user_id != pusher.user_id => return Err(Refusal::NotYours),
         Some(i) if i.status == InspectionStatus::Submitted => return Err(Refusal::Finished),
@@ -387,8 +422,9 @@ fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refu
     }
 }
 
-const ROLE_REVIEWS_ONLY: &str =
-    "a buddy reviewer records peer reviews only; inspections are recorded by the trust's own staff";
+const ROLE_REVIEWS_ONLY: &str = "a buddy reviewer records peer reviews and inspections of the trusts they review; the self-assessment is the trust's own staff's";
+const ROLE_NO_INSPECTIONS: &str = "only the trust's inspectors and admins, and buddy reviewers with a current grant, record inspections";
+const ROLE_REVIEWS_OTHERS: &str = "a buddy reviewer inspects the trusts they review, not their own";
 const ROLE_SELF_ASSESSMENT: &str =
     "only ward inspectors and trust administrators record the trust's self-assessment";
 const ROLE_PEER_REVIEW: &str = "only a buddy reviewer with a current grant records peer review; your own trust's ratings are its self-assessment";

@@ -17,11 +17,13 @@ pub async fn list(
     State(state): State<AppState>,
     Authed(caller): Authed,
 ) -> Result<Json<Vec<ChecklistTemplate>>, ApiError> {
-    Ok(Json(templates::for_caller(&state.store, &caller).await?))
+    Ok(Json(
+        templates::for_caller(&state.store, &caller, state.clock.today()).await?,
+    ))
 }
 
-/// `GET /api/v1/templates/{id}/versions/{version}`: one version of a checklist the caller's
-/// trust uses (built-in or its own, archived or not); 404 for any other.
+/// `GET /api/v1/templates/{id}/versions/{version}`: one version of a checklist the caller may
+/// use (built-in, their trust's own or a reviewed trust's, archived or not); 404 for any other.
 #[utoipa::path(get, path = "/api/v1/templates/{id}/versions/{version}",
     params(("id" = Uuid, Path), ("version" = i32, Path)),
     responses((status = 200, body = ChecklistTemplate), (status = 401, body = domain::api::ErrorBody),
@@ -32,6 +34,7 @@ pub async fn version(
     ApiPath((id, version)): ApiPath<(Uuid, i32)>,
 ) -> Result<Json<ChecklistTemplate>, ApiError> {
     Ok(Json(
-        templates::version_for_caller(&state.store, &caller, id, version).await?,
+        templates::version_for_caller(&state.store, &caller, id, version, state.clock.today())
+            .await?,
     ))
 }

@@ -104,7 +104,8 @@ impl Photos {
         declared_sha256: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<Uploaded, ApiError> {
-        if !caller.user.role.can_inspect() {
+        // Inspectors and admins; a buddy reviewer, for their inspections of reviewed trusts.
+        if !caller.user.role.can_inspect() && caller.user.role != domain::Role::BuddyReviewer {
             return Err(ApiError::Forbidden(
                 "Your role does not record inspections".to_owned(),
             ));
@@ -149,9 +150,17 @@ impl Photos {
         };
         let image_key = self.store.put(processed.image).await?;
         let thumbnail_key = self.store.put(processed.thumbnail).await?;
+        // A buddy reviewer's photo of a finding in a reviewed trust is that trust's.
+        let trust_id = if caller.user.role == domain::Role::BuddyReviewer {
+            db.reviewed_trust_naming(caller.user.id, caller.user.trust_id, id)
+                .await?
+                .unwrap_or(caller.user.trust_id)
+        } else {
+            caller.user.trust_id
+        };
         let record = PhotoRecord {
             id,
-            trust_id: caller.user.trust_id,
+            trust_id,
             uploaded_by: caller.user.id,
             sha256,
             image_key,
@@ -212,9 +221,12 @@ impl Photos {
     }
 }
 
-/// A repeat upload of an id: 200 with the same bytes from the same trust, 409 otherwise.
+/// A repeat upload of an id: 200 with the same bytes from the same trust (or the same person: a
+/// reviewer's photo belongs to the trust reviewed), 409 otherwise.
 fn same_again(existing: PhotoRecord, caller: &Caller, sha256: &str) -> Result<Uploaded, ApiError> {
-    if existing.trust_id == caller.user.trust_id && existing.sha256 == sha256 {
+    let same_owner =
+        existing.trust_id == caller.user.trust_id || existing.uploaded_by == caller.user.id;
+    if same_owner && existing.sha256 == sha256 {
         Ok(Uploaded::Identical(receipt(&existing)))
     } else {
         Err(ApiError::Conflict(

@@ -33,6 +33,21 @@ pub trait PhotoRecords {
     async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
     /// Whether any photo still names a photo-store key.
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
+    /// The trust of an inspection of `user_id`'s in another trust (a buddy reviewer's) whose
+    /// findings name the photo: the photo is that trust's, like the inspection.
+    async fn reviewed_trust_naming(
+        &self,
+        user_id: Uuid,
+        own_trust: Uuid,
+        photo_id: Uuid,
+    ) -> Result<Option<Uuid>, StoreError>;
+    /// Gives a reviewer's photos to the reviewed trust whose inspection names them.
+    async fn give_photos_to(
+        &self,
+        trust_id: Uuid,
+        uploaded_by: Uuid,
+        photo_ids: &[Uuid],
+    ) -> Result<(), StoreError>;
 }
 
 #[async_trait]
@@ -67,6 +82,46 @@ impl<T: Db + ?Sized> PhotoRecords for T {
         .bind(id)
         .fetch_optional(&mut *c)
         .await?))
+    }
+
+    async fn reviewed_trust_naming(
+        &self,
+        user_id: Uuid,
+        own_trust: Uuid,
+        photo_id: Uuid,
+    ) -> Result<Option<Uuid>, StoreError> {
+        let found: Option<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT i.trust_id FROM inspections i JOIN findings f ON f.inspection_id = i.id \
+             WHERE i.user_id = $1 AND i.trust_id <> $2 AND f.photo_ids LIKE $3 LIMIT 1"
+        )
+        .bind(user_id)
+        .bind(own_trust)
+        .bind(format!("%\"{photo_id}\"%"))
+        .fetch_optional(&mut *c)
+        .await?);
+        Ok(found.map(|(t,)| t))
+    }
+
+    async fn give_photos_to(
+        &self,
+        trust_id: Uuid,
+        uploaded_by: Uuid,
+        photo_ids: &[Uuid],
+    ) -> Result<(), StoreError> {
+        for chunk in photo_ids.chunks(super::sync::ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "UPDATE photos SET trust_id = $1 WHERE uploaded_by = $2 AND id IN ({})",
+                super::sync::placeholders(3, chunk.len())
+            );
+            run!(self, |c| {
+                let mut q = sqlx::query(&sql).bind(trust_id).bind(uploaded_by);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.execute(&mut *c).await?.rows_affected()
+            });
+        }
+        Ok(())
     }
 
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError> {

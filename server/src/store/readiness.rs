@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::inspection::Response;
 use domain::readiness::london::london_date;
-use domain::sync::judge::{Change, Held};
+use domain::sync::judge::{Change, Held, Pusher};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -252,6 +252,7 @@ struct Row<'a> {
 /// ward move with it.
 pub(super) async fn record_evidence(
     tx: &Tx,
+    pusher: &Pusher,
     held: &Held<'_>,
     changes: &[&Change],
     now: DateTime<Utc>,
@@ -328,6 +329,13 @@ pub(super) async fn record_evidence(
     }
 
     let wards = wards_of_inspections(tx, &latest).await?;
+    // Only an inspection's owner pushes its findings: a buddy reviewer's are the independent
+    // source, never the trust's own mini-inspection.
+    let finding_source = if pusher.role == domain::Role::BuddyReviewer {
+        "peer_review"
+    } else {
+        "mini_inspection"
+    };
     let rows: Vec<Row<'_>> = latest
         .iter()
         .filter_map(|change| match change {
@@ -340,7 +348,7 @@ pub(super) async fn record_evidence(
                     record_id: f.id,
                     trust_id: *trust_id,
                     unit_id: Some(*unit_id),
-                    source: "mini_inspection",
+                    source: finding_source,
                     kind: "finding",
                     // The prompt itself: the crosswalk may place a prompt more finely
                     // than its KLOE.

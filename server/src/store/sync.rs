@@ -313,7 +313,8 @@ impl PushSteps for Tx {
                 }
             }
         }
-        if wanted.grants {
+        // A reviewer's grants decide their ratings and their inspections alike.
+        if wanted.grants || pusher.role == domain::Role::BuddyReviewer {
             held.grants = run!(self, |c| sqlx::query_as(
                 "SELECT trust_id, starts_on, ends_on FROM buddy_grants WHERE reviewer_id = $1"
             )
@@ -378,7 +379,12 @@ impl PushSteps for Tx {
                 q.push_values(chunk, |mut row, change| {
                     if let Change::Inspection(d) = change {
                         row.push_bind(d.id)
-                            .push_bind(pusher.trust_id)
+                            .push_bind(
+                                held.units
+                                    .get(&d.unit_id)
+                                    .copied()
+                                    .unwrap_or(pusher.trust_id),
+                            )
                             .push_bind(d.unit_id)
                             .push_bind(pusher.user_id)
                             .push_bind(&d.framework_id)
@@ -450,6 +456,24 @@ impl PushSteps for Tx {
                 q.build().execute(&mut *c).await?.rows_affected()
             });
             raced_unless(chunk.len(), written)?;
+        }
+        // A buddy reviewer's photos belong to the trust they inspected, like the finding
+        // that names them (when they arrived before it; later ones are placed on upload).
+        if pusher.role == domain::Role::BuddyReviewer {
+            for change in &findings {
+                if let Change::Finding(f) = change
+                    && !f.photo_ids.is_empty()
+                    && let Some(i) = held.inspections.get(&f.inspection_id)
+                {
+                    super::photos::PhotoRecords::give_photos_to(
+                        self,
+                        i.trust_id,
+                        pusher.user_id,
+                        &f.photo_ids,
+                    )
+                    .await?;
+                }
+            }
         }
 
         let interviews = latest_per_record(
@@ -534,7 +558,7 @@ impl PushSteps for Tx {
             raced_unless(chunk.len(), written)?;
         }
 
-        super::readiness::record_evidence(self, held, &changes, now).await?;
+        super::readiness::record_evidence(self, pusher, held, &changes, now).await?;
 
         // Every applied change, in order, is a step in its record's history (its content is
         // the mutation's, kept once above).

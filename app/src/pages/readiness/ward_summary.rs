@@ -45,13 +45,14 @@ pub fn WardSummary(unit_id: Uuid, #[prop(optional)] refresh: Option<Signal<u32>>
                                     <th scope="col">"Score"</th>
                                     <th scope="col">"Flags"</th>
                                     <th scope="col">"Self-assessment"</th>
-                                    <th scope="col">"Peer review"</th>
+                                    <th scope="col">"Peer review (ratings and findings)"</th>
                                 </tr></thead>
                                 <tbody>
                                     {ward.readiness.key_questions.into_iter().map(|c| {
                                         let title = r.key_questions.iter().find(|(k, _)| *k == c.code).map(|(_, t)| t.clone()).unwrap_or_default();
                                         let s = c.readiness.sources;
                                         let count = |n: usize| if n == 1 { "1 rating".to_owned() } else { format!("{n} ratings") };
+                                        let items = |n: usize| if n == 1 { "1 item".to_owned() } else { format!("{n} items") };
                                         let flags: Vec<&str> = c.readiness.flags.iter().map(|f| flag_label(f.code)).collect();
                                         view! {
                                             <tr>
@@ -60,7 +61,7 @@ pub fn WardSummary(unit_id: Uuid, #[prop(optional)] refresh: Option<Signal<u32>>
                                                 <td>{c.readiness.score.map_or("-".to_owned(), |v| format!("{v:.0}%"))}</td>
                                                 <td>{if flags.is_empty() { "None".to_owned() } else { flags.join(", ") }}</td>
                                                 <td>{count(s.self_assessment.count)}</td>
-                                                <td>{count(s.peer_review.count)}</td>
+                                                <td>{items(s.peer_review.count)}</td>
                                             </tr>
                                         }
                                     }).collect_view()}

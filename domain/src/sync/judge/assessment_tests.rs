@@ -109,27 +109,111 @@ fn a_reviewer_may_not_self_assess_nor_an_inspector_peer_review() {
     assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
 }
 
-#[test]
-fn a_reviewer_pushes_no_inspections() {
-    let reviewer = pusher(Role::BuddyReviewer);
+fn inspection_item(id: u128, unit: Uuid) -> PushItem {
     let data = crate::inspection::InspectionData {
-        id: Uuid::from_u128(0x500),
-        unit_id: WARD,
+        id: Uuid::from_u128(id),
+        unit_id: unit,
         framework_id: "cqc-kloe-2017".to_owned(),
         template_id: None,
         template_version: None,
         started_at: chrono::DateTime::default(),
         status: crate::inspection::InspectionStatus::InProgress,
     };
-    let item = PushItem {
+    PushItem {
         mutation: Mutation {
             id: Uuid::now_v7(),
             kind: "inspection.upsert".to_owned(),
             data: json!({}),
         },
         change: Ok(Change::Inspection(data)),
+    }
+}
+
+fn finding_item(inspection: u128) -> PushItem {
+    let data = crate::inspection::FindingData {
+        id: Uuid::now_v7(),
+        inspection_id: Uuid::from_u128(inspection),
+        item_code: "S1.1".into(),
+        response: Some(crate::inspection::Response::Met),
+        note: String::new(),
+        photo_ids: Vec::new(),
+        observed_at: chrono::DateTime::default(),
     };
-    let v = judge(&mut held(), &reviewer, &item);
+    PushItem {
+        mutation: Mutation {
+            id: Uuid::now_v7(),
+            kind: "finding.record".to_owned(),
+            data: json!({}),
+        },
+        change: Ok(Change::Finding(data)),
+    }
+}
+
+#[test]
+fn a_reviewer_inspects_a_granted_trusts_ward_as_that_trusts_inspection() {
+    let reviewer = pusher(Role::BuddyReviewer);
+    let mut current = held();
+    current.grants = vec![(OTHER_TRUST, day(1), day(30))];
+    let start = inspection_item(0x500, OTHER_WARD);
+    assert_eq!(judge(&mut current, &reviewer, &start), Verdict::Apply);
+    assert_eq!(
+        current.inspections[&Uuid::from_u128(0x500)].trust_id,
+        OTHER_TRUST,
+        "the reviewed trust's inspection"
+    );
+    let finding = finding_item(0x500);
+    assert_eq!(judge(&mut current, &reviewer, &finding), Verdict::Apply);
+    // The reviewed trust's own inspector cannot write into it.
+    let theirs = Pusher {
+        user_id: Uuid::from_u128(0x101),
+        trust_id: OTHER_TRUST,
+        ..pusher(Role::WardInspector)
+    };
+    let v = judge(&mut current.clone(), &theirs, &finding_item(0x500));
+    assert_eq!(v, Verdict::Reject(Refusal::NotYours));
+    // Nor can the reviewer move it to a ward of another trust.
+    let moved = inspection_item(0x500, WARD);
+    let v = judge(&mut current.clone(), &reviewer, &moved);
+    assert!(matches!(v, Verdict::Reject(_)), "{v:?}");
+}
+
+#[test]
+fn a_reviewers_inspection_needs_a_current_grant_and_never_their_own_trust() {
+    let reviewer = pusher(Role::BuddyReviewer);
+    // Their own trust's ward: never independent.
+    let v = judge(&mut held(), &reviewer, &inspection_item(0x500, WARD));
+    assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
+    // No grant at all.
+    let v = judge(&mut held(), &reviewer, &inspection_item(0x500, OTHER_WARD));
+    assert_eq!(v, Verdict::Reject(Refusal::NoGrant(GrantState::None)));
+    // A grant that ended: the inspection begun under it takes nothing more, and says when.
+    let mut ended = held();
+    ended.grants = vec![(OTHER_TRUST, day(1), day(10))];
+    ended.inspections.insert(
+        Uuid::from_u128(0x500),
+        HeldInspection {
+            trust_id: OTHER_TRUST,
+            user_id: reviewer.user_id,
+            status: crate::inspection::InspectionStatus::InProgress,
+        },
+    );
+    let v = judge(&mut ended.clone(), &reviewer, &finding_item(0x500));
+    assert_eq!(
+        v,
+        Verdict::Reject(Refusal::NoGrant(GrantState::Ended(day(10))))
+    );
+    assert!(
+        v.result(Uuid::nil())
+            .error
+            .unwrap_or_default()
+            .contains("10 June 2026")
+    );
+}
+
+#[test]
+fn a_board_member_pushes_no_inspections() {
+    let board = pusher(Role::BoardViewer);
+    let v = judge(&mut held(), &board, &inspection_item(0x500, WARD));
     assert!(matches!(v, Verdict::Reject(Refusal::Role(_))), "{v:?}");
 }
 
