@@ -88,6 +88,16 @@ pub trait Backend: Send + Sync + 'static {
         caller: &Caller,
         query: &ReadinessQuery,
     ) -> Result<ReadinessReport, ErrorBody>;
+    /// The findings and ratings behind one cell of a ward (`code`: a key question or
+    /// `overall`) as at a day (today when `None`).
+    async fn cell_evidence(
+        &self,
+        caller: &Caller,
+        unit_id: Uuid,
+        code: &str,
+        as_of: Option<chrono::NaiveDate>,
+        framework: Option<&str>,
+    ) -> Result<domain::readiness::detail::CellEvidence, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

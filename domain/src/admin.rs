@@ -109,6 +109,10 @@ pub struct TrustOverview {
     pub sessions: Vec<SessionView>,
     /// Open inspections, oldest first.
     pub open_inspections: Vec<OpenInspectionView>,
+    /// The key questions notices and published ratings are recorded against, in order:
+    /// (code, title), from the framework.
+    #[serde(default)]
+    pub key_questions: Vec<(String, String)>,
     /// Enforcement notices, lifted ones too, oldest first.
     #[serde(default)]
     pub notices: Vec<NoticeView>,

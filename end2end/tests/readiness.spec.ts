@@ -110,8 +110,18 @@ test('the board reads the heatmap, filters to flagged cells, drills in, download
   await expect(page.getByRole('heading', { name: 'The three sources' })).toBeVisible();
   await expect(page.getByRole('row', { name: /Mini-inspections/ })).toBeVisible();
   await expect(page.locator('.flag-list li').first()).toContainText(':');
+  await expect(page.getByRole('heading', { name: 'Findings' })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Trend over six months' })).toBeVisible();
   await expect(page.getByRole('img', { name: /Score at the end of each month/ })).toBeVisible();
+
+  // The failing ward's Safe: what was not in place first, with the photos taken of it.
+  const elm = await wardId(page, 'Elm Ward - Care of older people');
+  await page.goto(`${BASE}/readiness/wards/${elm}?kq=safe`);
+  const photo = page.locator('.evidence-list__photos img').first();
+  await expect(photo).toBeVisible();
+  await expect(photo).toHaveAttribute('alt', /Photo with the finding on S/);
+  await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.locator('.evidence-list__item').first()).toContainText('Not met');
 });
 
 test('an inspector records a self-assessment offline and sees it counted after sync', async ({ page }) => {
@@ -185,6 +195,12 @@ test('a buddy reviewer runs a mini-inspection of a ward they review, counted as 
   expect(safe.sources.peer_review.count).toBe(2);
   await boardPage.goto(`${BASE}/wards/${oak}`);
   await expect(boardPage.locator('#ward-readiness').getByRole('row', { name: /Safe/ })).toContainText('2 items');
+  // Opened up, Safe lists the reviewer's findings, what was not in place first.
+  await boardPage.goto(`${BASE}/readiness/wards/${oak}?kq=safe`);
+  await expect(boardPage.getByRole('heading', { level: 1 })).toHaveText('Safe at Oak Ward - Care of older people');
+  await expect(boardPage.getByRole('heading', { name: 'Findings' })).toBeVisible();
+  const theirs = boardPage.locator('.evidence-list__item', { hasText: 'Peer review (buddy trust)' });
+  await expect(theirs.first()).toContainText('Not met');
   await board.close();
   await context.close();
 });

@@ -141,6 +141,7 @@ pub async fn overview(
     }
     let (notices, published) = crate::enforcement::views(store, trust_id).await?;
     Ok(TrustOverview {
+        key_questions: Vec::new(),
         notices,
         published,
         trust_name: caller.user.trust_name.clone(),

@@ -195,7 +195,7 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| seed::DEFAULT_DEMO_PASSWORD.to_owned());
             match seed::seed_demo(&state.store, &password, state.clock.now()).await? {
                 seed::SeedOutcome::Created => {
-                    seed::tell_demo_story(&state.store, state.clock.now()).await?;
+                    seed::tell_demo_story(&state.store, &state.photos, state.clock.now()).await?;
                     println!(
                         "Demo trust created. Sign in as admin@demo.nhs.test, inspector@demo.nhs.test, \
                      board@demo.nhs.test, admin@buddy.nhs.test or reviewer@buddy.nhs.test \

@@ -110,6 +110,16 @@ impl Backend for AppState {
         let mut overview = admin::overview(&self.store, caller, self.clock.today())
             .await
             .map_err(body)?;
+        overview.key_questions = self
+            .catalogue
+            .get(domain::readiness::ward::DEFAULT_FRAMEWORK)
+            .map(|f| {
+                f.key_questions
+                    .iter()
+                    .map(|k| (k.code.clone(), k.title.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
         // A lapsed session is deleted when next used; until then it is not "signed in".
         let (now, limits) = (self.clock.now(), self.auth.limits());
         overview
@@ -287,6 +297,19 @@ impl Backend for AppState {
         query: &domain::readiness::ward::ReadinessQuery,
     ) -> Result<domain::readiness::ward::ReadinessReport, ErrorBody> {
         crate::readiness::readiness(self, caller, query)
+            .await
+            .map_err(body)
+    }
+
+    async fn cell_evidence(
+        &self,
+        caller: &Caller,
+        unit_id: Uuid,
+        code: &str,
+        as_of: Option<chrono::NaiveDate>,
+        framework: Option<&str>,
+    ) -> Result<domain::readiness::detail::CellEvidence, ErrorBody> {
+        crate::readiness::cell::cell_evidence(self, caller, unit_id, code, as_of, framework)
             .await
             .map_err(body)
     }

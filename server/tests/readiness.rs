@@ -389,9 +389,14 @@ async fn wards_roll_up_to_services_sites_and_the_trust_whose_well_led_is_its_own
 #[tokio::test]
 async fn the_demo_story_shows_every_flag_on_first_run() {
     let app = spawn_app().await;
-    server::seed::tell_demo_story(&app.store, app.clock.now())
+    server::seed::tell_demo_story(&app.store, &app.state.photos, app.clock.now())
         .await
         .unwrap();
+    // The latest round photographed what was not in place, on most wards.
+    let photos = app
+        .count_behind_its_back("SELECT COUNT(*) FROM photos")
+        .await;
+    assert!(photos >= 20, "{photos} photos");
     let board = app.login("board@demo.nhs.test").await;
     let report = app.get("/api/v1/readiness", Some(&board)).await.json();
     let mut seen: Vec<String> = Vec::new();
@@ -736,6 +741,38 @@ async fn a_buddy_reviewer_runs_a_mini_inspection_that_counts_as_the_independent_
     assert_eq!(safe["sources"]["mini_inspection"]["count"], 0);
     assert_eq!(safe["findings"], 2);
     assert!(!flag_codes(safe).contains(&"never_observed"));
+
+    // The drill-down lists them, what was not in place first, with the note and the photo.
+    let caller = app.caller(&board).await;
+    let cell =
+        server::readiness::cell::cell_evidence(&app.state, &caller, ward, "safe", None, None)
+            .await
+            .unwrap();
+    assert_eq!(cell.title, "Safe");
+    assert!(cell.items.iter().any(|(code, _)| code == "S1"));
+    assert_eq!(cell.findings.len(), 2);
+    let first = &cell.findings[0];
+    assert_eq!(first.prompt, "S1.1");
+    assert_eq!(first.source, domain::readiness::Source::PeerReview);
+    assert_eq!(first.photo_ids, vec![photo]);
+    assert!(!first.prompt_text.is_empty());
+    let caring =
+        server::readiness::cell::cell_evidence(&app.state, &caller, ward, "caring", None, None)
+            .await
+            .unwrap();
+    assert_eq!(caring.findings.len(), 1, "the C1.1 finding, and only it");
+    let buddy_admin = app.login("admin@buddy.nhs.test").await;
+    let outsider = app.caller(&buddy_admin).await;
+    let hidden =
+        server::readiness::cell::cell_evidence(&app.state, &outsider, ward, "safe", None, None)
+            .await;
+    assert!(matches!(hidden, Err(server::error::ApiError::NotFound)));
+    let unknown =
+        server::readiness::cell::cell_evidence(&app.state, &caller, ward, "kind", None, None).await;
+    assert!(matches!(
+        unknown,
+        Err(server::error::ApiError::Unprocessable(_))
+    ));
 
     // The inspection is the reviewed trust's: its staff read it, and cannot write to it.
     let read = app

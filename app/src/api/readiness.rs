@@ -55,6 +55,23 @@ pub async fn board_readiness(
         .map_err(to_server_error)
 }
 
+/// The findings (with notes and photos) and ratings behind one cell of a ward: `kq` a key
+/// question's code or `overall`.
+#[server(prefix = "/fn", endpoint = "readiness_cell")]
+pub async fn readiness_cell(
+    unit_id: Uuid,
+    kq: String,
+    as_of: Option<String>,
+    framework: Option<String>,
+) -> Result<domain::readiness::detail::CellEvidence, ServerFnError> {
+    let caller = require_caller()?;
+    let q = query(as_of, framework, Some(unit_id))?;
+    backend()?
+        .cell_evidence(&caller, unit_id, &kq, q.as_of, q.framework.as_deref())
+        .await
+        .map_err(to_server_error)
+}
+
 /// One ward's readiness at the end of each of the last `months` months and at `as_of`,
 /// oldest first: trends are computed from the record history, never stored by hand.
 #[server(prefix = "/fn", endpoint = "readiness_trend")]

@@ -6,6 +6,7 @@
 //! numbers come from the rules file (`rules`), the decay from `decay`.
 
 pub mod decay;
+pub mod detail;
 pub mod london;
 pub mod reference;
 pub mod rollup;

@@ -3,6 +3,7 @@
 //! with the rules file's points, bands and weights. Each ward is recomputed only when its
 //! evidence changed or the day did ([`memo`]).
 
+pub mod cell;
 pub mod memo;
 
 use std::collections::HashMap;

@@ -120,7 +120,7 @@ pub async fn seed_load(
         let at = now - Duration::days(i64::from(month) * 30 + 2) + Duration::hours(10);
         let round = (months - month) as usize;
         for (i, ward) in units.iter().enumerate() {
-            let changes = inspection(&catalogue, ward, chance_met(i, round), &mut draw, at);
+            let (changes, _) = inspection(&catalogue, ward, chance_met(i, round), &mut draw, at, 0);
             push(store, &catalogue, &inspector, changes, at).await?;
         }
         if month % 3 == 0 {

@@ -2,6 +2,7 @@
 //! admin of a real one; `readyward seed-load`, a large trust to measure ([`load`]).
 
 pub mod load;
+mod pictures;
 pub mod story;
 
 use chrono::{DateTime, Utc};
@@ -277,15 +278,19 @@ pub async fn seed_demo(
     Ok(SeedOutcome::Created)
 }
 
-/// Adds the demo trust's six months of readiness history (see [`story`]); run once, right
-/// after [`seed_demo`] created the trust.
-pub async fn tell_demo_story(store: &Store, now: DateTime<Utc>) -> anyhow::Result<()> {
+/// Adds the demo trust's six months of readiness history (see [`story`]), its photos kept in
+/// `photos`; run once, right after [`seed_demo`] created the trust.
+pub async fn tell_demo_story(
+    store: &Store,
+    photos: &crate::photos::Photos,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
     let trust = store
         .trust_by_name(DEMO_TRUST)
         .await?
         .ok_or_else(|| anyhow::anyhow!("the demo trust is not there"))?;
     let (inspector, admin, reviewer) = story::pushers(store).await?;
-    story::tell(store, trust.id, inspector, admin, reviewer, now).await
+    story::tell(store, photos, trust.id, inspector, admin, reviewer, now).await
 }
 
 /// Creates a real trust and its first admin; returns the admin's one-time password.

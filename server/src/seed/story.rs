@@ -6,7 +6,8 @@
 //! notice on the failing ward's service.
 //!
 //! Everything goes through the push path devices use, dated in the past, so the history and
-//! readiness evidence are exactly what real syncs would have left. Answers are drawn from a
+//! readiness evidence are exactly what real syncs would have left; the latest round's photos
+//! go through the tablet's upload. Answers are drawn from a
 //! fixed pseudo-random sequence: every run tells the same story.
 
 use chrono::{DateTime, Duration, Utc};
@@ -121,14 +122,16 @@ pub(super) async fn push(
     Ok(())
 }
 
-/// One finished mini-inspection of `ward` `days_ago`, answering every ward-observable prompt.
+/// One finished mini-inspection of `ward` at `at`, answering every ward-observable prompt; up
+/// to `photos` of what was not in place are photographed (their ids returned, to upload).
 pub(super) fn inspection(
     catalogue: &domain::Catalogue,
     ward: &UnitInfo,
     chance: f64,
     draw: &mut Draw,
     at: DateTime<Utc>,
-) -> Vec<Mutation> {
+    photos: usize,
+) -> (Vec<Mutation>, Vec<Uuid>) {
     let id = Uuid::now_v7();
     let upsert = |status: &str| {
         mutation(
@@ -139,8 +142,9 @@ pub(super) fn inspection(
         )
     };
     let mut out = vec![upsert("in_progress")];
+    let mut taken = Vec::new();
     let Some(framework) = catalogue.get("cqc-kloe-2017") else {
-        return Vec::new();
+        return (Vec::new(), taken);
     };
     for (n, (_, prompt)) in framework
         .prompts()
@@ -162,15 +166,48 @@ pub(super) fn inspection(
             "partially_met" => "Partly in place; follow up at the next visit.",
             _ => "",
         };
+        let photo_ids: Vec<Uuid> = if response == "not_met" && taken.len() < photos {
+            taken.push(Uuid::now_v7());
+            taken[taken.len() - 1..].to_vec()
+        } else {
+            Vec::new()
+        };
         out.push(mutation(
             domain::sync::kind::FINDING_RECORD,
             json!({"id": Uuid::now_v7(), "inspection_id": id, "item_code": prompt.code,
-                "response": response, "note": note, "photo_ids": [],
+                "response": response, "note": note, "photo_ids": photo_ids,
                 "observed_at": at + Duration::minutes(n as i64)}),
         ));
     }
     out.push(upsert("submitted"));
-    out
+    (out, taken)
+}
+
+/// Sends the photos an inspection named, as `user_id`'s tablet would after its push.
+async fn upload_photos(
+    store: &Store,
+    photos: &crate::photos::Photos,
+    user_id: Uuid,
+    ids: &[Uuid],
+) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let user = store
+        .user_by_id(user_id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("the demo inspector is missing"))?;
+    let caller = domain::caller::Caller {
+        user: crate::auth::service::user_info(&user)?,
+        session_id: String::new(),
+    };
+    for id in ids {
+        let bytes = super::pictures::picture(id.as_u128() as u64)?;
+        photos
+            .upload(store, &caller, *id, Some("image/jpeg"), None, bytes)
+            .await?;
+    }
+    Ok(())
 }
 
 pub(super) fn rating(
@@ -193,6 +230,7 @@ pub(super) fn rating(
 /// the buddy trust's reviewer peer-reviews.
 pub async fn tell(
     store: &Store,
+    photos: &crate::photos::Photos,
     trust_id: Uuid,
     inspector: Pusher,
     admin: Pusher,
@@ -214,8 +252,11 @@ pub async fn tell(
         for (round, days_ago) in rounds.iter().enumerate() {
             let at = now - Duration::days(*days_ago) + Duration::hours(10);
             let chance = ward_chance(ward, i, round);
-            let changes = inspection(&catalogue, ward, chance, &mut draw, at);
+            // The latest round of each ward has a photo or two of what was not in place.
+            let wanted = if round + 1 == rounds.len() { 2 } else { 0 };
+            let (changes, taken) = inspection(&catalogue, ward, chance, &mut draw, at, wanted);
             push(store, &catalogue, &inspector, changes, at).await?;
+            upload_photos(store, photos, inspector.user_id, &taken).await?;
         }
     }
 

@@ -38,7 +38,7 @@ pub use grants::{GrantRecord, GrantStore};
 pub use identity::{IdentityStore, NewUser, SessionRecord, UserRecord};
 pub use org::{CoreServiceRecord, NewUnit, OrgStore, SiteRecord, TrustRecord};
 pub use photos::{PhotoRecord, PhotoRecords};
-pub use readiness::{EvidenceGroup, NoticeRecord, PublishedRecord, ReadinessStore};
+pub use readiness::{EvidenceDetail, EvidenceGroup, NoticeRecord, PublishedRecord, ReadinessStore};
 pub use sync::{HistoryEntry, SyncStore};
 pub use templates::{TemplateRecord, TemplateStore};
 

@@ -34,6 +34,22 @@ pub struct EvidenceGroup {
     pub count: i64,
 }
 
+/// One piece of a ward's evidence with what it says: a finding's note and photos, a rating's
+/// justification and author (as they stand now).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct EvidenceDetail {
+    pub source: String,
+    pub kind: String,
+    pub subject: String,
+    pub value: String,
+    pub on_date: NaiveDate,
+    pub note: Option<String>,
+    /// A JSON array of ids.
+    pub photo_ids: Option<String>,
+    pub justification: Option<String>,
+    pub author: Option<String>,
+}
+
 /// An enforcement notice as kept.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct NoticeRecord {
@@ -75,6 +91,13 @@ pub trait ReadinessStore {
         unit_id: Option<Uuid>,
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceGroup>, StoreError>;
+    /// A ward's evidence as it stood at the end of `as_at`, one row per finding or rating,
+    /// with what each says.
+    async fn evidence_detail(
+        &self,
+        unit_id: Uuid,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceDetail>, StoreError>;
     /// The change counter of each ward of the trust whose readiness ever changed, and of the
     /// trust itself (its id), which moves with its trust-level ratings, notices and published
     /// ratings.
@@ -146,6 +169,27 @@ impl<T: Db + ?Sized> ReadinessStore for T {
             .bind(unit_id)
             .fetch_all(&mut *c)
             .await?))
+    }
+
+    async fn evidence_detail(
+        &self,
+        unit_id: Uuid,
+        as_at: NaiveDate,
+    ) -> Result<Vec<EvidenceDetail>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT e.source, e.kind, e.subject, e.value, e.on_date, f.note, f.photo_ids, \
+             r.justification, u.name AS author FROM readiness_evidence e \
+             LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
+             LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
+             LEFT JOIN users u ON u.id = r.user_id \
+             WHERE e.unit_id = $1 AND e.recorded_on <= $2 \
+             AND (e.superseded_on IS NULL OR e.superseded_on > $2) \
+             ORDER BY e.on_date DESC, e.seq DESC"
+        )
+        .bind(unit_id)
+        .bind(as_at)
+        .fetch_all(&mut *c)
+        .await?))
     }
 
     async fn readiness_versions(&self, trust_id: Uuid) -> Result<Vec<(Uuid, i64)>, StoreError> {

@@ -10,19 +10,18 @@ use leptos::prelude::*;
 use crate::api::admin::{AdminLiftNotice, AdminRecordNotice, AdminRecordPublished};
 use crate::components::form::{ActionError, error_of};
 
-const KEY_QUESTIONS: [(&str, &str); 5] = [
-    ("safe", "Safe"),
-    ("effective", "Effective"),
-    ("caring", "Caring"),
-    ("responsive", "Responsive"),
-    ("well_led", "Well-led"),
-];
-
-fn key_question_label(code: &str) -> &str {
-    KEY_QUESTIONS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or(if code == "overall" { "Overall" } else { code }, |(_, l)| l)
+/// A key question's title from the framework's list (`overall` is "Overall").
+fn key_question_label(titles: &[(String, String)], code: &str) -> String {
+    titles.iter().find(|(c, _)| c == code).map_or_else(
+        || {
+            if code == "overall" {
+                "Overall".to_owned()
+            } else {
+                code.to_owned()
+            }
+        },
+        |(_, title)| title.clone(),
+    )
 }
 
 fn notice_label(e: Enforcement) -> &'static str {
@@ -54,10 +53,11 @@ pub fn EnforcementAndPublished(
     };
     let notice_services = service_options(&services);
     let published_services = service_options(&services);
-    let kq_options = |overall: bool| {
-        let mut list: Vec<(&str, &str)> = KEY_QUESTIONS.to_vec();
+    let titles = StoredValue::new(overview.key_questions.clone());
+    let kq_options = move |overall: bool| {
+        let mut list = titles.get_value();
         if overall {
-            list.push(("overall", "Overall"));
+            list.push(("overall".to_owned(), "Overall".to_owned()));
         }
         list.into_iter()
             .map(|(c, l)| view! { <option value=c>{l}</option> })
@@ -81,7 +81,7 @@ pub fn EnforcementAndPublished(
                                 Some(l) => format!("from {} to {}", n.recorded_on.format("%-d %B %Y"), l.format("%-d %B %Y")),
                                 None => format!("since {}", n.recorded_on.format("%-d %B %Y")),
                             };
-                            let what = format!("{}: {}, {} ({})", notice_label(n.enforcement), key_question_label(&n.key_question), n.core_service_name, n.site_name);
+                            let what = format!("{}: {}, {} ({})", notice_label(n.enforcement), titles.with_value(|t| key_question_label(t, &n.key_question)), n.core_service_name, n.site_name);
                             let id = n.id.to_string();
                             let current = n.lifted_on.is_none();
                             view! {
@@ -140,7 +140,7 @@ pub fn EnforcementAndPublished(
                             {overview.published.iter().map(|p| view! {
                                 <tr>
                                     <td>{format!("{} ({})", p.core_service_name, p.site_name)}</td>
-                                    <td>{key_question_label(&p.key_question).to_owned()}</td>
+                                    <td>{titles.with_value(|t| key_question_label(t, &p.key_question))}</td>
                                     <td>{p.rating.label()}</td>
                                     <td>{p.report_date.format("%-d %B %Y").to_string()}</td>
                                 </tr>

@@ -1,9 +1,12 @@
 //! `GET /readiness/wards/{id}?kq=safe`: one heatmap cell opened up: the three sources side by
 //! side with their scores, counts and dates, the flags' reasons, what the confidence rests on,
-//! the KLOEs (or quality statements) beneath, the trend over the last six months, and what it
-//! would take to reach the next rating.
+//! the findings (notes and photos) and ratings behind it, the KLOEs (or quality statements)
+//! beneath, the trend over the last six months, and what it would take to reach the next
+//! rating.
 
 use domain::rating::Rating;
+use domain::readiness::Source;
+use domain::readiness::detail::CellEvidence;
 use domain::readiness::rules::ReadinessRules;
 use domain::readiness::ward::UnitReadiness;
 use domain::readiness::{Readiness, SourceScore};
@@ -11,7 +14,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::readiness::{TrendPoint, readiness_trend};
+use crate::api::readiness::{TrendPoint, readiness_cell, readiness_trend};
 use crate::components::form::message;
 use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
@@ -45,13 +48,20 @@ fn Drill() -> impl IntoView {
             None => Ok(None),
         }
     });
+    let evidence = Resource::new(asked, |(id, kq, as_of, framework)| async move {
+        match id {
+            Some(id) => readiness_cell(id, kq, as_of, framework).await.map(Some),
+            None => Ok(None),
+        }
+    });
     view! {
         <Suspense fallback=|| view! { <p>"Working out readiness…"</p> }>
             {move || Suspend::new(async move {
-                let (_, kq, as_of, framework) = asked();
-                match trend.await {
-                    Ok(Some(points)) if !points.is_empty() => {
-                        view! { <Cell points kq as_of framework /> }.into_any()
+                let (_, _, as_of, framework) = asked();
+                let (trend, evidence) = (trend.await, evidence.await);
+                match trend.and_then(|t| evidence.map(|e| (t, e))) {
+                    Ok((Some(points), Some(evidence))) if !points.is_empty() => {
+                        view! { <Cell points evidence as_of framework /> }.into_any()
                     }
                     Ok(_) => view! { <NotFound /> }.into_any(),
                     Err(e) if message(&e).contains("not found") || message(&e).contains("Not found") => {
@@ -76,24 +86,10 @@ fn cell_of<'a>(ward: &'a UnitReadiness, code: &str) -> Option<&'a Readiness> {
         .map(|c| &c.readiness)
 }
 
-fn title_of(code: &str) -> String {
-    match code {
-        "overall" => "Overall".to_owned(),
-        "well_led" => "Well-led".to_owned(),
-        other => {
-            let mut chars = other.chars();
-            chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default()
-        }
-    }
-}
-
 #[component]
 fn Cell(
     points: Vec<TrendPoint>,
-    kq: String,
+    evidence: CellEvidence,
     as_of: Option<String>,
     framework: Option<String>,
 ) -> impl IntoView {
@@ -101,10 +97,11 @@ fn Cell(
         return view! { <NotFound /> }.into_any();
     };
     let ward = last.ward;
+    let kq = evidence.code.clone();
     let Some(cell) = cell_of(&ward, &kq).cloned() else {
         return view! { <NotFound /> }.into_any();
     };
-    let title = title_of(&kq);
+    let title = evidence.title.clone();
     let back = {
         let mut href = "/readiness".to_owned();
         let mut parts = Vec::new();
@@ -120,21 +117,25 @@ fn Cell(
         }
         href
     };
-    let beneath: Vec<(String, Readiness)> = if kq == "overall" {
-        ward.readiness
-            .key_questions
-            .iter()
-            .map(|c| (title_of(&c.code), c.readiness.clone()))
-            .collect()
+    // The items beneath, in the framework's order, as the server named them.
+    let cells = if kq == "overall" {
+        &ward.readiness.key_questions
     } else {
-        let prefix = kq_prefix(&kq);
-        ward.readiness
-            .items
-            .iter()
-            .filter(|c| c.code.trim_start_matches("QS-").starts_with(prefix))
-            .map(|c| (c.code.clone(), c.readiness.clone()))
-            .collect()
+        &ward.readiness.items
     };
+    let beneath: Vec<(String, Readiness)> = evidence
+        .items
+        .iter()
+        .filter_map(|(code, item_title)| {
+            let cell = cells.iter().find(|c| &c.code == code)?;
+            let label = if kq == "overall" {
+                item_title.clone()
+            } else {
+                format!("{code} {item_title}")
+            };
+            Some((label, cell.readiness.clone()))
+        })
+        .collect();
     let rule = (kq == "overall").then(|| {
         format!(
             "The overall rating aggregates the five key questions' ratings by the CQC's ratings principles ({}).",
@@ -189,8 +190,9 @@ fn Cell(
         }}
         <h2>"The three sources"</h2>
         <Sources readiness=cell.clone() rules=rules />
+        <Evidence evidence />
         <h2>{if kq == "overall" { "The key questions" } else { "Beneath it" }}</h2>
-        <Beneath rows=beneath />
+        <Beneath rows=beneath overall=kq == "overall" />
         <h2>"Trend over six months"</h2>
         <Trend points kq=kq.clone() />
         <p>
@@ -198,18 +200,6 @@ fn Cell(
         </p>
     }
     .into_any()
-}
-
-/// The first letter of a key question's KLOE and quality statement codes (`S` for safe).
-fn kq_prefix(kq: &str) -> &'static str {
-    match kq {
-        "safe" => "S",
-        "effective" => "E",
-        "caring" => "C",
-        "responsive" => "R",
-        "well_led" => "W",
-        _ => "",
-    }
 }
 
 fn rule_words(rule: domain::principles::Rule) -> &'static str {
@@ -293,13 +283,107 @@ fn Sources(readiness: Readiness, rules: Option<ReadinessRules>) -> impl IntoView
     }
 }
 
+/// Who a piece of evidence came from, in words.
+fn source_words(source: Source) -> &'static str {
+    match source {
+        Source::MiniInspection => "Mini-inspection",
+        Source::SelfAssessment => "Self-assessment",
+        Source::PeerReview => "Peer review (buddy trust)",
+    }
+}
+
+/// The ratings and findings behind the cell: what was not in place first, with notes and
+/// photos.
 #[component]
-fn Beneath(rows: Vec<(String, Readiness)>) -> impl IntoView {
+fn Evidence(evidence: CellEvidence) -> impl IntoView {
+    let CellEvidence {
+        findings,
+        more_findings,
+        ratings,
+        ..
+    } = evidence;
+    let ratings = (!ratings.is_empty()).then(|| {
+        view! {
+            <h2>"Ratings"</h2>
+            <table class="table">
+                <caption class="visually-hidden">"Self-assessment and peer review ratings counted here, newest evidence first"</caption>
+                <thead>
+                    <tr>
+                        <th scope="col">"Source"</th>
+                        <th scope="col">"Rated"</th>
+                        <th scope="col">"Rating"</th>
+                        <th scope="col">"Evidence dated"</th>
+                        <th scope="col">"By"</th>
+                        <th scope="col">"What it rests on"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {ratings.into_iter().map(|r| view! {
+                        <tr>
+                            <th scope="row">{source_words(r.source)}</th>
+                            <td>{r.item}</td>
+                            <td><span class=format!("rating rating--{}", r.rating.as_str())>{r.rating.label()}</span></td>
+                            <td>{r.evidence_date.format("%-d %b %Y").to_string()}</td>
+                            <td>{r.by}</td>
+                            <td>{r.justification}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        }
+    });
+    let shown = findings.len();
+    view! {
+        {ratings}
+        <h2>"Findings"</h2>
+        {if findings.is_empty() {
+            view! { <p>"No finding counts here yet: nobody has observed it on a mini-inspection."</p> }.into_any()
+        } else {
+            view! {
+                <p>{format!("{shown} shown, what was not in place first.")}
+                    {(more_findings > 0).then(|| format!(" {more_findings} more findings are counted but not listed."))}
+                </p>
+                <ul class="evidence-list">
+                    {findings.into_iter().map(|f| {
+                        let alt = format!("Photo with the finding on {}", f.prompt);
+                        view! {
+                            <li class="evidence-list__item">
+                                <p class="evidence-list__head">
+                                    <span class=format!("answer answer--{}", f.response.as_str())>{f.response.label()}</span>
+                                    " " <strong>{f.prompt.clone()}</strong> " " {f.prompt_text.clone()}
+                                </p>
+                                <p class="hint">
+                                    {source_words(f.source)} ", " {f.observed_on.format("%-d %B %Y").to_string()}
+                                </p>
+                                {(!f.note.is_empty()).then(|| view! { <p class="evidence-list__note">{f.note.clone()}</p> })}
+                                {(!f.photo_ids.is_empty()).then(|| view! {
+                                    <ul class="evidence-list__photos">
+                                        {f.photo_ids.iter().map(|id| view! {
+                                            <li>
+                                                <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
+                                                    <img src=format!("/api/v1/photos/{id}/thumbnail") alt=alt.clone() loading="lazy" width="96" height="96" />
+                                                </a>
+                                            </li>
+                                        }).collect_view()}
+                                    </ul>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            }
+                .into_any()
+        }}
+    }
+}
+
+#[component]
+fn Beneath(rows: Vec<(String, Readiness)>, overall: bool) -> impl IntoView {
     view! {
         <table class="table">
             <thead>
                 <tr>
-                    <th scope="col">"Code"</th>
+                    <th scope="col">{if overall { "Key question" } else { "KLOE or quality statement" }}</th>
                     <th scope="col">"Rating"</th>
                     <th scope="col">"Score"</th>
                     <th scope="col">"Findings"</th>
