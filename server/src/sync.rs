@@ -109,13 +109,20 @@ pub async fn pull(
 }
 
 /// An inspection of the caller's own trust as the hand-over rule sees it; 404 for any other
-/// (a reviewer's grant lets them read, never hand over).
+/// (a reviewer's grant lets them read, never hand over), 403 for a buddy reviewer's
+/// inspection of the trust (the independent source stays theirs).
 async fn held_in_own_trust(store: &Store, caller: &Caller, id: Uuid) -> Result<Held, ApiError> {
     let head = store
         .inspection_head(id)
         .await?
         .filter(|h| h.trust_id == caller.user.trust_id)
         .ok_or(ApiError::NotFound)?;
+    let owner_trust = store.user_by_id(head.owner).await?.map(|u| u.trust_id);
+    if owner_trust != Some(head.trust_id) {
+        return Err(ApiError::Forbidden(
+            "A buddy reviewer's inspection stays with them: it cannot be handed over".to_owned(),
+        ));
+    }
     Ok(Held {
         trust_id: head.trust_id,
         owner: head.owner,

@@ -774,11 +774,29 @@ async fn a_buddy_reviewer_runs_a_mini_inspection_that_counts_as_the_independent_
         Err(server::error::ApiError::Unprocessable(_))
     ));
 
-    // The inspection is the reviewed trust's: its staff read it, and cannot write to it.
+    // The inspection is the reviewed trust's: its staff read it, and cannot write to it nor
+    // hand it to one of their own.
     let read = app
         .get(&format!("/api/v1/inspections/{inspection}"), Some(&board))
         .await;
     assert_eq!(read.status, StatusCode::OK);
+    let admin = app.login("admin@demo.nhs.test").await;
+    let hand_over = format!("/api/v1/inspections/{second}/hand-over");
+    assert_eq!(
+        app.get(&hand_over, Some(&admin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // Named again in a later finding, a photo already given stays where it is.
+    let again = Uuid::now_v7();
+    let mut renamed = answer(Uuid::now_v7(), again, "S2.1", "met", &day);
+    renamed["data"]["photo_ids"] = json!([photo]);
+    let batch = vec![upsert(again, ward, "in_progress"), renamed];
+    assert_eq!(
+        statuses(&push(&app, &reviewer, batch).await),
+        ["applied"; 2]
+    );
+    let path = format!("/api/v1/photos/{photo}/thumbnail");
+    assert_eq!(app.get(&path, Some(&board)).await.status, StatusCode::OK);
 
     // Past the grant, the reviewer is told when it ended.
     let ends = (app.clock.now() + TimeDelta::days(180)).date_naive();

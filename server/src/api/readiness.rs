@@ -54,7 +54,11 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         .any(|coding| {
             let mut parts = coding.split(';').map(str::trim);
             parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"))
-                && parts.all(|p| p.replace(' ', "") != "q=0")
+                && parts.all(|p| {
+                    p.strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_none_or(|q| q > 0.0)
+                })
         })
 }
 
@@ -74,6 +78,8 @@ mod tests {
         assert!(with("br;q=1.0, GZIP;q=0.5"));
         assert!(!with("br"));
         assert!(!with("gzip;q=0"));
+        assert!(!with("gzip;q=0.0"));
+        assert!(with("gzip;q=0.1"));
         assert!(!accepts_gzip(&HeaderMap::new()));
     }
 }

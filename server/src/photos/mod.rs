@@ -150,14 +150,22 @@ impl Photos {
         };
         let image_key = self.store.put(processed.image).await?;
         let thumbnail_key = self.store.put(processed.thumbnail).await?;
-        // A buddy reviewer's photo of a finding in a reviewed trust is that trust's.
-        let trust_id = if caller.user.role == domain::Role::BuddyReviewer {
-            db.reviewed_trust_naming(caller.user.id, caller.user.trust_id, id)
+        // A buddy reviewer's photo of a finding in a trust they review (today) is that trust's.
+        let mut trust_id = caller.user.trust_id;
+        if caller.user.role == domain::Role::BuddyReviewer
+            && let Some(reviewed) = db
+                .reviewed_trust_naming(caller.user.id, caller.user.trust_id, id)
                 .await?
-                .unwrap_or(caller.user.trust_id)
-        } else {
-            caller.user.trust_id
-        };
+        {
+            let today = self.clock.today();
+            if !access::visible_trusts(db, caller, today)
+                .await?
+                .contains(&reviewed)
+            {
+                return Err(ApiError::NotFound);
+            }
+            trust_id = reviewed;
+        }
         let record = PhotoRecord {
             id,
             trust_id,

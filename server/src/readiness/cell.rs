@@ -74,7 +74,25 @@ pub async fn cell_evidence(
     let mut counts: HashMap<String, bool> = HashMap::new();
     let mut findings = Vec::new();
     let mut ratings = Vec::new();
-    for row in state.store.evidence_detail(unit_id, as_of).await? {
+    let mut rows = state.store.evidence_detail(unit_id, as_of).await?;
+    // As the engine counts them: nothing dated after the day, and of ratings only the newest
+    // of each source and subject (the later recorded, then the later dated).
+    rows.retain(|r| r.on_date <= as_of);
+    let mut newest: HashMap<(String, String), (chrono::NaiveDate, chrono::NaiveDate)> =
+        HashMap::new();
+    for r in rows.iter().filter(|r| r.kind == "rating") {
+        let at = (r.recorded_on, r.on_date);
+        let kept = newest
+            .entry((r.source.clone(), r.subject.clone()))
+            .or_insert(at);
+        *kept = (*kept).max(at);
+    }
+    rows.retain(|r| {
+        r.kind != "rating"
+            || newest.get(&(r.source.clone(), r.subject.clone()))
+                == Some(&(r.recorded_on, r.on_date))
+    });
+    for row in rows {
         let counted = *counts.entry(row.subject.clone()).or_insert_with(|| {
             state
                 .crosswalks

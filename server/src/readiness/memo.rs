@@ -122,7 +122,9 @@ pub struct Memo {
 impl Default for Memo {
     fn default() -> Self {
         Memo {
-            wards: Shelf::new(5_000),
+            // Today's only (see `answer`): every ward of the trusts served, in each framework;
+            // the answers of each caller's scope, framework and detail.
+            wards: Shelf::new(20_000),
             trusts: Shelf::new(2_000),
             answers: Shelf::new(32),
         }

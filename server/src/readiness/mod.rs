@@ -27,7 +27,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::EvidenceGroup;
 use crate::store::prelude::*;
+use domain::api::UnitInfo;
 use memo::{Answer, AnswerKey, ScopeKey};
+
+/// Wards to compute above which a trust's evidence is read in one query, not ward by ward.
+const BULK_READ_FROM: usize = 8;
 
 /// Readiness of every ward the caller may see (own trust, and a reviewer's granted trusts):
 /// 404 for a ward they may not see, 422 for a day after today or an unknown framework.
@@ -91,6 +95,9 @@ pub async fn answer(
         return Ok(answer);
     }
 
+    // Today's readiness is what pages ask for again and again; a past day (a trend, "changed
+    // since") is computed when asked, so it never pushes today's out of the memo.
+    let keep = as_of == today;
     let rules = &state.readiness_rules;
     let well_led: Vec<&str> = framework
         .key_questions
@@ -172,9 +179,11 @@ pub async fn answer(
                     .filter_map(|g| evidence(state, g))
                     .collect();
                 let own = Arc::new(assess(rules, &evidence, as_of));
-                state
-                    .readiness_memo
-                    .keep_trust(scope_key(trust), version(trust), own.clone());
+                if keep {
+                    state
+                        .readiness_memo
+                        .keep_trust(scope_key(trust), version(trust), own.clone());
+                }
                 own
             }
         };
@@ -182,17 +191,40 @@ pub async fn answer(
             trust_id: trust,
             readiness: (*own).clone(),
         });
-        for unit in units.iter().filter(|u| u.trust.id == trust) {
+        let of_trust: Vec<&UnitInfo> = units.iter().filter(|u| u.trust.id == trust).collect();
+        let stale = of_trust
+            .iter()
+            .filter(|u| {
+                state
+                    .readiness_memo
+                    .ward(&scope_key(u.id), version(u.id))
+                    .is_none()
+            })
+            .count();
+        // Many wards to compute (a new day, a past one): the trust's evidence in one read.
+        let mut bulk: HashMap<Uuid, Vec<EvidenceGroup>> = HashMap::new();
+        if stale > BULK_READ_FROM {
+            for group in state.store.evidence_of_trust(trust, as_of).await? {
+                if let Some(unit) = group.unit_id {
+                    bulk.entry(unit).or_default().push(group);
+                }
+            }
+        }
+        for unit in of_trust {
             let ward = match state
                 .readiness_memo
                 .ward(&scope_key(unit.id), version(unit.id))
             {
                 Some(kept) => kept,
                 None => {
-                    let groups = state
-                        .store
-                        .evidence_of_scope(trust, Some(unit.id), as_of)
-                        .await?;
+                    let groups = if stale > BULK_READ_FROM {
+                        bulk.remove(&unit.id).unwrap_or_default()
+                    } else {
+                        state
+                            .store
+                            .evidence_of_scope(trust, Some(unit.id), as_of)
+                            .await?
+                    };
                     map_subjects(&mut items_of, &groups);
                     let evidence: Vec<Evidence> =
                         groups.iter().filter_map(|g| evidence(state, g)).collect();
@@ -204,11 +236,13 @@ pub async fn answer(
                         &items_of,
                         as_of,
                     ));
-                    state.readiness_memo.keep_ward(
-                        scope_key(unit.id),
-                        version(unit.id),
-                        ward.clone(),
-                    );
+                    if keep {
+                        state.readiness_memo.keep_ward(
+                            scope_key(unit.id),
+                            version(unit.id),
+                            ward.clone(),
+                        );
+                    }
                     ward
                 }
             };
@@ -255,7 +289,9 @@ pub async fn answer(
         units,
         roll_up,
     }));
-    state.readiness_memo.keep_answer(key, answer.clone());
+    if keep {
+        state.readiness_memo.keep_answer(key, answer.clone());
+    }
     Ok(answer)
 }
 

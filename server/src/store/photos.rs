@@ -41,11 +41,13 @@ pub trait PhotoRecords {
         own_trust: Uuid,
         photo_id: Uuid,
     ) -> Result<Option<Uuid>, StoreError>;
-    /// Gives a reviewer's photos to the reviewed trust whose inspection names them.
+    /// Gives a reviewer's photos still held under their own trust to the reviewed trust whose
+    /// inspection names them (a photo already given to one trust never moves again).
     async fn give_photos_to(
         &self,
         trust_id: Uuid,
         uploaded_by: Uuid,
+        own_trust: Uuid,
         photo_ids: &[Uuid],
     ) -> Result<(), StoreError>;
 }
@@ -106,15 +108,20 @@ impl<T: Db + ?Sized> PhotoRecords for T {
         &self,
         trust_id: Uuid,
         uploaded_by: Uuid,
+        own_trust: Uuid,
         photo_ids: &[Uuid],
     ) -> Result<(), StoreError> {
         for chunk in photo_ids.chunks(super::sync::ROWS_PER_STATEMENT) {
             let sql = format!(
-                "UPDATE photos SET trust_id = $1 WHERE uploaded_by = $2 AND id IN ({})",
-                super::sync::placeholders(3, chunk.len())
+                "UPDATE photos SET trust_id = $1 WHERE uploaded_by = $2 AND trust_id = $3 \
+                 AND id IN ({})",
+                super::sync::placeholders(4, chunk.len())
             );
             run!(self, |c| {
-                let mut q = sqlx::query(&sql).bind(trust_id).bind(uploaded_by);
+                let mut q = sqlx::query(&sql)
+                    .bind(trust_id)
+                    .bind(uploaded_by)
+                    .bind(own_trust);
                 for id in chunk {
                     q = q.bind(*id);
                 }

@@ -43,6 +43,7 @@ pub struct EvidenceDetail {
     pub subject: String,
     pub value: String,
     pub on_date: NaiveDate,
+    pub recorded_on: NaiveDate,
     pub note: Option<String>,
     /// A JSON array of ids.
     pub photo_ids: Option<String>,
@@ -137,7 +138,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
              COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on"
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on \
+             ORDER BY MIN(seq)"
         )
         .bind(trust_id)
         .bind(as_at)
@@ -161,7 +163,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
              COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND {scope} AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on"
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on \
+             ORDER BY MIN(seq)"
         );
         Ok(run!(self, |c| sqlx::query_as(&sql)
             .bind(trust_id)
@@ -177,8 +180,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceDetail>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT e.source, e.kind, e.subject, e.value, e.on_date, f.note, f.photo_ids, \
-             r.justification, u.name AS author FROM readiness_evidence e \
+            "SELECT e.source, e.kind, e.subject, e.value, e.on_date, e.recorded_on, f.note, \
+             f.photo_ids, r.justification, u.name AS author FROM readiness_evidence e \
              LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
              LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
              LEFT JOIN users u ON u.id = r.user_id \
@@ -312,23 +315,28 @@ pub(super) async fn record_evidence(
     inspections.sort_unstable();
     inspections.dedup();
     // A moved inspection changes the ward it left and the ward it joined.
-    let moved = |n: usize| {
+    // A moved inspection changes the ward it left and the ward it joined; an upsert that
+    // moves nothing changes neither.
+    let of_findings = |n: usize| {
         format!(
             "kind = 'finding' AND record_id IN (SELECT id FROM findings WHERE inspection_id IN ({}))",
             placeholders(1, n)
         )
     };
+    let elsewhere = "unit_id <> (SELECT i.unit_id FROM findings f \
+                     JOIN inspections i ON i.id = f.inspection_id \
+                     WHERE f.id = readiness_evidence.record_id)";
     for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
-        bump_current(tx, &moved(chunk.len()), chunk).await?;
-    }
-    for chunk in inspections.chunks(ROWS_PER_STATEMENT) {
+        let left = format!("{} AND {elsewhere}", of_findings(chunk.len()));
+        if bump_current(tx, &left, chunk).await? == 0 {
+            continue;
+        }
         let sql = format!(
             "UPDATE readiness_evidence SET unit_id = (SELECT i.unit_id FROM findings f \
              JOIN inspections i ON i.id = f.inspection_id \
              WHERE f.id = readiness_evidence.record_id) \
-             WHERE superseded_on IS NULL AND kind = 'finding' AND record_id IN \
-             (SELECT id FROM findings WHERE inspection_id IN ({}))",
-            placeholders(1, chunk.len())
+             WHERE superseded_on IS NULL AND {} AND {elsewhere}",
+            of_findings(chunk.len())
         );
         run!(tx, |c| {
             let mut q = sqlx::query(&sql);
@@ -337,7 +345,7 @@ pub(super) async fn record_evidence(
             }
             q.execute(&mut *c).await?.rows_affected()
         });
-        bump_current(tx, &moved(chunk.len()), chunk).await?;
+        bump_current(tx, &of_findings(chunk.len()), chunk).await?;
     }
 
     let latest = latest_per_record(
@@ -467,8 +475,8 @@ async fn bump_scopes<D: Db + ?Sized>(db: &D, scopes: &[(Uuid, Uuid)]) -> Result<
 }
 
 /// Moves the counters of the scopes of the current evidence rows matching `filter`, whose
-/// placeholders from `$1` take `ids`.
-async fn bump_current(tx: &Tx, filter: &str, ids: &[Uuid]) -> Result<(), StoreError> {
+/// placeholders from `$1` take `ids`; returns how many scopes moved.
+async fn bump_current(tx: &Tx, filter: &str, ids: &[Uuid]) -> Result<usize, StoreError> {
     let sql = format!(
         "SELECT DISTINCT COALESCE(unit_id, trust_id), trust_id FROM readiness_evidence \
          WHERE superseded_on IS NULL AND {filter}"
@@ -480,7 +488,8 @@ async fn bump_current(tx: &Tx, filter: &str, ids: &[Uuid]) -> Result<(), StoreEr
         }
         q.fetch_all(&mut *c).await?
     });
-    bump_scopes(tx, &scopes).await
+    bump_scopes(tx, &scopes).await?;
+    Ok(scopes.len())
 }
 
 /// The trust and ward of each inspection the findings among `changes` belong to.

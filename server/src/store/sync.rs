@@ -469,6 +469,7 @@ impl PushSteps for Tx {
                         self,
                         i.trust_id,
                         pusher.user_id,
+                        pusher.trust_id,
                         &f.photo_ids,
                     )
                     .await?;
