@@ -18,8 +18,8 @@ use crate::pages::{
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
     inspection::InspectionPage,
-    rate::RatePage,
-    readiness::{ReadinessPage, drill::ReadinessDrillPage},
+    rate::{RatePage, RateTrustPage},
+    readiness::{ReadinessPage, drill::ReadinessDrillPage, level_drill::ReadinessLevelPage},
     sync_ledger::SyncLedgerPage,
     ward::WardPage,
 };
@@ -106,7 +106,17 @@ lazy_page!(
     /// `/readiness/wards/:id`: one cell opened up.
     ReadinessDrillRoute => ReadinessDrillPage
 );
+
+lazy_page!(
+    /// `/readiness/levels/:id`: a core service's, site's or the trust's cell opened up.
+    ReadinessLevelRoute => ReadinessLevelPage
+);
 lazy_page!(
     /// `/wards/:id/rate`: a self-assessment or peer review rating.
     RateRoute => RatePage
+);
+
+lazy_page!(
+    /// `/trusts/:id/rate`: a trust-level Well-led rating.
+    RateTrustRoute => RateTrustPage
 );

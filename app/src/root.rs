@@ -11,8 +11,8 @@ use leptos_router::{
 use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
     AdminRoute, ChangePasswordRoute, ChecklistBuilderRoute, ChecklistsRoute, ConflictsRoute,
-    FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute, RateRoute, ReadinessDrillRoute,
-    ReadinessRoute, SyncLedgerRoute, WardRoute,
+    FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute, RateRoute, RateTrustRoute,
+    ReadinessDrillRoute, ReadinessLevelRoute, ReadinessRoute, SyncLedgerRoute, WardRoute,
 };
 use crate::pages::{not_found::NotFound, sign_in::SignInPage};
 
@@ -75,9 +75,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/inspections/:id") view={Lazy::<InspectionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/wards/:id") view={Lazy::<WardRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/wards/:id/rate") view={Lazy::<RateRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/trusts/:id/rate") view={Lazy::<RateTrustRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/sync") view={Lazy::<SyncLedgerRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/readiness") view={Lazy::<ReadinessRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/readiness/wards/:id") view={Lazy::<ReadinessDrillRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/readiness/levels/:id") view={Lazy::<ReadinessLevelRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/frameworks") view={Lazy::<FrameworksRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/frameworks/:id") view={Lazy::<FrameworkRoute>::new()} ssr=SsrMode::Async />
                 </Routes>

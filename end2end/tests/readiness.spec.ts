@@ -1,7 +1,9 @@
 // Readiness: the board's heatmap (filters, drill-down, CSV, print), a self-assessment recorded
 // offline that counts once synced, a buddy reviewer's mini-inspection counted as the
-// independent source, and their peer review, refused once the grant has ended. This spec starts its own server over a fresh demo trust (with its six months of
-// history), so it can take the server away.
+// independent source, the trust's Well-led rated as a whole, the reviewer's switch between
+// trusts, and their peer review, refused once the grant has ended. This spec starts its own
+// server over a fresh demo trust (with its six months of history), so it can take the server
+// away.
 import { test, expect, Page, Browser } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync, ChildProcess } from 'node:child_process';
@@ -122,6 +124,22 @@ test('the board reads the heatmap, filters to flagged cells, drills in, download
   await expect(photo).toHaveAttribute('alt', /Photo with the finding on S/);
   await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
   await expect(page.locator('.evidence-list__item').first()).toContainText('Not met');
+
+  // Any cell opens: the trust's Safe, how it was reached, and the sites, services and wards beneath.
+  await page.goto(`${BASE}/readiness`);
+  await page.locator('tr.heatmap__row--trust td').first().locator('a').click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Safe at Northfield Hospitals NHS Foundation Trust');
+  await expect(page.getByText(/Aggregated from \d+ rated sites by the CQC's ratings principles/)).toBeVisible();
+  await page.locator('#beneath tbody a').first().click();
+  await expect(page.locator('#beneath caption')).toHaveText('The core services beneath');
+  await page.locator('#beneath tbody a').first().click();
+  await expect(page.locator('#beneath caption')).toHaveText('The wards beneath');
+  await page.locator('#beneath tbody a').first().click();
+  await expect(page.getByRole('heading', { name: 'The three sources' })).toBeVisible();
+  // A service under a notice says so.
+  await page.goto(`${BASE}/readiness`);
+  await page.locator('tr.heatmap__row--service td', { hasText: 'warning notice' }).first().locator('a').click();
+  await expect(page.getByText('A warning notice limits this rating until it is lifted.')).toBeVisible();
 });
 
 test('an inspector records a self-assessment offline and sees it counted after sync', async ({ page }) => {
@@ -202,6 +220,43 @@ test('a buddy reviewer runs a mini-inspection of a ward they review, counted as 
   const theirs = boardPage.locator('.evidence-list__item', { hasText: 'Peer review (buddy trust)' });
   await expect(theirs.first()).toContainText('Not met');
   await board.close();
+  await context.close();
+});
+
+test("the trust's Well-led is rated for the trust as a whole, and a buddy reviewer switches between the trusts they see", async ({ browser }) => {
+  await up();
+  const admin = await browser.newContext({ baseURL: BASE });
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, 'admin@demo.nhs.test');
+  await adminPage.goto(`${BASE}/readiness`);
+  await adminPage.getByRole('link', { name: "Rate the trust's Well-led" }).click();
+  await expect(adminPage.getByRole('heading', { level: 1 })).toHaveText('Self-assessment: Well-led at Northfield Hospitals NHS Foundation Trust');
+  await adminPage.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
+  // Only Well-led's key lines of enquiry are rated for the trust as a whole.
+  await expect(adminPage.locator('#rate-item option[value="S1"]')).toHaveCount(0);
+  await adminPage.getByLabel('Key line of enquiry').selectOption('W1');
+  await adminPage.getByLabel('Good', { exact: true }).check();
+  await adminPage.getByLabel('What the rating rests on').fill('Board strategy refreshed with staff; survey engagement up');
+  await adminPage.getByRole('button', { name: 'Save rating' }).click();
+  await expect(adminPage.getByText('Nothing waits: every rating saved here has reached the server.')).toBeVisible({ timeout: 20_000 });
+  await expect(adminPage.locator('#trust-well-led')).toContainText('From the trust-level self-assessment and peer review.');
+  const axe = await new AxeBuilder({ page: adminPage }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  await admin.close();
+
+  // The reviewer opens on the trust they review and switches to their own, where they rate nothing.
+  const { context, page } = await reviewerPage(browser);
+  await page.goto(`${BASE}/readiness`);
+  const trusts = page.getByRole('navigation', { name: 'Trusts you can see' });
+  await expect(trusts.getByRole('link', { name: 'Northfield Hospitals NHS Foundation Trust' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.locator('table.heatmap caption').first()).toContainText('Northfield');
+  await trusts.getByRole('link', { name: 'Riverside Teaching Hospitals NHS Trust' }).click();
+  await expect(page.locator('table.heatmap caption').first()).toContainText('Riverside');
+  await expect(page.getByRole('link', { name: "Rate the trust's Well-led" })).toHaveCount(0);
+  await trusts.getByRole('link', { name: 'Northfield Hospitals NHS Foundation Trust' }).click();
+  await page.getByRole('link', { name: "Rate the trust's Well-led" }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Peer review: Well-led at Northfield Hospitals NHS Foundation Trust');
   await context.close();
 });
 

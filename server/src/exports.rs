@@ -47,6 +47,7 @@ pub async fn readiness_csv(
     let query = ReadinessQuery {
         as_of: day(&filters.as_of)?,
         unit_id: None,
+        trust_id: filters.trust,
         framework: filters.framework.clone(),
         items: None,
     };

@@ -134,6 +134,8 @@ impl Backend for AppState {
         command: AdminCommand,
     ) -> Result<Option<OneTimePassword>, ErrorBody> {
         let store = &self.store;
+        // Notices and published ratings are dated as readiness reads them: by the day in England.
+        let england_today = domain::readiness::london::london_date(self.clock.now());
         let result = match command {
             AdminCommand::AddSite { name } => {
                 admin::add_site(store, caller, &name).await.map(|_| None)
@@ -211,12 +213,12 @@ impl Backend for AppState {
                 core_service_id,
                 &key_question,
                 enforcement,
-                self.clock.today(),
+                england_today,
             )
             .await
             .map(|_| None),
             AdminCommand::LiftNotice { notice_id } => {
-                crate::enforcement::lift_notice(store, caller, notice_id, self.clock.today())
+                crate::enforcement::lift_notice(store, caller, notice_id, england_today)
                     .await
                     .map(|_| None)
             }
@@ -232,7 +234,7 @@ impl Backend for AppState {
                 &key_question,
                 rating,
                 report_date,
-                self.clock.today(),
+                england_today,
             )
             .await
             .map(|_| None),

@@ -323,6 +323,35 @@ async fn readiness_is_scoped_and_its_questions_checked() {
         .await;
     assert_eq!(granted.status, StatusCode::OK);
 
+    // `trust_id` narrows to one trust the caller sees (a reviewer switching between trusts);
+    // any other is not found, like a ward of it.
+    let demo_trust = units[0]["trust"]["id"].as_str().unwrap().to_owned();
+    let one = app
+        .get(
+            &format!("/api/v1/readiness?trust_id={demo_trust}"),
+            Some(&reviewer),
+        )
+        .await
+        .json();
+    assert!(!one["units"].as_array().unwrap().is_empty());
+    assert!(
+        one["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["trust"]["id"] == demo_trust.as_str())
+    );
+    assert_eq!(one["trusts"].as_array().unwrap().len(), 1);
+    for (who, trust) in [
+        (&buddy_admin, demo_trust.clone()),
+        (&board, Uuid::now_v7().to_string()),
+    ] {
+        let reply = app
+            .get(&format!("/api/v1/readiness?trust_id={trust}"), Some(who))
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    }
+
     let tomorrow = (app.clock.now() + TimeDelta::days(2))
         .format("%Y-%m-%d")
         .to_string();

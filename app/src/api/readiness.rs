@@ -35,20 +35,26 @@ fn query(
     Ok(domain::readiness::ward::ReadinessQuery {
         as_of,
         unit_id,
+        trust_id: None,
         framework: framework.filter(|f| !f.is_empty()),
         items: None,
     })
 }
 
-/// Readiness of every ward the caller may see, rolled up, as at a day (today when empty).
+/// Readiness of every ward the caller may see (of one trust, or one ward, when named), rolled
+/// up, as at a day (today when empty).
 #[server(prefix = "/fn", endpoint = "readiness_report")]
 pub async fn board_readiness(
     as_of: Option<String>,
     framework: Option<String>,
     unit_id: Option<Uuid>,
+    trust_id: Option<Uuid>,
 ) -> Result<ReadinessReport, ServerFnError> {
     let caller = require_caller()?;
-    let query = query(as_of, framework, unit_id)?;
+    let query = domain::readiness::ward::ReadinessQuery {
+        trust_id,
+        ..query(as_of, framework, unit_id)?
+    };
     backend()?
         .readiness(&caller, &query)
         .await

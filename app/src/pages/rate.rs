@@ -1,15 +1,17 @@
-//! `GET /wards/{id}/rate`: rating a ward against a KLOE, offline as well as on: a
-//! self-assessment for the trust's own inspectors and admins, a peer review for a buddy
-//! reviewer with a grant. The rating is queued on the tablet like an answer and counts in
-//! readiness once it has synced; the page lists what still waits and, when online, the ward's
-//! readiness as the server has it.
+//! `GET /wards/{id}/rate` and `GET /trusts/{id}/rate`: rating a ward against a KLOE, or the
+//! trust as a whole against a Well-led KLOE (the CQC rates a trust's Well-led at trust level),
+//! offline as well as on: a self-assessment for the trust's own inspectors and admins, a peer
+//! review for a buddy reviewer with a grant. The rating is queued on the tablet like an answer
+//! and counts in readiness once it has synced; the page lists what still waits and, when
+//! online, readiness as the server has it.
 
-use domain::api::{UnitInfo, UserInfo};
+use domain::api::{NamedRef, UnitInfo, UserInfo};
 use domain::assessment::{AssessmentData, AssessmentSource};
 use domain::framework::Framework;
 use domain::rating::Rating;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::api::kept;
@@ -17,48 +19,98 @@ use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 use crate::device::{OutboxTick, ThisDevice, use_device};
 use crate::pages::not_found::NotFound;
+use crate::pages::readiness::trust_summary::TrustWellLedSummary;
 use crate::pages::readiness::ward_summary::WardSummary;
 
 /// The framework ratings are recorded against on this page.
 const FRAMEWORK: &str = "cqc-kloe-2017";
 
+/// The key question a trust is rated against as a whole.
+const WELL_LED: &str = "well_led";
+
+/// What is rated: a ward, or the trust as a whole (its Well-led only).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Target {
+    Ward(UnitInfo),
+    Trust(NamedRef),
+}
+
+impl Target {
+    fn name(&self) -> &str {
+        match self {
+            Target::Ward(unit) => &unit.name,
+            Target::Trust(trust) => &trust.name,
+        }
+    }
+
+    fn trust_id(&self) -> Uuid {
+        match self {
+            Target::Ward(unit) => unit.trust.id,
+            Target::Trust(trust) => trust.id,
+        }
+    }
+
+    /// Whether a queued rating's data is of this target.
+    fn holds(&self, data: &serde_json::Value) -> bool {
+        match self {
+            Target::Ward(unit) => data["unit_id"] == serde_json::json!(unit.id),
+            Target::Trust(trust) => {
+                data["unit_id"].is_null() && data["trust_id"] == serde_json::json!(trust.id)
+            }
+        }
+    }
+}
+
 /// `GET /wards/{id}/rate`.
 #[component]
 pub fn RatePage() -> impl IntoView {
-    let id = use_id_param();
     view! {
         <Title text="Rate a ward - ReadyWard" />
+        <RateTarget whole_trust=false />
+    }
+}
+
+/// `GET /trusts/{id}/rate`: the trust's Well-led, rated for the trust as a whole.
+#[component]
+pub fn RateTrustPage() -> impl IntoView {
+    view! {
+        <Title text="Rate the trust's Well-led - ReadyWard" />
+        <RateTarget whole_trust=true />
+    }
+}
+
+/// Loads the ward (or the trust, from the wards kept on this device) and the framework, then
+/// offers the form to whoever may rate.
+#[component]
+fn RateTarget(whole_trust: bool) -> impl IntoView {
+    let id = use_id_param();
+    view! {
         <SignedIn render=move |user| {
-            let source = match user.role {
-                domain::Role::BuddyReviewer => AssessmentSource::PeerReview,
-                r if r.can_inspect() => AssessmentSource::SelfAssessment,
-                _ => {
-                    return view! {
-                        <h1>"Rate a ward"</h1>
-                        <p>"Board members read readiness; ratings are recorded by inspectors, trust administrators and buddy reviewers."</p>
-                    }
-                        .into_any();
-                }
-            };
             let device = use_device();
             let user_id = user.id;
             let loaded = Resource::new(id, move |id| async move {
-                let unit = match id {
-                    Some(id) => kept::unit(device, user_id, id).await?,
+                let target = match id {
                     None => None,
+                    Some(id) if whole_trust => kept::units(device, user_id)
+                        .await?
+                        .into_iter()
+                        .find(|u| u.trust.id == id)
+                        .map(|u| Target::Trust(u.trust)),
+                    Some(id) => kept::unit(device, user_id, id).await?.map(Target::Ward),
                 };
                 let framework = kept::framework(device, FRAMEWORK.to_owned()).await?;
-                Ok::<_, ServerFnError>((unit, framework))
+                Ok::<_, ServerFnError>((target, framework))
             });
             view! {
-                <Suspense fallback=|| view! { <p>"Loading ward…"</p> }>
+                <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                     {move || {
                         let user = user.clone();
                         Suspend::new(async move {
                             match loaded.await {
-                                Ok((Some(unit), Some(framework))) => {
-                                    view! { <Rate user unit framework source device /> }.into_any()
-                                }
+                                Ok((Some(target), Some(framework))) => match source_for(&user, &target) {
+                                    Ok(source) => view! { <Rate user target framework source device /> }.into_any(),
+                                    Err(why) => view! { <h1>"Rate " {target.name().to_owned()}</h1><p>{why}</p> }.into_any(),
+                                },
                                 Ok((None, _)) => view! { <NotFound /> }.into_any(),
                                 Ok((_, None)) => view! {
                                     <p class="error-message">"The framework is not on this tablet yet: open ReadyWard once online."</p>
@@ -70,8 +122,24 @@ pub fn RatePage() -> impl IntoView {
                     }}
                 </Suspense>
             }
-                .into_any()
         } />
+    }
+}
+
+/// Which source the user's rating of `target` would be, or why they cannot rate it (the
+/// server's judge decides again, on every push).
+fn source_for(user: &UserInfo, target: &Target) -> Result<AssessmentSource, &'static str> {
+    let own = target.trust_id() == user.trust_id;
+    match user.role {
+        domain::Role::BuddyReviewer if own => Err(
+            "Buddy reviewers rate the trusts they review; your own trust's ratings are its self-assessment, recorded by its inspectors and administrators.",
+        ),
+        domain::Role::BuddyReviewer => Ok(AssessmentSource::PeerReview),
+        r if r.can_inspect() && own => Ok(AssessmentSource::SelfAssessment),
+        r if r.can_inspect() => Err("You rate your own trust's wards."),
+        _ => Err(
+            "Board members read readiness; ratings are recorded by inspectors, trust administrators and buddy reviewers.",
+        ),
     }
 }
 
@@ -96,7 +164,7 @@ impl Problems {
 #[component]
 fn Rate(
     user: UserInfo,
-    unit: UnitInfo,
+    target: Target,
     framework: Framework,
     source: AssessmentSource,
     device: ThisDevice,
@@ -110,17 +178,25 @@ fn Rate(
     let failed = RwSignal::new(None::<String>);
     let refresh = RwSignal::new(0u32);
     let outbox_tick = expect_context::<OutboxTick>();
-    let unit_id = unit.id;
     let user_id = user.id;
-    let (heading, lede) = match source {
-        AssessmentSource::SelfAssessment => (
-            "Self-assessment",
-            "Rate this ward as the trust sees itself, with what you relied on. The newest rating of each key line of enquiry counts.",
-        ),
-        AssessmentSource::PeerReview => (
-            "Peer review",
-            "Rate this ward as the buddy trust sees it. Peer review counts as the independent source while your grant lasts.",
-        ),
+    let whole_trust = matches!(target, Target::Trust(_));
+    let heading = match source {
+        AssessmentSource::SelfAssessment => "Self-assessment",
+        AssessmentSource::PeerReview => "Peer review",
+    };
+    let lede = match (source, whole_trust) {
+        (AssessmentSource::SelfAssessment, false) => {
+            "Rate this ward as the trust sees itself, with what you relied on. The newest rating of each key line of enquiry counts."
+        }
+        (AssessmentSource::PeerReview, false) => {
+            "Rate this ward as the buddy trust sees it. Peer review counts as the independent source while your grant lasts."
+        }
+        (AssessmentSource::SelfAssessment, true) => {
+            "The CQC rates Well-led for the trust as a whole, not by adding up its wards. Rate the trust's leadership, governance and culture as the trust sees itself; the newest rating of each key line of enquiry counts."
+        }
+        (AssessmentSource::PeerReview, true) => {
+            "The CQC rates Well-led for the trust as a whole. Rate the trust's leadership, governance and culture as the buddy trust sees it; peer review counts as the independent source while your grant lasts."
+        }
     };
     let titles: Vec<(String, String)> = framework
         .items()
@@ -129,6 +205,7 @@ fn Rate(
     let groups: Vec<(String, Vec<(String, String)>)> = framework
         .key_questions
         .iter()
+        .filter(|kq| !whole_trust || kq.code == WELL_LED)
         .map(|kq| {
             (
                 kq.title.clone(),
@@ -139,6 +216,7 @@ fn Rate(
             )
         })
         .collect();
+    let target_of_form = target.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(None);
@@ -177,10 +255,14 @@ fn Rate(
             focus_first_problem();
             return;
         };
+        let (unit_id, trust_id) = match &target_of_form {
+            Target::Ward(unit) => (Some(unit.id), None),
+            Target::Trust(trust) => (None, Some(trust.id)),
+        };
         let data = AssessmentData {
             id: Uuid::now_v7(),
-            unit_id: Some(unit_id),
-            trust_id: None,
+            unit_id,
+            trust_id,
             item_code: item.get_untracked().into(),
             rating: chosen,
             justification: why.trim().to_owned(),
@@ -211,12 +293,30 @@ fn Rate(
         });
     };
     let error_of = move |pick: fn(&Problems) -> Option<String>| move || pick(&problems.get());
+    let (crumb, caption, title) = match &target {
+        Target::Ward(unit) => (
+            view! { <a href=format!("/wards/{}", unit.id)>{unit.name.clone()}</a> },
+            format!("{}, {}", unit.site.name, unit.core_service.name),
+            unit.name.clone(),
+        ),
+        Target::Trust(trust) => (
+            view! { <a href=format!("/readiness?trust={}", trust.id)>"Readiness"</a> },
+            "The trust as a whole".to_owned(),
+            format!("Well-led at {}", trust.name),
+        ),
+    };
+    let counted = match &target {
+        Target::Ward(unit) => {
+            view! { <WardSummary unit_id=unit.id refresh=refresh.into() /> }.into_any()
+        }
+        Target::Trust(trust) => {
+            view! { <TrustWellLedSummary trust_id=trust.id refresh=refresh.into() /> }.into_any()
+        }
+    };
     view! {
-        <nav aria-label="Breadcrumb" class="breadcrumb">
-            <a href=format!("/wards/{unit_id}")>{unit.name.clone()}</a>
-        </nav>
-        <span class="caption">{unit.site.name.clone()} ", " {unit.core_service.name.clone()}</span>
-        <h1>{heading} ": " {unit.name.clone()}</h1>
+        <nav aria-label="Breadcrumb" class="breadcrumb">{crumb}</nav>
+        <span class="caption">{caption}</span>
+        <h1>{heading} ": " {title}</h1>
         <p class="lede">{lede}</p>
         <div role="status" aria-live="polite">
             {move || saved.get().map(|s| view! {
@@ -286,9 +386,9 @@ fn Rate(
             </div>
             <button type="submit" class="button">"Save rating"</button>
         </form>
-        <Waiting user_id unit_id source device refresh />
+        <Waiting user_id target source device refresh />
         <h2>"Counted in readiness"</h2>
-        <WardSummary unit_id refresh=refresh.into() />
+        {counted}
     }
 }
 
@@ -304,11 +404,11 @@ fn focus_first_problem() {
     });
 }
 
-/// This ward's ratings still waiting on the tablet, with the server's reason for any it refused.
+/// This ward's (or trust's) ratings still waiting on the tablet, with the server's reason for any it refused.
 #[component]
 fn Waiting(
     user_id: Uuid,
-    unit_id: Uuid,
+    target: Target,
     source: AssessmentSource,
     device: ThisDevice,
     refresh: RwSignal<u32>,
@@ -317,6 +417,7 @@ fn Waiting(
     let waiting = LocalResource::new(move || {
         refresh.track();
         sync.track();
+        let target = target.clone();
         async move {
             device
                 .queued_of(user_id)
@@ -324,8 +425,7 @@ fn Waiting(
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|q| {
-                    q.entry.mutation.kind == source.kind()
-                        && q.entry.mutation.data["unit_id"] == serde_json::json!(unit_id)
+                    q.entry.mutation.kind == source.kind() && target.holds(&q.entry.mutation.data)
                 })
                 .collect::<Vec<_>>()
         }

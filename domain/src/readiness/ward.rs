@@ -158,6 +158,8 @@ pub struct ReadinessQuery {
     pub as_of: Option<NaiveDate>,
     /// One ward only.
     pub unit_id: Option<Uuid>,
+    /// One trust only: a buddy reviewer's granted trust, or their own.
+    pub trust_id: Option<Uuid>,
     /// [`DEFAULT_FRAMEWORK`] when absent.
     pub framework: Option<String>,
     /// Each ward's KLOE (or quality statement) cells too; they come with `unit_id` anyway.

@@ -10,10 +10,11 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use domain::readiness::ward::ReadinessQuery;
 
-/// `GET /api/v1/readiness?as_of=&unit_id=&framework=`.
+/// `GET /api/v1/readiness?as_of=&unit_id=&trust_id=&framework=&items=`.
 #[utoipa::path(get, path = "/api/v1/readiness",
     params(("as_of" = Option<String>, Query, description = "YYYY-MM-DD: readiness as it stood at the end of that day (England)"),
         ("unit_id" = Option<uuid::Uuid>, Query, description = "one ward only"),
+        ("trust_id" = Option<uuid::Uuid>, Query, description = "one trust only (a buddy reviewer's granted trust, or their own)"),
         ("framework" = Option<String>, Query, description = "cqc-kloe-2017 (default) or cqc-saf-2024"),
         ("items" = Option<bool>, Query, description = "true: each ward's KLOE or quality statement cells too (always with unit_id)")),
     responses((status = 200, description = "units: one entry per ward, with key_questions, overall and (asked for) items; core_services, sites and trusts rolled up"),

@@ -63,6 +63,15 @@ pub async fn answer(
         .get(framework_id)
         .ok_or_else(|| ApiError::Unprocessable(format!("unknown framework {framework_id}")))?;
     let mut units = access::units(&state.store, caller, state.clock.today()).await?;
+    if let Some(trust) = query.trust_id {
+        if !access::visible_trusts(&state.store, caller, state.clock.today())
+            .await?
+            .contains(&trust)
+        {
+            return Err(ApiError::NotFound);
+        }
+        units.retain(|u| u.trust.id == trust);
+    }
     if let Some(id) = query.unit_id {
         units.retain(|u| u.id == id);
         if units.is_empty() {

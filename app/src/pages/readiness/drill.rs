@@ -104,17 +104,15 @@ fn Cell(
     let title = evidence.title.clone();
     let back = {
         let mut href = "/readiness".to_owned();
-        let mut parts = Vec::new();
+        let mut parts = vec![format!("trust={}", ward.trust.id)];
         if let Some(a) = &as_of {
             parts.push(format!("as_of={a}"));
         }
         if let Some(f) = &framework {
             parts.push(format!("framework={f}"));
         }
-        if !parts.is_empty() {
-            href.push('?');
-            href.push_str(&parts.join("&"));
-        }
+        href.push('?');
+        href.push_str(&parts.join("&"));
         href
     };
     // The items beneath, in the framework's order, as the server named them.

@@ -27,6 +27,8 @@ impl Depth {
 /// What the board chose to look at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Filters {
+    /// The trust shown (a buddy reviewer sees each granted trust on its own).
+    pub trust: Option<Uuid>,
     pub as_of: Option<String>,
     pub since: Option<String>,
     pub framework: Option<String>,
@@ -45,6 +47,9 @@ impl Filters {
     pub fn query(&self) -> String {
         let mut parts = Vec::new();
         let mut add = |k: &str, v: String| parts.push(format!("{k}={}", urlencode(&v)));
+        if let Some(v) = self.trust {
+            add("trust", v.to_string());
+        }
         if let Some(v) = &self.as_of {
             add("as_of", v.clone());
         }
@@ -96,6 +101,7 @@ impl Filters {
                 .filter(|v| !v.is_empty())
         };
         Filters {
+            trust: text("trust").and_then(|s| s.parse().ok()),
             as_of: text("as_of"),
             since: text("since"),
             framework: text("framework"),
@@ -107,6 +113,19 @@ impl Filters {
                 .and_then(|s| s.parse().ok())
                 .filter(|c: &f64| (0.0..=1.0).contains(c)),
             depth: Depth::parse(&text("depth").unwrap_or_default()),
+        }
+    }
+}
+
+impl Filters {
+    /// The same view of another trust: its date, framework and depth, none of the first
+    /// trust's sites or services.
+    pub fn for_trust(&self, trust: Uuid) -> Filters {
+        Filters {
+            trust: Some(trust),
+            site: None,
+            service: None,
+            ..self.clone()
         }
     }
 }

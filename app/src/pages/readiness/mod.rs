@@ -6,13 +6,20 @@
 
 pub mod drill;
 pub mod filters;
+pub mod level_drill;
 pub mod rows;
+pub mod trust_summary;
 pub mod ward_summary;
 
+use domain::Role;
+use domain::api::{NamedRef, UserInfo};
 use domain::readiness::ward::ReadinessReport;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
+use crate::api::org::list_units;
 use crate::api::readiness::board_readiness;
 use crate::components::form::message;
 use crate::components::signed_in::SignedIn;
@@ -24,45 +31,154 @@ use rows::{CellData, Heatmap, Row, RowKind, flag_label, heatmap};
 pub fn ReadinessPage() -> impl IntoView {
     view! {
         <Title text="Readiness - ReadyWard" />
-        <SignedIn render=|_| view! { <Readiness /> } />
+        <SignedIn render=|user| view! { <Readiness user /> } />
     }
 }
 
+/// What the page shows: the trusts a buddy reviewer switches between, the one shown, and its
+/// readiness now and at the "changed since" date (`None` when that trust is not one the
+/// caller may see today).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Loaded {
+    trusts: Vec<NamedRef>,
+    shown: Option<Uuid>,
+    reports: Option<(ReadinessReport, Option<ReadinessReport>)>,
+}
+
 #[component]
-fn Readiness() -> impl IntoView {
+fn Readiness(user: UserInfo) -> impl IntoView {
     let filters = use_filters();
+    let reviewer = user.role == Role::BuddyReviewer;
+    let own_trust = user.trust_id;
     let report = Resource::new(
         move || filters.get(),
-        |f| async move {
-            let now = board_readiness(f.as_of.clone(), f.framework.clone(), None).await?;
+        move |f| async move {
+            // A buddy reviewer sees each trust on its own, the first they review unless they
+            // chose; everyone else sees their own trust.
+            let trusts = if reviewer {
+                trusts_seen().await?
+            } else {
+                Vec::new()
+            };
+            let shown = f.trust.or_else(|| {
+                trusts
+                    .iter()
+                    .find(|t| t.id != own_trust)
+                    .or(trusts.first())
+                    .map(|t| t.id)
+            });
+            if reviewer && !shown.is_some_and(|s| trusts.iter().any(|t| t.id == s)) {
+                return Ok(Loaded {
+                    trusts,
+                    shown,
+                    reports: None,
+                });
+            }
+            let read =
+                |as_of: Option<String>| board_readiness(as_of, f.framework.clone(), None, shown);
+            let now = read(f.as_of.clone()).await?;
             let before = match &f.since {
-                Some(since) => {
-                    Some(board_readiness(Some(since.clone()), f.framework.clone(), None).await?)
-                }
+                Some(since) => Some(read(Some(since.clone())).await?),
                 None => None,
             };
-            Ok::<_, ServerFnError>((now, before))
+            Ok::<_, ServerFnError>(Loaded {
+                trusts,
+                shown,
+                reports: Some((now, before)),
+            })
         },
     );
     view! {
         <h1>"Readiness"</h1>
         <Suspense fallback=|| view! { <p>"Working out readiness…"</p> }>
-            {move || Suspend::new(async move {
-                match report.await {
-                    Ok((now, before)) => {
-                        view! { <Board report=now before filters=filters.get_untracked() /> }
-                            .into_any()
-                    }
-                    Err(e) => {
-                        view! {
-                            <FilterForm report=None filters=filters.get_untracked() />
-                            <p class="error-message" role="alert">{message(&e)}</p>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    let filters = filters.get_untracked();
+                    match report.await {
+                        Ok(Loaded { trusts, shown, reports }) => {
+                            let filters = Filters { trust: shown.or(filters.trust), ..filters };
+                            let switch = (trusts.len() > 1)
+                                .then(|| view! { <TrustSwitch trusts shown filters=filters.clone() /> });
+                            let board = match reports {
+                                Some((now, before)) => {
+                                    let rate = rate_href(&user, &now);
+                                    view! { <Board report=now before filters rate /> }.into_any()
+                                }
+                                None => view! {
+                                    <p class="inset" role="alert">
+                                        "You cannot see that trust's readiness today: the buddy access it gave you has ended or has not begun. Its administrators can extend it."
+                                    </p>
+                                }
+                                    .into_any(),
+                            };
+                            view! { {switch} {board} }.into_any()
                         }
-                            .into_any()
+                        Err(e) => {
+                            view! {
+                                <FilterForm report=None filters />
+                                <p class="error-message" role="alert">{message(&e)}</p>
+                            }
+                                .into_any()
+                        }
                     }
-                }
-            })}
+                })
+            }}
         </Suspense>
+    }
+}
+
+/// The trusts whose wards the caller sees (own first), from the units list.
+async fn trusts_seen() -> Result<Vec<NamedRef>, ServerFnError> {
+    let mut trusts: Vec<NamedRef> = Vec::new();
+    for unit in list_units().await? {
+        if !trusts.iter().any(|t| t.id == unit.trust.id) {
+            trusts.push(unit.trust);
+        }
+    }
+    Ok(trusts)
+}
+
+/// Where the user rates the shown trust's Well-led as a whole, if they may: the trust's own
+/// inspectors and admins (self-assessment), a buddy reviewer for a trust they review.
+fn rate_href(user: &UserInfo, report: &ReadinessReport) -> Option<String> {
+    let trust = report.roll_up.trusts.first()?.id;
+    let own = trust == user.trust_id;
+    let may = match user.role {
+        Role::BuddyReviewer => !own,
+        role => role.can_inspect() && own,
+    };
+    may.then(|| format!("/trusts/{trust}/rate"))
+}
+
+/// Links between the trusts a buddy reviewer sees, the shown one marked as current.
+#[component]
+fn TrustSwitch(trusts: Vec<NamedRef>, shown: Option<Uuid>, filters: Filters) -> impl IntoView {
+    view! {
+        <nav class="trust-switch" aria-label="Trusts you can see">
+            <h2 class="trust-switch__title">"Trust"</h2>
+            <ul class="trust-switch__list">
+                {trusts
+                    .into_iter()
+                    .map(|t| {
+                        let current = Some(t.id) == shown;
+                        let href = format!("/readiness?{}", filters.for_trust(t.id).query());
+                        view! {
+                            <li>
+                                <a
+                                    class="trust-switch__link"
+                                    class:trust-switch__link--current=current
+                                    href=href
+                                    aria-current=current.then_some("page")
+                                >
+                                    {t.name}
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </nav>
     }
 }
 
@@ -75,6 +191,7 @@ fn Board(
     report: ReadinessReport,
     before: Option<ReadinessReport>,
     filters: Filters,
+    rate: Option<String>,
 ) -> impl IntoView {
     let map = heatmap(&report, before.as_ref(), &filters);
     let as_of = long_date(report.as_of);
@@ -99,6 +216,9 @@ fn Board(
             <button type="button" class="button button--secondary" on:click=|_| print_page()>
                 "Print board pack"
             </button>
+            {rate.map(|href| view! {
+                <a class="button button--secondary" href=href>"Rate the trust's Well-led"</a>
+            })}
         </div>
         {since.map(|s| view! {
             <p class="inset">"Cells marked " <strong>"Changed"</strong> " moved since " {s} "."</p>
@@ -192,6 +312,10 @@ fn FilterForm(report: Option<ReadinessReport>, filters: Filters) -> impl IntoVie
             })
             .collect_view()
     };
+    let clear = match filters.trust {
+        Some(t) => format!("/readiness?trust={t}"),
+        None => "/readiness".to_owned(),
+    };
     view! {
         <form method="get" action="/readiness" class="filters" aria-label="Filters">
             <div class="filters__grid">
@@ -248,9 +372,10 @@ fn FilterForm(report: Option<ReadinessReport>, filters: Filters) -> impl IntoVie
                 <input type="checkbox" id="flagged" name="flagged" value="1" checked=filters.flagged_only />
                 <label for="flagged">"Only wards with flagged cells"</label>
             </div>
+            {filters.trust.map(|t| view! { <input type="hidden" name="trust" value=t.to_string() /> })}
             <button type="submit" class="button">"Apply filters"</button>
             " "
-            <a href="/readiness">"Clear filters"</a>
+            <a href=clear>"Clear filters"</a>
         </form>
     }
 }

@@ -100,7 +100,28 @@ pub fn drill_href(unit: Uuid, code: &str, filters: &Filters) -> String {
     href
 }
 
-fn level_cell(cell: &LevelCell, before: Option<&LevelCell>) -> CellData {
+/// The drill-down of a core service's, site's or trust's cell, keeping the filters in view.
+pub fn level_href(level: Uuid, code: &str, filters: &Filters) -> String {
+    let mut href = format!("/readiness/levels/{level}?kq={code}");
+    let rest = Filters {
+        site: None,
+        service: None,
+        key_question: None,
+        flagged_only: false,
+        confidence_below: None,
+        since: None,
+        depth: Depth::Wards,
+        ..filters.clone()
+    }
+    .query();
+    if !rest.is_empty() {
+        href.push('&');
+        href.push_str(&rest);
+    }
+    href
+}
+
+fn level_cell(cell: &LevelCell, before: Option<&LevelCell>, href: String) -> CellData {
     CellData {
         code: cell.code.clone(),
         rating: cell.rating,
@@ -113,7 +134,7 @@ fn level_cell(cell: &LevelCell, before: Option<&LevelCell>) -> CellData {
             (rating, day, stands)
         }),
         before: before.map(|b| b.rating).filter(|b| *b != cell.rating),
-        href: None,
+        href: Some(href),
     }
 }
 
@@ -164,10 +185,14 @@ fn level_row(
         .filter(|c| shown(&c.code, filters))
         .map(|c| {
             let then = before.and_then(|b| b.key_questions.iter().find(|x| x.code == c.code));
-            level_cell(c, then)
+            level_cell(c, then, level_href(level.id, &c.code, filters))
         })
         .collect();
-    cells.push(level_cell(&level.overall, before.map(|b| &b.overall)));
+    cells.push(level_cell(
+        &level.overall,
+        before.map(|b| &b.overall),
+        level_href(level.id, "overall", filters),
+    ));
     Row {
         kind,
         id: level.id,

@@ -20,7 +20,7 @@ pub fn WardSummary(unit_id: Uuid, #[prop(optional)] refresh: Option<Signal<u32>>
             r.track();
         }
         tick.track();
-        async move { board_readiness(None, None, Some(unit_id)).await }
+        async move { board_readiness(None, None, Some(unit_id), None).await }
     });
     // Asked from the browser once the page runs, never while the server renders it: what the
     // server would render could not match what the browser hydrates.

@@ -229,3 +229,45 @@ fn filters_survive_the_round_trip_through_the_address() {
     });
     assert_eq!(again, f);
 }
+
+#[test]
+fn every_level_cell_opens_keeping_the_day_framework_and_trust_not_the_narrowing() {
+    let trust = "00000000-0000-0000-0000-0000000000ff";
+    let f = filters(&[
+        ("as_of", "2026-06-01"),
+        ("framework", "cqc-saf-2024"),
+        ("trust", trust),
+        ("flagged", "1"),
+        ("kq", "safe"),
+    ]);
+    let map = heatmap(&report(1), None, &f);
+    let site = &map.sites[0].1[0];
+    assert_eq!(site.kind, RowKind::Site);
+    let href = site.cells[0].href.clone().unwrap_or_default();
+    assert_eq!(
+        href,
+        format!(
+            "/readiness/levels/{}?kq=safe&trust={trust}&as_of=2026-06-01&framework=cqc-saf-2024",
+            site.id
+        )
+    );
+    let overall = map.trusts[0].cells.last().and_then(|c| c.href.clone());
+    assert!(overall.is_some_and(|h| h.contains("kq=overall")));
+}
+
+#[test]
+fn another_trust_keeps_the_day_and_drops_the_first_trusts_sites() {
+    let f = filters(&[
+        ("as_of", "2026-06-01"),
+        ("site", "00000000-0000-0000-0000-000000000001"),
+        ("depth", "services"),
+    ]);
+    let other: Uuid = "00000000-0000-0000-0000-0000000000ee"
+        .parse()
+        .unwrap_or_default();
+    let switched = f.for_trust(other);
+    assert_eq!(switched.trust, Some(other));
+    assert_eq!(switched.site, None);
+    assert_eq!(switched.as_of.as_deref(), Some("2026-06-01"));
+    assert_eq!(switched.depth, Depth::Services);
+}
