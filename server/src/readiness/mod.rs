@@ -62,15 +62,17 @@ pub async fn answer(
         .catalogue
         .get(framework_id)
         .ok_or_else(|| ApiError::Unprocessable(format!("unknown framework {framework_id}")))?;
-    let mut units = access::units(&state.store, caller, state.clock.today()).await?;
+    // The trusts asked about, read once: every trust the caller sees, or the one named.
+    let mut wanted = access::visible_trusts(&state.store, caller, state.clock.today()).await?;
     if let Some(trust) = query.trust_id {
-        if !access::visible_trusts(&state.store, caller, state.clock.today())
-            .await?
-            .contains(&trust)
-        {
+        if !wanted.contains(&trust) {
             return Err(ApiError::NotFound);
         }
-        units.retain(|u| u.trust.id == trust);
+        wanted = vec![trust];
+    }
+    let mut units = Vec::new();
+    for trust in wanted {
+        units.extend(state.store.units_of_trust(trust).await?);
     }
     if let Some(id) = query.unit_id {
         units.retain(|u| u.id == id);

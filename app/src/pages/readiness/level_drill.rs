@@ -40,7 +40,9 @@ fn LevelDrill() -> impl IntoView {
             Filters::from_query(|k| q.get(k)),
         )
     };
-    let report = Resource::new(asked, |(_, _, f)| async move {
+    // One report serves every cell of the trust: moving between cells asks for nothing new.
+    let filters = move || asked().2;
+    let report = Resource::new(filters, |f| async move {
         board_readiness(f.as_of.clone(), f.framework.clone(), None, f.trust).await
     });
     view! {
