@@ -38,6 +38,18 @@ impl AssessmentSource {
         .find(|s| s.as_str() == code)
     }
 
+    /// The source a rating by someone of `role` counts as: their own trust's (`own_trust`)
+    /// self-assessment by its inspectors and admins, another trust's peer review by a buddy
+    /// reviewer; `None` for anyone else. The judge holds every push to this (a peer review
+    /// also needs a grant covering the day); pages offer rating only where it gives a source.
+    pub fn of_rater(role: crate::Role, own_trust: bool) -> Option<AssessmentSource> {
+        match role {
+            crate::Role::BuddyReviewer if !own_trust => Some(AssessmentSource::PeerReview),
+            r if r.can_inspect() && own_trust => Some(AssessmentSource::SelfAssessment),
+            _ => None,
+        }
+    }
+
     /// The push kind that carries it.
     pub fn kind(self) -> &'static str {
         match self {

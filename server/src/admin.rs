@@ -245,15 +245,16 @@ pub async fn add_unit(
         return Err(ApiError::NotFound);
     }
     let id = Uuid::now_v7();
-    store
-        .create_unit(&NewUnit {
-            id,
-            trust_id,
-            core_service_id,
-            name,
-            ward_type: ward_type.as_str().to_owned(),
-        })
-        .await?;
+    let tx = store.begin().await?;
+    tx.create_unit(&NewUnit {
+        id,
+        trust_id,
+        core_service_id,
+        name,
+        ward_type: ward_type.as_str().to_owned(),
+    })
+    .await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %trust_id, unit_id = %id, "admin added a ward");
     Ok(id)
 }

@@ -12,9 +12,10 @@ use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 pub trait Clock: Send + Sync + 'static {
     fn now(&self) -> DateTime<Utc>;
 
-    /// Today's date (UTC).
+    /// Today's date in England: grants, rating dates and "as at" all name days as the trust
+    /// lives them, so 00:30 in British Summer Time is already tomorrow.
     fn today(&self) -> NaiveDate {
-        self.now().date_naive()
+        domain::readiness::london::london_date(self.now())
     }
 }
 

@@ -134,8 +134,7 @@ impl Backend for AppState {
         command: AdminCommand,
     ) -> Result<Option<OneTimePassword>, ErrorBody> {
         let store = &self.store;
-        // Notices and published ratings are dated as readiness reads them: by the day in England.
-        let england_today = domain::readiness::london::london_date(self.clock.now());
+        let england_today = self.clock.today();
         let result = match command {
             AdminCommand::AddSite { name } => {
                 admin::add_site(store, caller, &name).await.map(|_| None)

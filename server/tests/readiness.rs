@@ -285,6 +285,22 @@ async fn who_may_record_which_rating_and_a_reviewer_past_the_grant_is_told_when_
 }
 
 #[tokio::test]
+async fn a_rating_dated_today_in_england_is_accepted_in_the_first_hour_of_a_summer_day() {
+    let app = spawn_app().await;
+    // 23:30 UTC on 14 July is 00:30 on 15 July in British Summer Time.
+    let late_evening = chrono::DateTime::parse_from_rfc3339("2027-07-14T23:30:00Z")
+        .unwrap()
+        .to_utc();
+    app.clock.set(late_evening);
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let ward = first_ward(&app, &inspector).await;
+    let today = rating("self_assessment.record", ward, "S1", "good", "2027-07-15");
+    let tomorrow = rating("self_assessment.record", ward, "S2", "good", "2027-07-16");
+    let results = push(&app, &inspector, vec![today, tomorrow]).await;
+    assert_eq!(statuses(&results), ["applied", "rejected"], "{results:?}");
+}
+
+#[tokio::test]
 async fn readiness_is_scoped_and_its_questions_checked() {
     let app = spawn_app().await;
     assert_eq!(
@@ -683,6 +699,38 @@ async fn a_server_that_computed_readiness_before_sees_a_sync_another_server_took
     let mut json = Vec::new();
     std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&body[..]), &mut json).unwrap();
     assert_eq!(serde_json::from_slice::<Value>(&json).unwrap(), after);
+}
+
+#[tokio::test]
+async fn a_ward_added_after_an_answer_was_kept_is_in_the_next_answer() {
+    let app = spawn_app().await;
+    let board = app.login("board@demo.nhs.test").await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let ward_names = |report: &Value| -> Vec<String> {
+        report["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["unit_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = app.get("/api/v1/readiness", Some(&board)).await.json();
+    assert_eq!(
+        app.get("/api/v1/readiness", Some(&board)).await.json(),
+        before
+    );
+    let service: Uuid = before["units"][0]["core_service"]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let caller = app.caller(&admin).await;
+    server::admin::add_unit(&app.store, &caller, service, "Ward 99", "adult_inpatient")
+        .await
+        .unwrap();
+    let after = app.get("/api/v1/readiness", Some(&board)).await.json();
+    assert_eq!(ward_names(&after).len(), ward_names(&before).len() + 1);
+    assert!(ward_names(&after).iter().any(|n| n == "Ward 99"));
 }
 
 #[tokio::test]

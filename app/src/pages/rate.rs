@@ -107,7 +107,7 @@ fn RateTarget(whole_trust: bool) -> impl IntoView {
                         let user = user.clone();
                         Suspend::new(async move {
                             match loaded.await {
-                                Ok((Some(target), Some(framework))) => match source_for(&user, &target) {
+                                Ok((Some(target), Some(framework))) => match source_for(&user, target.trust_id()) {
                                     Ok(source) => view! { <Rate user target framework source device /> }.into_any(),
                                     Err(why) => view! { <h1>"Rate " {target.name().to_owned()}</h1><p>{why}</p> }.into_any(),
                                 },
@@ -126,21 +126,26 @@ fn RateTarget(whole_trust: bool) -> impl IntoView {
     }
 }
 
-/// Which source the user's rating of `target` would be, or why they cannot rate it (the
-/// server's judge decides again, on every push).
-fn source_for(user: &UserInfo, target: &Target) -> Result<AssessmentSource, &'static str> {
-    let own = target.trust_id() == user.trust_id;
-    match user.role {
-        domain::Role::BuddyReviewer if own => Err(
-            "Buddy reviewers rate the trusts they review; your own trust's ratings are its self-assessment, recorded by its inspectors and administrators.",
-        ),
-        domain::Role::BuddyReviewer => Ok(AssessmentSource::PeerReview),
-        r if r.can_inspect() && own => Ok(AssessmentSource::SelfAssessment),
-        r if r.can_inspect() => Err("You rate your own trust's wards."),
-        _ => Err(
-            "Board members read readiness; ratings are recorded by inspectors, trust administrators and buddy reviewers.",
-        ),
-    }
+/// Which source a rating by `user` of `trust` (one of its wards, or the trust as a whole) would
+/// be, or why they cannot rate it. The server's judge decides again, on every push.
+pub(crate) fn source_for(user: &UserInfo, trust: Uuid) -> Result<AssessmentSource, &'static str> {
+    let own = trust == user.trust_id;
+    AssessmentSource::of_rater(user.role, own).ok_or(match user.role {
+        domain::Role::BuddyReviewer => {
+            "Buddy reviewers rate the trusts they review; your own trust's ratings are its self-assessment, recorded by its inspectors and administrators."
+        }
+        r if r.can_inspect() => "You can rate only your own trust and its wards.",
+        _ => {
+            "Board members read readiness; ratings are recorded by inspectors, trust administrators and buddy reviewers."
+        }
+    })
+}
+
+/// Where `user` rates the whole of `trust` (its Well-led), if they may.
+pub(crate) fn trust_rate_href(user: &UserInfo, trust: Uuid) -> Option<String> {
+    source_for(user, trust)
+        .is_ok()
+        .then(|| format!("/trusts/{trust}/rate"))
 }
 
 /// What the form found wrong, field by field.

@@ -10,7 +10,6 @@ use domain::readiness::Source;
 use domain::readiness::detail::{
     CellEvidence, FindingEvidence, RatingEvidence, most_telling_first,
 };
-use domain::readiness::london::london_date;
 use domain::readiness::ward::DEFAULT_FRAMEWORK;
 use uuid::Uuid;
 
@@ -29,7 +28,7 @@ pub async fn cell_evidence(
     as_of: Option<chrono::NaiveDate>,
     framework: Option<&str>,
 ) -> Result<CellEvidence, ApiError> {
-    let today = london_date(state.clock.now());
+    let today = state.clock.today();
     access::unit(&state.store, caller, unit_id, state.clock.today()).await?;
     let as_of = as_of.unwrap_or(today);
     if as_of > today {

@@ -3,7 +3,8 @@
 //! The database moves a counter per ward (and per trust) in the same transaction as any change
 //! to its readiness (`readiness_versions`). A ward's cells are kept here under the counter they
 //! were computed at and used again only while the counter is unchanged; a whole answer, under
-//! every counter it read. So a page view recomputes only the wards a sync changed since, and
+//! the epoch of each trust it read (moved with any of the trust's counters, and when a ward
+//! is added). So a page view recomputes only the wards a sync changed since, and
 //! servers sharing one database each notice every change: nothing here is the only copy of
 //! anything.
 
@@ -68,16 +69,16 @@ pub struct ScopeKey {
 }
 
 /// Everything an answer depends on besides the rules (fixed while the server runs): the
-/// question, the wards as the caller sees them, and each counter read.
+/// question and the epoch of each trust read, which moves with any change to its wards, their
+/// evidence or its own.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AnswerKey {
     pub framework: String,
     pub as_of: NaiveDate,
     pub items: bool,
-    /// The wards' names and places, as JSON (a renamed ward changes the answer).
-    pub units: Vec<u8>,
-    /// (scope, counter) of every ward and trust read, sorted.
-    pub versions: Vec<(Uuid, i64)>,
+    pub unit_id: Option<Uuid>,
+    /// (trust, epoch) of every trust read, in the order read.
+    pub epochs: Vec<(Uuid, i64)>,
 }
 
 /// A bounded map of values computed at a counter.

@@ -13,7 +13,6 @@ use domain::caller::Caller;
 use domain::inspection::Response;
 use domain::principles::Enforcement;
 use domain::rating::Rating;
-use domain::readiness::london::london_date;
 use domain::readiness::rollup::{Notice, PublishedRating, TrustWellLed, roll_up};
 use domain::readiness::ward::{
     DEFAULT_FRAMEWORK, ReadinessQuery, ReadinessReport, UnitReadiness, WardReadiness,
@@ -50,7 +49,7 @@ pub async fn answer(
     caller: &Caller,
     query: &ReadinessQuery,
 ) -> Result<Arc<Answer>, ApiError> {
-    let today = london_date(state.clock.now());
+    let today = state.clock.today();
     let as_of = query.as_of.unwrap_or(today);
     if as_of > today {
         return Err(ApiError::Unprocessable(format!(
@@ -70,6 +69,23 @@ pub async fn answer(
         }
         wanted = vec![trust];
     }
+    // Each trust's epoch, read before anything it covers: an answer kept at these epochs is
+    // never older than they are, and a repeat question costs this one read.
+    let mut epochs = Vec::with_capacity(wanted.len());
+    for trust in &wanted {
+        epochs.push((*trust, state.store.readiness_epoch(*trust).await?));
+    }
+    let key = AnswerKey {
+        framework: framework.id.clone(),
+        as_of,
+        items: query.wants_items(),
+        unit_id: query.unit_id,
+        epochs,
+    };
+    if let Some(answer) = state.readiness_memo.answer(&key) {
+        return Ok(answer);
+    }
+
     let mut units = Vec::new();
     for trust in wanted {
         units.extend(state.store.units_of_trust(trust).await?);
@@ -88,23 +104,6 @@ pub async fn answer(
         versions.extend(state.store.readiness_versions(*trust).await?);
     }
     let version = |scope: Uuid| versions.get(&scope).copied().unwrap_or(0);
-    let mut read: Vec<(Uuid, i64)> = units
-        .iter()
-        .map(|u| u.id)
-        .chain(trusts.iter().copied())
-        .map(|scope| (scope, version(scope)))
-        .collect();
-    read.sort_unstable();
-    let key = AnswerKey {
-        framework: framework.id.clone(),
-        as_of,
-        items: query.wants_items(),
-        units: serde_json::to_vec(&units).unwrap_or_default(),
-        versions: read,
-    };
-    if let Some(answer) = state.readiness_memo.answer(&key) {
-        return Ok(answer);
-    }
 
     // Today's readiness is what pages ask for again and again; a past day (a trend, "changed
     // since") is computed when asked, so it never pushes today's out of the memo.

@@ -56,6 +56,7 @@ pub trait OrgStore {
         &self,
         trust_id: Uuid,
     ) -> Result<Vec<CoreServiceRecord>, StoreError>;
+    /// Adds a ward and moves its trust's readiness epoch: call it on a transaction.
     async fn create_unit(&self, unit: &NewUnit) -> Result<(), StoreError>;
     /// Active units of one trust, in tree order (site, core service, ward name).
     async fn units_of_trust(&self, trust_id: Uuid) -> Result<Vec<UnitInfo>, StoreError>;
@@ -203,7 +204,8 @@ impl<T: Db + ?Sized> OrgStore for T {
             "this core service already has a ward with this name"
         ))?
         .rows_affected());
-        Ok(())
+        // A new ward changes the trust's readiness answer though no evidence moved.
+        super::readiness::bump_epoch(self, unit.trust_id).await
     }
 
     async fn units_of_trust(&self, trust_id: Uuid) -> Result<Vec<UnitInfo>, StoreError> {

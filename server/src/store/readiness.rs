@@ -103,6 +103,9 @@ pub trait ReadinessStore {
     /// trust itself (its id), which moves with its trust-level ratings, notices and published
     /// ratings.
     async fn readiness_versions(&self, trust_id: Uuid) -> Result<Vec<(Uuid, i64)>, StoreError>;
+    /// The trust's epoch: moved whenever any of the counters above moves or a ward is added,
+    /// so an answer kept at an epoch holds until it moves. 0 for a trust never changed.
+    async fn readiness_epoch(&self, trust_id: Uuid) -> Result<i64, StoreError>;
     /// A trust's notices, lifted ones too, oldest first.
     async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError>;
     /// Records a notice (`recorded_by` is the admin) and moves the trust's readiness counter:
@@ -202,6 +205,16 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         .bind(trust_id)
         .fetch_all(&mut *c)
         .await?))
+    }
+
+    async fn readiness_epoch(&self, trust_id: Uuid) -> Result<i64, StoreError> {
+        let epoch: Option<i64> = run!(self, |c| sqlx::query_scalar(
+            "SELECT epoch FROM readiness_epochs WHERE trust_id = $1"
+        )
+        .bind(trust_id)
+        .fetch_optional(&mut *c)
+        .await?);
+        Ok(epoch.unwrap_or(0))
     }
 
     async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError> {
@@ -471,6 +484,26 @@ async fn bump_scopes<D: Db + ?Sized>(db: &D, scopes: &[(Uuid, Uuid)]) -> Result<
             q.build().execute(&mut *c).await?.rows_affected()
         });
     }
+    let mut trusts: Vec<Uuid> = scopes.iter().map(|(_, trust)| *trust).collect();
+    trusts.sort_unstable();
+    trusts.dedup();
+    for trust in trusts {
+        bump_epoch(db, trust).await?;
+    }
+    Ok(())
+}
+
+/// Moves the trust's readiness epoch (see `readiness_epoch`).
+pub(super) async fn bump_epoch<D: Db + ?Sized>(db: &D, trust: Uuid) -> Result<(), StoreError> {
+    run!(db, |c| {
+        sqlx::query(
+        "INSERT INTO readiness_epochs (trust_id, epoch) VALUES ($1, 1)          ON CONFLICT (trust_id) DO UPDATE SET epoch = readiness_epochs.epoch + 1"
+    )
+    .bind(trust)
+    .execute(&mut *c)
+    .await?
+    .rows_affected()
+    });
     Ok(())
 }
 

@@ -188,7 +188,7 @@ fn Cell(
         }}
         <h2>"The three sources"</h2>
         <Sources readiness=cell.clone() rules=rules />
-        <Evidence evidence />
+        <Evidence evidence past=as_of.is_some() />
         <h2>{if kq == "overall" { "The key questions" } else { "Beneath it" }}</h2>
         <Beneath rows=beneath overall=kq == "overall" />
         <h2>"Trend over six months"</h2>
@@ -293,7 +293,12 @@ fn source_words(source: Source) -> &'static str {
 /// The ratings and findings behind the cell: what was not in place first, with notes and
 /// photos.
 #[component]
-fn Evidence(evidence: CellEvidence) -> impl IntoView {
+fn Evidence(
+    evidence: CellEvidence,
+    /// Read as at a past day: answers and ratings stand as they were, notes and photos as
+    /// they are now (they are not kept day by day).
+    past: bool,
+) -> impl IntoView {
     let CellEvidence {
         findings,
         more_findings,
@@ -340,6 +345,7 @@ fn Evidence(evidence: CellEvidence) -> impl IntoView {
             view! {
                 <p>{format!("{shown} shown, what was not in place first.")}
                     {(more_findings > 0).then(|| format!(" {more_findings} more findings are counted but not listed."))}
+                    {past.then_some(" Each answer is shown as it stood then; its note and photos as they are today.")}
                 </p>
                 <ul class="evidence-list">
                     {findings.into_iter().map(|f| {

@@ -3,6 +3,7 @@
 //! CQC's published rating beside it, the ratings beneath it (each opening in turn), and what it
 //! would take to rise. A trust's Well-led rests on its own trust-level ratings instead.
 
+use domain::api::UserInfo;
 use domain::rating::Rating;
 use domain::readiness::rollup::{Basis, Level, LevelCell, LevelReadiness};
 use domain::readiness::ward::ReadinessReport;
@@ -18,18 +19,19 @@ use crate::components::form::message;
 use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
+use crate::pages::rate::trust_rate_href;
 
 /// `GET /readiness/levels/{id}`.
 #[component]
 pub fn ReadinessLevelPage() -> impl IntoView {
     view! {
         <Title text="Readiness of a service, site or trust - ReadyWard" />
-        <SignedIn render=|_| view! { <LevelDrill /> } />
+        <SignedIn render=|user| view! { <LevelDrill user /> } />
     }
 }
 
 #[component]
-fn LevelDrill() -> impl IntoView {
+fn LevelDrill(user: UserInfo) -> impl IntoView {
     let id = use_id_param();
     let query = use_query_map();
     let asked = move || {
@@ -47,14 +49,20 @@ fn LevelDrill() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| view! { <p>"Working out readiness…"</p> }>
-            {move || Suspend::new(async move {
-                let (id, kq, filters) = asked();
-                match (report.await, id) {
-                    (Ok(report), Some(id)) => view! { <Opened report id kq filters /> }.into_any(),
-                    (Ok(_), None) => view! { <NotFound /> }.into_any(),
-                    (Err(e), _) => view! { <p class="error-message" role="alert">{message(&e)}</p> }.into_any(),
-                }
-            })}
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    let (id, kq, filters) = asked();
+                    match (report.await, id) {
+                        (Ok(report), Some(id)) => {
+                            let rate = report.roll_up.trusts.first().and_then(|t| trust_rate_href(&user, t.id));
+                            view! { <Opened report id kq filters rate /> }.into_any()
+                        }
+                        (Ok(_), None) => view! { <NotFound /> }.into_any(),
+                        (Err(e), _) => view! { <p class="error-message" role="alert">{message(&e)}</p> }.into_any(),
+                    }
+                })
+            }}
         </Suspense>
     }
 }
@@ -188,11 +196,13 @@ fn basis_words(cell: &LevelCell, below: &str) -> String {
                 ),
                 Good => "none of the other principles applied".to_owned(),
             };
-            format!(
-                "Aggregated from {} rated {below} by the CQC's ratings principles: {why}.",
-                cell.rated_below
-            )
+            let rated = match cell.rated_below {
+                1 => format!("1 rated {}", singular(below)),
+                n => format!("{n} rated {below}"),
+            };
+            format!("Aggregated from {rated} by the CQC's ratings principles: {why}.")
         }
+        Basis::TrustEvidence if cell.rating == Rating::NotRated => "The CQC rates a trust's Well-led as a whole, not from its sites, and nobody has rated this trust's Well-led at trust level yet.".to_owned(),
         Basis::TrustEvidence => "The CQC rates a trust's Well-led as a whole: this comes from the trust-level self-assessment and peer review, not from the sites.".to_owned(),
         Basis::OnlySite => "The trust has one site, so its Well-led is that site's.".to_owned(),
         Basis::Published(day) => format!(
@@ -202,8 +212,28 @@ fn basis_words(cell: &LevelCell, below: &str) -> String {
     }
 }
 
+/// "wards" -> "ward": the nouns `Opened` names the ratings beneath with.
+fn singular(plural: &str) -> &str {
+    plural.strip_suffix('s').unwrap_or(plural)
+}
+
+/// The lede's score: a mean of the ratings beneath, or the trust-level ratings' own score.
+fn score_words(cell: &LevelCell) -> Option<String> {
+    let score = cell.score?;
+    Some(match cell.basis {
+        Basis::TrustEvidence => format!(" with a score of {score:.0}%"),
+        _ => format!(" with a mean score of {score:.0}% beneath it"),
+    })
+}
+
 #[component]
-fn Opened(report: ReadinessReport, id: Uuid, kq: String, filters: Filters) -> impl IntoView {
+fn Opened(
+    report: ReadinessReport,
+    id: Uuid,
+    kq: String,
+    filters: Filters,
+    rate: Option<String>,
+) -> impl IntoView {
     let roll_up = &report.roll_up;
     let Some(level) = roll_up
         .trusts
@@ -251,7 +281,6 @@ fn Opened(report: ReadinessReport, id: Uuid, kq: String, filters: Filters) -> im
         .as_ref()
         .map(|p| p.sentence(&format!("{title} at {}", level.name)));
     let trust_rated = matches!(cell.basis, Basis::TrustEvidence);
-    let trust_id = level.id;
     let show_table = !trust_rated && !rows.is_empty();
     view! {
         <Title text=format!("{title} at {} - ReadyWard", level.name) />
@@ -265,8 +294,8 @@ fn Opened(report: ReadinessReport, id: Uuid, kq: String, filters: Filters) -> im
         <h1>{title.clone()} " at " {level.name.clone()}</h1>
         <p class="lede">
             <span class=format!("rating rating--{}", cell.rating.as_str())>{cell.rating.label()}</span>
-            " (indicative) "
-            {cell.score.map(|s| format!("with a mean score of {s:.0}% beneath it"))}
+            " (indicative)"
+            {score_words(&cell)}
             ", as at " {as_at}
         </p>
         <dl class="summary-list">
@@ -295,9 +324,11 @@ fn Opened(report: ReadinessReport, id: Uuid, kq: String, filters: Filters) -> im
         </dl>
         {trust_rated.then(|| view! {
             <p>
-                <a href=format!("/trusts/{trust_id}/rate")>"The trust-level Well-led ratings"</a>
-                " are recorded by the trust's inspectors and administrators, and by its buddy reviewers."
+                "The trust-level Well-led ratings are recorded by the trust's inspectors and administrators, and by its buddy reviewers."
             </p>
+            {rate.map(|href| view! {
+                <a class="button button--secondary" href=href>"Rate the trust's Well-led"</a>
+            })}
         })}
         {show_table.then(|| view! {
             <table class="table" id="beneath">
@@ -326,3 +357,6 @@ fn Opened(report: ReadinessReport, id: Uuid, kq: String, filters: Filters) -> im
     }
     .into_any()
 }
+
+#[cfg(test)]
+mod tests;

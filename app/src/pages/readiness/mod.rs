@@ -6,6 +6,8 @@
 
 pub mod drill;
 pub mod filters;
+#[cfg(test)]
+mod fixture;
 pub mod level_drill;
 pub mod rows;
 pub mod trust_summary;
@@ -23,6 +25,7 @@ use crate::api::org::list_units;
 use crate::api::readiness::board_readiness;
 use crate::components::form::message;
 use crate::components::signed_in::SignedIn;
+use crate::pages::rate::trust_rate_href;
 use filters::{Depth, Filters, use_filters};
 use rows::{CellData, Heatmap, Row, RowKind, flag_label, heatmap};
 
@@ -98,16 +101,19 @@ fn Readiness(user: UserInfo) -> impl IntoView {
                     match report.await {
                         Ok(Loaded { trusts, shown, reports }) => {
                             let filters = Filters { trust: shown.or(filters.trust), ..filters };
-                            let switch = (trusts.len() > 1)
+                            // A reviewer who asked for a trust they cannot see is offered
+                            // those they can, even when that is only one.
+                            let listed = if trusts.is_empty() { "" } else { " The trusts you can see are listed above." };
+                            let switch = (trusts.len() > 1 || reports.is_none() && !trusts.is_empty())
                                 .then(|| view! { <TrustSwitch trusts shown filters=filters.clone() /> });
                             let board = match reports {
                                 Some((now, before)) => {
-                                    let rate = rate_href(&user, &now);
+                                    let rate = now.roll_up.trusts.first().and_then(|t| trust_rate_href(&user, t.id));
                                     view! { <Board report=now before filters rate /> }.into_any()
                                 }
                                 None => view! {
                                     <p class="inset" role="alert">
-                                        "You cannot see that trust's readiness today: the buddy access it gave you has ended or has not begun. Its administrators can extend it."
+                                        "You cannot see this trust's readiness today. Buddy access runs between the dates the reviewed trust's administrators set: ask them to extend it." {listed}
                                     </p>
                                 }
                                     .into_any(),
@@ -115,6 +121,8 @@ fn Readiness(user: UserInfo) -> impl IntoView {
                             view! { {switch} {board} }.into_any()
                         }
                         Err(e) => {
+                            // The trust asked for is the likeliest cause: the form drops it.
+                            let filters = Filters { trust: None, ..filters };
                             view! {
                                 <FilterForm report=None filters />
                                 <p class="error-message" role="alert">{message(&e)}</p>
@@ -139,24 +147,12 @@ async fn trusts_seen() -> Result<Vec<NamedRef>, ServerFnError> {
     Ok(trusts)
 }
 
-/// Where the user rates the shown trust's Well-led as a whole, if they may: the trust's own
-/// inspectors and admins (self-assessment), a buddy reviewer for a trust they review.
-fn rate_href(user: &UserInfo, report: &ReadinessReport) -> Option<String> {
-    let trust = report.roll_up.trusts.first()?.id;
-    let own = trust == user.trust_id;
-    let may = match user.role {
-        Role::BuddyReviewer => !own,
-        role => role.can_inspect() && own,
-    };
-    may.then(|| format!("/trusts/{trust}/rate"))
-}
-
 /// Links between the trusts a buddy reviewer sees, the shown one marked as current.
 #[component]
 fn TrustSwitch(trusts: Vec<NamedRef>, shown: Option<Uuid>, filters: Filters) -> impl IntoView {
     view! {
         <nav class="trust-switch" aria-label="Trusts you can see">
-            <h2 class="trust-switch__title">"Trust"</h2>
+            <h2 class="trust-switch__title">"Trusts you can see"</h2>
             <ul class="trust-switch__list">
                 {trusts
                     .into_iter()

@@ -331,3 +331,27 @@ fn a_rating_names_an_item_a_rating_and_a_reason_and_only_well_led_rates_the_trus
     trust_safe.as_object_mut().map(|o| o.remove("trust_id"));
     assert!(check_of(trust_safe).is_err_and(|e| e.contains("trust_id")));
 }
+
+#[test]
+fn the_judge_accepts_exactly_the_source_pages_offer_each_role() {
+    let mut granted = held();
+    granted.grants = vec![(OTHER_TRUST, day(1), day(30))];
+    for role in Role::ALL {
+        let who = pusher(role);
+        for (ward, own) in [(WARD, true), (OTHER_WARD, false)] {
+            for source in [
+                AssessmentSource::SelfAssessment,
+                AssessmentSource::PeerReview,
+            ] {
+                let v = verdict(&granted, &who, source, rating(ward));
+                let offered = AssessmentSource::of_rater(role, own) == Some(source);
+                assert_eq!(
+                    v == Verdict::Apply,
+                    offered,
+                    "{role:?} rating {} ward as {source:?}: {v:?}",
+                    if own { "own" } else { "other" }
+                );
+            }
+        }
+    }
+}
