@@ -104,6 +104,11 @@ enum Command {
         #[arg(long, default_value_t = 12)]
         months: u32,
     },
+    /// Check or checkpoint the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Create a real trust and its first admin, who gets a one-time password.
     CreateTrust {
         #[command(flatten)]
@@ -114,6 +119,24 @@ enum Command {
         admin_email: String,
         #[arg(long, default_value = "Trust administrator")]
         admin_name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check each trust's chain, and against the checkpoints; names the first broken entry
+    /// and exits non-zero when one is broken.
+    Verify {
+        #[command(flatten)]
+        storage: Storage,
+        /// Only this trust's chain.
+        #[arg(long)]
+        trust: Option<uuid::Uuid>,
+    },
+    /// Record the head of every chain in the data folder's checkpoints now.
+    Checkpoint {
+        #[command(flatten)]
+        storage: Storage,
     },
 }
 
@@ -223,6 +246,38 @@ async fn main() -> anyhow::Result<()> {
                 ),
                 seed::SeedOutcome::AlreadySeeded => println!("The load trust is already there."),
             }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { storage, trust },
+        } => {
+            let config = config_for(storage);
+            let checkpoints = server::audit::checkpoint::Checkpoints::in_data_dir(&config.data_dir);
+            let state = server::build_state(config).await?;
+            let mut broken = 0;
+            for found in server::audit::verify(&state.store, &checkpoints, trust).await? {
+                match found.outcome {
+                    Ok(n) => println!("trust {}: {n} entries, the chain holds", found.trust_id),
+                    Err(why) => {
+                        broken += 1;
+                        println!("trust {}: BROKEN at {why}", found.trust_id);
+                    }
+                }
+            }
+            if broken > 0 {
+                anyhow::bail!("{broken} audit chain(s) broken");
+            }
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { storage },
+        } => {
+            let config = config_for(storage);
+            let checkpoints = server::audit::checkpoint::Checkpoints::in_data_dir(&config.data_dir);
+            let state = server::build_state(config).await?;
+            let n =
+                server::audit::checkpoint(&state.store, &checkpoints, state.clock.now()).await?;
+            println!("Checkpointed the head of {n} audit chain(s).");
             Ok(())
         }
         Command::CreateTrust {

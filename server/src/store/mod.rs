@@ -2,7 +2,7 @@
 //!
 //! SQLite (WAL) is the embedded default; PostgreSQL serves a shared deployment. Each area
 //! (`org`, `identity`, `grants`, `templates`, `sync`, `readiness`, `photos`,
-//! `conflicts`) declares its trait
+//! `conflicts`, `audit`) declares its trait
 //! and writes its SQL once in its own file; the [`db::run!`] macro compiles each statement for
 //! both databases, since both accept `$n` placeholders and the same DML. Only the migrations
 //! differ per database.
@@ -13,6 +13,7 @@
 //! the trust it is scoped to, or leaves scope to its caller and says so: scoping is decided by
 //! the caller's memberships and grants in `crate::access`, never by what a client sends.
 
+pub mod audit;
 pub mod conflicts;
 pub(crate) mod db;
 pub mod grants;
@@ -32,6 +33,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use audit::AuditStore;
 pub use conflicts::{ConflictRecord, ConflictStore};
 pub use db::{Db, Tx};
 pub use grants::{GrantRecord, GrantStore};
@@ -45,8 +47,8 @@ pub use templates::{TemplateRecord, TemplateStore};
 /// Every area's interface, for `use crate::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        ConflictStore, GrantStore, IdentityStore, OrgStore, PhotoRecords, ReadinessStore,
-        SyncStore, TemplateStore,
+        AuditStore, ConflictStore, GrantStore, IdentityStore, OrgStore, PhotoRecords,
+        ReadinessStore, SyncStore, TemplateStore,
     };
 }
 
