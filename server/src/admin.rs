@@ -2,7 +2,8 @@
 //!
 //! Every function checks the caller is a trust admin and touches only their own trust: ids
 //! from another trust are `NotFound`, exactly like ids that do not exist. Every change is logged
-//! at info with the acting admin (`user_id`) and their `trust_id`; never a password.
+//! at info with the acting admin (`user_id`) and their `trust_id`, and written to the audit
+//! trail on the change's own transaction (before and after; never a password).
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
@@ -15,11 +16,36 @@ use domain::org::WardType;
 use uuid::Uuid;
 
 use crate::access::require_admin;
+use crate::audit;
 use crate::auth::password;
 use crate::auth::service::normalise_email;
 use crate::error::ApiError;
 use crate::store::prelude::*;
 use crate::store::{CoreServiceRecord, GrantRecord, NewUnit, NewUser, SiteRecord, Store};
+
+/// Writes the audit entry of an admin's change of the caller's trust on its transaction.
+pub(crate) async fn audited(
+    tx: &crate::store::Tx,
+    caller: &Caller,
+    now: DateTime<Utc>,
+    action: &str,
+    subject: Uuid,
+    before: serde_json::Value,
+    after: serde_json::Value,
+) -> Result<(), ApiError> {
+    audit::record(
+        tx,
+        caller.user.trust_id,
+        now,
+        Some(caller.user.id),
+        action,
+        Some(subject),
+        before,
+        after,
+    )
+    .await?;
+    Ok(())
+}
 
 /// A trimmed, non-empty, reasonably short name, or a sentence saying what is wrong.
 fn clean_name(what: &str, name: &str) -> Result<String, ApiError> {
@@ -162,7 +188,12 @@ pub async fn overview(
 }
 
 /// Ends one session of someone of the caller's trust; any other session is not found.
-pub async fn end_session(store: &Store, caller: &Caller, session_id: &str) -> Result<(), ApiError> {
+pub async fn end_session(
+    store: &Store,
+    caller: &Caller,
+    session_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     require_admin(caller)?;
     let session = store.session(session_id).await?.ok_or(ApiError::NotFound)?;
     let owner = store
@@ -172,7 +203,19 @@ pub async fn end_session(store: &Store, caller: &Caller, session_id: &str) -> Re
     if owner.trust_id != caller.user.trust_id {
         return Err(ApiError::NotFound);
     }
-    store.delete_session(session_id).await?;
+    let tx = store.begin().await?;
+    tx.delete_session(session_id).await?;
+    audited(
+        &tx,
+        caller,
+        now,
+        "session.end",
+        owner.id,
+        serde_json::json!({ "kind": session.kind, "created_at": session.created_at }),
+        serde_json::Value::Null,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, ended_for = %owner.id,
         "admin ended a session"
@@ -181,17 +224,34 @@ pub async fn end_session(store: &Store, caller: &Caller, session_id: &str) -> Re
 }
 
 /// Adds a site to the caller's trust.
-pub async fn add_site(store: &Store, caller: &Caller, name: &str) -> Result<Uuid, ApiError> {
+pub async fn add_site(
+    store: &Store,
+    caller: &Caller,
+    name: &str,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
     require_admin(caller)?;
     let id = Uuid::now_v7();
     let name = clean_name("site", name)?;
-    store
-        .create_site(&SiteRecord {
-            id,
-            trust_id: caller.user.trust_id,
-            name,
-        })
-        .await?;
+    let tx = store.begin().await?;
+    tx.create_site(&SiteRecord {
+        id,
+        trust_id: caller.user.trust_id,
+        name: name.clone(),
+    })
+    .await?;
+    let after = serde_json::json!({ "name": name });
+    audited(
+        &tx,
+        caller,
+        now,
+        "site.add",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, site_id = %id, "admin added a site");
     Ok(id)
 }
@@ -202,6 +262,7 @@ pub async fn add_core_service(
     caller: &Caller,
     site_id: Uuid,
     name: &str,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
     require_admin(caller)?;
     let trust_id = caller.user.trust_id;
@@ -215,14 +276,26 @@ pub async fn add_core_service(
         return Err(ApiError::NotFound);
     }
     let id = Uuid::now_v7();
-    store
-        .create_core_service(&CoreServiceRecord {
-            id,
-            trust_id,
-            site_id,
-            name,
-        })
-        .await?;
+    let tx = store.begin().await?;
+    tx.create_core_service(&CoreServiceRecord {
+        id,
+        trust_id,
+        site_id,
+        name: name.clone(),
+    })
+    .await?;
+    let after = serde_json::json!({ "site_id": site_id, "name": name });
+    audited(
+        &tx,
+        caller,
+        now,
+        "core_service.add",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %trust_id, core_service_id = %id, "admin added a core service");
     Ok(id)
 }
@@ -234,6 +307,7 @@ pub async fn add_unit(
     core_service_id: Uuid,
     name: &str,
     ward_type: &str,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
     require_admin(caller)?;
     let trust_id = caller.user.trust_id;
@@ -250,9 +324,22 @@ pub async fn add_unit(
         id,
         trust_id,
         core_service_id,
-        name,
+        name: name.clone(),
         ward_type: ward_type.as_str().to_owned(),
     })
+    .await?;
+    let after = serde_json::json!({
+        "core_service_id": core_service_id, "name": name, "ward_type": ward_type.as_str()
+    });
+    audited(
+        &tx,
+        caller,
+        now,
+        "ward.add",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
     .await?;
     tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %trust_id, unit_id = %id, "admin added a ward");
@@ -273,20 +360,33 @@ pub async fn add_user(
     let name = clean_name("person's", name)?;
     let one_time = password::one_time_password();
     let id = Uuid::now_v7();
-    store
-        .create_user(
-            &NewUser {
-                id,
-                trust_id: caller.user.trust_id,
-                email: email.clone(),
-                name,
-                role: role.as_str().to_owned(),
-                password_hash: password::hash_blocking(one_time.clone()).await?,
-                must_change_password: true,
-            },
-            now,
-        )
-        .await?;
+    let password_hash = password::hash_blocking(one_time.clone()).await?;
+    let tx = store.begin().await?;
+    tx.create_user(
+        &NewUser {
+            id,
+            trust_id: caller.user.trust_id,
+            email: email.clone(),
+            name: name.clone(),
+            role: role.as_str().to_owned(),
+            password_hash,
+            must_change_password: true,
+        },
+        now,
+    )
+    .await?;
+    let after = serde_json::json!({ "email": email, "name": name, "role": role.as_str() });
+    audited(
+        &tx,
+        caller,
+        now,
+        "user.add",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %id,
         role = role.as_str(), "admin added a user with a one-time password"
@@ -321,8 +421,21 @@ pub async fn reset_password(
     let user = own_user(store, caller, user_id).await?;
     let one_time = password::one_time_password();
     let hash = password::hash_blocking(one_time.clone()).await?;
-    store.set_password(user.id, &hash, true, now).await?;
-    store.delete_sessions_of_user(user.id, None).await?;
+    let tx = store.begin().await?;
+    tx.set_password(user.id, &hash, true, now).await?;
+    tx.delete_sessions_of_user(user.id, None).await?;
+    let after = serde_json::json!({ "one_time_password": true, "sessions_ended": true });
+    audited(
+        &tx,
+        caller,
+        now,
+        "user.password_reset",
+        user.id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %user.id,
         "admin reset a password; the user's sessions ended"
@@ -340,6 +453,7 @@ pub async fn update_user(
     user_id: Uuid,
     role: Role,
     active: bool,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     require_admin(caller)?;
     let user = own_user(store, caller, user_id).await?;
@@ -348,10 +462,15 @@ pub async fn update_user(
             "You cannot remove your own admin access. Ask another admin to do it".to_owned(),
         ));
     }
-    store.update_user(user.id, role.as_str(), active).await?;
+    let tx = store.begin().await?;
+    tx.update_user(user.id, role.as_str(), active).await?;
     if !active {
-        store.delete_sessions_of_user(user.id, None).await?;
+        tx.delete_sessions_of_user(user.id, None).await?;
     }
+    let before = serde_json::json!({ "role": user.role, "active": user.active });
+    let after = serde_json::json!({ "role": role.as_str(), "active": active });
+    audited(&tx, caller, now, "user.update", user.id, before, after).await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, target_user_id = %user.id,
         role = role.as_str(), active, "admin changed a user"
@@ -389,18 +508,33 @@ pub async fn add_grant(
             )
         })?;
     let id = Uuid::now_v7();
-    store
-        .create_grant(
-            &GrantRecord {
-                id,
-                trust_id: caller.user.trust_id,
-                reviewer_id: reviewer.id,
-                starts_on,
-                ends_on,
-            },
-            now,
-        )
-        .await?;
+    let tx = store.begin().await?;
+    tx.create_grant(
+        &GrantRecord {
+            id,
+            trust_id: caller.user.trust_id,
+            reviewer_id: reviewer.id,
+            starts_on,
+            ends_on,
+        },
+        now,
+    )
+    .await?;
+    let after = serde_json::json!({
+        "reviewer_id": reviewer.id, "reviewer_email": reviewer.email,
+        "starts_on": starts_on, "ends_on": ends_on
+    });
+    audited(
+        &tx,
+        caller,
+        now,
+        "grant.add",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %id,
         reviewer_id = %reviewer.id, %starts_on, %ends_on, "admin gave a buddy reviewer access"
@@ -413,8 +547,9 @@ pub async fn end_grant(
     store: &Store,
     caller: &Caller,
     grant_id: Uuid,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let today = domain::readiness::london::london_date(now);
     require_admin(caller)?;
     let grants = store.grants_of_trust(caller.user.trust_id).await?;
     let grant = grants
@@ -422,9 +557,13 @@ pub async fn end_grant(
         .find(|g| g.id == grant_id)
         .ok_or(ApiError::NotFound)?;
     let yesterday = today - Days::new(1);
-    store
-        .end_grant(grant.id, yesterday.min(grant.ends_on))
-        .await?;
+    let ends_on = yesterday.min(grant.ends_on);
+    let tx = store.begin().await?;
+    tx.end_grant(grant.id, ends_on).await?;
+    let before = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": grant.ends_on });
+    let after = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": ends_on });
+    audited(&tx, caller, now, "grant.end", grant.id, before, after).await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
         "admin ended a buddy reviewer's access"

@@ -1,17 +1,20 @@
 //! What a trust admin records beside the evidence: enforcement notices against a core
 //! service's key question (recorded and later lifted, both dated, so readiness as at a past
 //! day sees what stood then), and the CQC's last published ratings. Admins of the trust only;
-//! another trust's core service or notice is `NotFound` like one that does not exist.
+//! another trust's core service or notice is `NotFound` like one that does not exist. Each
+//! change is written to the audit trail with it.
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::admin::{NoticeView, PublishedView};
 use domain::caller::Caller;
 use domain::framework::KEY_QUESTION_CODES;
 use domain::principles::Enforcement;
 use domain::rating::Rating;
+use domain::readiness::london::london_date;
 use uuid::Uuid;
 
 use crate::access::require_admin;
+use crate::admin::audited;
 use crate::error::ApiError;
 use crate::store::prelude::*;
 use crate::store::{NoticeRecord, PublishedRecord, Store};
@@ -41,8 +44,9 @@ pub async fn record_notice(
     core_service_id: Uuid,
     key_question: &str,
     enforcement: Enforcement,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<Uuid, ApiError> {
+    let today = london_date(now);
     require_admin(caller)?;
     check_key_question(key_question, false)?;
     own_service(store, caller, core_service_id).await?;
@@ -58,6 +62,20 @@ pub async fn record_notice(
     };
     let tx = store.begin().await?;
     tx.record_notice(&notice, caller.user.id).await?;
+    let after = serde_json::json!({
+        "core_service_id": core_service_id, "key_question": key_question,
+        "enforcement": enforcement.as_str(), "recorded_on": today
+    });
+    audited(
+        &tx,
+        caller,
+        now,
+        "notice.record",
+        id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, notice_id = %id,
         %core_service_id, key_question, enforcement = enforcement.as_str(),
@@ -70,12 +88,24 @@ pub async fn lift_notice(
     store: &Store,
     caller: &Caller,
     notice_id: Uuid,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     require_admin(caller)?;
+    let today = london_date(now);
     let tx = store.begin().await?;
     tx.lift_notice(caller.user.trust_id, notice_id, today)
         .await?;
+    let after = serde_json::json!({ "lifted_on": today });
+    audited(
+        &tx,
+        caller,
+        now,
+        "notice.lift",
+        notice_id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id, %notice_id,
         "admin lifted an enforcement notice");
@@ -90,8 +120,9 @@ pub async fn record_published(
     key_question: &str,
     rating: Rating,
     report_date: NaiveDate,
-    today: NaiveDate,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let today = london_date(now);
     require_admin(caller)?;
     check_key_question(key_question, true)?;
     if rating == Rating::NotRated {
@@ -115,6 +146,20 @@ pub async fn record_published(
     };
     let tx = store.begin().await?;
     tx.record_published(&record, caller.user.id).await?;
+    let after = serde_json::json!({
+        "core_service_id": core_service_id, "key_question": key_question,
+        "rating": rating.as_str(), "report_date": report_date
+    });
+    audited(
+        &tx,
+        caller,
+        now,
+        "published_rating.record",
+        record.id,
+        serde_json::Value::Null,
+        after,
+    )
+    .await?;
     tx.commit().await?;
     tracing::info!(user_id = %caller.user.id, trust_id = %caller.user.trust_id,
         %core_service_id, key_question, rating = rating.as_str(), %report_date,

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 use uuid::Uuid;
 
 use crate::access::{self, require_admin};
+use crate::admin::audited;
 use crate::error::ApiError;
 use crate::store::prelude::*;
 use crate::store::{Store, TemplateRecord};
@@ -110,6 +111,14 @@ pub async fn version_for_caller(
         .ok_or(ApiError::NotFound)?
 }
 
+/// A template version as the audit trail records it.
+fn audit_view(t: &TemplateRecord) -> serde_json::Value {
+    serde_json::json!({
+        "version": t.version, "name": t.name, "framework_id": t.framework_id,
+        "ward_types": t.ward_types, "prompt_codes": t.prompt_codes, "archived": t.archived
+    })
+}
+
 /// Saves an admin's draft: a new template, or the next version of one of their trust's own.
 pub async fn save(
     store: &Store,
@@ -122,11 +131,11 @@ pub async fn save(
     draft
         .validate(catalogue.get(&draft.framework_id))
         .map_err(ApiError::Unprocessable)?;
-    let (id, version) = match draft.id {
-        None => (Uuid::now_v7(), 1),
+    let (id, version, before) = match draft.id {
+        None => (Uuid::now_v7(), 1, serde_json::Value::Null),
         Some(id) => {
             let current = own_template(store, caller, id).await?;
-            (id, current.version + 1)
+            (id, current.version + 1, audit_view(&current))
         }
     };
     let record = TemplateRecord {
@@ -139,7 +148,11 @@ pub async fn save(
         prompt_codes: to_json(&draft.prompt_codes),
         archived: false,
     };
-    store.insert_template_version(&record, now).await?;
+    let tx = store.begin().await?;
+    tx.insert_template_version(&record, now).await?;
+    let after = audit_view(&record);
+    audited(&tx, caller, now, "template.save", id, before, after).await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id, version,
         "admin saved a checklist template"
@@ -156,16 +169,16 @@ pub async fn archive(
 ) -> Result<(), ApiError> {
     require_admin(caller)?;
     let current = own_template(store, caller, id).await?;
-    store
-        .insert_template_version(
-            &TemplateRecord {
-                version: current.version + 1,
-                archived: true,
-                ..current
-            },
-            now,
-        )
-        .await?;
+    let archived = TemplateRecord {
+        version: current.version + 1,
+        archived: true,
+        ..current.clone()
+    };
+    let tx = store.begin().await?;
+    tx.insert_template_version(&archived, now).await?;
+    let (before, after) = (audit_view(&current), audit_view(&archived));
+    audited(&tx, caller, now, "template.archive", id, before, after).await?;
+    tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, template_id = %id,
         "admin archived a checklist template"

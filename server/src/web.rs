@@ -134,13 +134,14 @@ impl Backend for AppState {
         command: AdminCommand,
     ) -> Result<Option<OneTimePassword>, ErrorBody> {
         let store = &self.store;
-        let england_today = self.clock.today();
         let result = match command {
             AdminCommand::AddSite { name } => {
-                admin::add_site(store, caller, &name).await.map(|_| None)
+                admin::add_site(store, caller, &name, self.clock.now())
+                    .await
+                    .map(|_| None)
             }
             AdminCommand::AddCoreService { site_id, name } => {
-                admin::add_core_service(store, caller, site_id, &name)
+                admin::add_core_service(store, caller, site_id, &name, self.clock.now())
                     .await
                     .map(|_| None)
             }
@@ -148,9 +149,16 @@ impl Backend for AppState {
                 core_service_id,
                 name,
                 ward_type,
-            } => admin::add_unit(store, caller, core_service_id, &name, &ward_type)
-                .await
-                .map(|_| None),
+            } => admin::add_unit(
+                store,
+                caller,
+                core_service_id,
+                &name,
+                &ward_type,
+                self.clock.now(),
+            )
+            .await
+            .map(|_| None),
             AdminCommand::AddUser { email, name, role } => {
                 admin::add_user(store, caller, &email, &name, role, self.clock.now())
                     .await
@@ -165,7 +173,7 @@ impl Backend for AppState {
                 user_id,
                 role,
                 active,
-            } => admin::update_user(store, caller, user_id, role, active)
+            } => admin::update_user(store, caller, user_id, role, active, self.clock.now())
                 .await
                 .map(|_| None),
             AdminCommand::AddGrant {
@@ -183,7 +191,7 @@ impl Backend for AppState {
             .await
             .map(|_| None),
             AdminCommand::EndSession { session_id } => {
-                admin::end_session(store, caller, &session_id)
+                admin::end_session(store, caller, &session_id, self.clock.now())
                     .await
                     .map(|_| None)
             }
@@ -212,12 +220,12 @@ impl Backend for AppState {
                 core_service_id,
                 &key_question,
                 enforcement,
-                england_today,
+                self.clock.now(),
             )
             .await
             .map(|_| None),
             AdminCommand::LiftNotice { notice_id } => {
-                crate::enforcement::lift_notice(store, caller, notice_id, england_today)
+                crate::enforcement::lift_notice(store, caller, notice_id, self.clock.now())
                     .await
                     .map(|_| None)
             }
@@ -233,12 +241,12 @@ impl Backend for AppState {
                 &key_question,
                 rating,
                 report_date,
-                england_today,
+                self.clock.now(),
             )
             .await
             .map(|_| None),
             AdminCommand::EndGrant { grant_id } => {
-                admin::end_grant(store, caller, grant_id, self.clock.today())
+                admin::end_grant(store, caller, grant_id, self.clock.now())
                     .await
                     .map(|_| None)
             }

@@ -17,15 +17,23 @@ async fn an_admin_builds_the_tree_and_the_new_ward_reaches_inspectors() {
     let app = spawn_app().await;
     let admin_caller = app.caller(&app.login("admin@demo.nhs.test").await).await;
     let store = &app.store;
-    let site = admin::add_site(store, &admin_caller, "  Eastgate Clinic ")
+    let site = admin::add_site(store, &admin_caller, "  Eastgate Clinic ", app.clock.now())
         .await
         .unwrap();
-    let service = admin::add_core_service(store, &admin_caller, site, "Outpatients")
-        .await
-        .unwrap();
-    admin::add_unit(store, &admin_caller, service, "Clinic A", "outpatients")
-        .await
-        .unwrap();
+    let service =
+        admin::add_core_service(store, &admin_caller, site, "Outpatients", app.clock.now())
+            .await
+            .unwrap();
+    admin::add_unit(
+        store,
+        &admin_caller,
+        service,
+        "Clinic A",
+        "outpatients",
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
 
     let overview = admin::overview(store, &admin_caller, app.clock.today())
         .await
@@ -53,15 +61,23 @@ async fn an_admin_builds_the_tree_and_the_new_ward_reaches_inspectors() {
 
     // Bad input is refused with a sentence and changes nothing.
     assert!(matches!(
-        admin::add_site(store, &admin_caller, "   ").await,
+        admin::add_site(store, &admin_caller, "   ", app.clock.now()).await,
         Err(ApiError::Unprocessable(_))
     ));
     assert!(matches!(
-        admin::add_site(store, &admin_caller, "Eastgate Clinic").await,
+        admin::add_site(store, &admin_caller, "Eastgate Clinic", app.clock.now()).await,
         Err(ApiError::Conflict(_))
     ));
     assert!(matches!(
-        admin::add_unit(store, &admin_caller, service, "Clinic B", "spaceship").await,
+        admin::add_unit(
+            store,
+            &admin_caller,
+            service,
+            "Clinic B",
+            "spaceship",
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
 }
@@ -85,7 +101,7 @@ async fn only_admins_administer_and_only_their_own_trust() {
         );
         assert!(
             matches!(
-                admin::add_site(store, &caller, "X").await,
+                admin::add_site(store, &caller, "X", app.clock.now()).await,
                 Err(ApiError::Forbidden(_))
             ),
             "{email}"
@@ -99,7 +115,7 @@ async fn only_admins_administer_and_only_their_own_trust() {
         .sites[0]
         .id;
     assert!(matches!(
-        admin::add_core_service(store, &demo_admin, buddy_site, "Surgery 2").await,
+        admin::add_core_service(store, &demo_admin, buddy_site, "Surgery 2", app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
     let buddy_user = admin::overview(store, &buddy_admin, app.clock.today())
@@ -112,7 +128,15 @@ async fn only_admins_administer_and_only_their_own_trust() {
         Err(ApiError::NotFound)
     ));
     assert!(matches!(
-        admin::update_user(store, &demo_admin, buddy_user, Role::BoardViewer, false).await,
+        admin::update_user(
+            store,
+            &demo_admin,
+            buddy_user,
+            Role::BoardViewer,
+            false,
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::NotFound)
     ));
 }
@@ -173,9 +197,16 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
         .unwrap()
         .parse()
         .unwrap();
-    admin::update_user(store, &admin_caller, user_id, Role::WardInspector, false)
-        .await
-        .unwrap();
+    admin::update_user(
+        store,
+        &admin_caller,
+        user_id,
+        Role::WardInspector,
+        false,
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     assert_eq!(
         app.get("/api/v1/units", Some(&token)).await.status,
         StatusCode::UNAUTHORIZED
@@ -190,9 +221,16 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
     assert_eq!(again.status, StatusCode::UNAUTHORIZED);
 
     // Reactivated with a new role, and a reset makes the old password useless.
-    admin::update_user(store, &admin_caller, user_id, Role::BoardViewer, true)
-        .await
-        .unwrap();
+    admin::update_user(
+        store,
+        &admin_caller,
+        user_id,
+        Role::BoardViewer,
+        true,
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     let reset = admin::reset_password(store, &admin_caller, user_id, app.clock.now())
         .await
         .unwrap();
@@ -216,11 +254,27 @@ async fn new_users_get_a_one_time_password_and_deactivation_ends_access() {
     // An admin cannot lock themselves out.
     let me = admin_caller.user.id;
     assert!(matches!(
-        admin::update_user(store, &admin_caller, me, Role::TrustAdmin, false).await,
+        admin::update_user(
+            store,
+            &admin_caller,
+            me,
+            Role::TrustAdmin,
+            false,
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
     assert!(matches!(
-        admin::update_user(store, &admin_caller, me, Role::BoardViewer, true).await,
+        admin::update_user(
+            store,
+            &admin_caller,
+            me,
+            Role::BoardViewer,
+            true,
+            app.clock.now()
+        )
+        .await,
         Err(ApiError::Unprocessable(_))
     ));
 }
@@ -246,7 +300,7 @@ async fn buddy_grants_open_and_close_access() {
         .unwrap()
         .grants[0]
         .id;
-    admin::end_grant(store, &demo_admin, grant, app.clock.today())
+    admin::end_grant(store, &demo_admin, grant, app.clock.now())
         .await
         .unwrap();
     assert_eq!(
@@ -364,7 +418,7 @@ async fn an_admin_sees_who_is_signed_in_where_and_ends_one_session_alone() {
     );
     let buddy_admin = app.caller(&buddy_session).await;
     assert!(matches!(
-        admin::end_session(&app.store, &buddy_admin, &kept_id).await,
+        admin::end_session(&app.store, &buddy_admin, &kept_id, app.clock.now()).await,
         Err(ApiError::NotFound)
     ));
     assert_eq!(

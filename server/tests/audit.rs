@@ -9,6 +9,7 @@ use chrono::Utc;
 use serde_json::json;
 use server::audit::chain::Break;
 use server::audit::checkpoint::Checkpoints;
+use server::clock::Clock;
 use server::store::OrgStore;
 use server::store::audit::AuditStore;
 use server::store::{Store, TrustRecord};
@@ -180,5 +181,75 @@ async fn checkpoints_catch_a_deleted_last_entry_and_a_forged_checkpoint() {
             .unwrap_err()
             .to_string()
             .contains("not signed by this installation's key"),
+    );
+}
+
+#[tokio::test]
+async fn sign_ins_admin_changes_and_pushes_are_written_to_their_trusts_chain() {
+    let app = common::spawn_app().await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let caller = app.caller(&admin).await;
+    let trust = caller.user.trust_id;
+    let site = server::admin::add_site(&app.store, &caller, "Eastgate", app.clock.now())
+        .await
+        .unwrap();
+    // A wrong password for a known account is written; one for an unknown email is not.
+    app.sign_in("inspector@demo.nhs.test", "not-the-password")
+        .await;
+    app.sign_in("nobody@demo.nhs.test", "not-the-password")
+        .await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let ward = units[0]["id"].as_str().unwrap();
+    let inspection = Uuid::now_v7();
+    let reply = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&inspector),
+            json!({"device_id": Uuid::now_v7(), "mutations": [
+                {"id": Uuid::now_v7(), "kind": "inspection.upsert", "data": {
+                    "id": inspection, "unit_id": ward, "framework_id": "cqc-kloe-2017",
+                    "template_id": null, "template_version": null,
+                    "started_at": "2026-06-01T09:00:00Z", "status": "in_progress"}}]}),
+        )
+        .await;
+    assert_eq!(reply.status, axum::http::StatusCode::OK);
+
+    let entries = app.store.audit_entries(trust, 1, 1000).await.unwrap();
+    let actions: Vec<&str> = entries.iter().map(|e| e.action.as_str()).collect();
+    for wanted in ["sign_in", "site.add", "sign_in.failed", "sync.push"] {
+        assert!(
+            actions.contains(&wanted),
+            "{wanted} missing from {actions:?}"
+        );
+    }
+    let added = entries.iter().find(|e| e.action == "site.add").unwrap();
+    assert_eq!(added.subject_id, Some(site));
+    assert_eq!(added.actor_id, Some(caller.user.id));
+    assert!(added.content.as_deref().unwrap().contains("Eastgate"));
+    let failed = entries
+        .iter()
+        .filter(|e| e.action == "sign_in.failed")
+        .count();
+    assert_eq!(failed, 1, "only the known account's failure is written");
+    let pushed = entries.iter().find(|e| e.action == "sync.push").unwrap();
+    assert!(
+        pushed
+            .content
+            .as_deref()
+            .unwrap()
+            .contains(&inspection.to_string())
+    );
+    assert!(
+        entries
+            .iter()
+            .all(|e| !e.content.as_deref().unwrap().contains("argon2")),
+        "no password hash is ever written"
+    );
+    let none_yet = tempfile::tempdir().unwrap();
+    let checkpoints = Checkpoints::in_data_dir(none_yet.path());
+    assert_eq!(
+        verdict(&app.store, &checkpoints, trust).await,
+        Ok(entries.len() as i64)
     );
 }

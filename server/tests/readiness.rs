@@ -725,9 +725,16 @@ async fn a_ward_added_after_an_answer_was_kept_is_in_the_next_answer() {
         .parse()
         .unwrap();
     let caller = app.caller(&admin).await;
-    server::admin::add_unit(&app.store, &caller, service, "Ward 99", "adult_inpatient")
-        .await
-        .unwrap();
+    server::admin::add_unit(
+        &app.store,
+        &caller,
+        service,
+        "Ward 99",
+        "adult_inpatient",
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
     let after = app.get("/api/v1/readiness", Some(&board)).await.json();
     assert_eq!(ward_names(&after).len(), ward_names(&before).len() + 1);
     assert!(ward_names(&after).iter().any(|n| n == "Ward 99"));

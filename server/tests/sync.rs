@@ -492,7 +492,7 @@ async fn pull_returns_the_lists_until_the_cursor_is_current_and_again_after_a_ch
         .unwrap()
         .grants[0]
         .id;
-    server::admin::end_grant(&app.store, &admin, grant, app.clock.today())
+    server::admin::end_grant(&app.store, &admin, grant, app.clock.now())
         .await
         .unwrap();
     let after = app

@@ -164,6 +164,30 @@ impl AuthService {
             })
     }
 
+    /// Writes a sign-in, or a refused one, of a known account to its trust's audit trail.
+    async fn audit_sign_in<D: crate::store::Db + ?Sized>(
+        &self,
+        db: &D,
+        user: &UserRecord,
+        action: &str,
+        addr: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let after = serde_json::json!({ "email": user.email, "from": addr, "reason": reason });
+        crate::audit::record(
+            db,
+            user.trust_id,
+            self.clock.now(),
+            Some(user.id),
+            action,
+            Some(user.id),
+            serde_json::Value::Null,
+            after,
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Checks credentials under the rate limit and opens a session. Returns the new token.
     pub async fn sign_in(
         &self,
@@ -193,6 +217,12 @@ impl AuthService {
                     _ => "wrong password",
                 };
                 log_refused_sign_in(user.as_ref(), addr, reason);
+                // Known accounts only, and at most the limiter's few per window: guesses at
+                // unknown emails are counted by the limiter, never logged one by one.
+                if let Some(u) = &user {
+                    self.audit_sign_in(&self.store, u, "sign_in.failed", addr, Some(reason))
+                        .await?;
+                }
                 return Err(ApiError::BadCredentials);
             }
         };
@@ -201,19 +231,25 @@ impl AuthService {
         if user.must_change_password && now - user.password_set_at > valid {
             // The password was right, so saying why is safe, and tells them what to do.
             log_refused_sign_in(Some(&user), addr, "one-time password expired");
+            let reason = Some("one-time password expired");
+            self.audit_sign_in(&self.store, &user, "sign_in.failed", addr, reason)
+                .await?;
             return Err(ApiError::OneTimePasswordExpired);
         }
         self.store.clear_login_failures(&email).await?;
         let token = session::new_token();
-        self.store
-            .create_session(&SessionRecord {
-                id: session::token_id(&token),
-                user_id: user.id,
-                kind: kind.as_str().to_owned(),
-                created_at: now,
-                last_seen_at: now,
-            })
+        let tx = self.store.begin().await?;
+        tx.create_session(&SessionRecord {
+            id: session::token_id(&token),
+            user_id: user.id,
+            kind: kind.as_str().to_owned(),
+            created_at: now,
+            last_seen_at: now,
+        })
+        .await?;
+        self.audit_sign_in(&tx, &user, "sign_in", addr, None)
             .await?;
+        tx.commit().await?;
         tracing::info!(
             user_id = %user.id, trust_id = %user.trust_id, session = kind.as_str(),
             "signed in"

@@ -145,7 +145,54 @@ pub async fn apply_push(
         results.push(verdict.result(item.mutation.id));
     }
     tx.write_applied(pusher, &held, &applied, now).await?;
+    audit_push(tx, pusher, &held, &applied, now).await?;
     Ok(results)
+}
+
+/// Writes what a push changed to the audit trail, one entry per trust it changed (a buddy
+/// reviewer's changes are the reviewed trust's): each mutation's kind and content. The values
+/// they replaced are in the records' history.
+async fn audit_push(
+    tx: &Tx,
+    pusher: &Pusher,
+    held: &Held<'_>,
+    applied: &[&PushItem],
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let mut by_trust: Vec<(Uuid, Vec<serde_json::Value>)> = Vec::new();
+    for item in applied {
+        let Ok(change) = &item.change else { continue };
+        let trust = match change {
+            Change::Inspection(d) => held.units.get(&d.unit_id).copied(),
+            Change::Finding(f) => held.inspections.get(&f.inspection_id).map(|i| i.trust_id),
+            Change::Interview(i) => held.inspections.get(&i.inspection_id).map(|i| i.trust_id),
+            Change::Assessment(_, a) => rated_trust(held, a),
+        }
+        .unwrap_or(pusher.trust_id);
+        let entry = serde_json::json!({
+            "mutation_id": item.mutation.id, "kind": item.mutation.kind,
+            "data": item.mutation.data,
+        });
+        match by_trust.iter_mut().find(|(t, _)| *t == trust) {
+            Some((_, changes)) => changes.push(entry),
+            None => by_trust.push((trust, vec![entry])),
+        }
+    }
+    for (trust, changes) in by_trust {
+        let after = serde_json::json!({ "device_id": pusher.device_id, "changes": changes });
+        crate::audit::record(
+            tx,
+            trust,
+            now,
+            Some(pusher.user_id),
+            "sync.push",
+            None,
+            serde_json::Value::Null,
+            after,
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What a backend adds to a read that must hold its rows until the transaction ends.
