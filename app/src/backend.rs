@@ -98,6 +98,14 @@ pub trait Backend: Send + Sync + 'static {
         as_of: Option<chrono::NaiveDate>,
         framework: Option<&str>,
     ) -> Result<domain::readiness::detail::CellEvidence, ErrorBody>;
+    /// The caller's trust's audit trail for a period of days in England (admins only); the
+    /// last 30 days to today when not given.
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> Result<domain::audit::AuditPage, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -12,6 +12,7 @@ use leptos_router::lazy_route;
 
 use crate::pages::{
     admin::AdminPage,
+    audit::AuditPage,
     change_password::ChangePasswordPage,
     checklists::{ChecklistBuilderPage, ChecklistsPage},
     conflicts::ConflictsPage,
@@ -81,6 +82,10 @@ lazy_page!(
 lazy_page!(
     /// `/admin/conflicts`.
     ConflictsRoute => ConflictsPage
+);
+lazy_page!(
+    /// `/admin/audit`.
+    AuditRoute => AuditPage
 );
 lazy_page!(
     /// `/frameworks`.

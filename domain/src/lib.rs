@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod api;
 pub mod assessment;
+pub mod audit;
 pub mod caller;
 pub mod code;
 pub mod conflict;

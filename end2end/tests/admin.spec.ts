@@ -55,6 +55,43 @@ test('an admin adds a ward and a user, who must change the one-time password', a
   await context.close();
 });
 
+test('an admin reads the audit trail: who changed what, whether the chain holds, and the period as CSV', async ({ page }) => {
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.getByRole('link', { name: 'Manage trust' }).click();
+  await hydrated(page);
+  const site = `Clinic ${Date.now() % 100000}`;
+  await page.getByLabel('Site name').fill(site);
+  await page.getByRole('button', { name: 'Add site' }).click();
+  await expect(page.getByRole('link', { name: site }).or(page.getByText(site)).first()).toBeVisible();
+
+  await page.getByRole('link', { name: 'Audit trail' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit trail', level: 1 })).toBeVisible();
+  await expect(page.locator('#audit-verdict')).toContainText('The trail is intact');
+  const entries = page.locator('#audit-entries');
+  await expect(entries).toContainText('Added a site');
+  await expect(entries).toContainText('Signed in');
+  await expect(entries).toContainText('admin@demo.nhs.test');
+  // The newest entry is the site just added; its before and after open on demand.
+  const newest = entries.locator('tbody tr').first();
+  await expect(newest).toContainText('Added a site');
+  await newest.getByText('Show').click();
+  await expect(newest.locator('pre')).toContainText(site);
+
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Download the period as CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^audit-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv$/);
+  const text = require('fs').readFileSync(await download.path(), 'utf8');
+  expect(text).toContain('The trail is intact');
+  expect(text).toContain('Chain head at export');
+  expect(text).toContain(site);
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+});
+
 test('people who are not admins cannot open Manage trust', async ({ page }) => {
   await signIn(page, 'inspector@demo.nhs.test');
   await expect(page.getByRole('link', { name: 'Manage trust' })).toHaveCount(0);

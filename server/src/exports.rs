@@ -1,6 +1,6 @@
 //! Downloads a user asks for from a page: the board's heatmap as CSV, holding exactly the rows
-//! and columns the page shows for the same filters. Every field is quoted and any that a
-//! spreadsheet would run as a formula is defused.
+//! and columns the page shows for the same filters, and an admin's period of the audit trail.
+//! Every field is quoted and any that a spreadsheet would run as a formula is defused.
 
 use std::collections::HashMap;
 
@@ -69,6 +69,42 @@ pub async fn readiness_csv(
     let map = heatmap(&report, before.as_ref(), &filters);
     let body = heatmap_csv(&map, &report.as_of.to_string());
     let name = format!("readiness-{}.csv", report.as_of);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// `GET /audit.csv?from=YYYY-MM-DD&to=YYYY-MM-DD`: a trust admin's period of the trail.
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    Extension(auth): Extension<RequestAuth>,
+    Query(params): Query<HashMap<String, String>>,
+) -> Result<Response, ApiError> {
+    let Some(caller) = auth.caller else {
+        return Ok(Redirect::to(&app::api::auth::sign_in_path("/admin/audit")).into_response());
+    };
+    if caller.user.must_change_password {
+        return Err(ApiError::Forbidden(
+            "Choose your own password first".to_owned(),
+        ));
+    }
+    let day = |name: &str| -> Result<NaiveDate, ApiError> {
+        let text = params.get(name).map(String::as_str).unwrap_or_default();
+        NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map_err(|_| ApiError::Unprocessable(format!("{name} must be a date (YYYY-MM-DD)")))
+    };
+    let (from, to) = (day("from")?, day("to")?);
+    let body = crate::audit::browse::csv(&state, &caller, from, to).await?;
+    let name = format!("audit-{from}-to-{to}.csv");
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

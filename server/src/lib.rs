@@ -147,6 +147,11 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
         config.secure_cookies = true;
     }
     let state = build_state(config).await?;
+    tokio::spawn(audit::checkpoint_daily(
+        state.store.clone(),
+        audit::checkpoint::Checkpoints::in_data_dir(&state.config.data_dir),
+        state.clock.clone(),
+    ));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     match tls {
         None => {

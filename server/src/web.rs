@@ -323,6 +323,19 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn audit_log(
+        &self,
+        caller: &Caller,
+        from: Option<chrono::NaiveDate>,
+        to: Option<chrono::NaiveDate>,
+    ) -> Result<domain::audit::AuditPage, ErrorBody> {
+        let to = to.unwrap_or_else(|| self.clock.today());
+        let from = from.unwrap_or(to - chrono::Days::new(29));
+        crate::audit::browse::page(self, caller, from, to)
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }
@@ -411,6 +424,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/readiness.csv",
             axum::routing::get(crate::exports::readiness_csv),
         )
+        .route("/audit.csv", axum::routing::get(crate::exports::audit_csv))
         .leptos_routes_with_context(state, routes, context.clone(), move || {
             app::shell(options.clone())
         })

@@ -3,6 +3,7 @@
 //! Devices and integrations use the versioned REST API instead.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod conflicts;
 pub mod frameworks;

@@ -1,6 +1,7 @@
 //! One module per screen.
 
 pub mod admin;
+pub mod audit;
 pub mod change_password;
 pub mod checklists;
 pub mod conflicts;

@@ -3,6 +3,7 @@
 //! database ([`checkpoint`]), so an edited, deleted or reordered entry, a cut end or a
 //! rewritten chain is found by `readyward audit verify`.
 
+pub mod browse;
 pub mod chain;
 pub mod checkpoint;
 
@@ -93,4 +94,20 @@ pub async fn checkpoint<D: Db + ?Sized>(
         }
     }
     Ok(checkpoints.write(&heads, at)?.len())
+}
+
+/// Checkpoints every chain when the server starts and then once a day while it runs.
+pub async fn checkpoint_daily(
+    store: crate::store::Store,
+    checkpoints: Checkpoints,
+    clock: std::sync::Arc<dyn crate::clock::Clock>,
+) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    loop {
+        every.tick().await;
+        match checkpoint(&store, &checkpoints, clock.now()).await {
+            Ok(n) => tracing::info!(chains = n, "audit checkpoint written"),
+            Err(e) => tracing::error!(error = %e, "audit checkpoint failed"),
+        }
+    }
 }

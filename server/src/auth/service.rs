@@ -326,7 +326,21 @@ impl AuthService {
 
     /// Ends a session.
     pub async fn sign_out(&self, caller: &Caller) -> Result<(), ApiError> {
-        self.store.delete_session(&caller.session_id).await?;
+        let tx = self.store.begin().await?;
+        tx.delete_session(&caller.session_id).await?;
+        let after = serde_json::json!({ "session_ended": true });
+        crate::audit::record(
+            &tx,
+            caller.user.trust_id,
+            self.clock.now(),
+            Some(caller.user.id),
+            "sign_out",
+            Some(caller.user.id),
+            serde_json::Value::Null,
+            after,
+        )
+        .await?;
+        tx.commit().await?;
         tracing::info!(
             user_id = %caller.user.id, trust_id = %caller.user.trust_id,
             "signed out"
@@ -359,6 +373,9 @@ impl AuthService {
                 user_id = %user.id, trust_id = %user.trust_id,
                 "password change refused: the current password is wrong"
             );
+            let reason = Some("wrong current password at a password change");
+            self.audit_sign_in(&self.store, &user, "sign_in.failed", addr, reason)
+                .await?;
             return Err(ApiError::BadCredentials);
         }
         let hash = self
@@ -369,12 +386,15 @@ impl AuthService {
                 retry_after_secs: self.gate.retry_after_secs(),
             })??;
         let now = self.clock.now();
-        self.store.set_password(user.id, &hash, false, now).await?;
-        self.store.clear_login_failures(&user.email).await?;
+        let tx = self.store.begin().await?;
+        tx.set_password(user.id, &hash, false, now).await?;
+        tx.clear_login_failures(&user.email).await?;
         // Keep this session, end every other one.
-        self.store
-            .delete_sessions_of_user(user.id, Some(&caller.session_id))
+        tx.delete_sessions_of_user(user.id, Some(&caller.session_id))
             .await?;
+        self.audit_sign_in(&tx, &user, "user.password_change", addr, None)
+            .await?;
+        tx.commit().await?;
         tracing::info!(
             user_id = %user.id, trust_id = %user.trust_id,
             "password changed; the user's other sessions ended"

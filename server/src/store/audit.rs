@@ -65,6 +65,13 @@ pub trait AuditStore {
         from_seq: i64,
         limit: i64,
     ) -> Result<Vec<Entry>, StoreError>;
+    /// The trust's entries written in `[from, until)`, in order.
+    async fn audit_entries_between(
+        &self,
+        trust_id: Uuid,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Entry>, StoreError>;
     /// The trust's last entry (seq and hash), if it has any.
     async fn audit_head(&self, trust_id: Uuid) -> Result<Option<(i64, String)>, StoreError>;
     /// Every trust that has a chain.
@@ -154,6 +161,25 @@ impl<T: Db + ?Sized> AuditStore for T {
         .bind(trust_id)
         .bind(from_seq)
         .bind(limit)
+        .fetch_all(&mut *c)
+        .await?);
+        Ok(rows.into_iter().map(Entry::from).collect())
+    }
+
+    async fn audit_entries_between(
+        &self,
+        trust_id: Uuid,
+        from: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<Entry>, StoreError> {
+        let rows: Vec<EntryRow> = run!(self, |c| sqlx::query_as(
+            "SELECT trust_id, seq, at, actor_id, action, subject_id, content, content_digest, \
+             prev_hash, hash FROM audit_log WHERE trust_id = $1 AND at >= $2 AND at < $3 \
+             ORDER BY seq"
+        )
+        .bind(trust_id)
+        .bind(from)
+        .bind(until)
         .fetch_all(&mut *c)
         .await?);
         Ok(rows.into_iter().map(Entry::from).collect())
