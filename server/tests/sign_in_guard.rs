@@ -10,6 +10,12 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use common::{PASSWORD, Reply, TestApp, spawn_app, spawn_app_with};
 
+/// These tests render pages through Leptos, whose reactive runtime is shared by the whole
+/// process. Renders on several test runtimes at once (each test has its own) can leave one
+/// waiting forever, about once in twenty runs of this file; the server itself runs one
+/// runtime. So the tests here take turns.
+static TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// A GET with the given `Accept` header (none when `None`) and optional session cookie.
 async fn get_page(app: &TestApp, path: &str, accept: Option<&str>, cookie: Option<&str>) -> Reply {
     let mut request = Request::get(path);
@@ -32,6 +38,7 @@ fn location(reply: &Reply) -> &str {
 
 #[tokio::test]
 async fn signed_out_page_requests_are_sent_to_sign_in_whatever_they_accept() {
+    let _turn = TURN.lock().await;
     let app = spawn_app().await;
     let ward = "0190a0b0-0000-7000-8000-000000000001";
     let mut pages: Vec<(String, String)> = [
@@ -78,6 +85,7 @@ async fn signed_out_page_requests_are_sent_to_sign_in_whatever_they_accept() {
 
 #[tokio::test]
 async fn public_routes_are_not_redirected() {
+    let _turn = TURN.lock().await;
     let site = tempfile::tempdir().unwrap();
     for file in ["sw.js", "manifest.webmanifest", "shell.html", "pwa.js"] {
         std::fs::write(site.path().join(file), "x").unwrap();
@@ -115,6 +123,7 @@ async fn public_routes_are_not_redirected() {
 
 #[tokio::test]
 async fn signed_in_pages_render_and_a_one_time_password_goes_to_the_password_page() {
+    let _turn = TURN.lock().await;
     let app = spawn_app().await;
     let token = app.login("inspector@demo.nhs.test").await;
     let home = get_page(&app, "/", None, Some(&token)).await;
@@ -176,6 +185,7 @@ fn urlencode(value: &str) -> String {
 
 #[tokio::test]
 async fn after_sign_in_only_a_local_next_is_followed() {
+    let _turn = TURN.lock().await;
     let app = spawn_app().await;
     let followed = sign_in(&app, PASSWORD, Some("/wards/abc?tab=2")).await;
     assert_eq!(followed.status, StatusCode::FOUND);
@@ -206,6 +216,7 @@ async fn after_sign_in_only_a_local_next_is_followed() {
 
 #[tokio::test]
 async fn the_sign_in_form_carries_only_a_local_next() {
+    let _turn = TURN.lock().await;
     let app = spawn_app().await;
     let page = get_page(&app, "/sign-in?next=/wards/abc%3Ftab%3D2", None, None).await;
     let html = String::from_utf8_lossy(&page.body);
