@@ -109,8 +109,9 @@ fn Period(page: AuditPage) -> impl IntoView {
                 page.to.format("%-d %B %Y"),
             )}
             {(shown < page.total).then(|| format!(" The newest {shown} are listed; the download holds them all."))}
-            " "
-            <a href=csv download>"Download the period as CSV"</a>
+        </p>
+        <p>
+            <a class="button button--secondary" href=csv download>"Download the period as CSV"</a>
         </p>
         {(page.total > 0).then(|| view! {
             <table class="table" id="audit-entries">
