@@ -32,6 +32,8 @@ pub struct Checkpoint {
 pub enum CheckpointError {
     #[error("the checkpoint files could not be used: {0}")]
     Io(#[from] std::io::Error),
+    #[error("the checkpoint key cannot be used: {0}")]
+    BadKey(String),
     #[error("checkpoint line {line} cannot be read: {why}")]
     Unreadable { line: usize, why: String },
     #[error("checkpoint line {line} is not signed by this installation's key: it was altered")]
@@ -56,28 +58,49 @@ impl Checkpoints {
         self.folder.join("checkpoints.jsonl")
     }
 
-    /// The signing key, made on first use.
+    /// The signing key, made on first use. A new key is written whole to a file of its own
+    /// and then linked into place, so two processes starting at once agree on one key and
+    /// neither ever reads a half-written one.
     fn key(&self) -> Result<Vec<u8>, CheckpointError> {
         let path = self.folder.join("checkpoint.key");
         match std::fs::read_to_string(&path) {
-            Ok(text) => hex::decode(text.trim()).map_err(|e| CheckpointError::Unreadable {
-                line: 0,
-                why: format!("the key file: {e}"),
-            }),
+            Ok(text) => Self::parse_key(&text),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 std::fs::create_dir_all(&self.folder)?;
                 let mut key = vec![0_u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut key);
+                let draft = self
+                    .folder
+                    .join(format!("checkpoint.key.{}", Uuid::new_v4()));
                 let mut options = std::fs::OpenOptions::new();
                 options.write(true).create_new(true);
                 #[cfg(unix)]
                 std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-                options
-                    .open(&path)?
-                    .write_all(hex::encode(&key).as_bytes())?;
-                Ok(key)
+                let mut file = options.open(&draft)?;
+                file.write_all(hex::encode(&key).as_bytes())?;
+                file.sync_all()?;
+                let linked = std::fs::hard_link(&draft, &path);
+                std::fs::remove_file(&draft)?;
+                match linked {
+                    Ok(()) => Ok(key),
+                    // Another process made it first: theirs is the key.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        Self::parse_key(&std::fs::read_to_string(&path)?)
+                    }
+                    Err(e) => Err(e.into()),
+                }
             }
             Err(e) => Err(e.into()),
+        }
+    }
+
+    fn parse_key(text: &str) -> Result<Vec<u8>, CheckpointError> {
+        match hex::decode(text.trim()) {
+            Ok(key) if key.len() >= 32 => Ok(key),
+            Ok(_) => Err(CheckpointError::BadKey(
+                "it is shorter than 32 bytes".into(),
+            )),
+            Err(e) => Err(CheckpointError::BadKey(e.to_string())),
         }
     }
 
@@ -106,22 +129,32 @@ impl Checkpoints {
                 mac: Self::mac(&key, *trust_id, *seq, hash, at),
             })
             .collect();
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.file())?;
+        let mut lines = String::new();
         for c in &written {
             let line = serde_json::to_string(c).map_err(|e| CheckpointError::Unreadable {
                 line: 0,
                 why: e.to_string(),
             })?;
-            writeln!(file, "{line}")?;
+            lines.push_str(&line);
+            lines.push('\n');
         }
+        // One write per call, under a lock: checkpoints written at once by the daily task, an
+        // export and the command line never interleave within a line.
+        let _turn = WRITING
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(self.file())?;
+        file.write_all(lines.as_bytes())?;
         file.sync_all()?;
         Ok(written)
     }
 
-    /// Every checkpoint's head of `trust_id`, each signature checked.
+    /// Every checkpoint's head of `trust_id`, each signature checked. A line of another
+    /// trust is not this trust's concern; a line nobody can attribute (not JSON at all) could
+    /// be anyone's, so it stops every trust's verification.
     pub fn heads(&self, trust_id: Uuid) -> Result<Vec<Head>, CheckpointError> {
         let text = match std::fs::read_to_string(self.file()) {
             Ok(text) => text,
@@ -135,21 +168,29 @@ impl Checkpoints {
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
         {
+            let unreadable = |why: String| CheckpointError::Unreadable { line: i + 1, why };
+            let value: serde_json::Value =
+                serde_json::from_str(line).map_err(|e| unreadable(e.to_string()))?;
+            let whose = value.get("trust_id").and_then(|t| t.as_str());
+            if whose.is_some_and(|t| t.parse::<Uuid>().is_ok_and(|t| t != trust_id)) {
+                continue;
+            }
             let c: Checkpoint =
-                serde_json::from_str(line).map_err(|e| CheckpointError::Unreadable {
-                    line: i + 1,
-                    why: e.to_string(),
-                })?;
+                serde_json::from_value(value).map_err(|e| unreadable(e.to_string()))?;
             if Self::mac(&key, c.trust_id, c.seq, &c.hash, c.at) != c.mac {
                 return Err(CheckpointError::Forged { line: i + 1 });
             }
-            if c.trust_id == trust_id {
-                heads.push(Head {
-                    seq: c.seq,
-                    hash: c.hash,
-                });
-            }
+            heads.push(Head {
+                seq: c.seq,
+                hash: c.hash,
+            });
         }
         Ok(heads)
     }
 }
+
+/// Held while a process appends to the checkpoint file.
+static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+#[cfg(test)]
+mod tests;

@@ -11,15 +11,15 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use crate::store::audit::{AuditStore, NewEntry};
-use crate::store::{Db, StoreError};
+use crate::store::{Db, StoreError, Tx};
 use chain::Break;
 use checkpoint::{CheckpointError, Checkpoints};
 
-/// Writes one entry on `db` (the change's own transaction): `before` and `after` are the
+/// Writes one entry on `tx` (the change's own transaction): `before` and `after` are the
 /// record as it was and as it is (`null` where there was none).
 #[allow(clippy::too_many_arguments)]
-pub async fn record<D: Db + ?Sized>(
-    db: &D,
+pub async fn record(
+    tx: &Tx,
     trust_id: Uuid,
     at: DateTime<Utc>,
     actor_id: Option<Uuid>,
@@ -29,7 +29,7 @@ pub async fn record<D: Db + ?Sized>(
     after: serde_json::Value,
 ) -> Result<(), StoreError> {
     let content = serde_json::json!({"before": before, "after": after});
-    db.append_audit(&NewEntry {
+    tx.append_audit(&NewEntry {
         trust_id,
         at,
         actor_id,

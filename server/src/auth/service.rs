@@ -165,9 +165,9 @@ impl AuthService {
     }
 
     /// Writes a sign-in, or a refused one, of a known account to its trust's audit trail.
-    async fn audit_sign_in<D: crate::store::Db + ?Sized>(
+    async fn audit_sign_in(
         &self,
-        db: &D,
+        tx: &crate::store::Tx,
         user: &UserRecord,
         action: &str,
         addr: Option<&str>,
@@ -175,7 +175,7 @@ impl AuthService {
     ) -> Result<(), ApiError> {
         let after = serde_json::json!({ "email": user.email, "from": addr, "reason": reason });
         crate::audit::record(
-            db,
+            tx,
             user.trust_id,
             self.clock.now(),
             Some(user.id),
@@ -185,6 +185,20 @@ impl AuthService {
             after,
         )
         .await?;
+        Ok(())
+    }
+
+    /// Writes a refused sign-in of a known account on a transaction of its own.
+    async fn audit_refused(
+        &self,
+        user: &UserRecord,
+        addr: Option<&str>,
+        reason: &str,
+    ) -> Result<(), ApiError> {
+        let tx = self.store.begin().await?;
+        self.audit_sign_in(&tx, user, "sign_in.failed", addr, Some(reason))
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -220,8 +234,7 @@ impl AuthService {
                 // Known accounts only, and at most the limiter's few per window: guesses at
                 // unknown emails are counted by the limiter, never logged one by one.
                 if let Some(u) = &user {
-                    self.audit_sign_in(&self.store, u, "sign_in.failed", addr, Some(reason))
-                        .await?;
+                    self.audit_refused(u, addr, reason).await?;
                 }
                 return Err(ApiError::BadCredentials);
             }
@@ -231,8 +244,7 @@ impl AuthService {
         if user.must_change_password && now - user.password_set_at > valid {
             // The password was right, so saying why is safe, and tells them what to do.
             log_refused_sign_in(Some(&user), addr, "one-time password expired");
-            let reason = Some("one-time password expired");
-            self.audit_sign_in(&self.store, &user, "sign_in.failed", addr, reason)
+            self.audit_refused(&user, addr, "one-time password expired")
                 .await?;
             return Err(ApiError::OneTimePasswordExpired);
         }
@@ -373,9 +385,8 @@ impl AuthService {
                 user_id = %user.id, trust_id = %user.trust_id,
                 "password change refused: the current password is wrong"
             );
-            let reason = Some("wrong current password at a password change");
-            self.audit_sign_in(&self.store, &user, "sign_in.failed", addr, reason)
-                .await?;
+            let reason = "wrong current password at a password change";
+            self.audit_refused(&user, addr, reason).await?;
             return Err(ApiError::BadCredentials);
         }
         let hash = self

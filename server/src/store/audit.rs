@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::StoreError;
-use super::db::{Db, run};
+use super::db::{Db, Tx, run};
 use crate::audit::chain::{self, Entry, GENESIS};
 
 /// What a new entry says; the chain adds its place and hashes.
@@ -55,9 +55,6 @@ impl From<EntryRow> for Entry {
 /// The audit trail.
 #[async_trait]
 pub trait AuditStore {
-    /// Appends an entry to its trust's chain and returns it. Call it on the transaction of
-    /// the change it records: the entry commits with the change or not at all.
-    async fn append_audit(&self, entry: &NewEntry<'_>) -> Result<Entry, StoreError>;
     /// Up to `limit` entries of the trust's chain from `from_seq`, in order.
     async fn audit_entries(
         &self,
@@ -85,9 +82,12 @@ pub trait AuditStore {
     ) -> Result<(), StoreError>;
 }
 
-#[async_trait]
-impl<T: Db + ?Sized> AuditStore for T {
-    async fn append_audit(&self, new: &NewEntry<'_>) -> Result<Entry, StoreError> {
+impl Tx {
+    /// Appends an entry to its trust's chain and returns it, on the transaction of the change
+    /// it records: the entry commits with the change or not at all. Only a transaction may
+    /// append, because the head row's lock must be held from reading the head to moving it
+    /// (statements committed one by one could fork the chain).
+    pub async fn append_audit(&self, new: &NewEntry<'_>) -> Result<Entry, StoreError> {
         run!(self, |c| sqlx::query(
             "INSERT INTO audit_heads (trust_id, seq, hash) VALUES ($1, 0, $2) \
              ON CONFLICT (trust_id) DO NOTHING"
@@ -146,7 +146,10 @@ impl<T: Db + ?Sized> AuditStore for T {
         .rows_affected());
         Ok(entry)
     }
+}
 
+#[async_trait]
+impl<T: Db + ?Sized> AuditStore for T {
     async fn audit_entries(
         &self,
         trust_id: Uuid,
