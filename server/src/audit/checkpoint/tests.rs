@@ -1,3 +1,7 @@
+//! Checkpoint files on their own: heads read back per trust, an altered or unreadable line is
+//! reported to the trusts it concerns, and one key is shared by processes starting together.
+#![allow(clippy::unwrap_used)]
+
 use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
