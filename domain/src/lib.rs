@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod assessment;
 pub mod audit;
+pub mod calibration;
 pub mod caller;
 pub mod code;
 pub mod conflict;
