@@ -106,6 +106,11 @@ pub trait Backend: Send + Sync + 'static {
         from: Option<chrono::NaiveDate>,
         to: Option<chrono::NaiveDate>,
     ) -> Result<domain::audit::AuditPage, ErrorBody>;
+    /// The caller's trust's calibration pairs and how far they agree (admins only).
+    async fn calibration(
+        &self,
+        caller: &Caller,
+    ) -> Result<domain::calibration::view::CalibrationOverview, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

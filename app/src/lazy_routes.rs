@@ -13,6 +13,7 @@ use leptos_router::lazy_route;
 use crate::pages::{
     admin::AdminPage,
     audit::AuditPage,
+    calibration::CalibrationPage,
     change_password::ChangePasswordPage,
     checklists::{ChecklistBuilderPage, ChecklistsPage},
     conflicts::ConflictsPage,
@@ -86,6 +87,10 @@ lazy_page!(
 lazy_page!(
     /// `/admin/audit`.
     AuditRoute => AuditPage
+);
+lazy_page!(
+    /// `/admin/calibration`.
+    CalibrationRoute => CalibrationPage
 );
 lazy_page!(
     /// `/frameworks`.

@@ -10,10 +10,10 @@ use leptos_router::{
 
 use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
-    AdminRoute, AuditRoute, ChangePasswordRoute, ChecklistBuilderRoute, ChecklistsRoute,
-    ConflictsRoute, FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute, RateRoute,
-    RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute, ReadinessRoute, SyncLedgerRoute,
-    WardRoute,
+    AdminRoute, AuditRoute, CalibrationRoute, ChangePasswordRoute, ChecklistBuilderRoute,
+    ChecklistsRoute, ConflictsRoute, FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute,
+    RateRoute, RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute, ReadinessRoute,
+    SyncLedgerRoute, WardRoute,
 };
 use crate::pages::{not_found::NotFound, sign_in::SignInPage};
 
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/checklists") view={Lazy::<ChecklistsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/calibration") view={Lazy::<CalibrationRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/checklists/new")
                         view={Lazy::<ChecklistBuilderRoute>::new()}

@@ -190,4 +190,6 @@ pub enum AdminCommand {
         rating: crate::rating::Rating,
         report_date: NaiveDate,
     },
+    /// Pairs two inspectors to inspect one ward with one checklist, for calibration.
+    PairInspectors(crate::calibration::view::PairRequest),
 }

@@ -14,6 +14,8 @@ use serde::{Deserialize, Serialize};
 use crate::code::{ItemCode, PromptCode};
 use crate::inspection::Response;
 
+pub mod view;
+
 /// Agreement between two assessors over the prompts both answered.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Agreement {

@@ -11,6 +11,7 @@ pub mod admin;
 pub mod api;
 pub mod audit;
 pub mod auth;
+pub mod calibration;
 pub mod clock;
 pub mod config;
 pub mod conflicts;

@@ -73,6 +73,10 @@ pub async fn inspection(
     {
         return Err(ApiError::NotFound);
     }
+    // A calibration partner's answers stay unseen until both have finished.
+    if crate::calibration::hidden_from(&state.store, caller.user.id, id).await? {
+        return Err(ApiError::NotFound);
+    }
     Ok(view)
 }
 

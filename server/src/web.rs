@@ -250,6 +250,11 @@ impl Backend for AppState {
                     .await
                     .map(|_| None)
             }
+            AdminCommand::PairInspectors(request) => {
+                crate::calibration::add_pair(store, caller, &request, self.clock.now())
+                    .await
+                    .map(|_| None)
+            }
         };
         result.map_err(body)
     }
@@ -332,6 +337,15 @@ impl Backend for AppState {
         let to = to.unwrap_or_else(|| self.clock.today());
         let from = from.unwrap_or(to - chrono::Days::new(29));
         crate::audit::browse::page(self, caller, from, to)
+            .await
+            .map_err(body)
+    }
+
+    async fn calibration(
+        &self,
+        caller: &Caller,
+    ) -> Result<domain::calibration::view::CalibrationOverview, ErrorBody> {
+        crate::calibration::overview(&self.store, &self.catalogue, caller, self.clock.now())
             .await
             .map_err(body)
     }

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use crate::backend::{backend, require_caller, to_server_error};
 
 #[cfg(feature = "ssr")]
-async fn run(command: AdminCommand) -> Result<Option<OneTimePassword>, ServerFnError> {
+pub(crate) async fn run(command: AdminCommand) -> Result<Option<OneTimePassword>, ServerFnError> {
     let caller = require_caller()?;
     backend()?
         .administer(&caller, command)
@@ -31,7 +31,7 @@ fn unprocessable(message: String) -> ServerFnError {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_id(value: &str, what: &str) -> Result<Uuid, ServerFnError> {
+pub(crate) fn parse_id(value: &str, what: &str) -> Result<Uuid, ServerFnError> {
     Uuid::parse_str(value.trim()).map_err(|_| unprocessable(format!("Choose a {what}")))
 }
 
@@ -41,7 +41,7 @@ fn parse_role(value: &str) -> Result<domain::Role, ServerFnError> {
 }
 
 #[cfg(feature = "ssr")]
-fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, ServerFnError> {
+pub(crate) fn parse_date(value: &str, what: &str) -> Result<chrono::NaiveDate, ServerFnError> {
     chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d")
         .map_err(|_| unprocessable(format!("Enter the {what} as a real date")))
 }

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod calibration;
 pub mod conflicts;
 pub mod frameworks;
 pub mod kept;

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod calibration;
 pub mod change_password;
 pub mod checklists;
 pub mod conflicts;

@@ -2,7 +2,7 @@
 //!
 //! SQLite (WAL) is the embedded default; PostgreSQL serves a shared deployment. Each area
 //! (`org`, `identity`, `grants`, `templates`, `sync`, `readiness`, `photos`,
-//! `conflicts`, `audit`) declares its trait
+//! `conflicts`, `audit`, `calibration`) declares its trait
 //! and writes its SQL once in its own file; the [`db::run!`] macro compiles each statement for
 //! both databases, since both accept `$n` placeholders and the same DML. Only the migrations
 //! differ per database.
@@ -14,6 +14,7 @@
 //! the caller's memberships and grants in `crate::access`, never by what a client sends.
 
 pub mod audit;
+pub mod calibration;
 pub mod conflicts;
 pub(crate) mod db;
 pub mod grants;
@@ -34,6 +35,7 @@ use sqlx::sqlite::{
 };
 
 pub use audit::AuditStore;
+pub use calibration::{CalibrationStore, PairRecord};
 pub use conflicts::{ConflictRecord, ConflictStore};
 pub use db::{Db, Tx};
 pub use grants::{GrantRecord, GrantStore};
@@ -47,8 +49,8 @@ pub use templates::{TemplateRecord, TemplateStore};
 /// Every area's interface, for `use crate::store::prelude::*`.
 pub mod prelude {
     pub use super::{
-        AuditStore, ConflictStore, GrantStore, IdentityStore, OrgStore, PhotoRecords,
-        ReadinessStore, SyncStore, TemplateStore,
+        AuditStore, CalibrationStore, ConflictStore, GrantStore, IdentityStore, OrgStore,
+        PhotoRecords, ReadinessStore, SyncStore, TemplateStore,
     };
 }
 

@@ -89,6 +89,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#enforcement">"Enforcement and published ratings"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
                 <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
+                <li><a href="/admin/calibration">"Calibration"</a></li>
                 <li><a href="/admin/audit">"Audit trail"</a></li>
             </ul>
         </nav>
