@@ -106,6 +106,9 @@ pub trait Backend: Send + Sync + 'static {
         from: Option<chrono::NaiveDate>,
         to: Option<chrono::NaiveDate>,
     ) -> Result<domain::audit::AuditPage, ErrorBody>;
+    /// A buddy reviewer's grants of access, latest ending first (empty for anyone else).
+    async fn my_access(&self, caller: &Caller)
+    -> Result<Vec<domain::grant::AccessView>, ErrorBody>;
     /// The caller's trust's calibration pairs and how far they agree (admins only).
     async fn calibration(
         &self,

@@ -164,6 +164,11 @@ pub enum AdminCommand {
     EndGrant {
         grant_id: Uuid,
     },
+    /// Moves a grant's last day (to extend it).
+    ExtendGrant {
+        grant_id: Uuid,
+        ends_on: NaiveDate,
+    },
     /// Ends one session of someone of the trust (a lost tablet): its token dies at once.
     EndSession {
         session_id: String,

@@ -13,6 +13,7 @@ pub mod code;
 pub mod conflict;
 pub mod crosswalk;
 pub mod framework;
+pub mod grant;
 pub mod hand_over;
 pub mod inspection;
 pub mod org;

@@ -542,6 +542,45 @@ pub async fn add_grant(
     Ok(id)
 }
 
+/// Moves the last day of a grant of the caller's trust (to extend it, or to shorten it to a
+/// day not yet past).
+pub async fn extend_grant(
+    store: &Store,
+    caller: &Caller,
+    grant_id: Uuid,
+    ends_on: NaiveDate,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let today = domain::readiness::london::london_date(now);
+    require_admin(caller)?;
+    let grants = store.grants_of_trust(caller.user.trust_id).await?;
+    let grant = grants
+        .iter()
+        .find(|g| g.id == grant_id)
+        .ok_or(ApiError::NotFound)?;
+    if ends_on < today || ends_on < grant.starts_on {
+        return Err(ApiError::Unprocessable(
+            "The new end date must be today or later, and not before the start date".to_owned(),
+        ));
+    }
+    if ends_on.signed_duration_since(today).num_days() > 366 {
+        return Err(ApiError::Unprocessable(
+            "Give access for at most a year at a time".to_owned(),
+        ));
+    }
+    let tx = store.begin().await?;
+    tx.end_grant(grant.id, ends_on).await?;
+    let before = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": grant.ends_on });
+    let after = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": ends_on });
+    audited(&tx, caller, now, "grant.extend", grant.id, before, after).await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
+        %ends_on, "admin moved the end of a buddy reviewer's access"
+    );
+    Ok(())
+}
+
 /// Ends a grant of the caller's trust yesterday, so access stops now and the record stays.
 pub async fn end_grant(
     store: &Store,

@@ -34,6 +34,7 @@ use crate::auth::session::{self, SessionKind};
 use crate::error::ApiError;
 use crate::middleware::page_csp;
 use crate::state::AppState;
+use crate::store::GrantStore;
 use crate::{access, admin, templates};
 
 /// The interface's error body for a page; a server fault's cause goes to the request's log line
@@ -250,6 +251,11 @@ impl Backend for AppState {
                     .await
                     .map(|_| None)
             }
+            AdminCommand::ExtendGrant { grant_id, ends_on } => {
+                admin::extend_grant(store, caller, grant_id, ends_on, self.clock.now())
+                    .await
+                    .map(|_| None)
+            }
             AdminCommand::PairInspectors(request) => {
                 crate::calibration::add_pair(store, caller, &request, self.clock.now())
                     .await
@@ -339,6 +345,25 @@ impl Backend for AppState {
         crate::audit::browse::page(self, caller, from, to)
             .await
             .map_err(body)
+    }
+
+    async fn my_access(
+        &self,
+        caller: &Caller,
+    ) -> Result<Vec<domain::grant::AccessView>, ErrorBody> {
+        if caller.user.role != domain::Role::BuddyReviewer {
+            return Ok(Vec::new());
+        }
+        let today = self.clock.today();
+        let grants = self
+            .store
+            .grants_of_reviewer(caller.user.id)
+            .await
+            .map_err(|e| body(ApiError::from(e)))?;
+        Ok(grants
+            .into_iter()
+            .map(|g| domain::grant::AccessView::on(g, today))
+            .collect())
     }
 
     async fn calibration(

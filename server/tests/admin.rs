@@ -358,6 +358,89 @@ async fn buddy_grants_open_and_close_access() {
 }
 
 #[tokio::test]
+async fn an_admin_extends_a_grant_and_the_reviewer_reads_days_left_and_the_day_it_ended() {
+    use app::backend::Backend;
+    let app = spawn_app().await;
+    let store = &app.store;
+    let demo_admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
+    let reviewer = app
+        .caller(&app.login("reviewer@buddy.nhs.test").await)
+        .await;
+    let today = app.clock.today();
+    let grant = admin::overview(store, &demo_admin, today)
+        .await
+        .unwrap()
+        .grants[0]
+        .clone();
+
+    // Three days left: the reviewer is warned.
+    let soon = today + Days::new(3);
+    admin::extend_grant(store, &demo_admin, grant.id, soon, app.clock.now())
+        .await
+        .unwrap();
+    let access = app.state.my_access(&reviewer).await.unwrap();
+    assert_eq!(access.len(), 1);
+    assert!(access[0].current && access[0].ending_soon);
+    assert!(
+        access[0].words.contains("3 days left"),
+        "{}",
+        access[0].words
+    );
+
+    // Extended by a month: no warning.
+    admin::extend_grant(
+        store,
+        &demo_admin,
+        grant.id,
+        today + Days::new(30),
+        app.clock.now(),
+    )
+    .await
+    .unwrap();
+    let access = app.state.my_access(&reviewer).await.unwrap();
+    assert!(access[0].current && !access[0].ending_soon);
+
+    // Not into the past, not for more than a year, not another trust's grant, admins only.
+    for ends_on in [today - Days::new(1), today + Days::new(400)] {
+        assert!(matches!(
+            admin::extend_grant(store, &demo_admin, grant.id, ends_on, app.clock.now()).await,
+            Err(ApiError::Unprocessable(_))
+        ));
+    }
+    let buddy_admin = app.caller(&app.login("admin@buddy.nhs.test").await).await;
+    assert!(matches!(
+        admin::extend_grant(store, &buddy_admin, grant.id, soon, app.clock.now()).await,
+        Err(ApiError::NotFound)
+    ));
+    let inspector = app
+        .caller(&app.login("inspector@demo.nhs.test").await)
+        .await;
+    assert!(matches!(
+        admin::extend_grant(store, &inspector, grant.id, soon, app.clock.now()).await,
+        Err(ApiError::Forbidden(_))
+    ));
+    let moved = app
+        .count_behind_its_back("SELECT COUNT(*) FROM audit_log WHERE action = 'grant.extend'")
+        .await;
+    assert_eq!(moved, 2);
+
+    // Ended: the reviewer's page says on which day.
+    admin::end_grant(store, &demo_admin, grant.id, app.clock.now())
+        .await
+        .unwrap();
+    let access = app.state.my_access(&reviewer).await.unwrap();
+    assert!(!access[0].current);
+    let ended = (today - Days::new(1)).format("%-d %B %Y").to_string();
+    assert!(
+        access[0].words.contains(&format!("ended on {ended}")),
+        "{}",
+        access[0].words
+    );
+    // Nobody else has grants to read.
+    assert!(app.state.my_access(&demo_admin).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn an_admin_sees_who_is_signed_in_where_and_ends_one_session_alone() {
     use axum::body::Body;
     use axum::http::{Request, header};

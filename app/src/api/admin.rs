@@ -144,6 +144,23 @@ pub async fn admin_add_grant(
     .map(|_| ())
 }
 
+/// Moves a buddy grant's last day.
+#[server(prefix = "/fn", endpoint = "admin_extend_grant")]
+pub async fn admin_extend_grant(grant_id: String, ends_on: String) -> Result<(), ServerFnError> {
+    let grant_id = parse_id(&grant_id, "grant")?;
+    let ends_on = parse_date(&ends_on, "new end date")?;
+    run(AdminCommand::ExtendGrant { grant_id, ends_on })
+        .await
+        .map(|_| ())
+}
+
+/// The caller's own grants of access to other trusts (buddy reviewers).
+#[server(prefix = "/fn", endpoint = "my_access")]
+pub async fn my_access() -> Result<Vec<domain::grant::AccessView>, ServerFnError> {
+    let caller = require_caller()?;
+    backend()?.my_access(&caller).await.map_err(to_server_error)
+}
+
 /// Ends one session of someone of the trust (a lost tablet).
 #[server(prefix = "/fn", endpoint = "admin_end_session")]
 pub async fn admin_end_session(session_id: String) -> Result<(), ServerFnError> {

@@ -65,6 +65,7 @@ pub fn HomePage() -> impl IntoView {
             view! {
                 <h1>"Hello, " {user.name.clone()}</h1>
                 <p class="lede">{role_intro(user.role)}</p>
+                {(user.role == Role::BuddyReviewer).then(|| view! { <YourAccess /> })}
                 {(inspects || user.role == Role::BuddyReviewer)
                     .then(|| view! { <OpenInspections user_id /> })}
                 <Suspense fallback=|| view! { <p>"Loading wards…"</p> }>
@@ -165,5 +166,35 @@ mod tests {
         let keys: Vec<i32> = grouped.iter().map(|(k, _)| *k).collect();
         assert_eq!(keys, vec![1, 2, 3]);
         assert_eq!(grouped[2].1.len(), 3);
+    }
+}
+
+/// A buddy reviewer's access to each trust: days left, a warning in the last week, and the day
+/// an ended grant ended. Needs the server; offline it shows nothing.
+#[component]
+fn YourAccess() -> impl IntoView {
+    let access = Resource::new(|| (), |_| crate::api::admin::my_access());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let grants = access.await.unwrap_or_default();
+                (!grants.is_empty()).then(|| view! {
+                    <section aria-labelledby="your-access" class="access">
+                        <h2 id="your-access">"Your access"</h2>
+                        <ul class="access__list">
+                            {grants.into_iter().map(|g| {
+                                let class = if g.ending_soon || !g.current {
+                                    "inset inset--warning"
+                                } else {
+                                    "inset"
+                                };
+                                let role = g.ending_soon.then_some("alert");
+                                view! { <li class=class role=role>{g.words}</li> }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

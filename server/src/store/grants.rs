@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
+use domain::grant::ReviewerAccess;
 use uuid::Uuid;
 
 use super::db::{Db, run};
@@ -33,6 +34,11 @@ pub trait GrantStore {
     async fn end_grant(&self, grant_id: Uuid, ends_on: NaiveDate) -> Result<(), StoreError>;
     /// Grants given by a trust.
     async fn grants_of_trust(&self, trust_id: Uuid) -> Result<Vec<GrantRecord>, StoreError>;
+    /// A reviewer's grants with the granting trust's name, latest ending first.
+    async fn grants_of_reviewer(
+        &self,
+        reviewer_id: Uuid,
+    ) -> Result<Vec<ReviewerAccess>, StoreError>;
 }
 
 #[async_trait]
@@ -91,5 +97,30 @@ impl<T: Db + ?Sized> GrantStore for T {
         .bind(trust_id)
         .fetch_all(&mut *c)
         .await?))
+    }
+
+    async fn grants_of_reviewer(
+        &self,
+        reviewer_id: Uuid,
+    ) -> Result<Vec<ReviewerAccess>, StoreError> {
+        let rows: Vec<(Uuid, String, NaiveDate, NaiveDate)> = run!(self, |c| sqlx::query_as(
+            "SELECT g.trust_id, t.name, g.starts_on, g.ends_on FROM buddy_grants g \
+             JOIN trusts t ON t.id = g.trust_id WHERE g.reviewer_id = $1 \
+             ORDER BY g.ends_on DESC, g.starts_on DESC"
+        )
+        .bind(reviewer_id)
+        .fetch_all(&mut *c)
+        .await?);
+        Ok(rows
+            .into_iter()
+            .map(
+                |(trust_id, trust_name, starts_on, ends_on)| ReviewerAccess {
+                    trust_id,
+                    trust_name,
+                    starts_on,
+                    ends_on,
+                },
+            )
+            .collect())
     }
 }

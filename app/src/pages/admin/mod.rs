@@ -45,6 +45,7 @@ fn AdminSections() -> impl IntoView {
     let update_user = ServerAction::<AdminUpdateUser>::new();
     let add_grant = ServerAction::<AdminAddGrant>::new();
     let end_grant = ServerAction::<AdminEndGrant>::new();
+    let extend_grant = ServerAction::<AdminExtendGrant>::new();
     let end_session = ServerAction::<AdminEndSession>::new();
     let hand_over = ServerAction::<AdminHandOver>::new();
     let record_notice = ServerAction::<AdminRecordNotice>::new();
@@ -60,6 +61,7 @@ fn AdminSections() -> impl IntoView {
             update_user.version().get(),
             add_grant.version().get(),
             end_grant.version().get(),
+            extend_grant.version().get(),
             end_session.version().get(),
             hand_over.version().get(),
             record_notice.version().get(),
@@ -120,7 +122,7 @@ fn AdminSections() -> impl IntoView {
                             <Users overview=o.clone() add_user reset update_user />
                             <SignedInSessions overview=o.clone() end_session />
                             <open_inspections::OpenInspections overview=o.clone() hand_over />
-                            <BuddyAccess overview=o.clone() add_grant end_grant />
+                            <BuddyAccess overview=o.clone() add_grant end_grant extend_grant />
                             <enforcement::EnforcementAndPublished overview=o record_notice lift_notice record_published />
                         }
                             .into_any()
@@ -389,12 +391,14 @@ fn BuddyAccess(
     overview: TrustOverview,
     add_grant: ServerAction<AdminAddGrant>,
     end_grant: ServerAction<AdminEndGrant>,
+    extend_grant: ServerAction<AdminExtendGrant>,
 ) -> impl IntoView {
     view! {
         <section aria-labelledby="buddy-access">
             <h2 id="buddy-access">"Buddy access"</h2>
             <p class="hint">"Reviewers of your buddy trust can see your wards and evidence between these dates."</p>
             <ActionError message=Signal::derive(move || error_of(end_grant.value().get())) />
+            <ActionError message=Signal::derive(move || error_of(extend_grant.value().get())) />
             <ul class="user-list">
                 {overview
                     .grants
@@ -408,6 +412,22 @@ fn BuddyAccess(
                                     {format!("from {} to {}", g.starts_on.format("%-d %B %Y"), g.ends_on.format("%-d %B %Y"))}
                                     <span class="tag tag--grey">{state}</span>
                                 </p>
+                                {
+                                    let field = format!("grant-extend-{}", g.id);
+                                    let whom = format!(" for {}", g.reviewer_name);
+                                    view! {
+                                        <ActionForm action=extend_grant attr:class="grant__extend">
+                                            <input type="hidden" name="grant_id" value=g.id.to_string() />
+                                            <label class="label" for=field.clone()>
+                                                "New end date" <span class="visually-hidden">{whom.clone()}</span>
+                                            </label>
+                                            <input class="input input--date" id=field name="ends_on" type="date" value=g.ends_on.to_string() required />
+                                            <button type="submit" class="button button--secondary">
+                                                "Change end date" <span class="visually-hidden">{whom}</span>
+                                            </button>
+                                        </ActionForm>
+                                    }
+                                }
                                 {g.current.then(|| view! {
                                     <ActionForm action=end_grant>
                                         <input type="hidden" name="grant_id" value=g.id.to_string() />

@@ -1,0 +1,82 @@
+// Calibration: a trust admin pairs two inspectors for one ward and checklist; once both have
+// finished (pushed here as their tablets would), the page shows how far they agreed and where.
+import { test, expect, APIRequestContext } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { DEMO_PASSWORD, hydrated, signIn } from './helpers';
+
+async function bearer(request: APIRequestContext, email: string) {
+  const login = await request.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
+  return { Authorization: `Bearer ${(await login.json()).token}` };
+}
+
+/** Today and a week on, as days in England. */
+function window(): [string, string] {
+  const day = (d: Date) => d.toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  return [day(new Date()), day(new Date(Date.now() + 7 * 86400000))];
+}
+
+test('an admin pairs two inspectors and reads how far they agreed once both finished', async ({ page, request }) => {
+  const sam = await bearer(request, 'inspector@demo.nhs.test');
+  const priya = await bearer(request, 'admin@demo.nhs.test');
+  const units = await (await request.get('/api/v1/units', { headers: sam })).json();
+  const templates = await (await request.get('/api/v1/templates', { headers: sam })).json();
+  // The last ward: no other test inspects it.
+  const ward = units[units.length - 1];
+  const checklist = templates[0];
+
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.getByRole('link', { name: 'Manage trust' }).click();
+  await page.getByRole('link', { name: 'Calibration' }).click();
+  await expect(page.getByRole('heading', { name: 'Calibration', level: 1 })).toBeVisible();
+  await hydrated(page);
+  const [opens, closes] = window();
+  await page.getByLabel('Ward').selectOption(ward.id);
+  await page.getByLabel('Checklist').selectOption(checklist.id);
+  await page.getByLabel('First inspector').selectOption({ label: 'Sam Okafor' });
+  await page.getByLabel('Second inspector').selectOption({ label: 'Sam Okafor' });
+  await page.getByLabel('Window opens').fill(opens);
+  await page.getByLabel('Window closes').fill(closes);
+  await page.getByRole('button', { name: 'Pair them' }).click();
+  await expect(page.getByRole('alert')).toContainText('Choose two different inspectors');
+  await page.getByLabel('Second inspector').selectOption({ label: 'Priya Shah' });
+  await page.getByRole('button', { name: 'Pair them' }).click();
+  const pair = page.locator('.pair').filter({ hasText: ward.name });
+  await expect(pair).toContainText('Waiting');
+  await expect(pair).toContainText('Sam Okafor: not started');
+
+  // Both inspect the ward; Sam's answers stay unseen to Priya until both have finished.
+  const inspect = async (headers: Record<string, string>, answers: string[]) => {
+    const id = crypto.randomUUID();
+    const started = new Date(Date.now() - 60000).toISOString();
+    const upsert = (status: string) => ({ id: crypto.randomUUID(), kind: 'inspection.upsert', data: {
+      id, unit_id: ward.id, framework_id: checklist.framework_id, template_id: checklist.id,
+      template_version: checklist.version, started_at: started, status } });
+    const findings = answers.map((response, i) => ({ id: crypto.randomUUID(), kind: 'finding.record', data: {
+      id: crypto.randomUUID(), inspection_id: id, item_code: checklist.prompt_codes[i], response,
+      note: '', photo_ids: [], observed_at: started } }));
+    const push = async (mutations: unknown[]) => {
+      const reply = await request.post('/api/v1/sync/push', { headers, data: { device_id: crypto.randomUUID(), mutations } });
+      expect(reply.status()).toBe(200);
+    };
+    await push([upsert('in_progress'), ...findings]);
+    return { id, finish: () => push([upsert('submitted')]) };
+  };
+  const first = await inspect(sam, ['met', 'met', 'not_met', 'met']);
+  const second = await inspect(priya, ['met', 'partially_met', 'not_met', 'met']);
+  await first.finish();
+  expect((await request.get(`/api/v1/inspections/${first.id}`, { headers: priya })).status()).toBe(404);
+  await second.finish();
+  expect((await request.get(`/api/v1/inspections/${first.id}`, { headers: priya })).status()).toBe(200);
+
+  await page.reload();
+  await expect(pair).toContainText('Both finished');
+  await expect(pair).toContainText('Agreed on 3 of 4 prompts (75%)');
+  const differing = pair.getByRole('table', { name: 'Prompts they answered differently' });
+  await expect(differing).toContainText(checklist.prompt_codes[1]);
+  await expect(differing).toContainText('Partially met');
+  await expect(page.getByRole('region', { name: 'Assessors' })).toContainText('Priya Shah');
+
+  const axe = await new AxeBuilder({ page }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+});
