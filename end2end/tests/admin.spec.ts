@@ -126,3 +126,39 @@ test('a trust admin sees who is signed in where and ends a lost tablet\'s sessio
   expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
   await tablet.close();
 });
+
+test('an admin moves a buddy grant\'s end and the reviewer is warned in its last week', async ({ page, browser }) => {
+  const inDays = (n: number) =>
+    new Date(Date.now() + n * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/London' });
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.goto('/admin#buddy-access');
+  await hydrated(page);
+  const end = page.getByLabel('New end date for Grace Adeyemi').first();
+  const original = await end.inputValue();
+  await end.fill(inDays(3));
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/fn/admin_extend_grant') && r.ok()),
+    page.getByRole('button', { name: 'Change end date for Grace Adeyemi' }).first().click(),
+  ]);
+  await expect(page.getByLabel('New end date for Grace Adeyemi').first()).toHaveValue(inDays(3));
+
+  const tablet = await browser.newContext();
+  const reviewer = await tablet.newPage();
+  await signIn(reviewer, 'reviewer@buddy.nhs.test');
+  const access = reviewer.getByRole('region', { name: 'Your access' });
+  await expect(access.locator('.inset--warning')).toContainText(
+    'Your access to Northfield Hospitals NHS Foundation Trust ends on');
+  await expect(access).toContainText('3 days left after today');
+  const axe = await new AxeBuilder({ page: reviewer }).analyze();
+  const serious = axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
+  await tablet.close();
+
+  // Put it back as it was for the other tests.
+  await page.getByLabel('New end date for Grace Adeyemi').first().fill(original);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().includes('/fn/admin_extend_grant') && r.ok()),
+    page.getByRole('button', { name: 'Change end date for Grace Adeyemi' }).first().click(),
+  ]);
+  await expect(page.getByLabel('New end date for Grace Adeyemi').first()).toHaveValue(original);
+});

@@ -30,8 +30,8 @@ test('an admin pairs two inspectors and reads how far they agreed once both fini
   await expect(page.getByRole('heading', { name: 'Calibration', level: 1 })).toBeVisible();
   await hydrated(page);
   const [opens, closes] = window();
-  await page.getByLabel('Ward').selectOption(ward.id);
-  await page.getByLabel('Checklist').selectOption(checklist.id);
+  await page.getByLabel('Ward', { exact: true }).selectOption(ward.id);
+  await page.getByLabel('Checklist', { exact: true }).selectOption(checklist.id);
   await page.getByLabel('First inspector').selectOption({ label: 'Sam Okafor' });
   await page.getByLabel('Second inspector').selectOption({ label: 'Sam Okafor' });
   await page.getByLabel('Window opens').fill(opens);

@@ -188,8 +188,8 @@ fn YourAccess() -> impl IntoView {
                                 } else {
                                     "inset"
                                 };
-                                let role = g.ending_soon.then_some("alert");
-                                view! { <li class=class role=role>{g.words}</li> }
+                                let warning = g.ending_soon.then_some("Warning: ");
+                                view! { <li class=class><strong>{warning}</strong>{g.words}</li> }
                             }).collect_view()}
                         </ul>
                     </section>
