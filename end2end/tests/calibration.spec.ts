@@ -1,12 +1,14 @@
 // Calibration: a trust admin pairs two inspectors for one ward and checklist; once both have
 // finished (pushed here as their tablets would), the page shows how far they agreed and where.
-import { test, expect, APIRequestContext } from '@playwright/test';
+import { test, expect, request as api, APIRequestContext } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { DEMO_PASSWORD, hydrated, signIn } from './helpers';
 
-async function bearer(request: APIRequestContext, email: string) {
+/** A device of its own for `email` (its own cookie jar), signed in with a bearer token. */
+async function device(baseURL: string | undefined, email: string) {
+  const request: APIRequestContext = await api.newContext({ baseURL });
   const login = await request.post('/api/v1/auth/login', { data: { email, password: DEMO_PASSWORD } });
-  return { Authorization: `Bearer ${(await login.json()).token}` };
+  return { request, headers: { Authorization: `Bearer ${(await login.json()).token}` } };
 }
 
 /** Today and a week on, as days in England. */
@@ -15,11 +17,11 @@ function window(): [string, string] {
   return [day(new Date()), day(new Date(Date.now() + 7 * 86400000))];
 }
 
-test('an admin pairs two inspectors and reads how far they agreed once both finished', async ({ page, request }) => {
-  const sam = await bearer(request, 'inspector@demo.nhs.test');
-  const priya = await bearer(request, 'admin@demo.nhs.test');
-  const units = await (await request.get('/api/v1/units', { headers: sam })).json();
-  const templates = await (await request.get('/api/v1/templates', { headers: sam })).json();
+test('an admin pairs two inspectors and reads how far they agreed once both finished', async ({ page, baseURL }) => {
+  const sam = await device(baseURL, 'inspector@demo.nhs.test');
+  const priya = await device(baseURL, 'admin@demo.nhs.test');
+  const units = await (await sam.request.get('/api/v1/units', { headers: sam.headers })).json();
+  const templates = await (await sam.request.get('/api/v1/templates', { headers: sam.headers })).json();
   // The last ward: no other test inspects it.
   const ward = units[units.length - 1];
   const checklist = templates[0];
@@ -45,7 +47,7 @@ test('an admin pairs two inspectors and reads how far they agreed once both fini
   await expect(pair).toContainText('Sam Okafor: not started');
 
   // Both inspect the ward; Sam's answers stay unseen to Priya until both have finished.
-  const inspect = async (headers: Record<string, string>, answers: string[]) => {
+  const inspect = async ({ request, headers }: typeof sam, answers: string[]) => {
     const id = crypto.randomUUID();
     const started = new Date(Date.now() - 60000).toISOString();
     const upsert = (status: string) => ({ id: crypto.randomUUID(), kind: 'inspection.upsert', data: {
@@ -64,9 +66,11 @@ test('an admin pairs two inspectors and reads how far they agreed once both fini
   const first = await inspect(sam, ['met', 'met', 'not_met', 'met']);
   const second = await inspect(priya, ['met', 'partially_met', 'not_met', 'met']);
   await first.finish();
-  expect((await request.get(`/api/v1/inspections/${first.id}`, { headers: priya })).status()).toBe(404);
+  const read = async () =>
+    (await priya.request.get(`/api/v1/inspections/${first.id}`, { headers: priya.headers })).status();
+  expect(await read()).toBe(404);
   await second.finish();
-  expect((await request.get(`/api/v1/inspections/${first.id}`, { headers: priya })).status()).toBe(200);
+  expect(await read()).toBe(200);
 
   await page.reload();
   await expect(pair).toContainText('Both finished');
