@@ -542,6 +542,42 @@ pub async fn add_grant(
     Ok(id)
 }
 
+/// A grant the caller's trust gave; `NotFound` for any other.
+async fn own_grant(
+    store: &Store,
+    caller: &Caller,
+    grant_id: Uuid,
+) -> Result<GrantRecord, ApiError> {
+    store
+        .grants_of_trust(caller.user.trust_id)
+        .await?
+        .into_iter()
+        .find(|g| g.id == grant_id)
+        .ok_or(ApiError::NotFound)
+}
+
+/// Sets a grant's last day and writes the change to the audit trail as `action`.
+async fn set_grant_end(
+    store: &Store,
+    caller: &Caller,
+    grant: &GrantRecord,
+    ends_on: NaiveDate,
+    action: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let tx = store.begin().await?;
+    tx.end_grant(grant.id, ends_on).await?;
+    let before = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": grant.ends_on });
+    let after = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": ends_on });
+    audited(&tx, caller, now, action, grant.id, before, after).await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
+        %ends_on, action, "admin changed the end of a buddy reviewer's access"
+    );
+    Ok(())
+}
+
 /// Moves the last day of a grant of the caller's trust (to extend it, or to shorten it to a
 /// day not yet past).
 pub async fn extend_grant(
@@ -553,11 +589,7 @@ pub async fn extend_grant(
 ) -> Result<(), ApiError> {
     let today = domain::readiness::london::london_date(now);
     require_admin(caller)?;
-    let grants = store.grants_of_trust(caller.user.trust_id).await?;
-    let grant = grants
-        .iter()
-        .find(|g| g.id == grant_id)
-        .ok_or(ApiError::NotFound)?;
+    let grant = own_grant(store, caller, grant_id).await?;
     if ends_on < today || ends_on < grant.starts_on {
         return Err(ApiError::Unprocessable(
             "The new end date must be today or later, and not before the start date".to_owned(),
@@ -568,17 +600,7 @@ pub async fn extend_grant(
             "Give access for at most a year at a time".to_owned(),
         ));
     }
-    let tx = store.begin().await?;
-    tx.end_grant(grant.id, ends_on).await?;
-    let before = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": grant.ends_on });
-    let after = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": ends_on });
-    audited(&tx, caller, now, "grant.extend", grant.id, before, after).await?;
-    tx.commit().await?;
-    tracing::info!(
-        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
-        %ends_on, "admin moved the end of a buddy reviewer's access"
-    );
-    Ok(())
+    set_grant_end(store, caller, &grant, ends_on, "grant.extend", now).await
 }
 
 /// Ends a grant of the caller's trust yesterday, so access stops now and the record stays.
@@ -590,22 +612,7 @@ pub async fn end_grant(
 ) -> Result<(), ApiError> {
     let today = domain::readiness::london::london_date(now);
     require_admin(caller)?;
-    let grants = store.grants_of_trust(caller.user.trust_id).await?;
-    let grant = grants
-        .iter()
-        .find(|g| g.id == grant_id)
-        .ok_or(ApiError::NotFound)?;
-    let yesterday = today - Days::new(1);
-    let ends_on = yesterday.min(grant.ends_on);
-    let tx = store.begin().await?;
-    tx.end_grant(grant.id, ends_on).await?;
-    let before = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": grant.ends_on });
-    let after = serde_json::json!({ "starts_on": grant.starts_on, "ends_on": ends_on });
-    audited(&tx, caller, now, "grant.end", grant.id, before, after).await?;
-    tx.commit().await?;
-    tracing::info!(
-        user_id = %caller.user.id, trust_id = %caller.user.trust_id, grant_id = %grant.id,
-        "admin ended a buddy reviewer's access"
-    );
-    Ok(())
+    let grant = own_grant(store, caller, grant_id).await?;
+    let ends_on = (today - Days::new(1)).min(grant.ends_on);
+    set_grant_end(store, caller, &grant, ends_on, "grant.end", now).await
 }
