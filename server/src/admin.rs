@@ -595,7 +595,12 @@ pub async fn extend_grant(
             "The new end date must be today or later, and not before the start date".to_owned(),
         ));
     }
-    if ends_on.signed_duration_since(today).num_days() > 366 {
+    // A year at a time, as when granted: counted from today, or from the start if later.
+    if ends_on
+        .signed_duration_since(today.max(grant.starts_on))
+        .num_days()
+        > 366
+    {
         return Err(ApiError::Unprocessable(
             "Give access for at most a year at a time".to_owned(),
         ));

@@ -4,9 +4,9 @@
 //! compares their answers prompt by prompt (`domain::calibration`) and shows the admin each
 //! pair, each assessor across pairs and the prompts answered differently most often.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::calibration::view::{
     AssessorJudged, CalibrationOverview, Choice, Differing, Half, ItemJudged, Judged, PairRequest,
     PairResult, PairStatus, PairView, PromptSpread,
@@ -27,6 +27,10 @@ use crate::store::{PairRecord, Store};
 
 /// The longest window a pair may be given.
 const MAX_WINDOW_DAYS: i64 = 31;
+
+/// How long after its window a pair that never completed keeps each partner's answers from
+/// the other: long enough to finish a half started on the last day, not for ever.
+const GRACE_DAYS: u64 = 14;
 
 fn unprocessable(message: &str) -> ApiError {
     ApiError::Unprocessable(message.to_owned())
@@ -73,12 +77,12 @@ pub async fn add_pair(
         users
             .iter()
             .find(|u| u.id == id && u.active)
-            .filter(|u| Role::parse(&u.role).is_some_and(Role::can_inspect))
+            .filter(|u| is_ward_inspector(&u.role))
     };
     let (Some(first), Some(second)) = (inspector(new.first_user_id), inspector(new.second_user_id))
     else {
         return Err(unprocessable(
-            "Choose two active inspectors or administrators of your trust",
+            "Choose two active ward inspectors of your trust",
         ));
     };
     let id = Uuid::now_v7();
@@ -121,6 +125,25 @@ pub async fn add_pair(
     Ok(id)
 }
 
+/// Only ward inspectors are paired: an administrator reads the trust's pushes in the audit
+/// trail and could hand the partner's inspection to themselves, so would not calibrate blind.
+fn is_ward_inspector(role: &str) -> bool {
+    Role::parse(role) == Some(Role::WardInspector)
+}
+
+/// The user's inspections of a pair's ward with its checklist started on a day of its window
+/// in England, oldest first.
+async fn in_window(
+    store: &Store,
+    pair: &PairRecord,
+    user_id: Uuid,
+) -> Result<Vec<Candidate>, ApiError> {
+    let window = pair.opens_on..=pair.closes_on;
+    let mut found = store.pair_candidates(pair, user_id).await?;
+    found.retain(|c| window.contains(&london_date(c.started_at)));
+    Ok(found)
+}
+
 /// The user's half of a pair: their first inspection of its ward with its checklist started
 /// on a day of the window in England.
 async fn half_of(
@@ -128,34 +151,92 @@ async fn half_of(
     pair: &PairRecord,
     user_id: Uuid,
 ) -> Result<Option<Candidate>, ApiError> {
-    let window = pair.opens_on..=pair.closes_on;
-    Ok(store
-        .pair_candidates(pair, user_id)
-        .await?
-        .into_iter()
-        .find(|c| window.contains(&london_date(c.started_at))))
+    Ok(in_window(store, pair, user_id).await?.into_iter().next())
 }
 
 fn finished(half: Option<&Candidate>) -> bool {
     half.is_some_and(|c| c.status == InspectionStatus::Submitted)
 }
 
-/// Whether `inspection` is the half of a pair partner of `user_id` that is not yet theirs to
-/// read (the pair has not both finished).
-pub async fn hidden_from(store: &Store, user_id: Uuid, inspection: Uuid) -> Result<bool, ApiError> {
-    for pair in store.pairs_of_user(user_id).await? {
-        let partner = if pair.first_user_id == user_id {
-            pair.second_user_id
-        } else {
-            pair.first_user_id
-        };
-        let theirs = half_of(store, &pair, partner).await?;
-        if theirs.is_some_and(|c| c.id == inspection) {
-            let mine = half_of(store, &pair, user_id).await?;
-            return Ok(!(finished(theirs.as_ref()) && finished(mine.as_ref())));
+/// The other one of a pair.
+fn partner_in(pair: &PairRecord, user_id: Uuid) -> Uuid {
+    if pair.first_user_id == user_id {
+        pair.second_user_id
+    } else {
+        pair.first_user_id
+    }
+}
+
+/// What of `author`'s the `reader` of a pair may not read yet: every inspection the author
+/// made of the pair's ward with its checklist in the window, until both halves are finished.
+async fn kept_back(
+    store: &Store,
+    pair: &PairRecord,
+    reader: Uuid,
+    author: Uuid,
+) -> Result<Vec<Uuid>, ApiError> {
+    let theirs = in_window(store, pair, author).await?;
+    if theirs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mine = half_of(store, pair, reader).await?;
+    if finished(theirs.first()) && finished(mine.as_ref()) {
+        return Ok(Vec::new());
+    }
+    Ok(theirs.into_iter().map(|c| c.id).collect())
+}
+
+/// The inspections `user_id` may not read yet: their partners' in live pairs (see
+/// [`kept_back`]). Worked out once per request: one query for the pairs, two for each live one.
+pub async fn hidden_set(
+    store: &Store,
+    user_id: Uuid,
+    today: NaiveDate,
+) -> Result<HashSet<Uuid>, ApiError> {
+    let mut hidden = HashSet::new();
+    for pair in store
+        .pairs_of_user(user_id, today - Days::new(GRACE_DAYS))
+        .await?
+    {
+        let partner = partner_in(&pair, user_id);
+        hidden.extend(kept_back(store, &pair, user_id, partner).await?);
+    }
+    Ok(hidden)
+}
+
+/// Whether `inspection` is one `user_id` may not read yet (see [`hidden_set`]).
+pub async fn hidden_from(
+    store: &Store,
+    user_id: Uuid,
+    inspection: Uuid,
+    today: NaiveDate,
+) -> Result<bool, ApiError> {
+    Ok(hidden_set(store, user_id, today)
+        .await?
+        .contains(&inspection))
+}
+
+/// Who may not read `owner`'s `inspection` yet: their partners in live pairs it is kept from.
+pub async fn kept_from(
+    store: &Store,
+    owner: Uuid,
+    inspection: Uuid,
+    today: NaiveDate,
+) -> Result<HashSet<Uuid>, ApiError> {
+    let mut readers = HashSet::new();
+    for pair in store
+        .pairs_of_user(owner, today - Days::new(GRACE_DAYS))
+        .await?
+    {
+        let partner = partner_in(&pair, owner);
+        if kept_back(store, &pair, partner, owner)
+            .await?
+            .contains(&inspection)
+        {
+            readers.insert(partner);
         }
     }
-    Ok(false)
+    Ok(readers)
 }
 
 /// Each prompt's answer in an inspection (the newest finding per prompt), prompts only.
@@ -374,7 +455,7 @@ pub async fn overview(
             .collect(),
         inspectors: users
             .iter()
-            .filter(|u| u.active && Role::parse(&u.role).is_some_and(Role::can_inspect))
+            .filter(|u| u.active && is_ward_inspector(&u.role))
             .map(|u| choice(u.id, &u.name))
             .collect(),
         rules_note: rules.note,

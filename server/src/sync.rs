@@ -10,6 +10,7 @@ use domain::api::NamedRef;
 use domain::caller::Caller;
 use domain::hand_over::{HandOverChoices, HandOverRefusal, Held, Person, judge_hand_over};
 use domain::inspection::InspectionView;
+use domain::readiness::london::london_date;
 use domain::sync::judge::{PushItem, Pusher};
 use domain::sync::{MAX_PUSH_MUTATIONS, PullResponse, PushRequest, PushResponse};
 use uuid::Uuid;
@@ -74,7 +75,9 @@ pub async fn inspection(
         return Err(ApiError::NotFound);
     }
     // A calibration partner's answers stay unseen until both have finished.
-    if crate::calibration::hidden_from(&state.store, caller.user.id, id).await? {
+    if crate::calibration::hidden_from(&state.store, caller.user.id, id, state.clock.today())
+        .await?
+    {
         return Err(ApiError::NotFound);
     }
     Ok(view)
@@ -165,9 +168,11 @@ pub async fn hand_over_choices(
         Ok(()) | Err(HandOverRefusal::SameOwner | HandOverRefusal::NotAnInspector) => {}
         Err(refusal) => return Err(refused(refusal)),
     }
+    let partners =
+        crate::calibration::kept_from(&state.store, held.owner, id, state.clock.today()).await?;
     let mut colleagues: Vec<NamedRef> = users
         .into_iter()
-        .filter(|u| u.id != held.owner)
+        .filter(|u| u.id != held.owner && !partners.contains(&u.id))
         .filter(|u| domain::hand_over::can_take_over(record_person(u), held.trust_id))
         .map(|u| NamedRef {
             id: u.id,
@@ -193,6 +198,17 @@ pub async fn hand_over(
         .await?
         .map(|u| record_person(&u));
     judge_hand_over(person_of(caller), held, to).map_err(refused)?;
+    // Handing a calibration half to its partner would show them the answers they must not see.
+    if crate::calibration::kept_from(store, held.owner, id, london_date(now))
+        .await?
+        .contains(&to_user_id)
+    {
+        return Err(ApiError::Unprocessable(
+            "They are paired with its inspector for calibration: they may not take it on until \
+             both have finished"
+                .to_owned(),
+        ));
+    }
     if !store.hand_over(id, held.owner, to_user_id, now).await? {
         return Err(ApiError::Conflict(
             "This inspection changed while it was being handed over: look again and retry"

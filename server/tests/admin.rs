@@ -45,7 +45,7 @@ async fn an_admin_builds_the_tree_and_the_new_ward_reaches_inspectors() {
             .iter()
             .any(|c| c.name == "Outpatients" && c.site_name == "Eastgate Clinic")
     );
-    assert_eq!(overview.users.len(), 3);
+    assert_eq!(overview.users.len(), 4);
     assert_eq!(overview.grants.len(), 1);
     assert!(overview.grants[0].current);
 

@@ -19,6 +19,8 @@ use uuid::Uuid;
 struct Setup {
     admin: String,
     inspector: String,
+    /// The second of the pair, another ward inspector.
+    partner: String,
     request: PairRequest,
     template: Value,
 }
@@ -26,6 +28,7 @@ struct Setup {
 async fn setup(app: &TestApp) -> Setup {
     let admin = app.login("admin@demo.nhs.test").await;
     let inspector = app.login("inspector@demo.nhs.test").await;
+    let partner = app.login("inspector2@demo.nhs.test").await;
     let units = app.get("/api/v1/units", Some(&inspector)).await.json();
     let templates = app.get("/api/v1/templates", Some(&inspector)).await.json();
     let template = templates[0].clone();
@@ -38,12 +41,14 @@ async fn setup(app: &TestApp) -> Setup {
             unit_id: units[0]["id"].as_str().unwrap().parse().unwrap(),
             template_id: template["id"].as_str().unwrap().parse().unwrap(),
             first_user_id: user("inspector@demo.nhs.test").await,
-            second_user_id: user("admin@demo.nhs.test").await,
-            opens_on: today,
+            second_user_id: user("inspector2@demo.nhs.test").await,
+            // From yesterday: an inspection started minutes ago may have begun before midnight.
+            opens_on: today - Days::new(1),
             closes_on: today + Days::new(7),
         },
         admin,
         inspector,
+        partner,
         template,
     }
 }
@@ -91,6 +96,16 @@ fn finish(app: &TestApp, s: &Setup, id: Uuid) -> Value {
         "started_at": app.clock.now() - Duration::minutes(5), "status": "submitted"}})
 }
 
+/// How many findings the readiness drill-down of a ward's overall shows the caller.
+async fn findings_behind(app: &TestApp, token: &str, unit: Uuid) -> usize {
+    let caller = app.caller(token).await;
+    let cell =
+        server::readiness::cell::cell_evidence(&app.state, &caller, unit, "overall", None, None)
+            .await
+            .unwrap();
+    cell.findings.len() + cell.more_findings
+}
+
 async fn pair(app: &TestApp, token: &str, request: &PairRequest) -> Result<Uuid, ApiError> {
     let caller = app.caller(token).await;
     server::calibration::add_pair(&app.store, &caller, request, app.clock.now()).await
@@ -125,7 +140,13 @@ async fn only_admins_pair_two_active_inspectors_of_their_trust_within_a_short_op
         second_user_id: board.unwrap().id,
         ..s.request.clone()
     };
-    assert!(refused(pair(&app, &s.admin, &not_inspector).await).contains("inspectors"));
+    assert!(refused(pair(&app, &s.admin, &not_inspector).await).contains("ward inspectors"));
+    let admin_id = app.caller(&s.admin).await.user.id;
+    let an_admin = PairRequest {
+        second_user_id: admin_id,
+        ..s.request.clone()
+    };
+    assert!(refused(pair(&app, &s.admin, &an_admin).await).contains("ward inspectors"));
     let closed = PairRequest {
         opens_on: s.request.opens_on - Days::new(9),
         closes_on: s.request.opens_on - Days::new(2),
@@ -161,7 +182,7 @@ async fn partners_read_each_others_answers_only_when_both_have_finished() {
     .await;
     let second = inspect(
         &app,
-        &s.admin,
+        &s.partner,
         &s,
         &["met", "partially_met", "not_met"],
         false,
@@ -179,20 +200,49 @@ async fn partners_read_each_others_answers_only_when_both_have_finished() {
         StatusCode::OK
     );
     assert_eq!(
-        app.get(&path(first), Some(&s.admin)).await.status,
+        app.get(&path(first), Some(&s.partner)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
         app.get(&path(second), Some(&s.inspector)).await.status,
         StatusCode::NOT_FOUND
     );
+    // Nor does the readiness drill-down show the partner's answers, nor can the partner be
+    // handed the other's half.
+    let seen_by_board = findings_behind(&app, &board, s.request.unit_id).await;
+    let seen_by_partner = findings_behind(&app, &s.partner, s.request.unit_id).await;
+    assert!(seen_by_board >= 4, "{seen_by_board}");
+    assert_eq!(seen_by_partner + 4, seen_by_board);
+    let to_partner = app
+        .post(
+            &format!("/api/v1/inspections/{first}/hand-over"),
+            Some(&s.admin),
+            json!({"to_user_id": s.request.second_user_id}),
+        )
+        .await;
+    assert_eq!(to_partner.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let choices = app
+        .get(
+            &format!("/api/v1/inspections/{first}/hand-over"),
+            Some(&s.admin),
+        )
+        .await
+        .json();
+    let offered = choices["colleagues"].as_array().unwrap();
+    assert!(
+        !offered
+            .iter()
+            .any(|c| c["id"] == json!(s.request.second_user_id))
+    );
+    assert!(offered.iter().any(|c| c["name"] == "Priya Shah"));
+
     push(&app, &s.inspector, vec![finish(&app, &s, first)]).await;
     assert_eq!(
         app.get(&path(second), Some(&s.inspector)).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.get(&path(first), Some(&s.admin)).await.status,
+        app.get(&path(first), Some(&s.partner)).await.status,
         StatusCode::NOT_FOUND
     );
     let caller = app.caller(&s.admin).await;
@@ -204,13 +254,13 @@ async fn partners_read_each_others_answers_only_when_both_have_finished() {
     assert!(page.pairs[0].first.finished && !page.pairs[0].second.finished);
     assert!(page.pairs[0].result.is_none());
 
-    push(&app, &s.admin, vec![finish(&app, &s, second)]).await;
+    push(&app, &s.partner, vec![finish(&app, &s, second)]).await;
     assert_eq!(
         app.get(&path(second), Some(&s.inspector)).await.status,
         StatusCode::OK
     );
     assert_eq!(
-        app.get(&path(first), Some(&s.admin)).await.status,
+        app.get(&path(first), Some(&s.partner)).await.status,
         StatusCode::OK
     );
     let page =

@@ -138,8 +138,10 @@ impl Checkpoints {
             lines.push_str(&line);
             lines.push('\n');
         }
-        // One write per call, under a lock: checkpoints written at once by the daily task, an
-        // export and the command line never interleave within a line.
+        // One append per call, under this process's lock: the daily task and an export never
+        // interleave. Another process (the command line) appends with one `write_all` of its
+        // own to a file opened for appending, which Linux applies whole on a local disk; the lock
+        // itself does not reach across processes.
         let _turn = WRITING
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);

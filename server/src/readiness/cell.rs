@@ -74,9 +74,11 @@ pub async fn cell_evidence(
     let mut findings = Vec::new();
     let mut ratings = Vec::new();
     let mut rows = state.store.evidence_detail(unit_id, as_of).await?;
+    // A calibration partner's answers stay unseen here too until both have finished.
+    let hidden = crate::calibration::hidden_set(&state.store, caller.user.id, today).await?;
     // As the engine counts them: nothing dated after the day, and of ratings only the newest
     // of each source and subject (the later recorded, then the later dated).
-    rows.retain(|r| r.on_date <= as_of);
+    rows.retain(|r| r.on_date <= as_of && !r.inspection_id.is_some_and(|i| hidden.contains(&i)));
     let mut newest: HashMap<(String, String), (chrono::NaiveDate, chrono::NaiveDate)> =
         HashMap::new();
     for r in rows.iter().filter(|r| r.kind == "rating") {

@@ -214,7 +214,7 @@ pub enum SeedOutcome {
     AlreadySeeded,
 }
 
-/// Creates the demo trust, its buddy trust, the five demo users and a current grant. Running it
+/// Creates the demo trust, its buddy trust, the six demo users and a current grant. Running it
 /// again changes nothing.
 pub async fn seed_demo(
     store: &Store,
@@ -232,6 +232,12 @@ pub async fn seed_demo(
             demo,
             "inspector@demo.nhs.test",
             "Sam Okafor",
+            Role::WardInspector,
+        ),
+        (
+            demo,
+            "inspector2@demo.nhs.test",
+            "Ravi Patel",
             Role::WardInspector,
         ),
         (

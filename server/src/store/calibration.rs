@@ -36,8 +36,12 @@ pub trait CalibrationStore {
     async fn create_pair(&self, pair: &PairRecord, now: DateTime<Utc>) -> Result<(), StoreError>;
     /// A trust's pairs, newest window first.
     async fn pairs_of_trust(&self, trust_id: Uuid) -> Result<Vec<PairRecord>, StoreError>;
-    /// The pairs a user is one of.
-    async fn pairs_of_user(&self, user_id: Uuid) -> Result<Vec<PairRecord>, StoreError>;
+    /// The pairs a user is one of whose window closed on or after `closed_since`.
+    async fn pairs_of_user(
+        &self,
+        user_id: Uuid,
+        closed_since: NaiveDate,
+    ) -> Result<Vec<PairRecord>, StoreError>;
     /// The user's inspections of the ward with the checklist started around the window (a day
     /// either side; the caller keeps those started on its days in England), oldest first.
     async fn pair_candidates(
@@ -82,13 +86,18 @@ impl<T: Db + ?Sized> CalibrationStore for T {
         .await?))
     }
 
-    async fn pairs_of_user(&self, user_id: Uuid) -> Result<Vec<PairRecord>, StoreError> {
+    async fn pairs_of_user(
+        &self,
+        user_id: Uuid,
+        closed_since: NaiveDate,
+    ) -> Result<Vec<PairRecord>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
             "SELECT id, trust_id, unit_id, template_id, first_user_id, second_user_id, \
              opens_on, closes_on, created_by FROM calibration_pairs \
-             WHERE first_user_id = $1 OR second_user_id = $1"
+             WHERE (first_user_id = $1 OR second_user_id = $1) AND closes_on >= $2"
         )
         .bind(user_id)
+        .bind(closed_since)
         .fetch_all(&mut *c)
         .await?))
     }

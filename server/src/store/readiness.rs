@@ -38,6 +38,8 @@ pub struct EvidenceGroup {
 /// justification and author (as they stand now).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EvidenceDetail {
+    /// The inspection a finding belongs to; `None` for a rating.
+    pub inspection_id: Option<Uuid>,
     pub source: String,
     pub kind: String,
     pub subject: String,
@@ -183,7 +185,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceDetail>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT e.source, e.kind, e.subject, e.value, e.on_date, e.recorded_on, f.note, \
+            "SELECT f.inspection_id, e.source, e.kind, e.subject, e.value, e.on_date, \
+             e.recorded_on, f.note, \
              f.photo_ids, r.justification, u.name AS author FROM readiness_evidence e \
              LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
              LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
