@@ -114,6 +114,7 @@ fn findings(
                 on,
                 recorded_on: on,
                 count: 1,
+                verdict: Default::default(),
             }
         })
         .collect()

@@ -22,6 +22,7 @@ pub mod middleware;
 pub mod photos;
 pub mod readiness;
 pub mod request_log;
+pub mod review;
 pub mod seed;
 pub mod state;
 pub mod store;

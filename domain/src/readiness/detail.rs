@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::Source;
 use crate::inspection::Response;
 use crate::rating::Rating;
+use crate::review::Verdict;
 
 /// Findings shown at most; the rest are counted.
 pub const MAX_FINDINGS_SHOWN: usize = 40;
@@ -25,6 +26,9 @@ pub struct FindingEvidence {
     pub note: String,
     pub photo_ids: Vec<Uuid>,
     pub observed_on: NaiveDate,
+    /// The buddy trust's newest verdict on it.
+    #[serde(default)]
+    pub verdict: Verdict,
 }
 
 /// A self-assessment or peer review rating counted in the cell.
@@ -38,6 +42,9 @@ pub struct RatingEvidence {
     pub evidence_date: NaiveDate,
     /// Who recorded it.
     pub by: String,
+    /// The buddy trust's newest verdict on it.
+    #[serde(default)]
+    pub verdict: Verdict,
 }
 
 /// One cell's evidence.
@@ -90,6 +97,7 @@ mod tests {
             note: String::new(),
             photo_ids: Vec::new(),
             observed_on: NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default(),
+            verdict: Verdict::Unreviewed,
         }
     }
 

@@ -20,11 +20,13 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::rating::Rating;
+use crate::review::Verdict;
 use rules::ReadinessRules;
 
 /// Where evidence comes from. A buddy reviewer's ratings and mini-inspections are the
 /// independent source, never the trust's own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Source {
     MiniInspection,
@@ -56,6 +58,10 @@ pub struct Evidence {
     /// How many alike findings this stands for (the store groups them); a rating is one.
     #[serde(default = "one")]
     pub count: u32,
+    /// The buddy trust's newest verdict: verified weighs more, challenged or insufficient
+    /// does not count until resolved.
+    #[serde(default)]
+    pub verdict: Verdict,
 }
 
 fn one() -> u32 {
@@ -108,6 +114,7 @@ pub enum FlagCode {
     Stale,
     ThinEvidence,
     NeverObserved,
+    UnverifiedEvidence,
 }
 
 /// A flag with its reason in plain English.
@@ -144,8 +151,8 @@ struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, points: u8, weight: u64, on: NaiveDate, count: u32) {
-        let weight = u128::from(weight) * u128::from(count);
+    fn add(&mut self, points: u8, weight: u64, on: NaiveDate, count: u32, times: u32) {
+        let weight = u128::from(weight) * u128::from(count) * u128::from(times);
         self.points += u128::from(points) * weight;
         self.weight += weight;
         self.count += count as usize;
@@ -167,7 +174,12 @@ impl Tally {
 pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -> Readiness {
     let counted: Vec<&Evidence> = evidence
         .iter()
-        .filter(|e| e.recorded_on <= as_at && e.on <= as_at && (1..=4).contains(&e.points))
+        .filter(|e| {
+            e.recorded_on <= as_at
+                && e.on <= as_at
+                && (1..=4).contains(&e.points)
+                && e.verdict.counts()
+        })
         .collect();
     // Of ratings, the newest of each source and subject counts (the later one on a tie).
     let mut newest: HashMap<(Source, &str), &Evidence> = HashMap::new();
@@ -184,6 +196,7 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
     let weight = |on: NaiveDate| decay::weight(age(on), rules.half_life_days);
     let mut tallies: HashMap<Source, Tally> = HashMap::new();
     let mut findings = 0;
+    let mut verified = false;
     for e in &counted {
         let counts = match e.kind {
             Kind::Finding => {
@@ -195,10 +208,19 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
                 .is_some_and(|kept| std::ptr::eq(*kept, *e)),
         };
         if counts {
-            tallies
-                .entry(e.source)
-                .or_default()
-                .add(e.points, weight(e.on), e.on, e.kind_count());
+            let times = if e.verdict == Verdict::Verified {
+                verified = true;
+                rules.verified_weight
+            } else {
+                1
+            };
+            tallies.entry(e.source).or_default().add(
+                e.points,
+                weight(e.on),
+                e.on,
+                e.kind_count(),
+                times,
+            );
         }
     }
     let of = |s: Source| tallies.get(&s).copied().unwrap_or_default().score();
@@ -212,7 +234,10 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
     let rating = score.map_or(Rating::NotRated, |s| rules.rating_of(s));
     let (confidence, confidence_words) =
         confidence(rules, &sources, findings, newest_overall.map(age));
-    let flags = words::flags(rules, &sources, findings, newest_overall.map(age));
+    let mut flags = words::flags(rules, &sources, findings, newest_overall.map(age));
+    if score.is_some() && !verified {
+        flags.push(words::unverified());
+    }
     Readiness {
         score,
         rating,

@@ -31,6 +31,7 @@ pub fn evidence() -> Vec<Evidence> {
         on: day(300 - ago),
         recorded_on: day(300 - ago),
         count: 1,
+        verdict: crate::review::Verdict::Unreviewed,
     };
     vec![
         item(Source::MiniInspection, Kind::Finding, 3, 17),

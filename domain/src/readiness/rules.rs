@@ -53,6 +53,8 @@ pub struct ReadinessRules {
     pub half_life_days: u32,
     pub source_shares: SourceShares,
     pub thin_evidence_findings: usize,
+    /// How many times evidence the buddy trust verified counts, against once unreviewed.
+    pub verified_weight: u32,
     pub confidence: ConfidenceWeights,
 }
 

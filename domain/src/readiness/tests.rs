@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
+use crate::review::Verdict;
 
 fn rules() -> ReadinessRules {
     ReadinessRules::built_in().unwrap_or_else(|e| panic!("{e}"))
@@ -22,6 +23,7 @@ fn finding(source: Source, points: u8, on: i64) -> Evidence {
         on: day(on),
         recorded_on: day(on),
         count: 1,
+        verdict: Verdict::Unreviewed,
     }
 }
 
@@ -59,7 +61,7 @@ fn meeting_every_prompt_is_good_not_outstanding() {
     assert_eq!(r.rating, Rating::Good);
     assert_eq!(r.sources.mini_inspection.count, 10);
     assert_eq!(r.sources.mini_inspection.newest, Some(day(AS_AT)));
-    assert!(codes(&r).is_empty(), "{:?}", r.flags);
+    assert_eq!(codes(&r), [FlagCode::UnverifiedEvidence], "{:?}", r.flags);
     // Only an outstanding rating can lift it above Good.
     let mut lifted = all_met.clone();
     lifted.push(rating(Source::PeerReview, 4, AS_AT));
@@ -114,7 +116,8 @@ fn the_flags_say_why_in_words() {
         [
             FlagCode::SourcesDisagree,
             FlagCode::SelfAssessmentOptimistic,
-            FlagCode::ThinEvidence
+            FlagCode::ThinEvidence,
+            FlagCode::UnverifiedEvidence
         ]
     );
     assert_eq!(
@@ -242,4 +245,42 @@ proptest! {
             b.score.map(f64::to_bits)
         );
     }
+}
+
+#[test]
+fn verified_evidence_weighs_more_and_doubted_evidence_waits_outside() {
+    let rules = rules();
+    let good = Evidence {
+        verdict: Verdict::Verified,
+        ..finding(Source::MiniInspection, 3, AS_AT)
+    };
+    let poor = finding(Source::MiniInspection, 1, AS_AT);
+    // Unreviewed alike: (3 + 1) / 2 = 2 points = 50%. Verified counts twice: (6 + 1) / 3.
+    let plain = assess(
+        &rules,
+        &[finding(Source::MiniInspection, 3, AS_AT), poor.clone()],
+        day(AS_AT),
+    );
+    assert_eq!(plain.score, Some(50.0));
+    assert!(codes(&plain).contains(&FlagCode::UnverifiedEvidence));
+    let weighed = assess(&rules, &[good.clone(), poor.clone()], day(AS_AT));
+    assert_eq!(weighed.score, Some(7.0 / 3.0 * 25.0));
+    assert!(!codes(&weighed).contains(&FlagCode::UnverifiedEvidence));
+    for doubt in [Verdict::Challenged, Verdict::Insufficient] {
+        let doubted = Evidence {
+            verdict: doubt,
+            ..poor.clone()
+        };
+        let r = assess(&rules, &[good.clone(), doubted], day(AS_AT));
+        assert_eq!(r.score, Some(75.0), "{doubt:?} is left out");
+        assert_eq!(r.findings, 1);
+    }
+    // With only doubted evidence there is no score, and so nothing rests on unverified evidence.
+    let only = Evidence {
+        verdict: Verdict::Challenged,
+        ..poor
+    };
+    let r = assess(&rules, &[only], day(AS_AT));
+    assert_eq!(r.score, None);
+    assert!(!codes(&r).contains(&FlagCode::UnverifiedEvidence));
 }

@@ -117,6 +117,15 @@ pub(super) fn flags(
     flags
 }
 
+/// The flag of a score that rests only on evidence nobody at the buddy trust has verified.
+pub(super) fn unverified() -> Flag {
+    Flag {
+        code: FlagCode::UnverifiedEvidence,
+        reason: "Nobody from the buddy trust has verified the evidence behind this score yet."
+            .to_owned(),
+    }
+}
+
 /// "2 sources, 41 findings, newest 12 days old, sources agree".
 pub(super) fn confidence_words(
     present: usize,

@@ -6,6 +6,7 @@ pub mod openapi;
 mod photos;
 mod ratings;
 mod readiness;
+mod review;
 mod sync;
 mod templates;
 mod units;
@@ -71,6 +72,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/ratings/aggregate", post(ratings::aggregate))
         .route("/readiness", get(readiness::get))
+        .route("/review/queue", get(review::queue))
+        .route("/evidence/{id}/verdicts", post(review::give_verdict))
         .route("/units", get(units::list))
         .route("/units/{id}", get(units::get))
         .route("/openapi.json", get(openapi::document))

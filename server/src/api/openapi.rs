@@ -31,6 +31,8 @@ use utoipa::OpenApi;
         super::photos::thumbnail,
         super::ratings::aggregate,
         super::readiness::get,
+        super::review::queue,
+        super::review::give_verdict,
     ),
     components(schemas(domain::api::ErrorBody))
 )]

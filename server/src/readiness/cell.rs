@@ -11,6 +11,7 @@ use domain::readiness::detail::{
     CellEvidence, FindingEvidence, RatingEvidence, most_telling_first,
 };
 use domain::readiness::ward::DEFAULT_FRAMEWORK;
+use domain::review::Verdict;
 use uuid::Uuid;
 
 use crate::access;
@@ -126,6 +127,7 @@ pub async fn cell_evidence(
                         .and_then(|j| serde_json::from_str(&j).ok())
                         .unwrap_or_default(),
                     observed_on: row.on_date,
+                    verdict: Verdict::parse(&row.verdict).unwrap_or_default(),
                 });
             }
             "rating" => {
@@ -139,6 +141,7 @@ pub async fn cell_evidence(
                     justification: row.justification.unwrap_or_default(),
                     evidence_date: row.on_date,
                     by: row.author.unwrap_or_default(),
+                    verdict: Verdict::parse(&row.verdict).unwrap_or_default(),
                 });
             }
             _ => {}

@@ -19,6 +19,7 @@ use domain::readiness::ward::{
     ward_readiness,
 };
 use domain::readiness::{Evidence, Kind, Source, assess};
+use domain::review::Verdict;
 use uuid::Uuid;
 
 use crate::access;
@@ -332,5 +333,6 @@ fn evidence(state: &AppState, group: &EvidenceGroup) -> Option<Evidence> {
         on: group.on_date,
         recorded_on: group.recorded_on,
         count: u32::try_from(group.count).unwrap_or(u32::MAX),
+        verdict: Verdict::parse(&group.verdict).unwrap_or_default(),
     })
 }

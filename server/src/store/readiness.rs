@@ -31,6 +31,8 @@ pub struct EvidenceGroup {
     pub value: String,
     pub on_date: NaiveDate,
     pub recorded_on: NaiveDate,
+    /// The buddy trust's verdict (`unreviewed` until one is given).
+    pub verdict: String,
     pub count: i64,
 }
 
@@ -38,6 +40,8 @@ pub struct EvidenceGroup {
 /// justification and author (as they stand now).
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct EvidenceDetail {
+    /// The finding's or rating's id.
+    pub record_id: Uuid,
     /// The inspection a finding belongs to; `None` for a rating.
     pub inspection_id: Option<Uuid>,
     pub source: String,
@@ -46,6 +50,8 @@ pub struct EvidenceDetail {
     pub value: String,
     pub on_date: NaiveDate,
     pub recorded_on: NaiveDate,
+    /// The buddy trust's verdict (`unreviewed` until one is given).
+    pub verdict: String,
     pub note: Option<String>,
     /// A JSON array of ids.
     pub photo_ids: Option<String>,
@@ -139,11 +145,11 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceGroup>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, \
+            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, verdict, \
              COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on \
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict \
              ORDER BY MIN(seq)"
         )
         .bind(trust_id)
@@ -164,11 +170,11 @@ impl<T: Db + ?Sized> ReadinessStore for T {
             "unit_id IS NULL AND $3 IS NULL"
         };
         let sql = format!(
-            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, \
+            "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, verdict, \
              COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND {scope} AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on \
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict \
              ORDER BY MIN(seq)"
         );
         Ok(run!(self, |c| sqlx::query_as(&sql)
@@ -185,8 +191,8 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         as_at: NaiveDate,
     ) -> Result<Vec<EvidenceDetail>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT f.inspection_id, e.source, e.kind, e.subject, e.value, e.on_date, \
-             e.recorded_on, f.note, \
+            "SELECT e.record_id, f.inspection_id, e.source, e.kind, e.subject, e.value, \
+             e.on_date, e.recorded_on, e.verdict, f.note, \
              f.photo_ids, r.justification, u.name AS author FROM readiness_evidence e \
              LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
              LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
@@ -465,6 +471,49 @@ pub(super) async fn record_evidence(
     scopes.sort_unstable();
     scopes.dedup();
     bump_scopes(tx, &scopes).await
+}
+
+/// Gives a record's current evidence row a new verdict: a copy with the verdict is added as
+/// recorded today and the old row superseded today, and its ward's counter moves. Nothing
+/// happens to a record readiness does not count now.
+pub(super) async fn reverdict<D: Db + ?Sized>(
+    db: &D,
+    trust_id: Uuid,
+    record_id: Uuid,
+    verdict: &str,
+    today: NaiveDate,
+) -> Result<(), StoreError> {
+    let current: Option<(i64, Option<Uuid>)> = run!(db, |c| sqlx::query_as(
+        "SELECT seq, unit_id FROM readiness_evidence \
+         WHERE superseded_on IS NULL AND record_id = $1 AND trust_id = $2"
+    )
+    .bind(record_id)
+    .bind(trust_id)
+    .fetch_optional(&mut *c)
+    .await?);
+    let Some((seq, unit_id)) = current else {
+        return Ok(());
+    };
+    run!(db, |c| sqlx::query(
+        "INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, \
+         value, on_date, recorded_on, verdict) SELECT record_id, trust_id, unit_id, source, \
+         kind, subject, value, on_date, $1, $2 FROM readiness_evidence WHERE seq = $3"
+    )
+    .bind(today)
+    .bind(verdict)
+    .bind(seq)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    run!(db, |c| sqlx::query(
+        "UPDATE readiness_evidence SET superseded_on = $1 WHERE seq = $2"
+    )
+    .bind(today)
+    .bind(seq)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    bump_scopes(db, &[(unit_id.unwrap_or(trust_id), trust_id)]).await
 }
 
 /// Moves the readiness counter of each (scope, trust): a ward's id, or the trust's own for its

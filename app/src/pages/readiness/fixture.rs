@@ -33,6 +33,7 @@ pub(super) fn evidence(source: Source, kind: Kind, points: u8, count: u32) -> Ev
         on: day(),
         recorded_on: day(),
         count,
+        verdict: Default::default(),
     }
 }
 
@@ -78,7 +79,7 @@ pub(super) fn report(ward1_points: u8) -> ReadinessReport {
     ReadinessReport {
         as_of: day(),
         framework_id: framework.id.clone(),
-        rules: "readyward-readiness v1".to_owned(),
+        rules: "readyward-readiness v2".to_owned(),
         key_questions: framework
             .key_questions
             .iter()

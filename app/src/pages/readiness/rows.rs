@@ -361,6 +361,7 @@ pub fn flag_label(code: domain::readiness::FlagCode) -> &'static str {
         Stale => "stale",
         ThinEvidence => "thin evidence",
         NeverObserved => "never observed",
+        UnverifiedEvidence => "not verified",
     }
 }
 

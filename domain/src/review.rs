@@ -1,0 +1,214 @@
+//! Evidence review by the buddy trust: the verdict a reviewer gives a finding or a rating, the
+//! queue they work through, and the comments the submitter reads where they work.
+//!
+//! A verdict is its own record: the evidence itself never changes. The newest verdict of an
+//! item is its status; a reply by its submitter puts it back in the queue.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::inspection::Response;
+use crate::rating::Rating;
+use crate::readiness::Source;
+
+/// Longest comment or reply, in characters.
+pub const MAX_COMMENT_CHARS: usize = 4000;
+
+/// Most items a queue page lists.
+pub const MAX_QUEUE: usize = 200;
+
+/// Where an item of evidence stands with the buddy trust.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Nobody has reviewed it (or its submitter replied since the last verdict was given).
+    #[default]
+    Unreviewed,
+    /// A reviewer checked it and it holds: it weighs more in readiness.
+    Verified,
+    /// A reviewer doubts it: left out of readiness until resolved.
+    Challenged,
+    /// Not enough to show what it claims: left out of readiness until resolved.
+    Insufficient,
+}
+
+impl Verdict {
+    /// Every status, in the order filters list them.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Unreviewed,
+        Verdict::Verified,
+        Verdict::Challenged,
+        Verdict::Insufficient,
+    ];
+
+    /// The stable code stored and sent over the API.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Unreviewed => "unreviewed",
+            Verdict::Verified => "verified",
+            Verdict::Challenged => "challenged",
+            Verdict::Insufficient => "insufficient",
+        }
+    }
+
+    /// Parses the stable code; `None` for anything else.
+    pub fn parse(code: &str) -> Option<Verdict> {
+        Verdict::ALL.into_iter().find(|v| v.as_str() == code)
+    }
+
+    /// Plain English for screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Unreviewed => "Not reviewed",
+            Verdict::Verified => "Verified",
+            Verdict::Challenged => "Challenged",
+            Verdict::Insufficient => "Insufficient",
+        }
+    }
+
+    /// Whether readiness counts evidence with this verdict.
+    pub fn counts(self) -> bool {
+        matches!(self, Verdict::Unreviewed | Verdict::Verified)
+    }
+
+    /// Whether giving it needs a comment saying why.
+    pub fn needs_comment(self) -> bool {
+        matches!(self, Verdict::Challenged | Verdict::Insufficient)
+    }
+}
+
+/// A verdict as a reviewer gives it (`POST /api/v1/evidence/{id}/verdicts`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerdictRequest {
+    /// `verified`, `challenged` or `insufficient`.
+    pub status: Verdict,
+    /// Required for `challenged` and `insufficient`.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// What an item of evidence is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EvidenceBody {
+    /// A finding of a finished inspection.
+    Finding {
+        inspection_id: Uuid,
+        prompt: String,
+        prompt_text: String,
+        response: Response,
+        note: String,
+        photo_ids: Vec<Uuid>,
+    },
+    /// A self-assessment rating.
+    Rating {
+        item: String,
+        rating: Rating,
+        justification: String,
+    },
+}
+
+/// A verdict given, as listed with its item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct VerdictView {
+    pub id: Uuid,
+    pub status: Verdict,
+    pub comment: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// A reply by the item's submitter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyView {
+    pub id: Uuid,
+    pub note: String,
+    pub photo_ids: Vec<Uuid>,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// One item of the queue, with its history of verdicts and replies (oldest first).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueItem {
+    /// The finding's or rating's id.
+    pub id: Uuid,
+    pub unit_id: Option<Uuid>,
+    pub unit_name: String,
+    pub source: Source,
+    /// The KLOE or quality statement it counts for.
+    pub item_code: String,
+    pub on: NaiveDate,
+    pub status: Verdict,
+    /// Its submitter replied after the newest verdict: it waits for another look.
+    pub replied: bool,
+    pub body: EvidenceBody,
+    pub verdicts: Vec<VerdictView>,
+    pub replies: Vec<ReplyView>,
+}
+
+/// The queue a reviewer works through.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Queue {
+    pub items: Vec<QueueItem>,
+    /// Items matching the filters beyond those listed.
+    pub more: usize,
+}
+
+/// The queue's filters (`GET /api/v1/review/queue`), all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+pub struct QueueFilter {
+    /// The trust under review; defaults to the only one the reviewer holds a grant for.
+    pub trust_id: Option<Uuid>,
+    pub unit_id: Option<Uuid>,
+    /// A KLOE or quality statement code.
+    pub item_code: Option<String>,
+    /// `unreviewed` lists what waits for a look (never reviewed, or replied to since).
+    pub status: Option<Verdict>,
+    /// `mini_inspection` or `self_assessment`.
+    pub source: Option<Source>,
+    /// A random sample of this size instead of the oldest first.
+    pub sample: Option<usize>,
+}
+
+impl QueueItem {
+    /// Whether the item waits for a reviewer's look: never reviewed, or replied to since.
+    pub fn waiting(&self) -> bool {
+        self.status == Verdict::Unreviewed || self.replied
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip_and_match_serde() {
+        for v in Verdict::ALL {
+            assert_eq!(Verdict::parse(v.as_str()), Some(v));
+            let json = serde_json::to_string(&v).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", v.as_str()));
+        }
+        assert_eq!(Verdict::parse("approved"), None);
+    }
+
+    #[test]
+    fn only_doubt_needs_a_comment_and_only_doubt_leaves_evidence_out() {
+        assert!(!Verdict::Verified.needs_comment() && Verdict::Verified.counts());
+        assert!(!Verdict::Unreviewed.needs_comment() && Verdict::Unreviewed.counts());
+        for v in [Verdict::Challenged, Verdict::Insufficient] {
+            assert!(v.needs_comment() && !v.counts());
+        }
+    }
+}

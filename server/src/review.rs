@@ -1,0 +1,272 @@
+//! Evidence review by the buddy trust: the queue a reviewer works through and the verdicts they
+//! give. Only a buddy reviewer holding a grant for the evidence's trust today reviews it; to
+//! anyone else another trust's evidence is not found, as everywhere.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use domain::Role;
+use domain::caller::Caller;
+use domain::inspection::Response;
+use domain::rating::Rating;
+use domain::readiness::Source;
+use domain::readiness::london::london_date;
+use domain::review::{
+    EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, ReplyView, Verdict,
+    VerdictRequest, VerdictView,
+};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::prelude::*;
+use crate::store::{ReplyRecord, ReviewRow, Store, VerdictRecord};
+
+/// The trusts the caller reviews today: 403 for anyone but a buddy reviewer.
+async fn reviewed_trusts(
+    store: &Store,
+    caller: &Caller,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, ApiError> {
+    if caller.user.role != Role::BuddyReviewer {
+        return Err(ApiError::Forbidden(
+            "Only buddy reviewers review another trust's evidence".to_owned(),
+        ));
+    }
+    Ok(store
+        .granted_trusts(caller.user.id, london_date(now))
+        .await?)
+}
+
+/// The trust a queue request is about: the one asked for if the caller reviews it, else the
+/// only one they review. 404 for a trust they hold no current grant for.
+async fn queue_trust(
+    store: &Store,
+    caller: &Caller,
+    asked: Option<Uuid>,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let trusts = reviewed_trusts(store, caller, now).await?;
+    match asked {
+        Some(trust) if trusts.contains(&trust) => Ok(trust),
+        Some(_) => Err(ApiError::NotFound),
+        None => trusts.first().copied().ok_or(ApiError::NotFound),
+    }
+}
+
+/// The reviewer's queue, filtered: what waits for a look first, then the oldest; or a random
+/// sample of the matching items.
+pub async fn queue(
+    state: &AppState,
+    caller: &Caller,
+    filter: &QueueFilter,
+) -> Result<Queue, ApiError> {
+    let now = state.clock.now();
+    let trust = queue_trust(&state.store, caller, filter.trust_id, now).await?;
+    let rows = state.store.reviewable(trust, filter.unit_id).await?;
+    let mut items = items_of(state, trust, rows).await?;
+    items.retain(|item| {
+        filter.status.is_none_or(|s| match s {
+            Verdict::Unreviewed => item.waiting(),
+            s => item.status == s && !item.replied,
+        }) && filter.source.is_none_or(|s| item.source == s)
+            && filter.item_code.as_deref().is_none_or(|code| {
+                item.item_code == code || item.item_code.starts_with(&format!("{code}."))
+            })
+    });
+    match filter.sample {
+        Some(size) => {
+            // A fresh random order each time: what a reviewer samples is not chosen by anyone.
+            let mut keyed: Vec<(Uuid, QueueItem)> =
+                items.into_iter().map(|i| (Uuid::new_v4(), i)).collect();
+            keyed.sort_by_key(|(key, _)| *key);
+            items = keyed.into_iter().map(|(_, i)| i).collect();
+            items.truncate(size.min(MAX_QUEUE));
+        }
+        None => items.sort_by_key(|i| (!i.waiting(), i.on)),
+    }
+    let more = items.len().saturating_sub(MAX_QUEUE);
+    items.truncate(MAX_QUEUE);
+    Ok(Queue { items, more })
+}
+
+/// Rows as queue items, with their verdicts, replies and words.
+async fn items_of(
+    state: &AppState,
+    trust: Uuid,
+    rows: Vec<ReviewRow>,
+) -> Result<Vec<QueueItem>, ApiError> {
+    let mut verdicts: HashMap<Uuid, Vec<VerdictRecord>> = HashMap::new();
+    for v in state.store.verdicts_of_trust(trust).await? {
+        verdicts.entry(v.record_id).or_default().push(v);
+    }
+    let mut replies: HashMap<Uuid, Vec<ReplyRecord>> = HashMap::new();
+    for r in state.store.replies_of_trust(trust).await? {
+        replies.entry(r.record_id).or_default().push(r);
+    }
+    let units: HashMap<Uuid, String> = state
+        .store
+        .units_of_trust(trust)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let prompts: HashMap<String, String> = state
+        .catalogue
+        .all()
+        .iter()
+        .flat_map(|f| f.prompts())
+        .map(|(_, p)| (p.code.as_str().to_owned(), p.text.clone()))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|row| {
+            let given = verdicts.remove(&row.record_id).unwrap_or_default();
+            let answered = replies.remove(&row.record_id).unwrap_or_default();
+            item_of(row, given, answered, &units, &prompts)
+        })
+        .collect())
+}
+
+fn ids(json: Option<&str>) -> Vec<Uuid> {
+    json.and_then(|j| serde_json::from_str(j).ok())
+        .unwrap_or_default()
+}
+
+fn item_of(
+    row: ReviewRow,
+    given: Vec<VerdictRecord>,
+    answered: Vec<ReplyRecord>,
+    units: &HashMap<Uuid, String>,
+    prompts: &HashMap<String, String>,
+) -> Option<QueueItem> {
+    let source = match row.source.as_str() {
+        "mini_inspection" => Source::MiniInspection,
+        "self_assessment" => Source::SelfAssessment,
+        _ => return None,
+    };
+    let body = match row.kind.as_str() {
+        "finding" => EvidenceBody::Finding {
+            inspection_id: row.inspection_id?,
+            prompt_text: prompts.get(&row.subject).cloned().unwrap_or_default(),
+            prompt: row.subject.clone(),
+            response: Response::from_code(&row.value)?,
+            note: row.note.clone().unwrap_or_default(),
+            photo_ids: ids(row.photo_ids.as_deref()),
+        },
+        "rating" => EvidenceBody::Rating {
+            item: row.subject.clone(),
+            rating: Rating::from_code(&row.value)?,
+            justification: row.justification.clone().unwrap_or_default(),
+        },
+        _ => return None,
+    };
+    let last_verdict = given.last().map(|v| v.created_at);
+    let replied = last_verdict.is_some_and(|at| answered.last().is_some_and(|r| r.created_at > at));
+    Some(QueueItem {
+        id: row.record_id,
+        unit_id: row.unit_id,
+        unit_name: row
+            .unit_id
+            .and_then(|u| units.get(&u).cloned())
+            .unwrap_or_else(|| "The trust".to_owned()),
+        source,
+        item_code: row.subject,
+        on: row.on_date,
+        status: Verdict::parse(&row.verdict).unwrap_or_default(),
+        replied,
+        body,
+        verdicts: given
+            .into_iter()
+            .map(|v| VerdictView {
+                id: v.id,
+                status: Verdict::parse(&v.status).unwrap_or_default(),
+                comment: v.comment,
+                by: v.reviewer_name,
+                at: v.created_at,
+            })
+            .collect(),
+        replies: answered
+            .into_iter()
+            .map(|r| ReplyView {
+                id: r.id,
+                note: r.note,
+                photo_ids: ids(Some(&r.photo_ids)),
+                by: r.user_name,
+                at: r.created_at,
+            })
+            .collect(),
+    })
+}
+
+/// Gives a verdict on an item of evidence of a trust the caller reviews today: 403 for anyone
+/// but a buddy reviewer, 404 for evidence they may not review (or that is not reviewable: a
+/// finding of an unfinished inspection), 422 without a comment where one is needed. Audited in
+/// the evidence's trust, in the same transaction; readiness moves with it.
+pub async fn give_verdict(
+    store: &Store,
+    caller: &Caller,
+    record_id: Uuid,
+    request: &VerdictRequest,
+    now: DateTime<Utc>,
+) -> Result<Uuid, ApiError> {
+    let trusts = reviewed_trusts(store, caller, now).await?;
+    let mut found = None;
+    for trust in trusts {
+        if let Some(row) = store.reviewable_item(trust, record_id).await? {
+            found = Some((trust, row));
+            break;
+        }
+    }
+    let (trust, row) = found.ok_or(ApiError::NotFound)?;
+    if request.status == Verdict::Unreviewed {
+        return Err(ApiError::Unprocessable(
+            "Choose verified, challenged or insufficient".to_owned(),
+        ));
+    }
+    let comment = request.comment.trim();
+    if request.status.needs_comment() && comment.is_empty() {
+        return Err(ApiError::Unprocessable(format!(
+            "Say why the evidence is {}: the person who submitted it reads this",
+            request.status.label().to_lowercase()
+        )));
+    }
+    if comment.chars().count() > MAX_COMMENT_CHARS {
+        return Err(ApiError::Unprocessable(format!(
+            "Keep the comment to {MAX_COMMENT_CHARS} characters"
+        )));
+    }
+    let id = Uuid::now_v7();
+    let tx = store.begin().await?;
+    tx.record_verdict(
+        &VerdictRecord {
+            id,
+            trust_id: trust,
+            record_id,
+            status: request.status.as_str().to_owned(),
+            comment: comment.to_owned(),
+            reviewer_id: caller.user.id,
+            reviewer_name: caller.user.name.clone(),
+            created_at: now,
+        },
+        london_date(now),
+    )
+    .await?;
+    crate::audit::record(
+        &tx,
+        trust,
+        now,
+        Some(caller.user.id),
+        "evidence.verdict",
+        Some(record_id),
+        serde_json::json!({ "status": row.verdict }),
+        serde_json::json!({ "status": request.status, "comment": comment, "verdict_id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(
+        user_id = %caller.user.id, trust_id = %trust, record_id = %record_id,
+        status = request.status.as_str(), "reviewer gave a verdict"
+    );
+    Ok(id)
+}

@@ -1,0 +1,192 @@
+//! Evidence review as kept: the evidence a buddy reviewer may judge (findings of finished
+//! inspections and self-assessment ratings, as readiness counts them now), the verdicts given
+//! and the submitters' replies. A verdict moves the item's readiness row on in the same
+//! transaction, so scores change with it and readiness as at an earlier day does not.
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::db::{Db, run};
+
+/// An item of a trust's evidence, as it counts now.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReviewRow {
+    pub record_id: Uuid,
+    pub unit_id: Option<Uuid>,
+    /// `mini_inspection` or `self_assessment`.
+    pub source: String,
+    /// `finding` or `rating`.
+    pub kind: String,
+    /// The prompt (a finding) or the KLOE or quality statement (a rating).
+    pub subject: String,
+    /// The response or rating code.
+    pub value: String,
+    pub on_date: NaiveDate,
+    pub verdict: String,
+    pub inspection_id: Option<Uuid>,
+    pub note: Option<String>,
+    /// A JSON array of ids.
+    pub photo_ids: Option<String>,
+    pub justification: Option<String>,
+    /// Who submitted it: the inspection's owner or the rating's author.
+    pub submitter_id: Option<Uuid>,
+}
+
+/// A verdict as kept, with its reviewer's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct VerdictRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub record_id: Uuid,
+    pub status: String,
+    pub comment: String,
+    pub reviewer_id: Uuid,
+    pub reviewer_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A reply as kept, with its author's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReplyRecord {
+    pub id: Uuid,
+    pub trust_id: Uuid,
+    pub record_id: Uuid,
+    pub note: String,
+    /// A JSON array of ids.
+    pub photo_ids: String,
+    pub user_id: Uuid,
+    pub user_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Evidence review.
+#[async_trait]
+pub trait ReviewStore {
+    /// The trust's reviewable evidence as it counts now (optionally of one ward): findings of
+    /// finished inspections and self-assessment ratings, oldest first.
+    async fn reviewable(
+        &self,
+        trust_id: Uuid,
+        unit_id: Option<Uuid>,
+    ) -> Result<Vec<ReviewRow>, StoreError>;
+    /// One item of the trust's reviewable evidence.
+    async fn reviewable_item(
+        &self,
+        trust_id: Uuid,
+        record_id: Uuid,
+    ) -> Result<Option<ReviewRow>, StoreError>;
+    /// Every verdict given on the trust's evidence, oldest first.
+    async fn verdicts_of_trust(&self, trust_id: Uuid) -> Result<Vec<VerdictRecord>, StoreError>;
+    /// Every reply on the trust's evidence, oldest first.
+    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
+    /// Records a verdict and gives the item's current readiness row the new status (the old
+    /// row superseded today, a copy added): call it on a transaction.
+    async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError>;
+    /// Records a reply; `false` when its id was recorded before (a retried push).
+    async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError>;
+}
+
+const REVIEWABLE: &str = "SELECT e.record_id, e.unit_id, e.source, e.kind, e.subject, e.value, \
+     e.on_date, e.verdict, f.inspection_id, f.note, f.photo_ids, r.justification, \
+     COALESCE(i.user_id, r.user_id) AS submitter_id FROM readiness_evidence e \
+     LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
+     LEFT JOIN inspections i ON i.id = f.inspection_id \
+     LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
+     WHERE e.trust_id = $1 AND e.superseded_on IS NULL \
+     AND ((e.kind = 'finding' AND e.source = 'mini_inspection' AND i.status = 'submitted') \
+     OR (e.kind = 'rating' AND e.source = 'self_assessment'))";
+
+#[async_trait]
+impl<T: Db + ?Sized> ReviewStore for T {
+    async fn reviewable(
+        &self,
+        trust_id: Uuid,
+        unit_id: Option<Uuid>,
+    ) -> Result<Vec<ReviewRow>, StoreError> {
+        let sql = if unit_id.is_some() {
+            format!("{REVIEWABLE} AND e.unit_id = $2 ORDER BY e.on_date, e.seq")
+        } else {
+            format!("{REVIEWABLE} AND $2 IS NULL ORDER BY e.on_date, e.seq")
+        };
+        Ok(run!(self, |c| sqlx::query_as(&sql)
+            .bind(trust_id)
+            .bind(unit_id)
+            .fetch_all(&mut *c)
+            .await?))
+    }
+
+    async fn reviewable_item(
+        &self,
+        trust_id: Uuid,
+        record_id: Uuid,
+    ) -> Result<Option<ReviewRow>, StoreError> {
+        let sql = format!("{REVIEWABLE} AND e.record_id = $2");
+        Ok(run!(self, |c| sqlx::query_as(&sql)
+            .bind(trust_id)
+            .bind(record_id)
+            .fetch_optional(&mut *c)
+            .await?))
+    }
+
+    async fn verdicts_of_trust(&self, trust_id: Uuid) -> Result<Vec<VerdictRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT v.id, v.trust_id, v.record_id, v.status, v.comment, v.reviewer_id, \
+             u.name AS reviewer_name, v.created_at FROM evidence_verdicts v \
+             JOIN users u ON u.id = v.reviewer_id WHERE v.trust_id = $1 \
+             ORDER BY v.created_at, v.id"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT r.id, r.trust_id, r.record_id, r.note, r.photo_ids, r.user_id, \
+             u.name AS user_name, r.created_at FROM evidence_replies r \
+             JOIN users u ON u.id = r.user_id WHERE r.trust_id = $1 \
+             ORDER BY r.created_at, r.id"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError> {
+        run!(self, |c| sqlx::query(
+            "INSERT INTO evidence_verdicts (id, trust_id, record_id, status, comment, \
+             reviewer_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+        )
+        .bind(v.id)
+        .bind(v.trust_id)
+        .bind(v.record_id)
+        .bind(&v.status)
+        .bind(&v.comment)
+        .bind(v.reviewer_id)
+        .bind(v.created_at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        super::readiness::reverdict(self, v.trust_id, v.record_id, &v.status, today).await
+    }
+
+    async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError> {
+        let added = run!(self, |c| sqlx::query(
+            "INSERT INTO evidence_replies (id, trust_id, record_id, note, photo_ids, user_id, \
+             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
+        )
+        .bind(r.id)
+        .bind(r.trust_id)
+        .bind(r.record_id)
+        .bind(&r.note)
+        .bind(&r.photo_ids)
+        .bind(r.user_id)
+        .bind(r.created_at)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(added > 0)
+    }
+}

@@ -1,0 +1,241 @@
+//! Evidence review by the buddy trust: who may see the queue and give verdicts, that a
+//! challenge needs a comment, and that verdicts move readiness (challenged left out, verified
+//! weighing more, the `unverified_evidence` flag) and show in the drill-down and the audit log.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{TestApp, spawn_app};
+use domain::review::Verdict;
+use serde_json::{Value, json};
+use server::clock::Clock;
+use uuid::Uuid;
+
+async fn push(app: &TestApp, token: &str, mutations: Vec<Value>) {
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    let reply = app.post("/api/v1/sync/push", Some(token), batch).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    for result in reply.json()["results"].as_array().unwrap() {
+        assert_eq!(result["status"], "applied", "{result}");
+    }
+}
+
+/// Pushes an inspection of `ward` answering S1.1, S1.2 and S1.3 as given; returns its id and
+/// its findings' ids.
+async fn inspect(
+    app: &TestApp,
+    token: &str,
+    ward: Uuid,
+    answers: [&str; 3],
+    status: &str,
+) -> (Uuid, Vec<Uuid>) {
+    let id = Uuid::now_v7();
+    let at = (app.clock.now() - chrono::Duration::hours(1)).to_rfc3339();
+    let mut mutations = vec![
+        json!({"id": Uuid::now_v7(), "kind": "inspection.upsert", "data": {
+        "id": id, "unit_id": ward, "framework_id": "cqc-kloe-2017", "template_id": null,
+        "template_version": null, "started_at": at, "status": "in_progress"}}),
+    ];
+    let mut findings = Vec::new();
+    for (n, response) in answers.iter().enumerate() {
+        let finding = Uuid::now_v7();
+        findings.push(finding);
+        mutations.push(
+            json!({"id": Uuid::now_v7(), "kind": "finding.record", "data": {
+            "id": finding, "inspection_id": id, "item_code": format!("S1.{}", n + 1),
+            "response": response, "note": format!("Finding {n}"), "photo_ids": [],
+            "observed_at": at}}),
+        );
+    }
+    mutations.push(
+        json!({"id": Uuid::now_v7(), "kind": "inspection.upsert", "data": {
+        "id": id, "unit_id": ward, "framework_id": "cqc-kloe-2017", "template_id": null,
+        "template_version": null, "started_at": at, "status": status}}),
+    );
+    push(app, token, mutations).await;
+    (id, findings)
+}
+
+async fn verdict(app: &TestApp, token: &str, record: Uuid, status: &str, comment: &str) -> u16 {
+    app.post(
+        &format!("/api/v1/evidence/{record}/verdicts"),
+        Some(token),
+        json!({"status": status, "comment": comment}),
+    )
+    .await
+    .status
+    .as_u16()
+}
+
+/// The ward's Safe cell as the board reads it.
+async fn safe(app: &TestApp, board: &str, ward: Uuid) -> Value {
+    let report = app
+        .get(&format!("/api/v1/readiness?unit_id={ward}"), Some(board))
+        .await
+        .json();
+    report["units"][0]["key_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "safe")
+        .unwrap()
+        .clone()
+}
+
+fn flagged_unverified(cell: &Value) -> bool {
+    cell["flags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "unverified_evidence")
+}
+
+#[tokio::test]
+async fn a_reviewer_challenges_and_verifies_and_readiness_moves_with_each_verdict() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let board = app.login("board@demo.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let ward: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
+    let (_, findings) = inspect(
+        &app,
+        &inspector,
+        ward,
+        ["met", "met", "not_met"],
+        "submitted",
+    )
+    .await;
+    let (_, open) = inspect(&app, &inspector, ward, ["met", "met", "met"], "in_progress").await;
+
+    // Only a buddy reviewer reads the queue; signed out is 401.
+    let path = format!("/api/v1/review/queue?unit_id={ward}");
+    assert_eq!(app.get(&path, None).await.status, StatusCode::UNAUTHORIZED);
+    for token in [&inspector, &board] {
+        assert_eq!(
+            app.get(&path, Some(token)).await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let queue = app.get(&path, Some(&reviewer)).await.json();
+    let items = queue["items"].as_array().unwrap();
+    // The finished inspection's three findings; the open one's are not evidence to check yet.
+    assert_eq!(items.len(), 3, "{queue}");
+    assert!(items.iter().all(|i| i["status"] == "unreviewed"));
+    assert_eq!(items[0]["body"]["kind"], "finding");
+    assert_eq!(
+        verdict(&app, &reviewer, open[0], "verified", "").await,
+        404,
+        "an open inspection's finding is not reviewable"
+    );
+
+    let before = safe(&app, &board, ward).await;
+    assert!(flagged_unverified(&before));
+    let score = |cell: &Value| cell["score"].as_f64().unwrap();
+    // (3 + 3 + 1 + 3 + 3 + 3) / 6 on the 1-4 scale: open inspections' findings count too.
+    assert!((score(&before) - 16.0 / 6.0 * 25.0).abs() < 1e-9);
+
+    // A challenge needs a comment, and changes nothing without one.
+    assert_eq!(
+        verdict(&app, &reviewer, findings[2], "challenged", " ").await,
+        422
+    );
+    assert_eq!(
+        verdict(&app, &inspector, findings[2], "verified", "").await,
+        403
+    );
+    assert_eq!(
+        verdict(&app, &reviewer, findings[2], "unreviewed", "").await,
+        422
+    );
+    assert_eq!(
+        app.count_behind_its_back("SELECT COUNT(*) FROM evidence_verdicts")
+            .await,
+        0
+    );
+    assert_eq!(
+        verdict(
+            &app,
+            &reviewer,
+            findings[2],
+            "challenged",
+            "No date on the audit"
+        )
+        .await,
+        201
+    );
+    let after_challenge = safe(&app, &board, ward).await;
+    // The challenged "not met" is left out until resolved.
+    assert!((score(&after_challenge) - 75.0).abs() < 1e-9);
+    assert_eq!(after_challenge["sources"]["mini_inspection"]["count"], 5);
+
+    assert_eq!(
+        verdict(&app, &reviewer, findings[0], "verified", "").await,
+        201
+    );
+    let after_verify = safe(&app, &board, ward).await;
+    assert!(!flagged_unverified(&after_verify));
+
+    let queue = app.get(&path, Some(&reviewer)).await.json();
+    let status_of = |id: Uuid| {
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == json!(id))
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status_of(findings[2]), "challenged");
+    assert_eq!(status_of(findings[0]), "verified");
+    let waiting = app
+        .get(&format!("{path}&status=unreviewed"), Some(&reviewer))
+        .await
+        .json();
+    assert_eq!(waiting["items"].as_array().unwrap().len(), 1);
+    let challenged = app
+        .get(&format!("{path}&status=challenged"), Some(&reviewer))
+        .await
+        .json();
+    assert_eq!(
+        challenged["items"][0]["verdicts"][0]["comment"],
+        "No date on the audit"
+    );
+    assert_eq!(challenged["items"][0]["verdicts"][0]["by"], "Grace Adeyemi");
+
+    // The drill-down shows each finding's verdict, the challenged one too (marked, not counted).
+    let caller = app.caller(&board).await;
+    let cell =
+        server::readiness::cell::cell_evidence(&app.state, &caller, ward, "safe", None, None)
+            .await
+            .unwrap();
+    let verified = cell
+        .findings
+        .iter()
+        .filter(|f| f.verdict == Verdict::Verified);
+    assert_eq!(verified.count(), 1);
+    let doubted = cell
+        .findings
+        .iter()
+        .filter(|f| f.verdict == Verdict::Challenged);
+    assert_eq!(doubted.count(), 1);
+
+    // Audited in the reviewed trust's chain.
+    let audited = app
+        .count_behind_its_back("SELECT COUNT(*) FROM audit_log WHERE action = 'evidence.verdict'")
+        .await;
+    assert_eq!(audited, 2);
+
+    // Once the grant has ended the queue and verdicts are not found.
+    app.execute_behind_its_back("UPDATE buddy_grants SET ends_on = starts_on")
+        .await;
+    assert_eq!(
+        app.get(&path, Some(&reviewer)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        verdict(&app, &reviewer, findings[1], "verified", "").await,
+        404
+    );
+}
