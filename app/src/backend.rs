@@ -114,6 +114,19 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         caller: &Caller,
     ) -> Result<domain::calibration::view::CalibrationOverview, ErrorBody>;
+    /// A buddy reviewer's queue of the evidence they check.
+    async fn review_queue(
+        &self,
+        caller: &Caller,
+        filter: &domain::review::QueueFilter,
+    ) -> Result<domain::review::Queue, ErrorBody>;
+    /// A buddy reviewer's verdict on an item of evidence; the verdict's id.
+    async fn give_verdict(
+        &self,
+        caller: &Caller,
+        record_id: uuid::Uuid,
+        request: &domain::review::VerdictRequest,
+    ) -> Result<uuid::Uuid, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -22,6 +22,7 @@ use crate::pages::{
     inspection::InspectionPage,
     rate::{RatePage, RateTrustPage},
     readiness::{ReadinessPage, drill::ReadinessDrillPage, level_drill::ReadinessLevelPage},
+    review::ReviewPage,
     sync_ledger::SyncLedgerPage,
     ward::WardPage,
 };
@@ -91,6 +92,10 @@ lazy_page!(
 lazy_page!(
     /// `/admin/calibration`.
     CalibrationRoute => CalibrationPage
+);
+lazy_page!(
+    /// `/review`.
+    ReviewRoute => ReviewPage
 );
 lazy_page!(
     /// `/frameworks`.

@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::api::NamedRef;
 use crate::inspection::Response;
 use crate::rating::Rating;
 use crate::readiness::Source;
@@ -163,6 +164,10 @@ pub struct Queue {
     pub items: Vec<QueueItem>,
     /// Items matching the filters beyond those listed.
     pub more: usize,
+    /// The trust under review.
+    pub trust: NamedRef,
+    /// Its wards, for the ward filter.
+    pub wards: Vec<NamedRef>,
 }
 
 /// The queue's filters (`GET /api/v1/review/queue`), all optional.

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use domain::Role;
+use domain::api::NamedRef;
 use domain::caller::Caller;
 use domain::inspection::Response;
 use domain::rating::Rating;
@@ -87,7 +88,25 @@ pub async fn queue(
     }
     let more = items.len().saturating_sub(MAX_QUEUE);
     items.truncate(MAX_QUEUE);
-    Ok(Queue { items, more })
+    let units = state.store.units_of_trust(trust).await?;
+    Ok(Queue {
+        items,
+        more,
+        trust: units.first().map_or_else(
+            || NamedRef {
+                id: trust,
+                name: String::new(),
+            },
+            |u| u.trust.clone(),
+        ),
+        wards: units
+            .into_iter()
+            .map(|u| NamedRef {
+                id: u.id,
+                name: u.name,
+            })
+            .collect(),
+    })
 }
 
 /// Rows as queue items, with their verdicts, replies and words.

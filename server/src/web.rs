@@ -375,6 +375,27 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn review_queue(
+        &self,
+        caller: &Caller,
+        filter: &domain::review::QueueFilter,
+    ) -> Result<domain::review::Queue, ErrorBody> {
+        crate::review::queue(self, caller, filter)
+            .await
+            .map_err(body)
+    }
+
+    async fn give_verdict(
+        &self,
+        caller: &Caller,
+        record_id: Uuid,
+        request: &domain::review::VerdictRequest,
+    ) -> Result<Uuid, ErrorBody> {
+        crate::review::give_verdict(&self.store, caller, record_id, request, self.clock.now())
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }

@@ -23,7 +23,7 @@ pub(crate) async fn run(command: AdminCommand) -> Result<Option<OneTimePassword>
 
 /// A 422 with a sentence for the form.
 #[cfg(feature = "ssr")]
-fn unprocessable(message: String) -> ServerFnError {
+pub(crate) fn unprocessable(message: String) -> ServerFnError {
     to_server_error(domain::api::ErrorBody {
         error: domain::api::ErrorCode::Unprocessable.as_str().to_owned(),
         message,

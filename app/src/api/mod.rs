@@ -11,4 +11,5 @@ pub mod frameworks;
 pub mod kept;
 pub mod org;
 pub mod readiness;
+pub mod review;
 pub mod templates;

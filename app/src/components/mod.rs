@@ -9,3 +9,4 @@ pub mod session;
 pub mod sign_out;
 pub mod signed_in;
 pub mod sync_status;
+pub mod verdict;

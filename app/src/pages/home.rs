@@ -178,9 +178,11 @@ fn YourAccess() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let grants = access.await.unwrap_or_default();
+                let reviewing = grants.iter().any(|g| g.current);
                 (!grants.is_empty()).then(|| view! {
                     <section aria-labelledby="your-access" class="access">
                         <h2 id="your-access">"Your access"</h2>
+                        {reviewing.then(|| view! { <p><a href="/review" class="button">"Review evidence"</a></p> })}
                         <ul class="access__list">
                             {grants.into_iter().map(|g| {
                                 let class = if g.ending_soon || !g.current {

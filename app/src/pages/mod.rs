@@ -13,6 +13,7 @@ pub mod not_found;
 pub mod open_inspections;
 pub mod rate;
 pub mod readiness;
+pub mod review;
 pub mod sign_in;
 pub mod start_inspection;
 pub mod sync_ledger;

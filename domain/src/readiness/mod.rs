@@ -117,6 +117,15 @@ pub enum FlagCode {
     UnverifiedEvidence,
 }
 
+impl FlagCode {
+    /// Whether it questions what the evidence says, as against only that nobody has verified
+    /// it yet (true of every cell before the buddy trust's review starts, so "flagged only"
+    /// filters leave it out).
+    pub fn warns(self) -> bool {
+        self != FlagCode::UnverifiedEvidence
+    }
+}
+
 /// A flag with its reason in plain English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flag {

@@ -18,6 +18,7 @@ use crate::api::readiness::{TrendPoint, readiness_cell, readiness_trend};
 use crate::components::form::message;
 use crate::components::params::use_id_param;
 use crate::components::signed_in::SignedIn;
+use crate::components::verdict::VerdictTag;
 use crate::pages::not_found::NotFound;
 
 /// `GET /readiness/wards/{id}`.
@@ -318,6 +319,7 @@ fn Evidence(
                         <th scope="col">"Evidence dated"</th>
                         <th scope="col">"By"</th>
                         <th scope="col">"What it rests on"</th>
+                        <th scope="col">"Buddy trust's review"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -329,6 +331,7 @@ fn Evidence(
                             <td>{r.evidence_date.format("%-d %b %Y").to_string()}</td>
                             <td>{r.by}</td>
                             <td>{r.justification}</td>
+                            <td><VerdictTag verdict=r.verdict /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -358,6 +361,7 @@ fn Evidence(
                                 </p>
                                 <p class="hint">
                                     {source_words(f.source)} ", " {f.observed_on.format("%-d %B %Y").to_string()}
+                                    <VerdictTag verdict=f.verdict />
                                 </p>
                                 {(!f.note.is_empty()).then(|| view! { <p class="evidence-list__note">{f.note.clone()}</p> })}
                                 {(!f.photo_ids.is_empty()).then(|| view! {

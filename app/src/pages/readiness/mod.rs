@@ -477,8 +477,11 @@ fn HeatCell(cell: CellData, title: String) -> impl IntoView {
     let class = format!("heat heat--{}", cell.rating.as_str());
     let score = cell.score.map(|s| format!("{s:.0}%"));
     let confidence = cell.confidence.map(|c| format!("confidence {c:.2}"));
-    let flags = (!cell.flags.is_empty()).then(|| {
-        let names: Vec<&str> = cell.flags.iter().map(|f| flag_label(f.code)).collect();
+    let warnings: Vec<_> = cell.flags.iter().filter(|f| f.code.warns()).collect();
+    let unverified = (warnings.len() < cell.flags.len())
+        .then(|| view! { <span class="heat__unverified">"Not verified"</span> });
+    let flags = (!warnings.is_empty()).then(|| {
+        let names: Vec<&str> = warnings.iter().map(|f| flag_label(f.code)).collect();
         let count = if names.len() == 1 {
             "1 flag".to_owned()
         } else {
@@ -522,6 +525,7 @@ fn HeatCell(cell: CellData, title: String) -> impl IntoView {
         {score.map(|s| view! { <span class="heat__score">{s}</span> })}
         {confidence.map(|c| view! { <span class="heat__confidence">{c}</span> })}
         {flags}
+        {unverified}
         {notice}
         {published}
         {changed}

@@ -203,7 +203,11 @@ fn level_row(
 
 /// Whether a ward row passes the "flagged only" and "confidence below" filters.
 fn ward_passes(row: &Row, filters: &Filters) -> bool {
-    let flagged = !filters.flagged_only || row.cells.iter().any(|c| !c.flags.is_empty());
+    let flagged = !filters.flagged_only
+        || row
+            .cells
+            .iter()
+            .any(|c| c.flags.iter().any(|f| f.code.warns()));
     let unsure = filters.confidence_below.is_none_or(|limit| {
         row.cells
             .iter()
