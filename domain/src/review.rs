@@ -187,6 +187,33 @@ pub struct QueueFilter {
     pub sample: Option<usize>,
 }
 
+/// A reviewer's doubt about evidence the user submitted, as `GET /api/v1/sync/pull` carries
+/// it (`comments`, always whole): the newest verdict of each of their items that is challenged
+/// or insufficient, oldest first. Resolved (verified) items drop out of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EvidenceComment {
+    /// The verdict's id.
+    pub id: Uuid,
+    /// The finding or rating it is about.
+    pub record_id: Uuid,
+    /// The finding's inspection; `None` for a rating.
+    pub inspection_id: Option<Uuid>,
+    /// The prompt (a finding) or KLOE or quality statement (a rating).
+    pub item_code: String,
+    /// The ward ("The trust" for a rating of the trust as a whole).
+    pub unit_name: String,
+    /// What the submitter wrote: the finding's note or the rating's justification.
+    pub note: String,
+    pub status: Verdict,
+    pub comment: String,
+    pub by: String,
+    pub at: DateTime<Utc>,
+}
+
+/// Most comments a pull carries.
+pub const MAX_COMMENTS: usize = 500;
+
 impl QueueItem {
     /// Whether the item waits for a reviewer's look: never reviewed, or replied to since.
     pub fn waiting(&self) -> bool {

@@ -289,3 +289,32 @@ pub async fn give_verdict(
     );
     Ok(id)
 }
+
+/// The open doubts about the caller's evidence, for their devices' pull.
+pub async fn comments_for(
+    store: &Store,
+    caller: &Caller,
+) -> Result<Vec<domain::review::EvidenceComment>, ApiError> {
+    let limit = i64::try_from(domain::review::MAX_COMMENTS).unwrap_or(i64::MAX);
+    Ok(store
+        .open_doubts_of(caller.user.id, limit)
+        .await?
+        .into_iter()
+        .map(|d| domain::review::EvidenceComment {
+            id: d.id,
+            record_id: d.record_id,
+            inspection_id: d.inspection_id,
+            item_code: d.item_code,
+            unit_name: if d.unit_name.is_empty() {
+                "The trust".to_owned()
+            } else {
+                d.unit_name
+            },
+            note: d.note,
+            status: Verdict::parse(&d.status).unwrap_or_default(),
+            comment: d.comment,
+            by: d.reviewer_name,
+            at: d.created_at,
+        })
+        .collect())
+}

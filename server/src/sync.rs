@@ -95,6 +95,8 @@ pub async fn pull(
     // Always whole: a device's own records change without the server knowing, so it compares
     // this list with what it holds at every pull.
     let open_inspections = state.store.open_inspections_of(caller.user.id).await?;
+    // Always whole too: a doubt resolved drops out, so the device replaces its list.
+    let comments = crate::review::comments_for(&state.store, caller).await?;
     let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {
@@ -102,7 +104,7 @@ pub async fn pull(
             cursor,
             templates: Vec::new(),
             units: Vec::new(),
-            comments: Vec::new(),
+            comments,
             open_inspections,
         });
     }
@@ -110,7 +112,7 @@ pub async fn pull(
         cursor,
         templates,
         units,
-        comments: Vec::new(),
+        comments,
         open_inspections,
     })
 }

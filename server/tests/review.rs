@@ -221,11 +221,19 @@ async fn a_reviewer_challenges_and_verifies_and_readiness_moves_with_each_verdic
         .filter(|f| f.verdict == Verdict::Challenged);
     assert_eq!(doubted.count(), 1);
 
+    // Resolved, the doubt drops out of the pull.
+    assert_eq!(
+        verdict(&app, &reviewer, findings[2], "verified", "Dated copy seen").await,
+        201
+    );
+    let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
+    assert!(pull["comments"].as_array().unwrap().is_empty());
+
     // Audited in the reviewed trust's chain.
     let audited = app
         .count_behind_its_back("SELECT COUNT(*) FROM audit_log WHERE action = 'evidence.verdict'")
         .await;
-    assert_eq!(audited, 2);
+    assert_eq!(audited, 3);
 
     // Once the grant has ended the queue and verdicts are not found.
     app.execute_behind_its_back("UPDATE buddy_grants SET ends_on = starts_on")

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use super::idb::{COPIES, from_js, get_one, put_one, to_js};
 use super::net::{get_json, text_of};
-use super::{DeviceError, templates_copy_key, units_copy_key};
+use super::{DeviceError, comments_copy_key, templates_copy_key, units_copy_key};
 
 /// How long copies count as fresh before a page load fetches them again.
 const FRESH_MS: f64 = 5.0 * 60_000.0;
@@ -77,6 +77,8 @@ pub async fn pull_copies(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, Device
         keep_typed(&cursor_key, &pulled.cursor).await?;
         pulled.templates
     };
+    // Whole at every pull: a doubt resolved drops out.
+    keep_typed(&comments_copy_key(user_id), &pulled.comments).await?;
     // After the wards are kept: an inspection fetched takes its ward's name from them.
     super::hand_over::follow_open_inspections(user_id, &pulled.open_inspections, &waiting_before)
         .await?;

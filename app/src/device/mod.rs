@@ -476,6 +476,11 @@ pub fn templates_copy_key(user_id: Uuid) -> String {
     format!("templates:{user_id}")
 }
 
+/// Where the device keeps the buddy trust's open doubts about the user's evidence.
+pub fn comments_copy_key(user_id: Uuid) -> String {
+    format!("comments:{user_id}")
+}
+
 /// A finding with nothing answered yet.
 pub fn blank_finding(inspection_id: Uuid, item_code: &SubjectCode) -> FindingData {
     FindingData {

@@ -11,6 +11,7 @@ use crate::components::lock::LockSetting;
 use crate::components::signed_in::SignedIn;
 use crate::device::use_device;
 use crate::pages::open_inspections::OpenInspections;
+use crate::pages::review_comments::ReviewComments;
 use crate::pages::start_inspection::StartInspection;
 
 /// Consecutive runs of items sharing a key, in order: the server already sorts units in tree
@@ -68,6 +69,7 @@ pub fn HomePage() -> impl IntoView {
                 {(user.role == Role::BuddyReviewer).then(|| view! { <YourAccess /> })}
                 {(inspects || user.role == Role::BuddyReviewer)
                     .then(|| view! { <OpenInspections user_id /> })}
+                {inspects.then(|| view! { <ReviewComments user_id /> })}
                 <Suspense fallback=|| view! { <p>"Loading wards…"</p> }>
                     {move || {
                         let user = user.clone();

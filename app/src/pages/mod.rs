@@ -14,6 +14,7 @@ pub mod open_inspections;
 pub mod rate;
 pub mod readiness;
 pub mod review;
+pub mod review_comments;
 pub mod sign_in;
 pub mod start_inspection;
 pub mod sync_ledger;

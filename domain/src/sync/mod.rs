@@ -92,9 +92,10 @@ pub struct PullResponse {
     pub cursor: String,
     pub templates: Vec<crate::template::ChecklistTemplate>,
     pub units: Vec<crate::api::UnitInfo>,
-    /// Reviewer comments on evidence (empty until evidence review exists).
-    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
-    pub comments: Vec<serde_json::Value>,
+    /// The buddy trust's open doubts about the user's evidence (challenged or insufficient),
+    /// whatever the cursor: a device shows each where the user works.
+    #[serde(default)]
+    pub comments: Vec<crate::review::EvidenceComment>,
     /// The user's open inspections the server holds, oldest first, whatever the cursor: a
     /// device fetches any it lacks (one handed over to them) with
     /// `GET /api/v1/inspections/{id}`, and lets go of one it holds with nothing waiting that is

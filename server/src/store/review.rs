@@ -61,6 +61,23 @@ pub struct ReplyRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A doubt as the submitter reads it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct DoubtRecord {
+    pub id: Uuid,
+    pub record_id: Uuid,
+    pub inspection_id: Option<Uuid>,
+    pub item_code: String,
+    /// The ward's name; empty for a rating of the trust.
+    pub unit_name: String,
+    /// What the submitter wrote: the finding's note or the rating's justification.
+    pub note: String,
+    pub status: String,
+    pub comment: String,
+    pub reviewer_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
 /// Evidence review.
 #[async_trait]
 pub trait ReviewStore {
@@ -84,6 +101,13 @@ pub trait ReviewStore {
     /// Records a verdict and gives the item's current readiness row the new status (the old
     /// row superseded today, a copy added): call it on a transaction.
     async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError>;
+    /// The newest verdict of each of the user's findings and ratings, where it is challenged or
+    /// insufficient, oldest first, at most `limit`.
+    async fn open_doubts_of(
+        &self,
+        user_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<DoubtRecord>, StoreError>;
     /// Records a reply; `false` when its id was recorded before (a retried push).
     async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError>;
 }
@@ -170,6 +194,35 @@ impl<T: Db + ?Sized> ReviewStore for T {
         .await?
         .rows_affected());
         super::readiness::reverdict(self, v.trust_id, v.record_id, &v.status, today).await
+    }
+
+    async fn open_doubts_of(
+        &self,
+        user_id: Uuid,
+        limit: i64,
+    ) -> Result<Vec<DoubtRecord>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT v.id, v.record_id, f.inspection_id, \
+             COALESCE(f.item_code, r.item_code) AS item_code, \
+             COALESCE(ui.name, ur.name, '') AS unit_name, \
+             COALESCE(f.note, r.justification, '') AS note, v.status, v.comment, \
+             u.name AS reviewer_name, v.created_at FROM evidence_verdicts v \
+             JOIN users u ON u.id = v.reviewer_id \
+             LEFT JOIN findings f ON f.id = v.record_id \
+             LEFT JOIN inspections i ON i.id = f.inspection_id \
+             LEFT JOIN units ui ON ui.id = i.unit_id \
+             LEFT JOIN ratings r ON r.id = v.record_id \
+             LEFT JOIN units ur ON ur.id = r.unit_id \
+             WHERE (i.user_id = $1 OR r.user_id = $1) \
+             AND v.status IN ('challenged', 'insufficient') \
+             AND NOT EXISTS (SELECT 1 FROM evidence_verdicts w WHERE w.record_id = v.record_id \
+             AND (w.created_at > v.created_at OR (w.created_at = v.created_at AND w.id > v.id))) \
+             ORDER BY v.created_at, v.id LIMIT $2"
+        )
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?))
     }
 
     async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError> {
