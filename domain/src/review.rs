@@ -2,7 +2,7 @@
 //! queue they work through, and the comments the submitter reads where they work.
 //!
 //! A verdict is its own record: the evidence itself never changes. The newest verdict of an
-//! item is its status; a reply by its submitter puts it back in the queue.
+//! item is its status. What is reviewed today: findings of the trust's finished inspections.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -10,10 +10,9 @@ use uuid::Uuid;
 
 use crate::api::NamedRef;
 use crate::inspection::Response;
-use crate::rating::Rating;
 use crate::readiness::Source;
 
-/// Longest comment or reply, in characters.
+/// Longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 4000;
 
 /// Most items a queue page lists.
@@ -26,7 +25,7 @@ pub const MAX_QUEUE: usize = 200;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
-    /// Nobody has reviewed it (or its submitter replied since the last verdict was given).
+    /// Nobody has reviewed it yet.
     #[default]
     Unreviewed,
     /// A reviewer checked it and it holds: it weighs more in readiness.
@@ -107,12 +106,6 @@ pub enum EvidenceBody {
         note: String,
         photo_ids: Vec<Uuid>,
     },
-    /// A self-assessment rating.
-    Rating {
-        item: String,
-        rating: Rating,
-        justification: String,
-    },
 }
 
 /// A verdict given, as listed with its item.
@@ -126,22 +119,11 @@ pub struct VerdictView {
     pub at: DateTime<Utc>,
 }
 
-/// A reply by the item's submitter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct ReplyView {
-    pub id: Uuid,
-    pub note: String,
-    pub photo_ids: Vec<Uuid>,
-    pub by: String,
-    pub at: DateTime<Utc>,
-}
-
-/// One item of the queue, with its history of verdicts and replies (oldest first).
+/// One item of the queue, with its verdicts so far (oldest first).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QueueItem {
-    /// The finding's or rating's id.
+    /// The finding's id.
     pub id: Uuid,
     pub unit_id: Option<Uuid>,
     pub unit_name: String,
@@ -150,11 +132,8 @@ pub struct QueueItem {
     pub item_code: String,
     pub on: NaiveDate,
     pub status: Verdict,
-    /// Its submitter replied after the newest verdict: it waits for another look.
-    pub replied: bool,
     pub body: EvidenceBody,
     pub verdicts: Vec<VerdictView>,
-    pub replies: Vec<ReplyView>,
 }
 
 /// The queue a reviewer works through.
@@ -179,31 +158,30 @@ pub struct QueueFilter {
     pub unit_id: Option<Uuid>,
     /// A KLOE or quality statement code.
     pub item_code: Option<String>,
-    /// `unreviewed` lists what waits for a look (never reviewed, or replied to since).
+    /// `unreviewed` lists what waits for a look.
     pub status: Option<Verdict>,
-    /// `mini_inspection` or `self_assessment`.
+    /// `mini_inspection` (the only source reviewed today).
     pub source: Option<Source>,
     /// A random sample of this size instead of the oldest first.
     pub sample: Option<usize>,
 }
 
-/// A reviewer's doubt about evidence the user submitted, as `GET /api/v1/sync/pull` carries
-/// it (`comments`, always whole): the newest verdict of each of their items that is challenged
-/// or insufficient, oldest first. Resolved (verified) items drop out of the list.
+/// A reviewer's doubt about a finding of the user's inspections, as `GET /api/v1/sync/pull`
+/// carries it (`comments`, always whole): the newest verdict of each that is challenged or
+/// insufficient, oldest first. Resolved (verified) findings drop out of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EvidenceComment {
     /// The verdict's id.
     pub id: Uuid,
-    /// The finding or rating it is about.
+    /// The finding it is about.
     pub record_id: Uuid,
-    /// The finding's inspection; `None` for a rating.
-    pub inspection_id: Option<Uuid>,
-    /// The prompt (a finding) or KLOE or quality statement (a rating).
+    pub inspection_id: Uuid,
+    /// The prompt answered.
     pub item_code: String,
-    /// The ward ("The trust" for a rating of the trust as a whole).
+    /// The ward.
     pub unit_name: String,
-    /// What the submitter wrote: the finding's note or the rating's justification.
+    /// What the submitter wrote with the finding.
     pub note: String,
     pub status: Verdict,
     pub comment: String,
@@ -215,9 +193,9 @@ pub struct EvidenceComment {
 pub const MAX_COMMENTS: usize = 500;
 
 impl QueueItem {
-    /// Whether the item waits for a reviewer's look: never reviewed, or replied to since.
+    /// Whether the item waits for a reviewer's look.
     pub fn waiting(&self) -> bool {
-        self.status == Verdict::Unreviewed || self.replied
+        self.status == Verdict::Unreviewed
     }
 }
 

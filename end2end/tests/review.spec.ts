@@ -1,15 +1,51 @@
 // Evidence review: a buddy reviewer works through the queue (a challenge needs a comment, the
-// next item opens after each verdict), the inspector's devices get the challenge at their next
-// pull, and the board's drill-down shows the verdicts.
-import { test, expect, request as api } from '@playwright/test';
+// next item opens after each verdict), the inspector's tablet shows the challenge after a sync
+// and still offline, and the board's drill-down shows the verdicts. This spec starts its own
+// server over a fresh demo trust, so it can take the server away.
+import { test, expect, request as api, Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { DEMO_PASSWORD, hydrated, signIn } from './helpers';
+import { execFileSync, ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BIN, DEMO_PASSWORD, hydrated, kill, serve, signIn } from './helpers';
+
+const PORT = 3195;
+const BASE = `http://127.0.0.1:${PORT}`;
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'readyward-review-'));
+let server: ChildProcess | undefined;
+
+async function up() {
+  if (!server) server = await serve(PORT, dataDir);
+}
+
+async function down() {
+  if (!server) return;
+  await kill(server);
+  server = undefined;
+}
+
+test.beforeAll(async () => {
+  execFileSync(BIN, ['seed-demo', '--data-dir', dataDir]);
+  await up();
+});
+
+test.afterAll(down);
+
+async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
 
 // The demo ward nobody has inspected: its only findings are the ones this spec pushes.
 const WARD = 'Day Surgery Unit';
 
-test('a reviewer challenges and verifies findings, the inspector is told, the board sees the verdicts', async ({ page, baseURL }) => {
-  const sam = await api.newContext({ baseURL });
+test('a reviewer challenges and verifies findings, the inspector is told, the board sees the verdicts', async ({ browser }) => {
+  const sam = await api.newContext({ baseURL: BASE });
   const login = await sam.post('/api/v1/auth/login', { data: { email: 'inspector@demo.nhs.test', password: DEMO_PASSWORD } });
   const headers = { Authorization: `Bearer ${(await login.json()).token}` };
   const units = await (await sam.get('/api/v1/units', { headers })).json();
@@ -31,12 +67,12 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   ] } });
   expect(pushed.status()).toBe(200);
 
+  const page = await (await browser.newContext({ baseURL: BASE })).newPage();
   await signIn(page, 'reviewer@buddy.nhs.test');
   await page.getByRole('link', { name: 'Review evidence' }).click();
   await expect(page.getByRole('heading', { name: 'Review evidence', level: 1 })).toBeVisible();
   await hydrated(page);
   await page.getByLabel('Ward').selectOption({ label: WARD });
-  await page.getByLabel('Source').selectOption('mini_inspection');
   await page.getByRole('button', { name: 'Show' }).click();
   const current = page.locator('#review-current');
   await expect(current).toHaveText(`${WARD}: S1.1`);
@@ -71,10 +107,25 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   expect(comment.comment).toBe('The log for last week is missing');
   expect(comment.status).toBe('challenged');
 
+  // The tablet shows it after its sync, and still with the server gone.
+  const tablet = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await signIn(tablet, 'inspector@demo.nhs.test');
+  await tablet.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  const comments = tablet.getByRole('region', { name: 'Comments from the buddy trust' });
+  await expect(comments).toContainText('The log for last week is missing');
+  await expect(comments).toContainText(`${WARD}, S1.1`);
+  await expect(comments).toContainText('You wrote: Fridge temperature log has gaps');
+  await controlled(tablet);
+  await down();
+  await tablet.reload();
+  await tablet.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
+  await expect(comments).toContainText('The log for last week is missing');
+  await up();
+
   // The board's drill-down shows both verdicts.
-  await page.getByRole('button', { name: 'Sign out' }).click();
-  await signIn(page, 'board@demo.nhs.test');
-  await page.goto(`/readiness/wards/${ward.id}?kq=safe`);
-  await expect(page.getByText('Challenged: not counted')).toBeVisible();
-  await expect(page.locator('.evidence-list').getByText('Verified', { exact: true })).toBeVisible();
+  const board = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await signIn(board, 'board@demo.nhs.test');
+  await board.goto(`/readiness/wards/${ward.id}?kq=safe`);
+  await expect(board.getByText('Challenged: not counted')).toBeVisible();
+  await expect(board.locator('.evidence-list').getByText('Verified', { exact: true })).toBeVisible();
 });

@@ -9,11 +9,10 @@ use domain::Role;
 use domain::api::NamedRef;
 use domain::caller::Caller;
 use domain::inspection::Response;
-use domain::rating::Rating;
 use domain::readiness::Source;
 use domain::readiness::london::london_date;
 use domain::review::{
-    EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, ReplyView, Verdict,
+    EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, Verdict,
     VerdictRequest, VerdictView,
 };
 use uuid::Uuid;
@@ -21,7 +20,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::prelude::*;
-use crate::store::{ReplyRecord, ReviewRow, Store, VerdictRecord};
+use crate::store::{ReviewRow, Store, VerdictRecord};
 
 /// The trusts the caller reviews today: 403 for anyone but a buddy reviewer.
 async fn reviewed_trusts(
@@ -69,7 +68,7 @@ pub async fn queue(
     items.retain(|item| {
         filter.status.is_none_or(|s| match s {
             Verdict::Unreviewed => item.waiting(),
-            s => item.status == s && !item.replied,
+            s => item.status == s,
         }) && filter.source.is_none_or(|s| item.source == s)
             && filter.item_code.as_deref().is_none_or(|code| {
                 item.item_code == code || item.item_code.starts_with(&format!("{code}."))
@@ -109,7 +108,7 @@ pub async fn queue(
     })
 }
 
-/// Rows as queue items, with their verdicts, replies and words.
+/// Rows as queue items, with their verdicts and the prompts' words.
 async fn items_of(
     state: &AppState,
     trust: Uuid,
@@ -118,10 +117,6 @@ async fn items_of(
     let mut verdicts: HashMap<Uuid, Vec<VerdictRecord>> = HashMap::new();
     for v in state.store.verdicts_of_trust(trust).await? {
         verdicts.entry(v.record_id).or_default().push(v);
-    }
-    let mut replies: HashMap<Uuid, Vec<ReplyRecord>> = HashMap::new();
-    for r in state.store.replies_of_trust(trust).await? {
-        replies.entry(r.record_id).or_default().push(r);
     }
     let units: HashMap<Uuid, String> = state
         .store
@@ -141,59 +136,40 @@ async fn items_of(
         .into_iter()
         .filter_map(|row| {
             let given = verdicts.remove(&row.record_id).unwrap_or_default();
-            let answered = replies.remove(&row.record_id).unwrap_or_default();
-            item_of(row, given, answered, &units, &prompts)
+            item_of(row, given, &units, &prompts)
         })
         .collect())
-}
-
-fn ids(json: Option<&str>) -> Vec<Uuid> {
-    json.and_then(|j| serde_json::from_str(j).ok())
-        .unwrap_or_default()
 }
 
 fn item_of(
     row: ReviewRow,
     given: Vec<VerdictRecord>,
-    answered: Vec<ReplyRecord>,
     units: &HashMap<Uuid, String>,
     prompts: &HashMap<String, String>,
 ) -> Option<QueueItem> {
     let source = match row.source.as_str() {
         "mini_inspection" => Source::MiniInspection,
-        "self_assessment" => Source::SelfAssessment,
         _ => return None,
     };
-    let body = match row.kind.as_str() {
-        "finding" => EvidenceBody::Finding {
-            inspection_id: row.inspection_id?,
-            prompt_text: prompts.get(&row.subject).cloned().unwrap_or_default(),
-            prompt: row.subject.clone(),
-            response: Response::from_code(&row.value)?,
-            note: row.note.clone().unwrap_or_default(),
-            photo_ids: ids(row.photo_ids.as_deref()),
-        },
-        "rating" => EvidenceBody::Rating {
-            item: row.subject.clone(),
-            rating: Rating::from_code(&row.value)?,
-            justification: row.justification.clone().unwrap_or_default(),
-        },
-        _ => return None,
+    let body = EvidenceBody::Finding {
+        inspection_id: row.inspection_id,
+        prompt_text: prompts.get(&row.subject).cloned().unwrap_or_default(),
+        prompt: row.subject.clone(),
+        response: Response::from_code(&row.value)?,
+        note: row.note,
+        photo_ids: serde_json::from_str(&row.photo_ids).unwrap_or_default(),
     };
-    let last_verdict = given.last().map(|v| v.created_at);
-    let replied = last_verdict.is_some_and(|at| answered.last().is_some_and(|r| r.created_at > at));
     Some(QueueItem {
         id: row.record_id,
         unit_id: row.unit_id,
         unit_name: row
             .unit_id
             .and_then(|u| units.get(&u).cloned())
-            .unwrap_or_else(|| "The trust".to_owned()),
+            .unwrap_or_default(),
         source,
         item_code: row.subject,
         on: row.on_date,
         status: Verdict::parse(&row.verdict).unwrap_or_default(),
-        replied,
         body,
         verdicts: given
             .into_iter()
@@ -205,22 +181,13 @@ fn item_of(
                 at: v.created_at,
             })
             .collect(),
-        replies: answered
-            .into_iter()
-            .map(|r| ReplyView {
-                id: r.id,
-                note: r.note,
-                photo_ids: ids(Some(&r.photo_ids)),
-                by: r.user_name,
-                at: r.created_at,
-            })
-            .collect(),
     })
 }
 
 /// Gives a verdict on an item of evidence of a trust the caller reviews today: 403 for anyone
 /// but a buddy reviewer, 404 for evidence they may not review (or that is not reviewable: a
-/// finding of an unfinished inspection), 422 without a comment where one is needed. Audited in
+/// finding of an unfinished inspection), 422 without a comment where one is needed, 409 when
+/// another verdict on it was given at the same moment. Audited in
 /// the evidence's trust, in the same transaction; readiness moves with it.
 pub async fn give_verdict(
     store: &Store,
@@ -305,11 +272,7 @@ pub async fn comments_for(
             record_id: d.record_id,
             inspection_id: d.inspection_id,
             item_code: d.item_code,
-            unit_name: if d.unit_name.is_empty() {
-                "The trust".to_owned()
-            } else {
-                d.unit_name
-            },
+            unit_name: d.unit_name,
             note: d.note,
             status: Verdict::parse(&d.status).unwrap_or_default(),
             comment: d.comment,

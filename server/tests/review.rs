@@ -130,11 +130,32 @@ async fn a_reviewer_challenges_and_verifies_and_readiness_moves_with_each_verdic
         "an open inspection's finding is not reviewable"
     );
 
+    // A self-assessment is the trust's own judgement, not evidence to verify: not reviewable.
+    let rating = Uuid::now_v7();
+    push(
+        &app,
+        &inspector,
+        vec![
+            json!({"id": Uuid::now_v7(), "kind": "self_assessment.record", "data": {
+            "id": rating, "unit_id": ward, "item_code": "S1", "rating": "good",
+            "justification": "Audits", "evidence_date": app.clock.today()}}),
+        ],
+    )
+    .await;
+    assert_eq!(verdict(&app, &reviewer, rating, "verified", "").await, 404);
+
     let before = safe(&app, &board, ward).await;
     assert!(flagged_unverified(&before));
     let score = |cell: &Value| cell["score"].as_f64().unwrap();
     // (3 + 3 + 1 + 3 + 3 + 3) / 6 on the 1-4 scale: open inspections' findings count too.
-    assert!((score(&before) - 16.0 / 6.0 * 25.0).abs() < 1e-9);
+    assert!(
+        (before["sources"]["mini_inspection"]["score"]
+            .as_f64()
+            .unwrap()
+            - 16.0 / 6.0 * 25.0)
+            .abs()
+            < 1e-9
+    );
 
     // A challenge needs a comment, and changes nothing without one.
     assert_eq!(
@@ -167,7 +188,13 @@ async fn a_reviewer_challenges_and_verifies_and_readiness_moves_with_each_verdic
     );
     let after_challenge = safe(&app, &board, ward).await;
     // The challenged "not met" is left out until resolved.
-    assert!((score(&after_challenge) - 75.0).abs() < 1e-9);
+    let observed = |cell: &Value| {
+        cell["sources"]["mini_inspection"]["score"]
+            .as_f64()
+            .unwrap()
+    };
+    assert!((observed(&after_challenge) - 75.0).abs() < 1e-9);
+    assert!(score(&after_challenge) > score(&before));
     assert_eq!(after_challenge["sources"]["mini_inspection"]["count"], 5);
 
     assert_eq!(

@@ -36,7 +36,6 @@ pub async fn get_review_queue(
         source: match some(&source).as_deref() {
             None => None,
             Some("mini_inspection") => Some(Source::MiniInspection),
-            Some("self_assessment") => Some(Source::SelfAssessment),
             Some(_) => return Err(unprocessable("Choose a source".to_owned())),
         },
         item_code: some(&item_code).map(|c| c.to_uppercase()),

@@ -1,5 +1,5 @@
-//! `GET /review?unit_id=&status=&source=&item_code=&sample=`: a buddy reviewer works through
-//! the evidence of the trust they review. The first item is open with its verdict form; after a
+//! `GET /review?unit_id=&status=&item_code=&sample=`: a buddy reviewer works through the
+//! evidence of the trust they review (findings of its finished mini-inspections). The first item is open with its verdict form; after a
 //! verdict the queue reloads and focus moves to the next item. Filters are a plain GET form, so
 //! each view has its own address.
 
@@ -36,7 +36,6 @@ pub fn ReviewPage() -> impl IntoView {
 struct Chosen {
     unit_id: String,
     status: String,
-    source: String,
     item_code: String,
     sample: String,
 }
@@ -50,40 +49,41 @@ fn Review() -> impl IntoView {
         Chosen {
             unit_id: get("unit_id"),
             status: get("status"),
-            source: get("source"),
             item_code: get("item_code"),
             sample: get("sample"),
         }
     };
     let verdict = ServerAction::<GiveVerdict>::new();
-    let queue = Resource::new(
-        move || (chosen(), verdict.version().get()),
-        |(c, _)| get_review_queue(c.unit_id, c.status, c.source, c.item_code, c.sample),
-    );
-    // After a verdict the next item opens: focus its heading so a keyboard or screen reader
-    // user carries on from there.
+    // Counts verdicts given: the queue reloads after each one, not after a refusal (the form
+    // keeps what was typed, with the error beside it).
+    let given = RwSignal::new(0_u32);
     Effect::new(move |_| {
-        if matches!(verdict.value().get(), Some(Ok(()))) {
-            focus_current();
+        verdict.version().track();
+        if matches!(verdict.value().get_untracked(), Some(Ok(()))) {
+            given.update(|n| *n += 1);
         }
     });
+    let queue = Resource::new(
+        move || (chosen(), given.get()),
+        |(c, _)| get_review_queue(c.unit_id, c.status, String::new(), c.item_code, c.sample),
+    );
     view! {
         <h1>"Review evidence"</h1>
         <p class="lede">
-            "Check the evidence the trust will show the CQC. Verify what holds; challenge or mark "
-            "insufficient what does not, and say why: the person who submitted it reads your "
-            "comment and can reply. Challenged evidence is left out of readiness until resolved; "
-            "verified evidence counts for more."
+            "Check the findings of the trust's finished mini-inspections. Verify what holds; "
+            "challenge or mark insufficient what does not, and say why: the inspector reads your "
+            "comment on their tablet. Challenged evidence is left out of readiness until a later "
+            "verdict resolves it; verified evidence counts for more."
         </p>
-        <Suspense fallback=|| view! { <p>"Loading the queue…"</p> }>
+        <Transition fallback=|| view! { <p>"Loading the queue…"</p> }>
             {move || Suspend::new(async move {
                 let c = chosen();
                 match queue.await {
-                    Ok(q) => view! { <Filters q=q.clone() c /> <Items q verdict /> }.into_any(),
+                    Ok(q) => view! { <Filters q=q.clone() c /> <Items q verdict given /> }.into_any(),
                     Err(e) => view! { <p class="error-message" role="alert">{message(&e)}</p> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -127,14 +127,6 @@ fn Filters(q: Queue, c: Chosen) -> impl IntoView {
                     </select>
                 </div>
                 <div class="form-group">
-                    <label class="label" for="review-source">"Source"</label>
-                    <select id="review-source" name="source">
-                        {option("", "Both", &c.source)}
-                        {option("mini_inspection", "Mini-inspections", &c.source)}
-                        {option("self_assessment", "Self-assessment", &c.source)}
-                    </select>
-                </div>
-                <div class="form-group">
                     <label class="label" for="review-kloe">"KLOE"</label>
                     <input class="input" id="review-kloe" name="item_code" value=c.item_code
                         aria-describedby="review-kloe-hint" autocomplete="off" />
@@ -154,7 +146,14 @@ fn Filters(q: Queue, c: Chosen) -> impl IntoView {
 }
 
 #[component]
-fn Items(q: Queue, verdict: ServerAction<GiveVerdict>) -> impl IntoView {
+fn Items(q: Queue, verdict: ServerAction<GiveVerdict>, given: RwSignal<u32>) -> impl IntoView {
+    // After a verdict the next item opens: its heading takes focus once it is on the page, so
+    // a keyboard or screen reader user carries on from there.
+    Effect::new(move |_| {
+        if given.get_untracked() > 0 {
+            focus_current();
+        }
+    });
     let total = q.items.len() + q.more;
     let mut items = q.items.into_iter();
     let Some(first) = items.next() else {
@@ -178,121 +177,62 @@ fn Items(q: Queue, verdict: ServerAction<GiveVerdict>) -> impl IntoView {
         .into_any()
 }
 
-fn source_words(item: &QueueItem) -> &'static str {
-    match item.source {
-        domain::readiness::Source::SelfAssessment => "Self-assessment",
-        _ => "Mini-inspection",
-    }
-}
-
-/// What an item says, with its history.
+/// What an item says, with its verdicts so far.
 #[component]
 fn Item(item: QueueItem) -> impl IntoView {
-    let body = match item.body.clone() {
-        EvidenceBody::Finding {
-            prompt,
-            prompt_text,
-            response,
-            note,
-            photo_ids,
-            ..
-        } => {
-            let alt = format!("Photo with the finding on {prompt}");
-            view! {
-                <p class="evidence-list__head">
-                    <span class=format!("answer answer--{}", response.as_str())>{response.label()}</span>
-                    " " <strong>{prompt}</strong> " " {prompt_text}
-                </p>
-                {(!note.is_empty()).then(|| view! { <p class="evidence-list__note">{note}</p> })}
-                {(!photo_ids.is_empty()).then(|| view! {
-                    <ul class="evidence-list__photos">
-                        {photo_ids.into_iter().map(|id| view! {
-                            <li>
-                                <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
-                                    <img src=format!("/api/v1/photos/{id}/thumbnail") alt=alt.clone() loading="lazy" width="96" height="96" />
-                                </a>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                })}
-            }
-                .into_any()
-        }
-        EvidenceBody::Rating {
-            item,
-            rating,
-            justification,
-        } => view! {
-            <p class="evidence-list__head">
-                <span class=format!("rating rating--{}", rating.as_str())>{rating.label()}</span>
-                " " <strong>{item}</strong>
-            </p>
-            <p class="evidence-list__note">{justification}</p>
-        }
-        .into_any(),
-    };
+    let EvidenceBody::Finding {
+        prompt,
+        prompt_text,
+        response,
+        note,
+        photo_ids,
+        ..
+    } = item.body.clone();
+    let alt = format!("Photo with the finding on {prompt}");
     view! {
         <p class="hint">
-            {source_words(&item)} ", " {item.on.format("%-d %B %Y").to_string()}
+            "Mini-inspection, " {item.on.format("%-d %B %Y").to_string()}
             <VerdictTag verdict=item.status />
-            {item.replied.then(|| view! { <strong class="tag">"Replied"</strong> })}
         </p>
-        {body}
+        <p class="evidence-list__head">
+            <span class=format!("answer answer--{}", response.as_str())>{response.label()}</span>
+            " " <strong>{prompt}</strong> " " {prompt_text}
+        </p>
+        {(!note.is_empty()).then(|| view! { <p class="evidence-list__note">{note}</p> })}
+        {(!photo_ids.is_empty()).then(|| view! {
+            <ul class="evidence-list__photos">
+                {photo_ids.into_iter().map(|id| view! {
+                    <li>
+                        <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
+                            <img src=format!("/api/v1/photos/{id}/thumbnail") alt=alt.clone() loading="lazy" width="96" height="96" />
+                        </a>
+                    </li>
+                }).collect_view()}
+            </ul>
+        })}
         <History item />
     }
 }
 
-/// Earlier verdicts and replies, oldest first.
+/// Earlier verdicts, oldest first.
 #[component]
 fn History(item: QueueItem) -> impl IntoView {
-    let mut events: Vec<(chrono::DateTime<chrono::Utc>, AnyView)> = Vec::new();
-    for v in item.verdicts {
-        let when = crate::components::dates::date_time(&v.at);
-        events.push((
-            v.at,
-            view! {
-                <li>
-                    <VerdictTag verdict=v.status /> " by " {v.by} ", " {when}
-                    {(!v.comment.is_empty()).then(|| view! { <p class="evidence-list__note">{v.comment}</p> })}
-                </li>
-            }
-            .into_any(),
-        ));
-    }
-    for r in item.replies {
-        let when = crate::components::dates::date_time(&r.at);
-        let photos = r.photo_ids.len();
-        events.push((
-            r.at,
-            view! {
-                <li>
-                    <strong>"Reply"</strong> " by " {r.by} ", " {when}
-                    <p class="evidence-list__note">{r.note}</p>
-                    {(photos > 0).then(|| view! {
-                        <ul class="evidence-list__photos">
-                            {r.photo_ids.into_iter().map(|id| view! {
-                                <li>
-                                    <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
-                                        <img src=format!("/api/v1/photos/{id}/thumbnail") alt="Photo sent with the reply" loading="lazy" width="96" height="96" />
-                                    </a>
-                                </li>
-                            }).collect_view()}
-                        </ul>
-                    })}
-                </li>
-            }
-            .into_any(),
-        ));
-    }
-    if events.is_empty() {
-        return ().into_any();
-    }
-    events.sort_by_key(|(at, _)| *at);
-    view! {
-        <h3>"History"</h3>
-        <ul class="review-history">{events.into_iter().map(|(_, v)| v).collect_view()}</ul>
-    }
-    .into_any()
+    (!item.verdicts.is_empty()).then(|| {
+        view! {
+            <h3>"Earlier verdicts"</h3>
+            <ul class="review-history">
+                {item.verdicts.into_iter().map(|v| {
+                    let when = crate::components::dates::date_time(&v.at.with_timezone(&chrono::Local));
+                    view! {
+                        <li>
+                            <VerdictTag verdict=v.status /> " by " {v.by} ", " {when}
+                            {(!v.comment.is_empty()).then(|| view! { <p class="evidence-list__note">{v.comment}</p> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        }
+    })
 }
 
 #[component]
@@ -346,10 +286,8 @@ fn Rest(rest: Vec<QueueItem>) -> impl IntoView {
                 </thead>
                 <tbody>
                     {rest.into_iter().map(|i| {
-                        let says = match &i.body {
-                            EvidenceBody::Finding { response, .. } => response.label().to_owned(),
-                            EvidenceBody::Rating { rating, .. } => rating.label().to_owned(),
-                        };
+                        let EvidenceBody::Finding { response, .. } = &i.body;
+                        let says = response.label();
                         view! {
                             <tr>
                                 <th scope="row">{i.unit_name.clone()}</th>

@@ -42,9 +42,6 @@ pub struct RatingEvidence {
     pub evidence_date: NaiveDate,
     /// Who recorded it.
     pub by: String,
-    /// The buddy trust's newest verdict on it.
-    #[serde(default)]
-    pub verdict: Verdict,
 }
 
 /// One cell's evidence.

@@ -84,6 +84,10 @@ impl ReadinessRules {
             ),
             (r.half_life_days > 0, "the half-life must be at least a day"),
             (
+                (1..=10).contains(&r.verified_weight),
+                "verified evidence must count from 1 to 10 times",
+            ),
+            (
                 c.sources + c.findings + c.freshness + c.agreement > 0
                     && c.findings_for_full_marks > 0,
                 "confidence needs some weight",

@@ -1,6 +1,5 @@
 -- Evidence review by the buddy trust. A verdict is its own record (the evidence never changes):
--- the newest verdict of a finding or rating is its status. A reply by the submitter is its own
--- record too, and puts the item back in the reviewer's queue.
+-- the newest verdict of a finding is its status.
 CREATE TABLE evidence_verdicts (
     id UUID PRIMARY KEY,
     trust_id UUID NOT NULL REFERENCES trusts(id),
@@ -12,17 +11,6 @@ CREATE TABLE evidence_verdicts (
 );
 CREATE INDEX evidence_verdicts_record ON evidence_verdicts (record_id, created_at);
 CREATE INDEX evidence_verdicts_trust ON evidence_verdicts (trust_id, created_at);
-
-CREATE TABLE evidence_replies (
-    id UUID PRIMARY KEY,
-    trust_id UUID NOT NULL REFERENCES trusts(id),
-    record_id UUID NOT NULL,
-    note TEXT NOT NULL,
-    photo_ids TEXT NOT NULL,
-    user_id UUID NOT NULL REFERENCES users(id),
-    created_at TIMESTAMPTZ NOT NULL
-);
-CREATE INDEX evidence_replies_record ON evidence_replies (record_id, created_at);
 
 -- Readiness reads the verdict with each value: a verdict supersedes the item's current row and
 -- adds one with the new verdict, so readiness as at an earlier day is unchanged.

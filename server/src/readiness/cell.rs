@@ -141,7 +141,6 @@ pub async fn cell_evidence(
                     justification: row.justification.unwrap_or_default(),
                     evidence_date: row.on_date,
                     by: row.author.unwrap_or_default(),
-                    verdict: Verdict::parse(&row.verdict).unwrap_or_default(),
                 });
             }
             _ => {}

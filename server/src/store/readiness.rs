@@ -494,6 +494,22 @@ pub(super) async fn reverdict<D: Db + ?Sized>(
     let Some((seq, unit_id)) = current else {
         return Ok(());
     };
+    // Superseded first, and only if still current: of two verdicts given at once, the second
+    // finds the row gone (PostgreSQL re-checks it once the first commits) and is refused.
+    let superseded = run!(db, |c| sqlx::query(
+        "UPDATE readiness_evidence SET superseded_on = $1 \
+         WHERE seq = $2 AND superseded_on IS NULL"
+    )
+    .bind(today)
+    .bind(seq)
+    .execute(&mut *c)
+    .await?
+    .rows_affected());
+    if superseded == 0 {
+        return Err(StoreError::Conflict(
+            "Another verdict on this evidence was given at the same moment: look again".to_owned(),
+        ));
+    }
     run!(db, |c| sqlx::query(
         "INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, \
          value, on_date, recorded_on, verdict) SELECT record_id, trust_id, unit_id, source, \
@@ -501,14 +517,6 @@ pub(super) async fn reverdict<D: Db + ?Sized>(
     )
     .bind(today)
     .bind(verdict)
-    .bind(seq)
-    .execute(&mut *c)
-    .await?
-    .rows_affected());
-    run!(db, |c| sqlx::query(
-        "UPDATE readiness_evidence SET superseded_on = $1 WHERE seq = $2"
-    )
-    .bind(today)
     .bind(seq)
     .execute(&mut *c)
     .await?

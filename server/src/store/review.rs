@@ -1,6 +1,6 @@
-//! Evidence review as kept: the evidence a buddy reviewer may judge (findings of finished
-//! inspections and self-assessment ratings, as readiness counts them now), the verdicts given
-//! and the submitters' replies. A verdict moves the item's readiness row on in the same
+//! Evidence review as kept: the evidence a buddy reviewer may judge (findings of the trust's
+//! own finished inspections, which never change, as readiness counts them now), the verdicts
+//! given. A verdict moves the item's readiness row on in the same
 //! transaction, so scores change with it and readiness as at an earlier day does not.
 
 use async_trait::async_trait;
@@ -15,23 +15,18 @@ use super::db::{Db, run};
 pub struct ReviewRow {
     pub record_id: Uuid,
     pub unit_id: Option<Uuid>,
-    /// `mini_inspection` or `self_assessment`.
+    /// `mini_inspection` (the trust's own).
     pub source: String,
-    /// `finding` or `rating`.
-    pub kind: String,
-    /// The prompt (a finding) or the KLOE or quality statement (a rating).
+    /// The prompt answered.
     pub subject: String,
-    /// The response or rating code.
+    /// The response code.
     pub value: String,
     pub on_date: NaiveDate,
     pub verdict: String,
-    pub inspection_id: Option<Uuid>,
-    pub note: Option<String>,
+    pub inspection_id: Uuid,
+    pub note: String,
     /// A JSON array of ids.
-    pub photo_ids: Option<String>,
-    pub justification: Option<String>,
-    /// Who submitted it: the inspection's owner or the rating's author.
-    pub submitter_id: Option<Uuid>,
+    pub photo_ids: String,
 }
 
 /// A verdict as kept, with its reviewer's name.
@@ -47,30 +42,15 @@ pub struct VerdictRecord {
     pub created_at: DateTime<Utc>,
 }
 
-/// A reply as kept, with its author's name.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-pub struct ReplyRecord {
-    pub id: Uuid,
-    pub trust_id: Uuid,
-    pub record_id: Uuid,
-    pub note: String,
-    /// A JSON array of ids.
-    pub photo_ids: String,
-    pub user_id: Uuid,
-    pub user_name: String,
-    pub created_at: DateTime<Utc>,
-}
-
 /// A doubt as the submitter reads it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DoubtRecord {
     pub id: Uuid,
     pub record_id: Uuid,
-    pub inspection_id: Option<Uuid>,
+    pub inspection_id: Uuid,
     pub item_code: String,
-    /// The ward's name; empty for a rating of the trust.
     pub unit_name: String,
-    /// What the submitter wrote: the finding's note or the rating's justification.
+    /// What the submitter wrote with the finding.
     pub note: String,
     pub status: String,
     pub comment: String,
@@ -82,7 +62,7 @@ pub struct DoubtRecord {
 #[async_trait]
 pub trait ReviewStore {
     /// The trust's reviewable evidence as it counts now (optionally of one ward): findings of
-    /// finished inspections and self-assessment ratings, oldest first.
+    /// its own finished inspections, oldest first.
     async fn reviewable(
         &self,
         trust_id: Uuid,
@@ -96,31 +76,24 @@ pub trait ReviewStore {
     ) -> Result<Option<ReviewRow>, StoreError>;
     /// Every verdict given on the trust's evidence, oldest first.
     async fn verdicts_of_trust(&self, trust_id: Uuid) -> Result<Vec<VerdictRecord>, StoreError>;
-    /// Every reply on the trust's evidence, oldest first.
-    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
     /// Records a verdict and gives the item's current readiness row the new status (the old
     /// row superseded today, a copy added): call it on a transaction.
     async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError>;
-    /// The newest verdict of each of the user's findings and ratings, where it is challenged or
+    /// The newest verdict of each finding of the user's inspections, where it is challenged or
     /// insufficient, oldest first, at most `limit`.
     async fn open_doubts_of(
         &self,
         user_id: Uuid,
         limit: i64,
     ) -> Result<Vec<DoubtRecord>, StoreError>;
-    /// Records a reply; `false` when its id was recorded before (a retried push).
-    async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError>;
 }
 
-const REVIEWABLE: &str = "SELECT e.record_id, e.unit_id, e.source, e.kind, e.subject, e.value, \
-     e.on_date, e.verdict, f.inspection_id, f.note, f.photo_ids, r.justification, \
-     COALESCE(i.user_id, r.user_id) AS submitter_id FROM readiness_evidence e \
-     LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
-     LEFT JOIN inspections i ON i.id = f.inspection_id \
-     LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
+const REVIEWABLE: &str = "SELECT e.record_id, e.unit_id, e.source, e.subject, e.value, \
+     e.on_date, e.verdict, f.inspection_id, f.note, f.photo_ids FROM readiness_evidence e \
+     JOIN findings f ON f.id = e.record_id \
+     JOIN inspections i ON i.id = f.inspection_id \
      WHERE e.trust_id = $1 AND e.superseded_on IS NULL \
-     AND ((e.kind = 'finding' AND e.source = 'mini_inspection' AND i.status = 'submitted') \
-     OR (e.kind = 'rating' AND e.source = 'self_assessment'))";
+     AND e.kind = 'finding' AND e.source = 'mini_inspection' AND i.status = 'submitted'";
 
 #[async_trait]
 impl<T: Db + ?Sized> ReviewStore for T {
@@ -166,18 +139,6 @@ impl<T: Db + ?Sized> ReviewStore for T {
         .await?))
     }
 
-    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
-        Ok(run!(self, |c| sqlx::query_as(
-            "SELECT r.id, r.trust_id, r.record_id, r.note, r.photo_ids, r.user_id, \
-             u.name AS user_name, r.created_at FROM evidence_replies r \
-             JOIN users u ON u.id = r.user_id WHERE r.trust_id = $1 \
-             ORDER BY r.created_at, r.id"
-        )
-        .bind(trust_id)
-        .fetch_all(&mut *c)
-        .await?))
-    }
-
     async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError> {
         run!(self, |c| sqlx::query(
             "INSERT INTO evidence_verdicts (id, trust_id, record_id, status, comment, \
@@ -202,18 +163,14 @@ impl<T: Db + ?Sized> ReviewStore for T {
         limit: i64,
     ) -> Result<Vec<DoubtRecord>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
-            "SELECT v.id, v.record_id, f.inspection_id, \
-             COALESCE(f.item_code, r.item_code) AS item_code, \
-             COALESCE(ui.name, ur.name, '') AS unit_name, \
-             COALESCE(f.note, r.justification, '') AS note, v.status, v.comment, \
+            "SELECT v.id, v.record_id, f.inspection_id, f.item_code, \
+             n.name AS unit_name, f.note, v.status, v.comment, \
              u.name AS reviewer_name, v.created_at FROM evidence_verdicts v \
              JOIN users u ON u.id = v.reviewer_id \
-             LEFT JOIN findings f ON f.id = v.record_id \
-             LEFT JOIN inspections i ON i.id = f.inspection_id \
-             LEFT JOIN units ui ON ui.id = i.unit_id \
-             LEFT JOIN ratings r ON r.id = v.record_id \
-             LEFT JOIN units ur ON ur.id = r.unit_id \
-             WHERE (i.user_id = $1 OR r.user_id = $1) \
+             JOIN findings f ON f.id = v.record_id \
+             JOIN inspections i ON i.id = f.inspection_id \
+             JOIN units n ON n.id = i.unit_id \
+             WHERE i.user_id = $1 \
              AND v.status IN ('challenged', 'insufficient') \
              AND NOT EXISTS (SELECT 1 FROM evidence_verdicts w WHERE w.record_id = v.record_id \
              AND (w.created_at > v.created_at OR (w.created_at = v.created_at AND w.id > v.id))) \
@@ -223,23 +180,5 @@ impl<T: Db + ?Sized> ReviewStore for T {
         .bind(limit)
         .fetch_all(&mut *c)
         .await?))
-    }
-
-    async fn record_reply(&self, r: &ReplyRecord) -> Result<bool, StoreError> {
-        let added = run!(self, |c| sqlx::query(
-            "INSERT INTO evidence_replies (id, trust_id, record_id, note, photo_ids, user_id, \
-             created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING"
-        )
-        .bind(r.id)
-        .bind(r.trust_id)
-        .bind(r.record_id)
-        .bind(&r.note)
-        .bind(&r.photo_ids)
-        .bind(r.user_id)
-        .bind(r.created_at)
-        .execute(&mut *c)
-        .await?
-        .rows_affected());
-        Ok(added > 0)
     }
 }

@@ -319,7 +319,6 @@ fn Evidence(
                         <th scope="col">"Evidence dated"</th>
                         <th scope="col">"By"</th>
                         <th scope="col">"What it rests on"</th>
-                        <th scope="col">"Buddy trust's review"</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -331,7 +330,6 @@ fn Evidence(
                             <td>{r.evidence_date.format("%-d %b %Y").to_string()}</td>
                             <td>{r.by}</td>
                             <td>{r.justification}</td>
-                            <td><VerdictTag verdict=r.verdict /></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
