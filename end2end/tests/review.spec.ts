@@ -72,7 +72,7 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   await page.getByRole('link', { name: 'Review evidence' }).click();
   await expect(page.getByRole('heading', { name: 'Review evidence', level: 1 })).toBeVisible();
   await hydrated(page);
-  await page.getByLabel('Ward').selectOption({ label: WARD });
+  await page.getByLabel('Ward', { exact: true }).selectOption({ label: WARD });
   await page.getByRole('button', { name: 'Show' }).click();
   const current = page.locator('#review-current');
   await expect(current).toHaveText(`${WARD}: S1.1`);
@@ -80,20 +80,20 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   await hydrated(page);
 
   // A challenge without a comment is refused, next to the form.
-  await page.getByLabel('Challenged').check();
+  await page.getByLabel('Challenged', { exact: true }).check();
   await page.getByRole('button', { name: 'Give verdict' }).click();
   await expect(page.getByRole('alert')).toContainText('Say why the evidence is challenged');
   await expect(current).toHaveText(`${WARD}: S1.1`);
-  await page.getByLabel('Comment').fill('The log for last week is missing');
+  await page.getByLabel('Comment', { exact: true }).fill('The log for last week is missing');
   await page.getByRole('button', { name: 'Give verdict' }).click();
   // The next item opens, focused.
   await expect(current).toHaveText(`${WARD}: S1.2`);
   await expect(current).toBeFocused();
-  await page.getByLabel('Verified').check();
+  await page.getByLabel('Verified', { exact: true }).check();
   await page.getByRole('button', { name: 'Give verdict' }).click();
   await expect(page.getByText('nothing waits for your review here')).toBeVisible();
 
-  await page.getByLabel('Status').selectOption('challenged');
+  await page.getByLabel('Status', { exact: true }).selectOption('challenged');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(current).toHaveText(`${WARD}: S1.1`);
   await expect(page.getByText('The log for last week is missing')).toBeVisible();

@@ -87,12 +87,11 @@ fn Review() -> impl IntoView {
     }
 }
 
-fn focus_current() {
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async {
-        if let Some(el) = leptos::prelude::document().get_element_by_id("review-current")
-            && let Ok(el) = wasm_bindgen::JsCast::dyn_into::<leptos::web_sys::HtmlElement>(el)
-        {
+/// Focuses the heading once it is in the document: the queue swaps the old item for the new
+/// one after this view is built, so the focus waits for the next frame.
+fn focus_heading(heading: NodeRef<leptos::html::H2>) {
+    request_animation_frame(move || {
+        if let Some(el) = heading.get_untracked() {
             let _ = el.focus();
         }
     });
@@ -149,9 +148,10 @@ fn Filters(q: Queue, c: Chosen) -> impl IntoView {
 fn Items(q: Queue, verdict: ServerAction<GiveVerdict>, given: RwSignal<u32>) -> impl IntoView {
     // After a verdict the next item opens: its heading takes focus once it is on the page, so
     // a keyboard or screen reader user carries on from there.
+    let heading = NodeRef::<leptos::html::H2>::new();
     Effect::new(move |_| {
-        if given.get_untracked() > 0 {
-            focus_current();
+        if heading.get().is_some() && given.get_untracked() > 0 {
+            focus_heading(heading);
         }
     });
     let total = q.items.len() + q.more;
@@ -166,7 +166,7 @@ fn Items(q: Queue, verdict: ServerAction<GiveVerdict>, given: RwSignal<u32>) -> 
     view! {
         <p role="status">{if total == 1 { "1 item".to_owned() } else { format!("{total} items") }}</p>
         <section class="review-item" aria-labelledby="review-current">
-            <h2 id="review-current" tabindex="-1">
+            <h2 id="review-current" tabindex="-1" node_ref=heading>
                 {format!("{}: {}", first.unit_name, first.item_code)}
             </h2>
             <Item item=first.clone() />
