@@ -45,3 +45,13 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 export async function hydrated(page: Page) {
   await page.locator('body[data-hydrated="true"]').waitFor({ state: 'attached' });
 }
+
+/** Waits until the service worker controls the page, so a reload works with the server gone. */
+export async function controlled(page: Page) {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}

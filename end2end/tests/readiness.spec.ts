@@ -10,7 +10,7 @@ import { execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, DEMO_PASSWORD, kill, serve } from './helpers';
+import { BIN, DEMO_PASSWORD, controlled, kill, serve } from './helpers';
 
 const PORT = 3197;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -40,15 +40,6 @@ async function signIn(page: Page, email: string) {
   await page.getByLabel('Password').fill(DEMO_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
-
-async function controlled(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
 }
 
 /** The id of a ward the signed-in user may see, by name. */

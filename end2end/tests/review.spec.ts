@@ -2,13 +2,13 @@
 // next item opens after each verdict), the inspector's tablet shows the challenge after a sync
 // and still offline, and the board's drill-down shows the verdicts. This spec starts its own
 // server over a fresh demo trust, so it can take the server away.
-import { test, expect, request as api, Page } from '@playwright/test';
+import { test, expect, request as api } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, DEMO_PASSWORD, hydrated, kill, serve, signIn } from './helpers';
+import { BIN, DEMO_PASSWORD, controlled, hydrated, kill, serve, signIn } from './helpers';
 
 const PORT = 3195;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -31,15 +31,6 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(down);
-
-async function controlled(page: Page) {
-  await page.evaluate(async () => {
-    await navigator.serviceWorker.ready;
-    if (!navigator.serviceWorker.controller) {
-      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
-    }
-  });
-}
 
 // The demo ward nobody has inspected: its only findings are the ones this spec pushes.
 const WARD = 'Day Surgery Unit';

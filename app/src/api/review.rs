@@ -12,12 +12,10 @@ use crate::backend::{backend, require_caller, to_server_error};
 pub async fn get_review_queue(
     unit_id: String,
     status: String,
-    source: String,
     item_code: String,
     sample: String,
 ) -> Result<Queue, ServerFnError> {
     use super::admin::unprocessable;
-    use domain::readiness::Source;
     use domain::review::{QueueFilter, Verdict};
     let caller = require_caller()?;
     let some = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
@@ -33,11 +31,8 @@ pub async fn get_review_queue(
                 Verdict::parse(code).ok_or_else(|| unprocessable("Choose a status".to_owned()))?,
             ),
         },
-        source: match some(&source).as_deref() {
-            None => None,
-            Some("mini_inspection") => Some(Source::MiniInspection),
-            Some(_) => return Err(unprocessable("Choose a source".to_owned())),
-        },
+        // Findings of mini-inspections are all the page reviews.
+        source: None,
         item_code: some(&item_code).map(|c| c.to_uppercase()),
         sample: some(&sample)
             .map(|n| {

@@ -5,6 +5,7 @@ pub mod form;
 pub mod layout;
 pub mod lock;
 pub mod params;
+pub mod photo_thumbs;
 pub mod session;
 pub mod sign_out;
 pub mod signed_in;

@@ -10,6 +10,7 @@ use leptos_router::hooks::use_query_map;
 
 use crate::api::review::{GiveVerdict, get_review_queue};
 use crate::components::form::{ActionError, error_of, message};
+use crate::components::photo_thumbs::PhotoThumbs;
 use crate::components::signed_in::SignedIn;
 use crate::components::verdict::VerdictTag;
 
@@ -65,7 +66,7 @@ fn Review() -> impl IntoView {
     });
     let queue = Resource::new(
         move || (chosen(), given.get()),
-        |(c, _)| get_review_queue(c.unit_id, c.status, String::new(), c.item_code, c.sample),
+        |(c, _)| get_review_queue(c.unit_id, c.status, c.item_code, c.sample),
     );
     view! {
         <h1>"Review evidence"</h1>
@@ -199,17 +200,7 @@ fn Item(item: QueueItem) -> impl IntoView {
             " " <strong>{prompt}</strong> " " {prompt_text}
         </p>
         {(!note.is_empty()).then(|| view! { <p class="evidence-list__note">{note}</p> })}
-        {(!photo_ids.is_empty()).then(|| view! {
-            <ul class="evidence-list__photos">
-                {photo_ids.into_iter().map(|id| view! {
-                    <li>
-                        <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
-                            <img src=format!("/api/v1/photos/{id}/thumbnail") alt=alt.clone() loading="lazy" width="96" height="96" />
-                        </a>
-                    </li>
-                }).collect_view()}
-            </ul>
-        })}
+        <PhotoThumbs ids=photo_ids alt />
         <History item />
     }
 }

@@ -17,6 +17,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::readiness::{TrendPoint, readiness_cell, readiness_trend};
 use crate::components::form::message;
 use crate::components::params::use_id_param;
+use crate::components::photo_thumbs::PhotoThumbs;
 use crate::components::signed_in::SignedIn;
 use crate::components::verdict::VerdictTag;
 use crate::pages::not_found::NotFound;
@@ -362,17 +363,7 @@ fn Evidence(
                                     <VerdictTag verdict=f.verdict />
                                 </p>
                                 {(!f.note.is_empty()).then(|| view! { <p class="evidence-list__note">{f.note.clone()}</p> })}
-                                {(!f.photo_ids.is_empty()).then(|| view! {
-                                    <ul class="evidence-list__photos">
-                                        {f.photo_ids.iter().map(|id| view! {
-                                            <li>
-                                                <a href=format!("/api/v1/photos/{id}") target="_blank" rel="noopener">
-                                                    <img src=format!("/api/v1/photos/{id}/thumbnail") alt=alt.clone() loading="lazy" width="96" height="96" />
-                                                </a>
-                                            </li>
-                                        }).collect_view()}
-                                    </ul>
-                                })}
+                                <PhotoThumbs ids=f.photo_ids.clone() alt=alt.clone() />
                             </li>
                         }
                     }).collect_view()}
