@@ -134,6 +134,10 @@ pub struct QueueItem {
     pub status: Verdict,
     pub body: EvidenceBody,
     pub verdicts: Vec<VerdictView>,
+    /// The submitter's replies, oldest first: one after the newest verdict puts the item back
+    /// in the queue.
+    #[serde(default)]
+    pub replies: Vec<ReplyView>,
 }
 
 /// The queue a reviewer works through.
@@ -187,16 +191,79 @@ pub struct EvidenceComment {
     pub comment: String,
     pub by: String,
     pub at: DateTime<Utc>,
+    /// The user's replies about the finding so far, oldest first.
+    #[serde(default)]
+    pub replies: Vec<ReplyView>,
 }
 
 /// Most comments a pull carries.
 pub const MAX_COMMENTS: usize = 500;
 
 impl QueueItem {
-    /// Whether the item waits for a reviewer's look.
+    /// Whether the item waits for a reviewer's look: never reviewed, or replied to since the
+    /// newest verdict.
     pub fn waiting(&self) -> bool {
-        self.status == Verdict::Unreviewed
+        self.status == Verdict::Unreviewed || self.replied()
     }
+
+    /// Whether the submitter replied after the newest verdict.
+    pub fn replied(&self) -> bool {
+        let last_verdict = self.verdicts.iter().map(|v| v.at).max();
+        let last_reply = self.replies.iter().map(|r| r.at).max();
+        last_reply.is_some() && last_reply > last_verdict
+    }
+}
+
+/// A reply to a reviewer's doubt, pushed as `evidence.reply`: its own record, linked to the
+/// finding, which itself never changes. Sent once; a second thought is another reply.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyData {
+    pub id: Uuid,
+    /// The finding replied about.
+    pub record_id: Uuid,
+    /// The finding's inspection.
+    pub inspection_id: Uuid,
+    /// What the submitter answers, or what the new evidence shows.
+    #[serde(default)]
+    pub note: String,
+    /// New photos (uploaded like any other, `PUT /api/v1/photos/{id}`).
+    #[serde(default)]
+    pub photo_ids: Vec<Uuid>,
+    pub written_at: DateTime<Utc>,
+}
+
+/// Most photos one reply may name.
+pub const MAX_PHOTOS_PER_REPLY: usize = 10;
+
+impl ReplyData {
+    /// Why the reply cannot be sent as it is, in words for the person writing it.
+    pub fn problem(&self) -> Option<String> {
+        if self.note.trim().is_empty() && self.photo_ids.is_empty() {
+            return Some("Write a reply or add a photo".to_owned());
+        }
+        if self.note.chars().count() > MAX_COMMENT_CHARS {
+            return Some(format!("Keep the reply to {MAX_COMMENT_CHARS} characters"));
+        }
+        if self.photo_ids.len() > MAX_PHOTOS_PER_REPLY {
+            return Some(format!(
+                "A reply may carry at most {MAX_PHOTOS_PER_REPLY} photos"
+            ));
+        }
+        None
+    }
+}
+
+/// A reply as the reviewer and the submitter read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReplyView {
+    pub id: Uuid,
+    pub note: String,
+    pub photo_ids: Vec<Uuid>,
+    pub by: String,
+    /// When the server received it: replies and verdicts are ordered by the server's clock.
+    pub at: DateTime<Utc>,
 }
 
 #[cfg(test)]
@@ -211,6 +278,89 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", v.as_str()));
         }
         assert_eq!(Verdict::parse("approved"), None);
+    }
+
+    fn view(minute: u32) -> (DateTime<Utc>, String) {
+        let at =
+            DateTime::from_timestamp(1_780_000_000 + i64::from(minute) * 60, 0).unwrap_or_default();
+        (at, format!("at {minute}"))
+    }
+
+    fn challenged_item(verdict_minutes: &[u32], reply_minutes: &[u32]) -> QueueItem {
+        QueueItem {
+            id: Uuid::nil(),
+            unit_id: None,
+            unit_name: String::new(),
+            source: Source::MiniInspection,
+            item_code: "S1.1".into(),
+            on: NaiveDate::default(),
+            status: Verdict::Challenged,
+            body: EvidenceBody::Finding {
+                inspection_id: Uuid::nil(),
+                prompt: "S1.1".into(),
+                prompt_text: String::new(),
+                response: Response::Met,
+                note: String::new(),
+                photo_ids: Vec::new(),
+            },
+            verdicts: verdict_minutes
+                .iter()
+                .map(|m| {
+                    let (at, comment) = view(*m);
+                    VerdictView {
+                        id: Uuid::nil(),
+                        status: Verdict::Challenged,
+                        comment,
+                        by: "Reviewer".into(),
+                        at,
+                    }
+                })
+                .collect(),
+            replies: reply_minutes
+                .iter()
+                .map(|m| {
+                    let (at, note) = view(*m);
+                    ReplyView {
+                        id: Uuid::nil(),
+                        note,
+                        photo_ids: Vec::new(),
+                        by: "Inspector".into(),
+                        at,
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_reply_after_the_newest_verdict_puts_the_item_back_in_the_queue() {
+        assert!(!challenged_item(&[1], &[]).waiting());
+        assert!(challenged_item(&[1], &[2]).waiting());
+        assert!(
+            !challenged_item(&[1, 3], &[2]).waiting(),
+            "answered by a later verdict"
+        );
+        assert!(challenged_item(&[1, 3], &[2, 4]).replied());
+    }
+
+    #[test]
+    fn a_reply_needs_words_or_a_photo_within_limits() {
+        let mut reply = ReplyData {
+            id: Uuid::nil(),
+            record_id: Uuid::nil(),
+            inspection_id: Uuid::nil(),
+            note: "  ".into(),
+            photo_ids: Vec::new(),
+            written_at: DateTime::default(),
+        };
+        assert!(reply.problem().is_some());
+        reply.photo_ids.push(Uuid::nil());
+        assert_eq!(reply.problem(), None);
+        reply.note = "x".repeat(MAX_COMMENT_CHARS + 1);
+        assert!(reply.problem().is_some());
+        reply.note = "The new photo shows the checked trolley".into();
+        reply.photo_ids = vec![Uuid::nil(); MAX_PHOTOS_PER_REPLY + 1];
+        assert!(reply.problem().is_some());
     }
 
     #[test]

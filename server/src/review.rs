@@ -12,7 +12,7 @@ use domain::inspection::Response;
 use domain::readiness::Source;
 use domain::readiness::london::london_date;
 use domain::review::{
-    EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, Verdict,
+    EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, ReplyView, Verdict,
     VerdictRequest, VerdictView,
 };
 use uuid::Uuid;
@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store::prelude::*;
-use crate::store::{ReviewRow, Store, VerdictRecord};
+use crate::store::{ReplyRecord, ReviewRow, Store, VerdictRecord};
 
 /// The trusts the caller reviews today: 403 for anyone but a buddy reviewer.
 async fn reviewed_trusts(
@@ -108,7 +108,22 @@ pub async fn queue(
     })
 }
 
-/// Rows as queue items, with their verdicts and the prompts' words.
+/// Replies grouped by the finding they are about, each list oldest first.
+fn replies_by_record(replies: Vec<ReplyRecord>) -> HashMap<Uuid, Vec<ReplyView>> {
+    let mut by_record: HashMap<Uuid, Vec<ReplyView>> = HashMap::new();
+    for r in replies {
+        by_record.entry(r.record_id).or_default().push(ReplyView {
+            id: r.id,
+            note: r.note,
+            photo_ids: serde_json::from_str(&r.photo_ids).unwrap_or_default(),
+            by: r.author_name,
+            at: r.received_at,
+        });
+    }
+    by_record
+}
+
+/// Rows as queue items, with their verdicts, replies and the prompts' words.
 async fn items_of(
     state: &AppState,
     trust: Uuid,
@@ -118,6 +133,7 @@ async fn items_of(
     for v in state.store.verdicts_of_trust(trust).await? {
         verdicts.entry(v.record_id).or_default().push(v);
     }
+    let mut replies = replies_by_record(state.store.replies_of_trust(trust).await?);
     let units: HashMap<Uuid, String> = state
         .store
         .units_of_trust(trust)
@@ -136,7 +152,8 @@ async fn items_of(
         .into_iter()
         .filter_map(|row| {
             let given = verdicts.remove(&row.record_id).unwrap_or_default();
-            item_of(row, given, &units, &prompts)
+            let replied = replies.remove(&row.record_id).unwrap_or_default();
+            item_of(row, given, replied, &units, &prompts)
         })
         .collect())
 }
@@ -144,6 +161,7 @@ async fn items_of(
 fn item_of(
     row: ReviewRow,
     given: Vec<VerdictRecord>,
+    replies: Vec<ReplyView>,
     units: &HashMap<Uuid, String>,
     prompts: &HashMap<String, String>,
 ) -> Option<QueueItem> {
@@ -181,6 +199,7 @@ fn item_of(
                 at: v.created_at,
             })
             .collect(),
+        replies,
     })
 }
 
@@ -263,9 +282,13 @@ pub async fn comments_for(
     caller: &Caller,
 ) -> Result<Vec<domain::review::EvidenceComment>, ApiError> {
     let limit = i64::try_from(domain::review::MAX_COMMENTS).unwrap_or(i64::MAX);
-    Ok(store
-        .open_doubts_of(caller.user.id, limit)
-        .await?
+    let doubts = store.open_doubts_of(caller.user.id, limit).await?;
+    let mut replies = if doubts.is_empty() {
+        HashMap::new()
+    } else {
+        replies_by_record(store.replies_of_user(caller.user.id).await?)
+    };
+    Ok(doubts
         .into_iter()
         .map(|d| domain::review::EvidenceComment {
             id: d.id,
@@ -278,6 +301,7 @@ pub async fn comments_for(
             comment: d.comment,
             by: d.reviewer_name,
             at: d.created_at,
+            replies: replies.remove(&d.record_id).unwrap_or_default(),
         })
         .collect())
 }

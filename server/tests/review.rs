@@ -274,3 +274,133 @@ async fn a_reviewer_challenges_and_verifies_and_readiness_moves_with_each_verdic
         404
     );
 }
+
+/// Pushes one mutation and returns its result's status and error.
+async fn push_one(app: &TestApp, token: &str, kind: &str, data: Value) -> (String, String) {
+    let batch = json!({"device_id": Uuid::now_v7(), "mutations": [
+        {"id": Uuid::now_v7(), "kind": kind, "data": data}]});
+    let reply = app.post("/api/v1/sync/push", Some(token), batch).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let result = reply.json()["results"][0].clone();
+    (
+        result["status"].as_str().unwrap().to_owned(),
+        result["error"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_inspector_replies_to_a_challenge_and_the_item_goes_back_in_the_queue() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let colleague = app.login("inspector2@demo.nhs.test").await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let ward: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
+    let (inspection, findings) =
+        inspect(&app, &inspector, ward, ["met", "met", "met"], "submitted").await;
+    assert_eq!(
+        verdict(
+            &app,
+            &reviewer,
+            findings[0],
+            "challenged",
+            "No date on the audit"
+        )
+        .await,
+        201
+    );
+    let path = format!("/api/v1/review/queue?unit_id={ward}&status=unreviewed");
+    let waiting_ids = |queue: &Value| -> Vec<Value> {
+        queue["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].clone())
+            .collect()
+    };
+    let before = app.get(&path, Some(&reviewer)).await.json();
+    assert!(!waiting_ids(&before).contains(&json!(findings[0])));
+
+    app.clock.advance(chrono::TimeDelta::seconds(1));
+    let photo = Uuid::now_v7();
+    let reply_id = Uuid::now_v7();
+    let reply = json!({"id": reply_id, "record_id": findings[0], "inspection_id": inspection,
+        "note": "  The dated audit is in the new photo  ", "photo_ids": [photo],
+        "written_at": app.clock.now()});
+
+    // Nobody but the finding's owner replies, and a reply needs words or a photo.
+    let (status, error) = push_one(&app, &colleague, "evidence.reply", reply.clone()).await;
+    assert_eq!(
+        (status.as_str(), error.contains("belongs to someone else")),
+        ("rejected", true)
+    );
+    let (status, error) = push_one(&app, &reviewer, "evidence.reply", reply.clone()).await;
+    assert_eq!(status, "rejected", "{error}");
+    let mut empty = reply.clone();
+    empty["id"] = json!(Uuid::now_v7());
+    empty["note"] = json!(" ");
+    empty["photo_ids"] = json!([]);
+    let (status, error) = push_one(&app, &inspector, "evidence.reply", empty).await;
+    assert_eq!(
+        (status.as_str(), error.as_str()),
+        ("rejected", "Write a reply or add a photo")
+    );
+    let mut stray = reply.clone();
+    stray["id"] = json!(Uuid::now_v7());
+    stray["record_id"] = json!(Uuid::now_v7());
+    let (status, _) = push_one(&app, &inspector, "evidence.reply", stray).await;
+    assert_eq!(status, "rejected");
+
+    // The owner's reply is kept once: the same reply again under a new change id is refused.
+    assert_eq!(
+        push_one(&app, &inspector, "evidence.reply", reply.clone())
+            .await
+            .0,
+        "applied"
+    );
+    let (status, error) = push_one(&app, &inspector, "evidence.reply", reply).await;
+    assert_eq!(
+        (status.as_str(), error.contains("sent already")),
+        ("rejected", true)
+    );
+    let kept = app
+        .count_behind_its_back("SELECT COUNT(*) FROM evidence_replies")
+        .await;
+    assert_eq!(kept, 1);
+
+    // Back in the queue, with the reply beside the verdict; still left out of readiness.
+    let after = app.get(&path, Some(&reviewer)).await.json();
+    let item = after["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == json!(findings[0]))
+        .unwrap()
+        .clone();
+    assert_eq!(item["status"], "challenged");
+    assert_eq!(
+        item["replies"][0]["note"],
+        "The dated audit is in the new photo"
+    );
+    assert_eq!(item["replies"][0]["photo_ids"], json!([photo]));
+    assert_eq!(item["replies"][0]["by"], "Sam Okafor");
+
+    // The inspector's devices see their reply with the comment.
+    let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
+    assert_eq!(
+        pull["comments"][0]["replies"][0]["id"],
+        json!(reply_id),
+        "{pull}"
+    );
+
+    // A verdict after the reply takes it out of the waiting list again.
+    app.clock.advance(chrono::TimeDelta::seconds(1));
+    assert_eq!(
+        verdict(&app, &reviewer, findings[0], "verified", "").await,
+        201
+    );
+    let resolved = app.get(&path, Some(&reviewer)).await.json();
+    assert!(!waiting_ids(&resolved).contains(&json!(findings[0])));
+    let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
+    assert!(pull["comments"].as_array().unwrap().is_empty());
+}

@@ -16,6 +16,7 @@ use super::{Mutation, PushResult, PushStatus, kind};
 use crate::assessment::{AssessmentData, AssessmentSource, MAX_JUSTIFICATION_CHARS};
 use crate::inspection::{FindingData, InspectionData, InspectionStatus, InterviewData};
 use crate::rating::Rating;
+use crate::review::ReplyData;
 use crate::{Catalogue, Role};
 
 /// Longest note or interview text accepted, in characters.
@@ -31,6 +32,8 @@ pub enum Change {
     Interview(InterviewData),
     /// A self-assessment or peer review rating.
     Assessment(AssessmentSource, AssessmentData),
+    /// A reply to a reviewer's doubt about a finding.
+    Reply(ReplyData),
 }
 
 impl Change {
@@ -41,6 +44,7 @@ impl Change {
             Change::Finding(f) => f.id,
             Change::Interview(i) => i.id,
             Change::Assessment(_, a) => a.id,
+            Change::Reply(r) => r.id,
         }
     }
 
@@ -51,6 +55,7 @@ impl Change {
             Change::Inspection(d) => Some(d.id),
             Change::Finding(f) => Some(f.inspection_id),
             Change::Interview(i) => Some(i.inspection_id),
+            Change::Reply(r) => Some(r.inspection_id),
             Change::Assessment(..) => None,
         }
     }
@@ -108,7 +113,7 @@ pub struct Held<'a> {
     /// Mutation ids already applied.
     pub mutations: HashMap<Uuid, Earlier<'a>>,
     pub inspections: HashMap<Uuid, HeldInspection>,
-    /// Findings and interviews, each with the inspection it belongs to.
+    /// Findings, interviews and replies, each with the inspection it belongs to.
     pub records: HashMap<Uuid, Uuid>,
     /// Active wards, each with its trust.
     pub units: HashMap<Uuid, Uuid>,
@@ -132,7 +137,7 @@ pub struct HeldAssessment {
 pub struct Wanted {
     pub mutations: Vec<Uuid>,
     pub inspections: Vec<Uuid>,
-    /// Findings and interviews.
+    /// Findings, interviews and replies.
     pub records: Vec<Uuid>,
     pub units: Vec<Uuid>,
     /// Ratings.
@@ -159,6 +164,7 @@ impl Wanted {
                     wanted.units.extend(a.unit_id);
                     wanted.grants |= *source == AssessmentSource::PeerReview;
                 }
+                Change::Reply(r) => wanted.records.extend([r.id, r.record_id]),
             }
         }
         for list in [
@@ -216,6 +222,10 @@ pub enum Refusal {
     RatingNotYours,
     /// A rating whose evidence is dated after today.
     EvidenceInFuture,
+    /// A reply about a finding that is not held (or not under the inspection it names).
+    UnknownFinding,
+    /// A reply id already used: a reply, once sent, stays as sent.
+    ReplySent,
 }
 
 /// Why a reviewer's grant does not cover today.
@@ -267,6 +277,8 @@ impl std::fmt::Display for Refusal {
                 "this rating was recorded by someone else: record a new one instead"
             }
             Refusal::EvidenceInFuture => "the evidence date is after today",
+            Refusal::UnknownFinding => "the finding replied about is not known",
+            Refusal::ReplySent => "this reply was sent already: write another one instead",
         })
     }
 }
@@ -349,6 +361,9 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
         Change::Interview(i) => {
             held.records.insert(i.id, i.inspection_id);
         }
+        Change::Reply(r) => {
+            held.records.insert(r.id, r.inspection_id);
+        }
         Change::Assessment(source, a) => {
             held.assessments.insert(
                 a.id,
@@ -366,6 +381,7 @@ pub fn judge<'a>(held: &mut Held<'a>, pusher: &Pusher, item: &'a PushItem) -> Ve
 fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refusal> {
     let inspection_id = match change {
         Change::Assessment(source, a) => return assessment_allowed(held, pusher, *source, a),
+        Change::Reply(r) => return reply_allowed(held, pusher, r),
         Change::Inspection(d) => d.id,
         Change::Finding(f) => f.inspection_id,
         Change::Interview(i) => i.inspection_id,
@@ -422,6 +438,8 @@ fn allowed(held: &Held<'_>, pusher: &Pusher, change: &Change) -> Result<(), Refu
     }
 }
 
+const ROLE_REPLY: &str =
+    "only the trust's inspectors and admins reply about the evidence they submitted";
 const ROLE_REVIEWS_ONLY: &str = "a buddy reviewer records peer reviews and inspections of the trusts they review; the self-assessment is the trust's own staff's";
 const ROLE_NO_INSPECTIONS: &str = "only the trust's inspectors and admins, and buddy reviewers with a current grant, record inspections";
 const ROLE_REVIEWS_OTHERS: &str = "a buddy reviewer inspects the trusts they review, not their own";
@@ -472,6 +490,27 @@ fn assessment_allowed(
         }
         _ => Ok(()),
     }
+}
+
+/// Whether a reply may be written: by the owner of the finding's inspection, in their own
+/// trust, once (the finding itself never changes, finished or not).
+fn reply_allowed(held: &Held<'_>, pusher: &Pusher, r: &ReplyData) -> Result<(), Refusal> {
+    if !pusher.role.can_inspect() {
+        return Err(Refusal::Role(ROLE_REPLY));
+    }
+    if held.records.get(&r.record_id) != Some(&r.inspection_id) {
+        return Err(Refusal::UnknownFinding);
+    }
+    match held.inspections.get(&r.inspection_id) {
+        None => return Err(Refusal::UnknownFinding),
+        Some(i) if i.trust_id != pusher.trust_id => return Err(Refusal::InspectionElsewhere),
+        Some(i) if i.user_id != pusher.user_id => return Err(Refusal::NotYours),
+        Some(_) => {}
+    }
+    if held.records.contains_key(&r.id) {
+        return Err(Refusal::ReplySent);
+    }
+    Ok(())
 }
 
 /// Whether one of the grants covers `trust` on `today`, or how it falls short.
@@ -535,6 +574,13 @@ pub fn check(catalogue: &Catalogue, m: &Mutation) -> Result<Change, String> {
             check_assessment(catalogue, m, AssessmentSource::SelfAssessment)
         }
         kind::PEER_REVIEW_RECORD => check_assessment(catalogue, m, AssessmentSource::PeerReview),
+        kind::EVIDENCE_REPLY => {
+            let r: ReplyData = parse(m)?;
+            match r.problem() {
+                Some(problem) => Err(problem),
+                None => Ok(Change::Reply(r)),
+            }
+        }
         other => Err(format!("unknown kind {other:?}")),
     }
 }
@@ -599,5 +645,7 @@ fn note_fits(note: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod assessment_tests;
+#[cfg(test)]
+mod reply_tests;
 #[cfg(test)]
 mod tests;

@@ -76,6 +76,7 @@ pub fn describe_change(kind: &str, data: &serde_json::Value) -> String {
         kind::INTERVIEW_RECORD => "Interview note".to_owned(),
         kind::SELF_ASSESSMENT_RECORD => format!("Self-assessment of {}", text("item_code")),
         kind::PEER_REVIEW_RECORD => format!("Peer review of {}", text("item_code")),
+        kind::EVIDENCE_REPLY => "Reply to the buddy trust".to_owned(),
         other => other.to_owned(),
     }
 }
@@ -118,6 +119,8 @@ pub mod kind {
     pub const INTERVIEW_RECORD: &str = "interview.record";
     pub const SELF_ASSESSMENT_RECORD: &str = "self_assessment.record";
     pub const PEER_REVIEW_RECORD: &str = "peer_review.record";
+    /// A reply to a reviewer's doubt about a finding ([`crate::review::ReplyData`]).
+    pub const EVIDENCE_REPLY: &str = "evidence.reply";
 }
 
 #[cfg(test)]

@@ -34,7 +34,7 @@ use utoipa::OpenApi;
         super::review::queue,
         super::review::give_verdict,
     ),
-    components(schemas(domain::api::ErrorBody))
+    components(schemas(domain::api::ErrorBody, domain::review::ReplyData))
 )]
 struct ApiDoc;
 

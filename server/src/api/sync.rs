@@ -16,6 +16,10 @@ use crate::state::AppState;
 use crate::sync;
 
 /// `POST /api/v1/sync/push`: applies the mutations in order, in one durable transaction.
+///
+/// Kinds: `inspection.upsert`, `finding.record`, `interview.record`, `self_assessment.record`,
+/// `peer_review.record` and `evidence.reply` (schema `ReplyData`: the owner of a finding
+/// answers a reviewer's doubt; sent once, it puts the finding back in the review queue).
 #[utoipa::path(post, path = "/api/v1/sync/push", request_body = PushRequest,
     responses((status = 200, body = PushResponse), (status = 400, body = domain::api::ErrorBody),
         (status = 401, body = domain::api::ErrorBody), (status = 403, body = domain::api::ErrorBody),

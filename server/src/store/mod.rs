@@ -44,7 +44,7 @@ pub use identity::{IdentityStore, NewUser, SessionRecord, UserRecord};
 pub use org::{CoreServiceRecord, NewUnit, OrgStore, SiteRecord, TrustRecord};
 pub use photos::{PhotoRecord, PhotoRecords};
 pub use readiness::{EvidenceDetail, EvidenceGroup, NoticeRecord, PublishedRecord, ReadinessStore};
-pub use review::{DoubtRecord, ReviewRow, ReviewStore, VerdictRecord};
+pub use review::{DoubtRecord, ReplyRecord, ReviewRow, ReviewStore, VerdictRecord};
 pub use sync::{HistoryEntry, SyncStore};
 pub use templates::{TemplateRecord, TemplateStore};
 

@@ -58,6 +58,18 @@ pub struct DoubtRecord {
     pub created_at: DateTime<Utc>,
 }
 
+/// A reply as kept, with its author's name.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct ReplyRecord {
+    pub id: Uuid,
+    pub record_id: Uuid,
+    pub note: String,
+    /// A JSON array of ids.
+    pub photo_ids: String,
+    pub author_name: String,
+    pub received_at: DateTime<Utc>,
+}
+
 /// Evidence review.
 #[async_trait]
 pub trait ReviewStore {
@@ -79,6 +91,10 @@ pub trait ReviewStore {
     /// Records a verdict and gives the item's current readiness row the new status (the old
     /// row superseded today, a copy added): call it on a transaction.
     async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError>;
+    /// Every reply about the trust's evidence, oldest first.
+    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
+    /// Every reply the user wrote, oldest first.
+    async fn replies_of_user(&self, user_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
     /// The newest verdict of each finding of the user's inspections, where it is challenged or
     /// insufficient, oldest first, at most `limit`.
     async fn open_doubts_of(
@@ -94,6 +110,9 @@ const REVIEWABLE: &str = "SELECT e.record_id, e.unit_id, e.source, e.subject, e.
      JOIN inspections i ON i.id = f.inspection_id \
      WHERE e.trust_id = $1 AND e.superseded_on IS NULL \
      AND e.kind = 'finding' AND e.source = 'mini_inspection' AND i.status = 'submitted'";
+
+const REPLIES: &str = "SELECT r.id, r.record_id, r.note, r.photo_ids, u.name AS author_name, \
+     r.received_at FROM evidence_replies r JOIN users u ON u.id = r.user_id";
 
 #[async_trait]
 impl<T: Db + ?Sized> ReviewStore for T {
@@ -155,6 +174,22 @@ impl<T: Db + ?Sized> ReviewStore for T {
         .await?
         .rows_affected());
         super::readiness::reverdict(self, v.trust_id, v.record_id, &v.status, today).await
+    }
+
+    async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
+        let sql = format!("{REPLIES} WHERE r.trust_id = $1 ORDER BY r.received_at, r.id");
+        Ok(run!(self, |c| sqlx::query_as(&sql)
+            .bind(trust_id)
+            .fetch_all(&mut *c)
+            .await?))
+    }
+
+    async fn replies_of_user(&self, user_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
+        let sql = format!("{REPLIES} WHERE r.user_id = $1 ORDER BY r.received_at, r.id");
+        Ok(run!(self, |c| sqlx::query_as(&sql)
+            .bind(user_id)
+            .fetch_all(&mut *c)
+            .await?))
     }
 
     async fn open_doubts_of(

@@ -12,6 +12,7 @@ use domain::assessment::{AssessmentData, AssessmentSource};
 use domain::inspection::{
     FindingView, InspectionStatus, InspectionView, InterviewData, Interviewee, PhotoHeld, Response,
 };
+use domain::review::ReplyData;
 use domain::sync::PushResult;
 use domain::sync::judge::{
     self, Change, Earlier, Held, HeldAssessment, HeldInspection, PushItem, Pusher, Verdict, Wanted,
@@ -166,6 +167,7 @@ async fn audit_push(
             Change::Inspection(d) => held.units.get(&d.unit_id).copied(),
             Change::Finding(f) => held.inspections.get(&f.inspection_id).map(|i| i.trust_id),
             Change::Interview(i) => held.inspections.get(&i.inspection_id).map(|i| i.trust_id),
+            Change::Reply(r) => held.inspections.get(&r.inspection_id).map(|i| i.trust_id),
             Change::Assessment(_, a) => rated_trust(held, a),
         }
         .unwrap_or(pusher.trust_id);
@@ -317,13 +319,15 @@ impl PushSteps for Tx {
             let n = wanted.records.len();
             let sql = format!(
                 "SELECT id, inspection_id FROM findings WHERE id IN ({}) UNION ALL \
-                 SELECT id, inspection_id FROM interviews WHERE id IN ({})",
+                 SELECT id, inspection_id FROM interviews WHERE id IN ({}) UNION ALL \
+                 SELECT id, inspection_id FROM evidence_replies WHERE id IN ({})",
                 placeholders(1, n),
-                placeholders(n + 1, n)
+                placeholders(n + 1, n),
+                placeholders(2 * n + 1, n)
             );
             let rows: Vec<(Uuid, Uuid)> = run!(self, |c| {
                 let mut q = sqlx::query_as(&sql);
-                for id in wanted.records.iter().chain(&wanted.records) {
+                for id in wanted.records.iter().cycle().take(3 * n) {
                     q = q.bind(*id);
                 }
                 q.fetch_all(&mut *c).await?
@@ -604,6 +608,42 @@ impl PushSteps for Tx {
                      evidence_date = excluded.evidence_date, recorded_at = excluded.recorded_at \
                      WHERE ratings.user_id = excluded.user_id AND ratings.source = excluded.source",
                 );
+                q.build().execute(&mut *c).await?.rows_affected()
+            });
+            raced_unless(chunk.len(), written)?;
+        }
+
+        // A reply is written once (the judge refused a repeat id): one that raced this push
+        // shows as a row not written.
+        let replies: Vec<&ReplyData> = changes
+            .iter()
+            .filter_map(|c| match c {
+                Change::Reply(r) => Some(r),
+                _ => None,
+            })
+            .collect();
+        for chunk in replies.chunks(ROWS_PER_STATEMENT) {
+            let photos: Vec<String> = chunk
+                .iter()
+                .map(|r| serde_json::to_string(&r.photo_ids).unwrap_or_default())
+                .collect();
+            let written = run!(self, |c| {
+                let mut q = sqlx::QueryBuilder::new(
+                    "INSERT INTO evidence_replies (id, trust_id, record_id, inspection_id, \
+                     user_id, note, photo_ids, written_at, received_at) ",
+                );
+                q.push_values(chunk.iter().zip(&photos), |mut row, (r, photos)| {
+                    row.push_bind(r.id)
+                        .push_bind(pusher.trust_id)
+                        .push_bind(r.record_id)
+                        .push_bind(r.inspection_id)
+                        .push_bind(pusher.user_id)
+                        .push_bind(r.note.trim())
+                        .push_bind(photos)
+                        .push_bind(r.written_at)
+                        .push_bind(now);
+                });
+                q.push(" ON CONFLICT (id) DO NOTHING");
                 q.build().execute(&mut *c).await?.rows_affected()
             });
             raced_unless(chunk.len(), written)?;

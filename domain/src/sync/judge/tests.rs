@@ -38,6 +38,7 @@ fn item(id: u128, change: Change) -> PushItem {
         Change::Finding(f) => (kind::FINDING_RECORD, serde_json::to_value(f)),
         Change::Interview(i) => (kind::INTERVIEW_RECORD, serde_json::to_value(i)),
         Change::Assessment(source, a) => (source.kind(), serde_json::to_value(a)),
+        Change::Reply(r) => (kind::EVIDENCE_REPLY, serde_json::to_value(r)),
     };
     PushItem {
         mutation: Mutation {

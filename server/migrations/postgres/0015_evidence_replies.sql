@@ -1,0 +1,15 @@
+-- Replies to a reviewer's doubt: each its own record linked to the finding, which never changes.
+-- A reply after the newest verdict puts the finding back in the reviewer's queue.
+CREATE TABLE evidence_replies (
+    id UUID PRIMARY KEY,
+    trust_id UUID NOT NULL REFERENCES trusts(id),
+    record_id UUID NOT NULL,
+    inspection_id UUID NOT NULL REFERENCES inspections(id),
+    user_id UUID NOT NULL REFERENCES users(id),
+    note TEXT NOT NULL,
+    photo_ids TEXT NOT NULL,
+    written_at TIMESTAMPTZ NOT NULL,
+    received_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX evidence_replies_record ON evidence_replies (record_id, received_at);
+CREATE INDEX evidence_replies_trust ON evidence_replies (trust_id, received_at);
