@@ -21,6 +21,7 @@ use uuid::Uuid;
 use super::{
     DeviceError, Downscaled, ForgetCopy, InterviewDraft, LocalInspection, OfflineRefusal, Posted,
     Queued, RescuedText, StorageState, StoredPhoto, SyncSignals, SyncedRecord, WaitingPhoto,
+    WaitingReply,
 };
 
 /// A device operation under way. IndexedDB's futures are not `Send`: the browser has one
@@ -112,6 +113,15 @@ device_interface! {
         fn set_photo_refusal(id: Uuid, reason: Option<String>) -> ();
         /// Deletes a photo the server never had.
         fn forget_photo(id: Uuid) -> ();
+        /// Queues a reply to the buddy trust with its new photos (taken for `item_code`).
+        fn send_reply(
+            user_id: Uuid,
+            reply: &'a domain::review::ReplyData,
+            item_code: &'a str,
+            photos: &'a [StoredPhoto],
+        ) -> ();
+        /// The user's replies still waiting to sync, oldest first.
+        fn waiting_replies(user_id: Uuid) -> Vec<WaitingReply>;
         /// Queues a self-assessment or peer review rating to sync.
         fn record_assessment(
             user_id: Uuid,

@@ -37,6 +37,8 @@ mod photo_store;
 #[cfg(feature = "hydrate")]
 mod purge;
 #[cfg(feature = "hydrate")]
+mod replies;
+#[cfg(feature = "hydrate")]
 mod rescue;
 #[cfg(feature = "hydrate")]
 mod rules;
@@ -85,6 +87,8 @@ pub use photo::*;
 pub use photo_store::*;
 #[cfg(feature = "hydrate")]
 pub use purge::*;
+#[cfg(feature = "hydrate")]
+pub use replies::{send_reply, waiting_replies};
 #[cfg(feature = "hydrate")]
 pub use rescue::*;
 #[cfg(feature = "hydrate")]
@@ -366,11 +370,19 @@ pub struct SyncedRecord {
 }
 
 /// A photo kept on the device until the server has it.
+#[derive(Clone)]
 pub struct StoredPhoto {
     pub id: Uuid,
     pub blob: Blob,
     pub width: u32,
     pub height: u32,
+}
+
+/// A reply to the buddy trust still on the device, waiting to sync (or refused, with why).
+#[derive(Debug, Clone, PartialEq)]
+pub struct WaitingReply {
+    pub reply: domain::review::ReplyData,
+    pub refused: Option<String>,
 }
 
 /// A photo still on the device, waiting for upload (or refused by the server, with why).

@@ -13,12 +13,14 @@ use super::idb::{INSPECTIONS, PHOTOS, field, from_js, open, rows_under};
 use super::write::{PhotoChange, record_in_open_inspection};
 use super::{DeviceError, LocalInspection, StoredPhoto, WaitingPhoto};
 
-/// Stores a photo with the finding that now names it, in one transaction.
-pub async fn add_photo(
+/// A photo as the device stores it: under the inspection and prompt it belongs to, waiting for
+/// upload by `user_id` (the `user_id` index holds photos still to upload).
+pub(super) fn photo_row(
     user_id: Uuid,
-    finding: &FindingData,
+    inspection_id: Uuid,
+    item_code: &str,
     photo: &StoredPhoto,
-) -> Result<(), DeviceError> {
+) -> Result<JsValue, DeviceError> {
     use js_sys::Reflect;
     let value = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| {
@@ -28,18 +30,28 @@ pub async fn add_photo(
     set("id", &JsValue::from_str(&photo.id.to_string()))?;
     set(
         "inspection_id",
-        &JsValue::from_str(&finding.inspection_id.to_string()),
+        &JsValue::from_str(&inspection_id.to_string()),
     )?;
     set("user_id", &JsValue::from_str(&user_id.to_string()))?;
-    set("item_code", &JsValue::from_str(&finding.item_code))?;
+    set("item_code", &JsValue::from_str(item_code))?;
     set("width", &JsValue::from(photo.width))?;
     set("height", &JsValue::from(photo.height))?;
     set("blob", &photo.blob)?;
+    Ok(value.into())
+}
+
+/// Stores a photo with the finding that now names it, in one transaction.
+pub async fn add_photo(
+    user_id: Uuid,
+    finding: &FindingData,
+    photo: &StoredPhoto,
+) -> Result<(), DeviceError> {
+    let value = photo_row(user_id, finding.inspection_id, &finding.item_code, photo)?;
     record_in_open_inspection(
         user_id,
         Change::Finding(finding.clone()),
         queued_finding(user_id, finding)?,
-        PhotoChange::Add(value.into()),
+        PhotoChange::Add(value),
         None,
     )
     .await

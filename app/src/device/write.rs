@@ -52,7 +52,7 @@ pub(super) async fn record_in_open_inspection(
     let (store_name, record) = match &change {
         Change::Finding(f) => (FINDINGS, to_js(f)?),
         Change::Interview(i) => (INTERVIEWS, to_js(i)?),
-        Change::Inspection(_) | Change::Assessment(..) => {
+        Change::Inspection(_) | Change::Assessment(..) | Change::Reply(_) => {
             return Err(DeviceError::Storage(
                 "only findings and interview notes are recorded in an inspection".into(),
             ));

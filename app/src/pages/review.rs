@@ -3,7 +3,7 @@
 //! verdict the queue reloads and focus moves to the next item. Filters are a plain GET form, so
 //! each view has its own address.
 
-use domain::review::{EvidenceBody, Queue, QueueItem, Verdict};
+use domain::review::{EvidenceBody, Queue, QueueItem, ReplyView, Verdict, VerdictView};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -194,6 +194,7 @@ fn Item(item: QueueItem) -> impl IntoView {
         <p class="hint">
             "Mini-inspection, " {item.on.format("%-d %B %Y").to_string()}
             <VerdictTag verdict=item.status />
+            {item.replied().then(|| view! { <strong class="tag tag--blue">"Replied"</strong> })}
         </p>
         <p class="evidence-list__head">
             <span class=format!("answer answer--{}", response.as_str())>{response.label()}</span>
@@ -205,20 +206,40 @@ fn Item(item: QueueItem) -> impl IntoView {
     }
 }
 
-/// Earlier verdicts, oldest first.
+/// Earlier verdicts and the submitter's replies, in the order they came.
 #[component]
 fn History(item: QueueItem) -> impl IntoView {
-    (!item.verdicts.is_empty()).then(|| {
+    enum Entry {
+        Verdict(VerdictView),
+        Reply(ReplyView),
+    }
+    let mut entries: Vec<(chrono::DateTime<chrono::Utc>, Entry)> = item
+        .verdicts
+        .into_iter()
+        .map(|v| (v.at, Entry::Verdict(v)))
+        .chain(item.replies.into_iter().map(|r| (r.at, Entry::Reply(r))))
+        .collect();
+    entries.sort_by_key(|(at, _)| *at);
+    (!entries.is_empty()).then(|| {
         view! {
-            <h3>"Earlier verdicts"</h3>
+            <h3>"Earlier verdicts and replies"</h3>
             <ul class="review-history">
-                {item.verdicts.into_iter().map(|v| {
-                    let when = crate::components::dates::date_time(&v.at.with_timezone(&chrono::Local));
-                    view! {
-                        <li>
-                            <VerdictTag verdict=v.status /> " by " {v.by} ", " {when}
-                            {(!v.comment.is_empty()).then(|| view! { <p class="evidence-list__note">{v.comment}</p> })}
-                        </li>
+                {entries.into_iter().map(|(at, entry)| {
+                    let when = crate::components::dates::date_time(&at.with_timezone(&chrono::Local));
+                    match entry {
+                        Entry::Verdict(v) => view! {
+                            <li>
+                                <VerdictTag verdict=v.status /> " by " {v.by} ", " {when}
+                                {(!v.comment.is_empty()).then(|| view! { <p class="evidence-list__note">{v.comment}</p> })}
+                            </li>
+                        }.into_any(),
+                        Entry::Reply(r) => view! {
+                            <li class="review-history__reply">
+                                <strong>"Reply"</strong> " from " {r.by} ", " {when}
+                                {(!r.note.is_empty()).then(|| view! { <p class="evidence-list__note">{r.note}</p> })}
+                                <PhotoThumbs ids=r.photo_ids alt="Photo sent with the reply".to_owned() />
+                            </li>
+                        }.into_any(),
                     }
                 }).collect_view()}
             </ul>
@@ -285,7 +306,10 @@ fn Rest(rest: Vec<QueueItem>) -> impl IntoView {
                                 <td>{i.item_code.clone()}</td>
                                 <td>{says}</td>
                                 <td>{i.on.format("%-d %b %Y").to_string()}</td>
-                                <td><VerdictTag verdict=i.status /></td>
+                                <td>
+                                    <VerdictTag verdict=i.status />
+                                    {i.replied().then(|| view! { " " <strong class="tag tag--blue">"Replied"</strong> })}
+                                </td>
                             </tr>
                         }
                     }).collect_view()}
