@@ -1,11 +1,12 @@
 // Evidence review: a buddy reviewer works through the queue (a challenge needs a comment, the
 // next item opens after each verdict), the inspector's tablet shows the challenge after a sync
-// and still offline, and the board's drill-down shows the verdicts. This spec starts its own
+// and still offline, where the inspector replies with a new photo; the reply puts the finding
+// back in the queue, the reviewer verifies it, and the board's drill-down and score follow. This spec starts its own
 // server over a fresh demo trust, so it can take the server away.
 import { test, expect, request as api } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { execFileSync, ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BIN, DEMO_PASSWORD, controlled, hydrated, kill, serve, signIn } from './helpers';
@@ -111,12 +112,55 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   await tablet.reload();
   await tablet.locator('body[data-mounted="true"]').waitFor({ state: 'attached' });
   await expect(comments).toContainText('The log for last week is missing');
-  await up();
 
-  // The board's drill-down shows both verdicts.
+  // Still offline, the inspector replies with a new photo: kept on the tablet until a sync.
+  await comments.getByLabel('Your reply', { exact: true }).fill('Last week is on the second page: see the photo');
+  const photo = readFileSync(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
+  await comments.getByLabel('Add a photo').setInputFiles({ name: 'log.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await expect(comments.getByRole('img', { name: 'New photo 1' })).toBeVisible();
+  await comments.getByRole('button', { name: 'Send reply' }).click();
+  await expect(comments).toContainText('Reply saved on this device');
+  const replies = comments.getByRole('list', { name: `Your replies about ${WARD}, S1.1` });
+  await expect(replies).toContainText('waiting to sync');
+  await expect(replies).toContainText('1 photo');
+  await expect(comments.getByLabel('Your reply', { exact: true })).toHaveValue('');
+
+  // Back online, it goes with the next sync (the photo through the photo pipeline).
   const board = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await up();
   await signIn(board, 'board@demo.nhs.test');
+  const safeScore = async () => {
+    const report = await (await board.request.get(`/api/v1/readiness?unit_id=${ward.id}`)).json();
+    return report.units[0].key_questions.find((c: { code: string }) => c.code === 'safe').score;
+  };
+  const whileChallenged = await safeScore();
+  await tablet.getByRole('button', { name: 'Sync now' }).first().click();
+  await expect(replies).toContainText(/Your reply, sent /, { timeout: 15000 });
+  await expect(replies).not.toContainText('waiting to sync');
+  await expect(replies.getByRole('img', { name: 'Photo sent with your reply' })).toBeVisible();
+
+  // The reply puts the finding back among what waits for the reviewer, with its photo.
+  await page.getByLabel('Status', { exact: true }).selectOption('');
+  await page.getByRole('button', { name: 'Show' }).click();
+  await expect(current).toHaveText(`${WARD}: S1.1`);
+  const item = page.locator('.review-item');
+  await expect(item.getByText('Replied', { exact: true })).toBeVisible();
+  await expect(item).toContainText('Last week is on the second page: see the photo');
+  const sent = item.getByRole('img', { name: 'Photo sent with the reply' });
+  await expect(sent).toBeVisible();
+  await expect.poll(() => sent.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  await hydrated(page);
+  await page.getByLabel('Verified', { exact: true }).check();
+  await page.getByLabel('Comment', { exact: true }).fill('Second page seen: the log is complete');
+  await page.getByRole('button', { name: 'Give verdict' }).click();
+  await expect(page.getByText('nothing waits for your review here')).toBeVisible();
+
+  // Resolved: the comment leaves the tablet at its next pull, and the score moves (the not met
+  // finding counts again, verified).
+  expect(await safeScore()).not.toBe(whileChallenged);
+
+  // The board's drill-down shows the verdicts: both findings verified now.
   await board.goto(`/readiness/wards/${ward.id}?kq=safe`);
-  await expect(board.getByText('Challenged: not counted')).toBeVisible();
-  await expect(board.locator('.evidence-list').getByText('Verified', { exact: true })).toBeVisible();
+  await expect(board.locator('.evidence-list').getByText('Verified', { exact: true })).toHaveCount(2);
+  await expect(board.getByText('Challenged: not counted')).toHaveCount(0);
 });

@@ -15,86 +15,95 @@ use crate::device::{
     DeviceError, OutboxTick, StoredPhoto, ThisDevice, WaitingReply, comments_copy_key, use_device,
 };
 
-/// The list, shown once the page runs (the device keeps it).
+/// A comment with the user's replies still on the device.
+type Entry = (EvidenceComment, Vec<WaitingReply>);
+
+/// The list, shown once the page runs (the device keeps it). Each comment stays on the page
+/// while nothing about it changes, so a sync in the background never wipes a reply being
+/// written.
 #[component]
 pub fn ReviewComments(user_id: Uuid) -> impl IntoView {
     let device = use_device();
     let OutboxTick(tick) = expect_context::<OutboxTick>();
-    let mounted = RwSignal::new(false);
-    Effect::new(move |_| mounted.set(true));
+    let entries = RwSignal::new(Vec::<Entry>::new());
     // Bumped once a pull brought the comments again.
     let pulled = RwSignal::new(0u32);
-    let comments = LocalResource::new(move || {
+    let waiting_before = StoredValue::new(None::<usize>);
+    // The comment whose reply was just saved, for its confirmation.
+    let saved = RwSignal::new(None::<Uuid>);
+    Effect::new(move |_| {
         tick.track();
         pulled.track();
-        async move {
-            device
+        leptos::task::spawn_local(async move {
+            let comments = device
                 .copy_of(&comments_copy_key(user_id))
                 .await
                 .ok()
                 .flatten()
                 .and_then(|v| serde_json::from_value::<Vec<EvidenceComment>>(v).ok())
-                .unwrap_or_default()
-        }
-    });
-    let waiting = LocalResource::new(move || {
-        tick.track();
-        async move { device.waiting_replies(user_id).await.unwrap_or_default() }
-    });
-    // A reply the server has taken leaves the outbox before the next pull lists it with its
-    // comment: pull then, so it never looks lost.
-    Effect::new(move |before: Option<usize>| {
-        let now = waiting.get().map_or(0, |w| w.len());
-        if now < before.unwrap_or(0) {
-            leptos::task::spawn_local(async move {
-                if device.pull_copies(user_id).await.is_ok() {
-                    pulled.update(|n| *n = n.wrapping_add(1));
-                }
-            });
-        }
-        now
-    });
-    move || {
-        mounted.get().then(|| {
-            view! {
-                <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
-                        let list = comments.await;
-                        let waiting = waiting.await;
-                        (!list.is_empty()).then(|| view! { <CommentList list waiting user_id /> })
-                    })}
-                </Suspense>
+                .unwrap_or_default();
+            let waiting = device.waiting_replies(user_id).await.unwrap_or_default();
+            // A reply the server has taken leaves the outbox before the next pull lists it
+            // with its comment: pull then, so it never looks lost.
+            let before = waiting_before.get_value();
+            waiting_before.set_value(Some(waiting.len()));
+            if before.is_some_and(|n| waiting.len() < n) {
+                leptos::task::spawn_local(async move {
+                    if device.pull_copies(user_id).await.is_ok() {
+                        pulled.update(|n| *n = n.wrapping_add(1));
+                    }
+                });
             }
-        })
+            entries.set(
+                comments
+                    .into_iter()
+                    .map(|c| {
+                        let mine = waiting
+                            .iter()
+                            .filter(|w| w.reply.record_id == c.record_id)
+                            .cloned()
+                            .collect();
+                        (c, mine)
+                    })
+                    .collect(),
+            );
+        });
+    });
+    view! {
+        <Show when=move || !entries.read().is_empty()>
+            <section aria-labelledby="review-comments-heading" class="review-comments">
+                <h2 id="review-comments-heading">"Comments from the buddy trust"</h2>
+                <p>"The reviewer doubts this evidence. Until it is resolved it does not count in readiness. Reply to explain, or add a new photo; the reviewer then looks again."</p>
+                <ul class="review-comments__list">
+                    <For
+                        each=move || entries.get()
+                        key=entry_key
+                        children=move |(comment, waiting)| view! { <Comment comment waiting user_id saved /> }
+                    />
+                </ul>
+            </section>
+        </Show>
     }
 }
 
+/// What a comment's rendering depends on: it is drawn again only when one of these changes
+/// (the verdict, the replies sent or waiting, how many were refused).
+fn entry_key((comment, waiting): &Entry) -> (Uuid, Vec<Uuid>, usize) {
+    let replies = comment.replies.iter().map(|r| r.id);
+    (
+        comment.id,
+        replies.chain(waiting.iter().map(|w| w.reply.id)).collect(),
+        waiting.iter().filter(|w| w.refused.is_some()).count(),
+    )
+}
+
 #[component]
-fn CommentList(
-    list: Vec<EvidenceComment>,
+fn Comment(
+    comment: EvidenceComment,
     waiting: Vec<WaitingReply>,
     user_id: Uuid,
+    saved: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
-    view! {
-        <section aria-labelledby="review-comments-heading" class="review-comments">
-            <h2 id="review-comments-heading">"Comments from the buddy trust"</h2>
-            <p>"The reviewer doubts this evidence. Until it is resolved it does not count in readiness. Reply to explain, or add a new photo; the reviewer then looks again."</p>
-            <ul class="review-comments__list">
-                {list.into_iter().map(|comment| {
-                    let waiting: Vec<WaitingReply> = waiting
-                        .iter()
-                        .filter(|w| w.reply.record_id == comment.record_id)
-                        .cloned()
-                        .collect();
-                    view! { <Comment comment waiting user_id /> }
-                }).collect_view()}
-            </ul>
-        </section>
-    }
-}
-
-#[component]
-fn Comment(comment: EvidenceComment, waiting: Vec<WaitingReply>, user_id: Uuid) -> impl IntoView {
     let when = date_time(&comment.at.with_timezone(&chrono::Local));
     let about = format!("{}, {}", comment.unit_name, comment.item_code);
     let form = ReplyTo {
@@ -120,7 +129,7 @@ fn Comment(comment: EvidenceComment, waiting: Vec<WaitingReply>, user_id: Uuid) 
                     {waiting.into_iter().map(|w| view! { <WaitingReplyItem waiting=w /> }).collect_view()}
                 </ul>
             })}
-            <ReplyForm to=form user_id />
+            <ReplyForm to=form user_id saved />
         </li>
     }
 }
@@ -172,13 +181,23 @@ struct ReplyTo {
 /// The reply form: words, photos taken or chosen (kept here until "Send reply"), and the
 /// error beside the field.
 #[component]
-fn ReplyForm(to: ReplyTo, user_id: Uuid) -> impl IntoView {
+fn ReplyForm(to: ReplyTo, user_id: Uuid, saved: RwSignal<Option<Uuid>>) -> impl IntoView {
     let device = use_device();
     let tick = expect_context::<OutboxTick>();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
-    let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
+    let record_id = to.record_id;
+    let just_saved = move || saved.get() == Some(record_id);
+    // Saving re-draws the comment with the reply listed: the confirmation takes focus there.
+    let confirmation = NodeRef::<leptos::html::P>::new();
+    Effect::new(move |_| {
+        if let Some(p) = confirmation.get()
+            && saved.get_untracked() == Some(record_id)
+        {
+            let _ = p.focus();
+        }
+    });
     // The photos' blobs stay in this page (they are not `Send`); the previews show them.
     let chosen = StoredValue::new_local(Vec::<StoredPhoto>::new());
     let previews = RwSignal::new(Vec::<(Uuid, String)>::new());
@@ -204,7 +223,7 @@ fn ReplyForm(to: ReplyTo, user_id: Uuid) -> impl IntoView {
             };
             if let Some(problem) = reply.problem() {
                 error.set(Some(problem));
-                saved.set(false);
+                saved.set(None);
                 if let Some(field) = textarea.get_untracked() {
                     let _ = field.focus();
                 }
@@ -226,7 +245,7 @@ fn ReplyForm(to: ReplyTo, user_id: Uuid) -> impl IntoView {
                         }
                         previews.set(Vec::new());
                         error.set(None);
-                        saved.set(true);
+                        saved.set(Some(record_id));
                         tick.bump();
                     }
                     Err(e) => error.set(Some(e.to_string())),
@@ -261,9 +280,9 @@ fn ReplyForm(to: ReplyTo, user_id: Uuid) -> impl IntoView {
             <label class="label" for=photo_id.clone()>"Add a photo"</label>
             <input type="file" class="file-input" id=photo_id accept="image/*" capture="environment"
                 disabled=move || busy.get() on:change=on_file />
-            <p role="status" class="hint">
-                {move || busy.get().then_some("Saving…")}
-                {move || saved.get().then_some("Reply saved on this device. It goes to the buddy trust with the next sync.")}
+            {move || busy.get().then(|| view! { <p class="hint">"Saving…"</p> })}
+            <p class="hint review-reply-form__saved" tabindex="-1" node_ref=confirmation aria-live="polite">
+                {move || just_saved().then_some("Reply saved on this device. It goes to the buddy trust with the next sync.")}
             </p>
             <button type="submit" class="button" disabled=move || busy.get()>
                 "Send reply" <span class="visually-hidden">{format!(" about {}", to.about)}</span>
