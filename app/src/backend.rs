@@ -127,6 +127,14 @@ pub trait Backend: Send + Sync + 'static {
         record_id: uuid::Uuid,
         request: &domain::review::VerdictRequest,
     ) -> Result<uuid::Uuid, ErrorBody>;
+    /// Removes a photo of the caller's trust (trust admins), with the reason for the audit
+    /// trail.
+    async fn remove_photo(
+        &self,
+        caller: &Caller,
+        photo_id: uuid::Uuid,
+        request: &domain::photo::PhotoRemoval,
+    ) -> Result<domain::photo::RemovedPhoto, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -20,6 +20,7 @@ use crate::pages::{
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
     inspection::InspectionPage,
+    photo_removal::PhotoRemovalPage,
     rate::{RatePage, RateTrustPage},
     readiness::{ReadinessPage, drill::ReadinessDrillPage, level_drill::ReadinessLevelPage},
     review::ReviewPage,
@@ -92,6 +93,10 @@ lazy_page!(
 lazy_page!(
     /// `/admin/calibration`.
     CalibrationRoute => CalibrationPage
+);
+lazy_page!(
+    /// `/admin/photos/:id`.
+    PhotoRemovalRoute => PhotoRemovalPage
 );
 lazy_page!(
     /// `/review`.

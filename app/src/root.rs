@@ -13,7 +13,7 @@ use crate::lazy_routes::{
     AdminRoute, AuditRoute, CalibrationRoute, ChangePasswordRoute, ChecklistBuilderRoute,
     ChecklistsRoute, ConflictsRoute, FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute,
     RateRoute, RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute, ReadinessRoute,
-    ReviewRoute, SyncLedgerRoute, WardRoute,
+    PhotoRemovalRoute, ReviewRoute, SyncLedgerRoute, WardRoute,
 };
 use crate::pages::{not_found::NotFound, sign_in::SignInPage};
 
@@ -65,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/conflicts") view={Lazy::<ConflictsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/calibration") view={Lazy::<CalibrationRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/photos/:id") view={Lazy::<PhotoRemovalRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/checklists/new")

@@ -18,3 +18,43 @@ pub struct PhotoReceipt {
     pub width: u32,
     pub height: u32,
 }
+
+/// Longest reason for removing a photo, in characters.
+pub const MAX_REMOVAL_REASON_CHARS: usize = 1000;
+
+/// `POST /api/v1/photos/{id}/removal`: a trust admin removes a photo that caught a patient or a
+/// record by mistake.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PhotoRemoval {
+    /// Why, for the audit trail: say what it showed without repeating any personal detail.
+    pub reason: String,
+}
+
+/// Answer to a removal: the photo's bytes are deleted, its id is refused from now on, and every
+/// device drops its copy at its next pull (`removed_photo_ids`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RemovedPhoto {
+    pub id: uuid::Uuid,
+    pub removed_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl PhotoRemoval {
+    /// Why the request cannot be taken as it is, in words for the admin.
+    pub fn problem(&self) -> Option<String> {
+        let reason = self.reason.trim();
+        if reason.is_empty() {
+            return Some("Say why the photo is removed: the audit trail keeps the reason".to_owned());
+        }
+        if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
+            return Some(format!(
+                "Keep the reason to {MAX_REMOVAL_REASON_CHARS} characters"
+            ));
+        }
+        None
+    }
+}
+
+/// Most removed photo ids a pull carries (the newest removals).
+pub const MAX_REMOVED_IN_PULL: usize = 1000;

@@ -7,7 +7,7 @@ import { execFileSync, ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, DEMO_PASSWORD, kill, serve } from './helpers';
+import { BIN, DEMO_PASSWORD, hydrated, kill, serve } from './helpers';
 
 const PORT = 3198;
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -359,4 +359,42 @@ test('a trust admin hands over an inspection whose owner cannot carry on; the ow
   await page.goto(url);
   await expect(page.getByRole('heading', { name: 'Inspection not found' })).toBeVisible();
   await office.context().close();
+});
+
+test('a photo a trust admin removes leaves the tablet at its next pull', async ({ page, browser }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = (await startInspection(page)).split('#')[0];
+  const id = url.split('/inspections/')[1];
+  const first = page.locator('fieldset.prompt-card').first();
+  const photo = readFileSync(path.resolve(__dirname, '../fixtures/ward-photo.jpg'));
+  await first.getByLabel('Add photo').setInputFiles({ name: 'ward-photo.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await expect(first.getByRole('img')).toHaveCount(1);
+  await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
+  // Uploaded, and kept on the tablet while the inspection is open.
+  const held = await page.evaluate(async (id) => (await fetch(`/api/v1/inspections/${id}`)).json(), id);
+  expect(held.photos).toEqual([{ id: expect.any(String), held: true }]);
+  const photoId = held.photos[0].id;
+  expect((await holds(page, id)).photos).toBe(1);
+
+  // It caught a patient's face: the trust admin removes it, with a reason.
+  const admin = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await admin.goto('/sign-in');
+  await fillSignIn(admin, ADMIN);
+  await expect(admin.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await admin.goto(`/admin/photos/${photoId}`);
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Remove photo' }).click();
+  await expect(admin.getByRole('alert')).toContainText('Say why the photo is removed');
+  await admin.getByLabel('Why is it removed?').fill("A patient's face in the background");
+  await admin.getByRole('button', { name: 'Remove photo' }).click();
+  await expect(admin.getByRole('heading', { name: 'Photo removed' })).toBeVisible();
+  await expect(admin.getByRole('status').filter({ hasText: 'Its files are deleted' })).toBeFocused();
+  expect((await admin.request.get(`/api/v1/photos/${photoId}`)).status()).toBe(404);
+
+  // The tablet drops its copy at its next pull: every page load pulls.
+  await page.reload();
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await expect.poll(async () => (await holds(page, id)).photos).toBe(0);
 });

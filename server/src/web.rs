@@ -396,6 +396,18 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn remove_photo(
+        &self,
+        caller: &Caller,
+        photo_id: Uuid,
+        request: &domain::photo::PhotoRemoval,
+    ) -> Result<domain::photo::RemovedPhoto, ErrorBody> {
+        self.photos
+            .remove(&self.store, caller, photo_id, request)
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }

@@ -82,4 +82,24 @@ async fn photos_go_to_the_bucket_and_come_back_through_the_interface() {
         !app.state.config.photo_dir().exists(),
         "nothing was kept on the server's disk"
     );
+
+    // Removed by an admin, its objects leave the bucket.
+    let held = {
+        use server::store::prelude::*;
+        app.state.store.photo(id).await.unwrap().unwrap()
+    };
+    let bucket = S3Bucket::new(&settings().await).unwrap();
+    assert!(bucket.get(&held.image_key).await.unwrap().is_some());
+    let admin = app.login("admin@demo.nhs.test").await;
+    let reply = app
+        .post(
+            &format!("{path}/removal"),
+            Some(&admin),
+            serde_json::json!({"reason": "A patient's record on the desk"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    for key in [&held.image_key, &held.thumbnail_key] {
+        assert_eq!(bucket.get(key).await.unwrap(), None);
+    }
 }

@@ -10,6 +10,7 @@ pub mod conflicts;
 pub mod frameworks;
 pub mod kept;
 pub mod org;
+pub mod photos;
 pub mod readiness;
 pub mod review;
 pub mod templates;

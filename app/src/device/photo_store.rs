@@ -183,6 +183,22 @@ pub async fn forget_photo(id: Uuid) -> Result<(), DeviceError> {
     Ok(())
 }
 
+/// Deletes the photos with these ids from the device, any that are here (those a trust admin
+/// removed), in one transaction.
+pub(super) async fn forget_photos(ids: &[Uuid]) -> Result<(), DeviceError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let db = open().await?;
+    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
+    let store = tx.store(PHOTOS)?;
+    for id in ids {
+        store.delete(JsValue::from_str(&id.to_string())).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Marks a photo the server refused, with its reason, or clears the mark (`None`: retry).
 pub async fn set_photo_refusal(id: Uuid, reason: Option<String>) -> Result<(), DeviceError> {
     let reason = reason.map_or(JsValue::UNDEFINED, |r| JsValue::from_str(&r));

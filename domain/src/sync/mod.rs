@@ -97,6 +97,10 @@ pub struct PullResponse {
     /// whatever the cursor: a device shows each where the user works.
     #[serde(default)]
     pub comments: Vec<crate::review::EvidenceComment>,
+    /// Photos a trust admin removed (they caught a patient or a record by mistake), newest
+    /// first, whatever the cursor: a device deletes any copy it holds.
+    #[serde(default)]
+    pub removed_photo_ids: Vec<uuid::Uuid>,
     /// The user's open inspections the server holds, oldest first, whatever the cursor: a
     /// device fetches any it lacks (one handed over to them) with
     /// `GET /api/v1/inspections/{id}`, and lets go of one it holds with nothing waiting that is

@@ -70,6 +70,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
+        .route("/photos/{id}/removal", post(photos::remove))
         .route("/ratings/aggregate", post(ratings::aggregate))
         .route("/readiness", get(readiness::get))
         .route("/review/queue", get(review::queue))

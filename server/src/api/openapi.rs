@@ -29,6 +29,7 @@ use utoipa::OpenApi;
         super::photos::put,
         super::photos::get,
         super::photos::thumbnail,
+        super::photos::remove,
         super::ratings::aggregate,
         super::readiness::get,
         super::review::queue,

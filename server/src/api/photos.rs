@@ -7,11 +7,11 @@ use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_LENGTH, CONTENT_TYPE, ETAG};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use domain::photo::{PHOTO_SHA_HEADER, PhotoReceipt};
+use domain::photo::{PHOTO_SHA_HEADER, PhotoReceipt, PhotoRemoval, RemovedPhoto};
 use uuid::Uuid;
 
 use super::Authed;
-use crate::error::{ApiError, ApiPath};
+use crate::error::{ApiError, ApiJson, ApiPath};
 use crate::photos::{Uploaded, Variant};
 use crate::state::AppState;
 
@@ -92,6 +92,28 @@ pub async fn thumbnail(
     ApiPath(id): ApiPath<Uuid>,
 ) -> Result<Response, ApiError> {
     jpeg(&state, &caller, id, Variant::Thumbnail).await
+}
+
+/// `POST /api/v1/photos/{id}/removal`: a trust admin removes a photo of the trust that caught a
+/// patient or a record by mistake, with a reason. Its bytes are deleted, its id is refused
+/// from now on (409), reads answer 404, and every device drops its copy at its next pull.
+#[utoipa::path(post, path = "/api/v1/photos/{id}/removal", params(("id" = Uuid, Path)),
+    request_body = PhotoRemoval,
+    responses((status = 200, body = RemovedPhoto), (status = 401, body = domain::api::ErrorBody),
+        (status = 403, body = domain::api::ErrorBody), (status = 404, body = domain::api::ErrorBody),
+        (status = 422, body = domain::api::ErrorBody)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<PhotoRemoval>,
+) -> Result<Json<RemovedPhoto>, ApiError> {
+    Ok(Json(
+        state
+            .photos
+            .remove(&state.store, &caller, id, &request)
+            .await?,
+    ))
 }
 
 async fn jpeg(

@@ -13,7 +13,7 @@ pub mod s3;
 use std::sync::Arc;
 
 use domain::caller::Caller;
-use domain::photo::PhotoReceipt;
+use domain::photo::{PhotoReceipt, PhotoRemoval, RemovedPhoto};
 use tokio::sync::Semaphore;
 use uuid::Uuid;
 
@@ -176,6 +176,7 @@ impl Photos {
             width: i32::try_from(processed.width).unwrap_or(i32::MAX),
             height: i32::try_from(processed.height).unwrap_or(i32::MAX),
             created_at: self.clock.now(),
+            removed_at: None,
         };
         match db.insert_photo(&record).await {
             Ok(()) => Ok(Uploaded::Created(receipt(&record))),
@@ -204,7 +205,8 @@ impl Photos {
         today: chrono::NaiveDate,
     ) -> Result<(PhotoRecord, Vec<u8>), ApiError> {
         let photo = db.photo(id).await?.ok_or(ApiError::NotFound)?;
-        if !access::visible_trusts(db, caller, today)
+        if photo.removed_at.is_some()
+            || !access::visible_trusts(db, caller, today)
             .await?
             .contains(&photo.trust_id)
         {
@@ -220,6 +222,69 @@ impl Photos {
         Ok((photo, bytes))
     }
 
+    /// Removes a photo of the caller's trust that caught a patient or a record by mistake: 403
+    /// for anyone but a trust admin, 404 for a photo of another trust, 422 without a reason.
+    /// Marked removed and audited (without the image) in one transaction, then its bytes are
+    /// deleted wherever photos are kept, unless another photo holds the very same bytes. Asked
+    /// again, it deletes the bytes again (a failure the first time is mended) and answers with
+    /// the first removal.
+    pub async fn remove(
+        &self,
+        db: &Store,
+        caller: &Caller,
+        id: Uuid,
+        request: &PhotoRemoval,
+    ) -> Result<RemovedPhoto, ApiError> {
+        if caller.user.role != domain::Role::TrustAdmin {
+            return Err(ApiError::Forbidden(
+                "Only the trust's administrators remove photos".to_owned(),
+            ));
+        }
+        let photo = db.photo(id).await?.ok_or(ApiError::NotFound)?;
+        if photo.trust_id != caller.user.trust_id {
+            return Err(ApiError::NotFound);
+        }
+        if let Some(problem) = request.problem() {
+            return Err(ApiError::Unprocessable(problem));
+        }
+        let now = self.clock.now();
+        let removed_at = match photo.removed_at {
+            Some(at) => at,
+            None => {
+                let reason = request.reason.trim();
+                let tx = db.begin().await?;
+                if !tx.mark_photo_removed(id, caller.user.id, reason, now).await? {
+                    return Err(ApiError::Conflict(
+                        "The photo was removed meanwhile by someone else".to_owned(),
+                    ));
+                }
+                crate::audit::record(
+                    &tx,
+                    photo.trust_id,
+                    now,
+                    Some(caller.user.id),
+                    "photo.remove",
+                    Some(id),
+                    serde_json::json!({
+                        "sha256": photo.sha256, "uploaded_by": photo.uploaded_by,
+                        "taken_at": photo.created_at,
+                    }),
+                    serde_json::json!({ "reason": reason }),
+                )
+                .await?;
+                tx.commit().await?;
+                tracing::info!(user_id = %caller.user.id, photo_id = %id, "photo removed");
+                now
+            }
+        };
+        for key in [&photo.image_key, &photo.thumbnail_key] {
+            if !db.photo_key_in_use(key).await? {
+                self.store.delete(key).await?;
+            }
+        }
+        Ok(RemovedPhoto { id, removed_at })
+    }
+
     /// The 413 of this server's limit.
     pub fn too_large(&self) -> ApiError {
         ApiError::TooLarge(format!(
@@ -232,6 +297,12 @@ impl Photos {
 /// A repeat upload of an id: 200 with the same bytes from the same trust (or the same person: a
 /// reviewer's photo belongs to the trust reviewed), 409 otherwise.
 fn same_again(existing: PhotoRecord, caller: &Caller, sha256: &str) -> Result<Uploaded, ApiError> {
+    if existing.removed_at.is_some() {
+        return Err(ApiError::Conflict(
+            "This photo was removed by the trust's administrator and cannot be sent again"
+                .to_owned(),
+        ));
+    }
     let same_owner =
         existing.trust_id == caller.user.trust_id || existing.uploaded_by == caller.user.id;
     if same_owner && existing.sha256 == sha256 {

@@ -22,6 +22,8 @@ pub struct PhotoRecord {
     pub width: i32,
     pub height: i32,
     pub created_at: DateTime<Utc>,
+    /// When a trust admin removed it: its bytes are deleted and its id refused for good.
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 /// Photo records (the bytes live behind `crate::photos::blobs::PhotoStore`).
@@ -31,8 +33,23 @@ pub trait PhotoRecords {
     async fn insert_photo(&self, photo: &PhotoRecord) -> Result<(), StoreError>;
     /// One photo, whatever its trust: callers check scope.
     async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
-    /// Whether any photo still names a photo-store key.
+    /// Whether any photo not removed still names a photo-store key.
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
+    /// Marks a photo removed by `by`, once: `false` when it already was.
+    async fn mark_photo_removed(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError>;
+    /// The photos removed that devices of `user_id` (of `trust_id`) may hold: the trust's, and
+    /// those the user took for another trust, newest removal first.
+    async fn removed_photos_for(
+        &self,
+        trust_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Vec<Uuid>, StoreError>;
     /// The trust of an inspection of `user_id`'s in another trust (a buddy reviewer's) whose
     /// findings name the photo: the photo is that trust's, like the inspection.
     async fn reviewed_trust_naming(
@@ -79,7 +96,7 @@ impl<T: Db + ?Sized> PhotoRecords for T {
     async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError> {
         Ok(run!(self, |c| sqlx::query_as(
             "SELECT id, trust_id, uploaded_by, sha256, image_key, thumbnail_key, width, \
-             height, created_at FROM photos WHERE id = $1"
+             height, created_at, removed_at FROM photos WHERE id = $1"
         )
         .bind(id)
         .fetch_optional(&mut *c)
@@ -133,11 +150,51 @@ impl<T: Db + ?Sized> PhotoRecords for T {
 
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError> {
         let found: Option<(Uuid,)> = run!(self, |c| sqlx::query_as(
-            "SELECT id FROM photos WHERE image_key = $1 OR thumbnail_key = $1 LIMIT 1"
+            "SELECT id FROM photos WHERE (image_key = $1 OR thumbnail_key = $1) \
+             AND removed_at IS NULL LIMIT 1"
         )
         .bind(key)
         .fetch_optional(&mut *c)
         .await?);
         Ok(found.is_some())
+    }
+
+    async fn mark_photo_removed(
+        &self,
+        id: Uuid,
+        by: Uuid,
+        reason: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool, StoreError> {
+        let changed = run!(self, |c| sqlx::query(
+            "UPDATE photos SET removed_at = $1, removed_by = $2, removal_reason = $3 \
+             WHERE id = $4 AND removed_at IS NULL"
+        )
+        .bind(at)
+        .bind(by)
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(changed == 1)
+    }
+
+    async fn removed_photos_for(
+        &self,
+        trust_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Vec<Uuid>, StoreError> {
+        let limit = i64::try_from(domain::photo::MAX_REMOVED_IN_PULL).unwrap_or(i64::MAX);
+        let rows: Vec<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM photos WHERE removed_at IS NOT NULL \
+             AND (trust_id = $1 OR uploaded_by = $2) ORDER BY removed_at DESC, id LIMIT $3"
+        )
+        .bind(trust_id)
+        .bind(user_id)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?);
+        Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

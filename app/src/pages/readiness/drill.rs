@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::readiness::{TrendPoint, readiness_cell, readiness_trend};
 use crate::components::form::message;
 use crate::components::params::use_id_param;
-use crate::components::photo_thumbs::PhotoThumbs;
+use crate::components::photo_thumbs::{MayRemovePhotos, PhotoThumbs};
 use crate::components::signed_in::SignedIn;
 use crate::components::verdict::VerdictTag;
 use crate::pages::not_found::NotFound;
@@ -27,7 +27,12 @@ use crate::pages::not_found::NotFound;
 pub fn ReadinessDrillPage() -> impl IntoView {
     view! {
         <Title text="Readiness of a ward - ReadyWard" />
-        <SignedIn render=|_| view! { <Drill /> } />
+        <SignedIn render=|user| {
+            if user.role.can_administer() {
+                provide_context(MayRemovePhotos);
+            }
+            view! { <Drill /> }
+        } />
     }
 }
 

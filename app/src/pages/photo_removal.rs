@@ -1,0 +1,87 @@
+//! `GET /admin/photos/{id}`: a trust admin removes a photo that caught a patient or a record by
+//! mistake, with the reason for the audit trail. The server deletes its bytes, refuses its id
+//! from then on, and every device drops its copy at its next sync. Reached from the "Remove"
+//! link beside each photo an admin sees in the readiness drill-down.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::photos::RemovePhoto;
+use crate::components::form::{ActionError, error_of};
+use crate::components::params::use_id_param;
+use crate::components::signed_in::SignedIn;
+use crate::pages::not_found::NotFound;
+
+/// `GET /admin/photos/{id}`.
+#[component]
+pub fn PhotoRemovalPage() -> impl IntoView {
+    view! {
+        <Title text="Remove a photo - ReadyWard" />
+        <SignedIn render=|user| {
+            if !user.role.can_administer() {
+                return view! {
+                    <h1>"Remove a photo"</h1>
+                    <p>"Only trust administrators can remove photos."</p>
+                }
+                    .into_any();
+            }
+            view! { <Removal /> }.into_any()
+        } />
+    }
+}
+
+#[component]
+fn Removal() -> impl IntoView {
+    let id = use_id_param();
+    let remove = ServerAction::<RemovePhoto>::new();
+    let error = Signal::derive(move || error_of(remove.value().get()));
+    let done = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(panel) = done.get() {
+            let _ = panel.focus();
+        }
+    });
+    move || {
+        let Some(id) = id() else {
+            return view! { <NotFound /> }.into_any();
+        };
+        let removed = remove.value().get().and_then(Result::ok);
+        view! {
+            <h1>"Remove a photo"</h1>
+            {match removed {
+                Some(at) => view! {
+                    <div class="panel" role="status" tabindex="-1" node_ref=done>
+                        <h2>"Photo removed"</h2>
+                        <p>{format!(
+                            "Removed {}. Its files are deleted from the server, it cannot be sent again, and every tablet drops its copy at its next sync. The audit trail keeps your reason, not the picture.",
+                            at.with_timezone(&chrono::Local).format("%-d %B %Y at %H:%M")
+                        )}</p>
+                        <p><a href="/readiness">"Back to readiness"</a></p>
+                    </div>
+                }
+                    .into_any(),
+                None => view! {
+                    <p>"Remove a photo that shows a patient, a patient's record or anything else it should not. This cannot be undone: the picture is deleted everywhere."</p>
+                    <figure class="photo-to-remove">
+                        <img src=format!("/api/v1/photos/{id}") alt="The photo to remove" />
+                    </figure>
+                    <ActionForm action=remove attr:class="inline-form">
+                        <input type="hidden" name="photo_id" value=id.to_string() />
+                        <div class="form-group">
+                            <label class="label" for="removal-reason">"Why is it removed?"</label>
+                            <p class="hint" id="removal-reason-hint">
+                                "Say what it showed without naming anyone, for example \"a patient's face in the background\". The audit trail keeps this."
+                            </p>
+                            <textarea class="input textarea" id="removal-reason" name="reason" rows="3"
+                                aria-describedby="removal-reason-hint"></textarea>
+                        </div>
+                        <ActionError message=error />
+                        <button type="submit" class="button button--warning">"Remove photo"</button>
+                    </ActionForm>
+                }
+                    .into_any(),
+            }}
+        }
+            .into_any()
+    }
+}
