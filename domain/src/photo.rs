@@ -45,7 +45,9 @@ impl PhotoRemoval {
     pub fn problem(&self) -> Option<String> {
         let reason = self.reason.trim();
         if reason.is_empty() {
-            return Some("Say why the photo is removed: the audit trail keeps the reason".to_owned());
+            return Some(
+                "Say why the photo is removed: the audit trail keeps the reason".to_owned(),
+            );
         }
         if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
             return Some(format!(

@@ -97,7 +97,10 @@ pub async fn pull(
     let open_inspections = state.store.open_inspections_of(caller.user.id).await?;
     // Always whole too: a doubt resolved drops out, so the device replaces its list.
     let comments = crate::review::comments_for(&state.store, caller).await?;
-    let removed_photo_ids = state.store.removed_photos_for(caller.user.trust_id, caller.user.id).await?;
+    let removed_photo_ids = state
+        .store
+        .removed_photos_for(caller.user.trust_id, caller.user.id)
+        .await?;
     let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {

@@ -50,22 +50,35 @@ async fn an_admin_removes_a_photo_and_it_is_gone_for_good() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.post(&removal, Some(&inspector), reason.clone()).await.status,
+        app.post(&removal, Some(&inspector), reason.clone())
+            .await
+            .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.post(&removal, Some(&other_admin), reason.clone()).await.status,
-        StatusCode::NOT_FOUND
-    );
-    let empty = app.post(&removal, Some(&admin), json!({"reason": "  "})).await;
-    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        app.post(&format!("/api/v1/photos/{}/removal", Uuid::now_v7()), Some(&admin), reason.clone())
+        app.post(&removal, Some(&other_admin), reason.clone())
             .await
             .status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get(&photo, Some(&inspector)).await.status, StatusCode::OK);
+    let empty = app
+        .post(&removal, Some(&admin), json!({"reason": "  "}))
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.post(
+            &format!("/api/v1/photos/{}/removal", Uuid::now_v7()),
+            Some(&admin),
+            reason.clone()
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&photo, Some(&inspector)).await.status,
+        StatusCode::OK
+    );
 
     let removed = app.post(&removal, Some(&admin), reason.clone()).await;
     assert_eq!(removed.status, StatusCode::OK, "{}", removed.json());
@@ -82,7 +95,12 @@ async fn an_admin_removes_a_photo_and_it_is_gone_for_good() {
         .put_bytes(&photo, Some(&inspector), "image/jpeg", &[], bytes)
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
-    assert!(again.json()["message"].as_str().unwrap().contains("removed"));
+    assert!(
+        again.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("removed")
+    );
 
     // Asked again, it answers with the first removal and writes nothing more.
     let twice = app.post(&removal, Some(&admin), reason).await;
@@ -117,7 +135,13 @@ async fn bytes_another_photo_still_holds_are_kept() {
     let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
     for id in [first, second] {
         let reply = app
-            .put_bytes(&format!("/api/v1/photos/{id}"), Some(&inspector), "image/jpeg", &[], bytes.clone())
+            .put_bytes(
+                &format!("/api/v1/photos/{id}"),
+                Some(&inspector),
+                "image/jpeg",
+                &[],
+                bytes.clone(),
+            )
             .await;
         assert_eq!(reply.status, StatusCode::CREATED);
     }

@@ -57,7 +57,7 @@ async fn the_object_store_keeps_gets_and_forgets_by_hash() {
 #[tokio::test]
 async fn photos_go_to_the_bucket_and_come_back_through_the_interface() {
     let settings = settings().await;
-    let app = common::spawn_app_with(|c| c.s3 = Some(settings)).await;
+    let app = common::spawn_app_with(|c| c.s3 = Some(settings.clone())).await;
     let token = app.login("inspector@demo.nhs.test").await;
     let id = Uuid::now_v7();
     let path = format!("/api/v1/photos/{id}");
@@ -88,7 +88,7 @@ async fn photos_go_to_the_bucket_and_come_back_through_the_interface() {
         use server::store::prelude::*;
         app.state.store.photo(id).await.unwrap().unwrap()
     };
-    let bucket = S3Bucket::new(&settings().await).unwrap();
+    let bucket = S3Bucket::new(&settings).unwrap();
     assert!(bucket.get(&held.image_key).await.unwrap().is_some());
     let admin = app.login("admin@demo.nhs.test").await;
     let reply = app

@@ -17,11 +17,7 @@ pub async fn remove_photo(
     let caller = require_caller()?;
     let photo_id = parse_id(&photo_id, "photo")?;
     backend()?
-        .remove_photo(
-            &caller,
-            photo_id,
-            &domain::photo::PhotoRemoval { reason },
-        )
+        .remove_photo(&caller, photo_id, &domain::photo::PhotoRemoval { reason })
         .await
         .map(|removed| removed.removed_at)
         .map_err(to_server_error)

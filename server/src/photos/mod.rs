@@ -207,8 +207,8 @@ impl Photos {
         let photo = db.photo(id).await?.ok_or(ApiError::NotFound)?;
         if photo.removed_at.is_some()
             || !access::visible_trusts(db, caller, today)
-            .await?
-            .contains(&photo.trust_id)
+                .await?
+                .contains(&photo.trust_id)
         {
             return Err(ApiError::NotFound);
         }
@@ -247,13 +247,17 @@ impl Photos {
         if let Some(problem) = request.problem() {
             return Err(ApiError::Unprocessable(problem));
         }
-        let now = self.clock.now();
+        // As both databases keep it (PostgreSQL to the microsecond), so a repeat answers alike.
+        let now = chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6);
         let removed_at = match photo.removed_at {
             Some(at) => at,
             None => {
                 let reason = request.reason.trim();
                 let tx = db.begin().await?;
-                if !tx.mark_photo_removed(id, caller.user.id, reason, now).await? {
+                if !tx
+                    .mark_photo_removed(id, caller.user.id, reason, now)
+                    .await?
+                {
                     return Err(ApiError::Conflict(
                         "The photo was removed meanwhile by someone else".to_owned(),
                     ));
