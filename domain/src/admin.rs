@@ -74,6 +74,29 @@ pub struct OpenInspectionView {
     pub started_at: chrono::DateTime<chrono::Utc>,
 }
 
+/// An inspection finished lately, as an admin sees it to reopen one finished by mistake.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FinishedInspectionView {
+    pub id: Uuid,
+    pub unit_name: String,
+    pub owner_name: String,
+    pub finished_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How far back the admin's list of finished inspections goes, and how many it shows.
+pub const FINISHED_LISTED_DAYS: i64 = 30;
+/// See [`FINISHED_LISTED_DAYS`].
+pub const FINISHED_LISTED_MAX: i64 = 50;
+
+/// `POST /api/v1/inspections/{id}/reopen`: a trust admin reopens an inspection finished by
+/// mistake; its owner's devices show it open again after their next pull.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReopenRequest {
+    /// Why, for the audit trail.
+    pub reason: String,
+}
+
 /// An enforcement notice recorded against a core service's key question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NoticeView {
@@ -109,6 +132,10 @@ pub struct TrustOverview {
     pub sessions: Vec<SessionView>,
     /// Open inspections, oldest first.
     pub open_inspections: Vec<OpenInspectionView>,
+    /// Inspections the trust's own staff finished lately, newest first: one finished by
+    /// mistake can be reopened.
+    #[serde(default)]
+    pub finished_inspections: Vec<FinishedInspectionView>,
     /// The key questions notices and published ratings are recorded against, in order:
     /// (code, title), from the framework.
     #[serde(default)]
@@ -177,6 +204,11 @@ pub enum AdminCommand {
     HandOver {
         inspection_id: Uuid,
         to_user_id: Uuid,
+    },
+    /// Reopens an inspection finished by mistake.
+    Reopen {
+        inspection_id: Uuid,
+        reason: String,
     },
     /// Records an enforcement notice against a core service's key question.
     RecordNotice {

@@ -398,3 +398,37 @@ test('a photo a trust admin removes leaves the tablet at its next pull', async (
   await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
   await expect.poll(async () => (await holds(page, id)).photos).toBe(0);
 });
+
+test('an inspection finished by mistake is reopened by the trust admin and opens again on the tablet', async ({ page, browser }) => {
+  await up();
+  page.on('dialog', (d) => d.accept());
+  await signInOnline(page, INSPECTOR);
+  const url = (await startInspection(page)).split('#')[0];
+  const id = url.split('/inspections/')[1];
+  await page.getByRole('button', { name: 'Finish inspection' }).click();
+  await expect(page.getByText('This inspection is finished.')).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'All changes synced' })).toBeVisible();
+
+  // The trust admin reopens it from "Manage trust", with a reason.
+  const admin = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await admin.goto('/sign-in');
+  await fillSignIn(admin, ADMIN);
+  await expect(admin.getByRole('heading', { name: /^Hello, / })).toBeVisible();
+  await admin.goto('/admin#finished-inspections');
+  await hydrated(admin);
+  const finished = admin.getByRole('region', { name: 'Finished inspections' });
+  const item = finished.locator('li', { has: admin.locator(`input[name="inspection_id"][value="${id}"]`) });
+  await item.getByRole('button', { name: /^Reopen/ }).click();
+  await expect(finished.getByRole('alert')).toContainText('Say why it is reopened');
+  await item.getByLabel('Why reopen it?').fill('Finished before bay 3 was checked');
+  await item.getByRole('button', { name: /^Reopen/ }).click();
+  await expect(item).toHaveCount(0);
+
+  // The tablet's next pull brings it back open to the inspector who finished it.
+  await page.reload();
+  await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
+  await page.reload();
+  await expect(page.locator('fieldset.prompt-card').first().getByRole('radio', { name: 'Met', exact: true })).toBeEnabled();
+  await expect(page.getByText('This inspection is finished.')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Finish inspection' })).toBeEnabled();
+});

@@ -8,8 +8,8 @@
 use chrono::{DateTime, Days, NaiveDate, Utc};
 use domain::Role;
 use domain::admin::{
-    CoreServiceView, GrantView, OneTimePassword, OpenInspectionView, SessionView, SiteView,
-    TrustOverview, UserView,
+    CoreServiceView, FinishedInspectionView, GrantView, OneTimePassword, OpenInspectionView,
+    SessionView, SiteView, TrustOverview, UserView,
 };
 use domain::caller::Caller;
 use domain::org::WardType;
@@ -138,6 +138,29 @@ pub async fn overview(
             started_at,
         })
         .collect();
+    let since = today.and_time(chrono::NaiveTime::MIN).and_utc()
+        - chrono::Duration::days(domain::admin::FINISHED_LISTED_DAYS);
+    let finished_inspections = store
+        .finished_inspections_of_trust(trust_id, since, domain::admin::FINISHED_LISTED_MAX)
+        .await?
+        .into_iter()
+        .map(
+            |(id, unit_id, owner_id, finished_at)| FinishedInspectionView {
+                id,
+                unit_name: units
+                    .iter()
+                    .find(|u| u.id == unit_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                owner_name: people
+                    .iter()
+                    .find(|u| u.id == owner_id)
+                    .map(|u| u.name.clone())
+                    .unwrap_or_default(),
+                finished_at,
+            },
+        )
+        .collect();
     let users = people
         .into_iter()
         .filter_map(|u| {
@@ -184,6 +207,7 @@ pub async fn overview(
         grants,
         sessions,
         open_inspections,
+        finished_inspections,
     })
 }
 

@@ -9,7 +9,7 @@ use domain::Role;
 use domain::api::NamedRef;
 use domain::caller::Caller;
 use domain::hand_over::{HandOverChoices, HandOverRefusal, Held, Person, judge_hand_over};
-use domain::inspection::InspectionView;
+use domain::inspection::{InspectionStatus, InspectionView};
 use domain::readiness::london::london_date;
 use domain::sync::judge::{PushItem, Pusher};
 use domain::sync::{MAX_PUSH_MUTATIONS, PullResponse, PushRequest, PushResponse};
@@ -227,6 +227,72 @@ pub async fn hand_over(
         user_id = %caller.user.id, trust_id = %caller.user.trust_id, inspection_id = %id,
         from = %held.owner, to = %to_user_id, "inspection handed over"
     );
+    Ok(())
+}
+
+/// Reopens an inspection finished by mistake: 403 for anyone but a trust admin (and for a
+/// buddy reviewer's inspection of the trust: the independent source stays as its reviewer
+/// left it), 404 for another trust's, 409 for one still open, 422 without a reason. Audited
+/// in the same transaction; the owner's devices show it open again after their next pull,
+/// which lists it among their open inspections.
+pub async fn reopen(
+    store: &Store,
+    caller: &Caller,
+    id: Uuid,
+    reason: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), ApiError> {
+    if !caller.user.role.can_administer() {
+        return Err(ApiError::Forbidden(
+            "Only the trust's administrators reopen inspections".to_owned(),
+        ));
+    }
+    let head = store
+        .inspection_head(id)
+        .await?
+        .filter(|h| h.trust_id == caller.user.trust_id)
+        .ok_or(ApiError::NotFound)?;
+    let owner = store.user_by_id(head.owner).await?;
+    if owner.as_ref().is_none_or(|o| o.trust_id != head.trust_id) {
+        return Err(ApiError::Forbidden(
+            "A buddy reviewer's inspection stays as they finished it".to_owned(),
+        ));
+    }
+    if head.status != InspectionStatus::Submitted {
+        return Err(ApiError::Conflict(
+            "This inspection is open already".to_owned(),
+        ));
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(ApiError::Unprocessable(
+            "Say why it is reopened: the audit trail keeps the reason".to_owned(),
+        ));
+    }
+    if reason.chars().count() > domain::photo::MAX_REMOVAL_REASON_CHARS {
+        return Err(ApiError::Unprocessable(format!(
+            "Keep the reason to {} characters",
+            domain::photo::MAX_REMOVAL_REASON_CHARS
+        )));
+    }
+    let tx = store.begin().await?;
+    if !tx.reopen(id, head.owner, now).await? {
+        return Err(ApiError::Conflict(
+            "This inspection changed meanwhile: look again".to_owned(),
+        ));
+    }
+    crate::admin::audited(
+        &tx,
+        caller,
+        now,
+        "inspection.reopen",
+        id,
+        serde_json::json!({ "status": "submitted" }),
+        serde_json::json!({ "status": "in_progress", "reason": reason, "owner": head.owner }),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %caller.user.id, inspection_id = %id, "inspection reopened");
     Ok(())
 }
 

@@ -211,6 +211,12 @@ impl Backend for AppState {
                     Err(e) => Err(e),
                 }
             }
+            AdminCommand::Reopen {
+                inspection_id,
+                reason,
+            } => crate::sync::reopen(store, caller, inspection_id, &reason, self.clock.now())
+                .await
+                .map(|_| None),
             AdminCommand::RecordNotice {
                 core_service_id,
                 key_question,

@@ -387,3 +387,76 @@ async fn manage_trust_lists_open_inspections_and_the_admin_hands_one_over_from_t
 async fn listed_in_pull(app: &TestApp, token: &str) -> Vec<Uuid> {
     listed(&app.get("/api/v1/sync/pull", Some(token)).await.json())
 }
+
+#[tokio::test]
+async fn a_trust_admin_reopens_an_inspection_finished_by_mistake() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let other_admin = app.login("admin@buddy.nhs.test").await;
+    let (id, unit) = open_inspection(&app, &inspector).await;
+    let path = format!("/api/v1/inspections/{id}/reopen");
+    let reason = json!({"reason": "Finished before bay 3 was checked"});
+
+    // Still open: nothing to reopen.
+    let open = app.post(&path, Some(&admin), reason.clone()).await;
+    assert_eq!(open.status, StatusCode::CONFLICT);
+    assert_eq!(
+        push(&app, &inspector, vec![upsert(id, unit, "submitted")]).await,
+        ["applied"]
+    );
+    assert!(!listed(&app.get("/api/v1/sync/pull", Some(&inspector)).await.json()).contains(&id));
+
+    // Signed out 401, not an admin 403, another trust's admin 404, no reason 422.
+    assert_eq!(
+        app.post(&path, None, reason.clone()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.post(&path, Some(&inspector), reason.clone())
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.post(&path, Some(&other_admin), reason.clone())
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.post(&path, Some(&admin), json!({"reason": " "}))
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The admin sees it among the finished ones and reopens it.
+    let caller = app.caller(&admin).await;
+    let overview = server::admin::overview(&app.store, &caller, app.clock.today())
+        .await
+        .unwrap();
+    assert!(overview.finished_inspections.iter().any(|i| i.id == id));
+    let reopened = app.post(&path, Some(&admin), reason.clone()).await;
+    assert_eq!(reopened.status, StatusCode::OK, "{}", reopened.json());
+    assert_eq!(reopened.json()["status"], "in_progress");
+    let audited = app
+        .count_behind_its_back(
+            "SELECT COUNT(*) FROM audit_log WHERE action = 'inspection.reopen' \
+             AND content LIKE '%bay 3%'",
+        )
+        .await;
+    assert_eq!(audited, 1);
+
+    // Its owner's devices list it among their open inspections again, and the owner carries on.
+    assert!(listed(&app.get("/api/v1/sync/pull", Some(&inspector)).await.json()).contains(&id));
+    assert_eq!(
+        push(
+            &app,
+            &inspector,
+            vec![answer(id, "bay 3 checked"), upsert(id, unit, "submitted")]
+        )
+        .await,
+        ["applied", "applied"]
+    );
+}

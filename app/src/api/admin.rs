@@ -185,6 +185,18 @@ pub async fn admin_hand_over(
     .map(|_| ())
 }
 
+/// Reopens an inspection finished by mistake, with the reason.
+#[server(prefix = "/fn", endpoint = "admin_reopen")]
+pub async fn admin_reopen(inspection_id: String, reason: String) -> Result<(), ServerFnError> {
+    let inspection_id = parse_id(&inspection_id, "listed inspection")?;
+    run(AdminCommand::Reopen {
+        inspection_id,
+        reason,
+    })
+    .await
+    .map(|_| ())
+}
+
 /// Ends a buddy grant now.
 #[server(prefix = "/fn", endpoint = "admin_end_grant")]
 pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {

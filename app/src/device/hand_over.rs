@@ -103,7 +103,11 @@ pub(super) async fn follow_open_inspections(
     forget_if_all_on_server(user_id, &let_go).await?;
     let mut fetched = 0;
     for id in listed {
-        if held.iter().any(|i| i.id == *id) {
+        if let Some(kept) = held.iter().find(|i| i.id == *id) {
+            // Finished here, open on the server: an admin reopened it.
+            if kept.status == InspectionStatus::Submitted {
+                reopen_here(kept).await?;
+            }
             continue;
         }
         // Still on the device under whoever had it before (handed over by an admin): it makes
@@ -127,6 +131,17 @@ pub(super) async fn follow_open_inspections(
         }
     }
     Ok(fetched)
+}
+
+/// Shows a kept inspection open again, as the server holds it (reopened by a trust admin).
+async fn reopen_here(kept: &LocalInspection) -> Result<(), DeviceError> {
+    let mut reopened = kept.clone();
+    reopened.status = InspectionStatus::InProgress;
+    let db = open().await?;
+    let tx = db.transaction(&[INSPECTIONS], TransactionMode::ReadWrite)?;
+    tx.store(INSPECTIONS)?.put(&to_js(&reopened)?, None).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Fetches an inspection handed to the user, with its checklist, findings, interview notes and

@@ -68,6 +68,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
             "/inspections/{id}/hand-over",
             get(sync::hand_over_choices).post(sync::hand_over),
         )
+        .route("/inspections/{id}/reopen", post(sync::reopen))
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/photos/{id}/removal", post(photos::remove))

@@ -26,6 +26,7 @@ use utoipa::OpenApi;
         super::sync::inspection,
         super::sync::hand_over_choices,
         super::sync::hand_over,
+        super::sync::reopen,
         super::photos::put,
         super::photos::get,
         super::photos::thumbnail,

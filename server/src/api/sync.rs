@@ -43,6 +43,25 @@ pub async fn inspection(
     Ok(Json(sync::inspection(&state, &caller, id).await?))
 }
 
+/// `POST /api/v1/inspections/{id}/reopen`: a trust admin reopens an inspection finished by
+/// mistake, with a reason for the audit trail; the answer is the inspection as it now stands.
+/// Its owner's devices show it open again after their next pull.
+#[utoipa::path(post, path = "/api/v1/inspections/{id}/reopen", params(("id" = Uuid, Path)),
+    request_body = domain::admin::ReopenRequest,
+    responses((status = 200, body = InspectionView), (status = 401, body = domain::api::ErrorBody),
+        (status = 403, body = domain::api::ErrorBody), (status = 404, body = domain::api::ErrorBody),
+        (status = 409, body = domain::api::ErrorBody), (status = 422, body = domain::api::ErrorBody)))]
+pub async fn reopen(
+    State(state): State<AppState>,
+    Authed(caller): Authed,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(request): ApiJson<domain::admin::ReopenRequest>,
+) -> Result<Json<InspectionView>, ApiError> {
+    let now = state.clock.now();
+    sync::reopen(&state.store, &caller, id, &request.reason, now).await?;
+    Ok(Json(sync::inspection(&state, &caller, id).await?))
+}
+
 /// The query of a pull.
 #[derive(Debug, serde::Deserialize)]
 pub struct PullQuery {

@@ -44,6 +44,17 @@ pub trait SyncStore {
         &self,
         trust_id: Uuid,
     ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError>;
+    /// The trust's inspections its own staff finished since `since`, newest first, at most
+    /// `limit`: (id, ward, owner, finished at).
+    async fn finished_inspections_of_trust(
+        &self,
+        trust_id: Uuid,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError>;
+    /// Opens a finished inspection of `owner` again; false when it is not finished (or no
+    /// longer theirs), so nothing changed.
+    async fn reopen(&self, id: Uuid, owner: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError>;
     /// Moves an open inspection from `from` to `to`; false when it is no longer open and
     /// `from`'s, or `to` is no longer an active inspector of its trust (something changed
     /// since the caller looked), so nothing changed.
@@ -725,6 +736,42 @@ impl<T: Db + ?Sized> SyncStore for T {
         .await?))
     }
 
+    async fn finished_inspections_of_trust(
+        &self,
+        trust_id: Uuid,
+        since: DateTime<Utc>,
+        limit: i64,
+    ) -> Result<Vec<(Uuid, Uuid, Uuid, DateTime<Utc>)>, StoreError> {
+        Ok(run!(self, |c| sqlx::query_as(
+            "SELECT i.id, i.unit_id, i.user_id, i.updated_at FROM inspections i \
+             JOIN users u ON u.id = i.user_id \
+             WHERE i.trust_id = $1 AND u.trust_id = $1 AND i.status = $2 AND i.updated_at >= $3 \
+             ORDER BY i.updated_at DESC, i.id LIMIT $4"
+        )
+        .bind(trust_id)
+        .bind(InspectionStatus::Submitted.as_str())
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&mut *c)
+        .await?))
+    }
+
+    async fn reopen(&self, id: Uuid, owner: Uuid, now: DateTime<Utc>) -> Result<bool, StoreError> {
+        let changed = run!(self, |c| sqlx::query(
+            "UPDATE inspections SET status = $1, updated_at = $2 \
+             WHERE id = $3 AND user_id = $4 AND status = $5"
+        )
+        .bind(InspectionStatus::InProgress.as_str())
+        .bind(now)
+        .bind(id)
+        .bind(owner)
+        .bind(InspectionStatus::Submitted.as_str())
+        .execute(&mut *c)
+        .await?
+        .rows_affected());
+        Ok(changed == 1)
+    }
+
     async fn hand_over(
         &self,
         id: Uuid,
@@ -806,7 +853,7 @@ impl<T: Db + ?Sized> SyncStore for T {
             Vec::new()
         } else {
             let sql = format!(
-                "SELECT id FROM photos WHERE trust_id = $1 AND id IN ({})",
+                "SELECT id FROM photos WHERE trust_id = $1 AND removed_at IS NULL AND id IN ({})",
                 placeholders(2, named.len())
             );
             run!(self, |c| {

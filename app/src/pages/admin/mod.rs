@@ -48,6 +48,7 @@ fn AdminSections() -> impl IntoView {
     let extend_grant = ServerAction::<AdminExtendGrant>::new();
     let end_session = ServerAction::<AdminEndSession>::new();
     let hand_over = ServerAction::<AdminHandOver>::new();
+    let reopen = ServerAction::<AdminReopen>::new();
     let record_notice = ServerAction::<AdminRecordNotice>::new();
     let lift_notice = ServerAction::<AdminLiftNotice>::new();
     let record_published = ServerAction::<AdminRecordPublished>::new();
@@ -64,6 +65,7 @@ fn AdminSections() -> impl IntoView {
             extend_grant.version().get(),
             end_session.version().get(),
             hand_over.version().get(),
+            reopen.version().get(),
             record_notice.version().get(),
             lift_notice.version().get(),
             record_published.version().get(),
@@ -87,6 +89,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#users">"Users"</a></li>
                 <li><a href="#signed-in">"Signed in"</a></li>
                 <li><a href="#open-inspections">"Open inspections"</a></li>
+                <li><a href="#finished-inspections">"Finished inspections"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
                 <li><a href="#enforcement">"Enforcement and published ratings"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
@@ -122,6 +125,7 @@ fn AdminSections() -> impl IntoView {
                             <Users overview=o.clone() add_user reset update_user />
                             <SignedInSessions overview=o.clone() end_session />
                             <open_inspections::OpenInspections overview=o.clone() hand_over />
+                            <open_inspections::FinishedInspections overview=o.clone() reopen />
                             <BuddyAccess overview=o.clone() add_grant end_grant extend_grant />
                             <enforcement::EnforcementAndPublished overview=o record_notice lift_notice record_published />
                         }

@@ -1,12 +1,14 @@
 //! "Open inspections" on "Manage trust": every unfinished inspection of the trust with its
 //! owner, so an admin can hand one to the next shift when its owner cannot. The new owner's
 //! devices fetch it at their next sign-in; changes still waiting on the old owner's tablet are
-//! refused from then on and wait there with the reason.
+//! refused from then on and wait there with the reason. "Finished inspections" lists those
+//! finished lately, so one finished by mistake can be reopened (with a reason, audited): its
+//! owner's tablet shows it open again after its next sync.
 
 use domain::admin::TrustOverview;
 use leptos::prelude::*;
 
-use crate::api::admin::AdminHandOver;
+use crate::api::admin::{AdminHandOver, AdminReopen};
 use crate::components::form::{ActionError, error_of};
 
 /// The list, each with whom it can go to.
@@ -64,6 +66,55 @@ pub(super) fn OpenInspections(
                                     </button>
                                 </ActionForm>
                                 }.into_any() }}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+/// Inspections finished lately, newest first, each with a form to reopen it.
+#[component]
+pub(super) fn FinishedInspections(
+    overview: TrustOverview,
+    reopen: ServerAction<AdminReopen>,
+) -> impl IntoView {
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%-d %b %Y, %H:%M UTC").to_string();
+    view! {
+        <section aria-labelledby="finished-inspections">
+            <h2 id="finished-inspections">"Finished inspections"</h2>
+            <p class="hint">
+                {format!(
+                    "Inspections finished in the last {} days. Reopen one finished by mistake: it goes back to the inspector who finished it, and their tablet shows it open again after its next sync.",
+                    domain::admin::FINISHED_LISTED_DAYS
+                )}
+            </p>
+            <ActionError message=Signal::derive(move || error_of(reopen.value().get())) />
+            {overview.finished_inspections.is_empty().then(|| view! { <p>"No inspection was finished lately."</p> })}
+            <ul class="user-list">
+                {overview
+                    .finished_inspections
+                    .into_iter()
+                    .map(|i| {
+                        let reason_id = format!("reopen-{}", i.id);
+                        view! {
+                            <li class="user">
+                                <p class="user__name">
+                                    <strong>{i.unit_name.clone()}</strong>
+                                    {format!(", {}, finished {}", i.owner_name, when(i.finished_at))}
+                                </p>
+                                <ActionForm action=reopen attr:class="user__form">
+                                    <input type="hidden" name="inspection_id" value=i.id.to_string() />
+                                    <div class="form-group">
+                                        <label class="label" for=reason_id.clone()>"Why reopen it?"</label>
+                                        <input class="input" id=reason_id name="reason" autocomplete="off" />
+                                    </div>
+                                    <button type="submit" class="button button--secondary">
+                                        "Reopen" <span class="visually-hidden">{format!(" {} finished by {}", i.unit_name, i.owner_name)}</span>
+                                    </button>
+                                </ActionForm>
                             </li>
                         }
                     })
