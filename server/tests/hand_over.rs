@@ -9,6 +9,7 @@ use chrono::Utc;
 use common::changes::upsert;
 use common::{PASSWORD, TestApp, spawn_app};
 use serde_json::{Value, json};
+use server::clock::Clock;
 use server::store::NewUser;
 use server::store::prelude::*;
 use uuid::Uuid;
