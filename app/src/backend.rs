@@ -175,6 +175,19 @@ pub fn require_caller() -> Result<Caller, ServerFnError> {
     Ok(caller)
 }
 
+/// The signed-in caller if a trust admin: 401 signed out, 403 for any other role, before a
+/// single field is read (a refusal never depends on what the form said).
+pub fn require_admin() -> Result<Caller, ServerFnError> {
+    let caller = require_caller()?;
+    if !caller.user.role.can_administer() {
+        return Err(to_server_error(ErrorBody {
+            error: ErrorCode::Forbidden.as_str().to_owned(),
+            message: "Only trust administrators can do this".to_owned(),
+        }));
+    }
+    Ok(caller)
+}
+
 /// Turns an interface error into a server function error carrying its sentence, and gives the
 /// response the status that goes with its code (a refused request is never a 500).
 pub fn to_server_error(e: ErrorBody) -> ServerFnError {

@@ -66,12 +66,13 @@ pub async fn add_pair(
     let unit = units
         .iter()
         .find(|u| u.id == new.unit_id)
-        .ok_or_else(|| unprocessable("Choose a ward of your trust"))?;
+        // Another trust's ward or checklist is not found, as everywhere.
+        .ok_or(ApiError::NotFound)?;
     let template = store
         .latest_template(new.template_id)
         .await?
         .filter(|t| t.trust_id.is_none_or(|t| t == trust) && !t.archived)
-        .ok_or_else(|| unprocessable("Choose a checklist your trust uses"))?;
+        .ok_or(ApiError::NotFound)?;
     let users = store.users_of_trust(trust).await?;
     let inspector = |id: Uuid| {
         users

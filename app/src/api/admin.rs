@@ -59,12 +59,14 @@ pub async fn get_trust_overview() -> Result<TrustOverview, ServerFnError> {
 /// Adds a site.
 #[server(prefix = "/fn", endpoint = "admin_add_site")]
 pub async fn admin_add_site(name: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     run(AdminCommand::AddSite { name }).await.map(|_| ())
 }
 
 /// Adds a core service to a site.
 #[server(prefix = "/fn", endpoint = "admin_add_core_service")]
 pub async fn admin_add_core_service(site_id: String, name: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let site_id = parse_id(&site_id, "site")?;
     run(AdminCommand::AddCoreService { site_id, name })
         .await
@@ -78,6 +80,7 @@ pub async fn admin_add_unit(
     name: String,
     ward_type: String,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let core_service_id = parse_id(&core_service_id, "core service")?;
     run(AdminCommand::AddUnit {
         core_service_id,
@@ -95,6 +98,7 @@ pub async fn admin_add_user(
     email: String,
     role: String,
 ) -> Result<Option<OneTimePassword>, ServerFnError> {
+    crate::backend::require_admin()?;
     let role = parse_role(&role)?;
     run(AdminCommand::AddUser { email, name, role }).await
 }
@@ -104,6 +108,7 @@ pub async fn admin_add_user(
 pub async fn admin_reset_password(
     user_id: String,
 ) -> Result<Option<OneTimePassword>, ServerFnError> {
+    crate::backend::require_admin()?;
     let user_id = parse_id(&user_id, "user")?;
     run(AdminCommand::ResetPassword { user_id }).await
 }
@@ -115,6 +120,7 @@ pub async fn admin_update_user(
     role: String,
     active: Option<String>,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let user_id = parse_id(&user_id, "user")?;
     let role = parse_role(&role)?;
     run(AdminCommand::UpdateUser {
@@ -133,6 +139,7 @@ pub async fn admin_add_grant(
     starts_on: String,
     ends_on: String,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let starts_on = parse_date(&starts_on, "start date")?;
     let ends_on = parse_date(&ends_on, "end date")?;
     run(AdminCommand::AddGrant {
@@ -147,6 +154,7 @@ pub async fn admin_add_grant(
 /// Moves a buddy grant's last day.
 #[server(prefix = "/fn", endpoint = "admin_extend_grant")]
 pub async fn admin_extend_grant(grant_id: String, ends_on: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let grant_id = parse_id(&grant_id, "grant")?;
     let ends_on = parse_date(&ends_on, "new end date")?;
     run(AdminCommand::ExtendGrant { grant_id, ends_on })
@@ -164,6 +172,7 @@ pub async fn my_access() -> Result<Vec<domain::grant::AccessView>, ServerFnError
 /// Ends one session of someone of the trust (a lost tablet).
 #[server(prefix = "/fn", endpoint = "admin_end_session")]
 pub async fn admin_end_session(session_id: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     run(AdminCommand::EndSession { session_id })
         .await
         .map(|_| ())
@@ -175,6 +184,7 @@ pub async fn admin_hand_over(
     inspection_id: String,
     to_user_id: String,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let inspection_id = parse_id(&inspection_id, "listed inspection")?;
     let to_user_id = parse_id(&to_user_id, "person to hand it to")?;
     run(AdminCommand::HandOver {
@@ -188,6 +198,7 @@ pub async fn admin_hand_over(
 /// Reopens an inspection finished by mistake, with the reason.
 #[server(prefix = "/fn", endpoint = "admin_reopen")]
 pub async fn admin_reopen(inspection_id: String, reason: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let inspection_id = parse_id(&inspection_id, "listed inspection")?;
     run(AdminCommand::Reopen {
         inspection_id,
@@ -200,6 +211,7 @@ pub async fn admin_reopen(inspection_id: String, reason: String) -> Result<(), S
 /// Ends a buddy grant now.
 #[server(prefix = "/fn", endpoint = "admin_end_grant")]
 pub async fn admin_end_grant(grant_id: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let grant_id = parse_id(&grant_id, "grant")?;
     run(AdminCommand::EndGrant { grant_id }).await.map(|_| ())
 }
@@ -211,6 +223,7 @@ pub async fn admin_record_notice(
     key_question: String,
     enforcement: String,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let core_service_id = parse_id(&core_service_id, "core service")?;
     let enforcement = domain::principles::Enforcement::from_code(&enforcement)
         .ok_or_else(|| unprocessable("Choose the kind of notice".to_owned()))?;
@@ -226,6 +239,7 @@ pub async fn admin_record_notice(
 /// Lifts an enforcement notice from today.
 #[server(prefix = "/fn", endpoint = "admin_lift_notice")]
 pub async fn admin_lift_notice(notice_id: String) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let notice_id = parse_id(&notice_id, "notice")?;
     run(AdminCommand::LiftNotice { notice_id })
         .await
@@ -240,6 +254,7 @@ pub async fn admin_record_published(
     rating: String,
     report_date: String,
 ) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
     let core_service_id = parse_id(&core_service_id, "core service")?;
     let rating = domain::rating::Rating::from_code(&rating)
         .filter(|r| *r != domain::rating::Rating::NotRated)

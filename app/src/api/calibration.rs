@@ -27,6 +27,7 @@ pub async fn pair_inspectors(
     closes_on: String,
 ) -> Result<(), ServerFnError> {
     use super::admin::{parse_date, parse_id, run};
+    crate::backend::require_admin()?;
     let request = domain::calibration::view::PairRequest {
         unit_id: parse_id(&unit_id, "ward")?,
         template_id: parse_id(&template_id, "checklist")?,

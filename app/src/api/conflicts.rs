@@ -16,7 +16,7 @@ pub async fn list_conflicts() -> Result<Vec<ConflictView>, ServerFnError> {
 /// Resolves one conflict: `keep_applied` or `apply_kept`.
 #[server(prefix = "/fn", endpoint = "resolve_conflict")]
 pub async fn resolve_conflict(seq: i64, resolution: String) -> Result<(), ServerFnError> {
-    let caller = require_caller()?;
+    let caller = crate::backend::require_admin()?;
     let Some(resolution) = domain::conflict::Resolution::parse(&resolution) else {
         return Err(to_server_error(domain::api::ErrorBody {
             error: domain::api::ErrorCode::Unprocessable.as_str().to_owned(),
