@@ -118,23 +118,24 @@ pub async fn overview(
         })
         .collect();
     let units = store.units_of_trust(trust_id).await?;
+    // Ward and person names for the inspection lists (a missing one shows blank).
+    let unit_name = |id: Uuid| {
+        let unit = units.iter().find(|u| u.id == id);
+        unit.map(|u| u.name.clone()).unwrap_or_default()
+    };
+    let person_name = |id: Uuid| {
+        let person = people.iter().find(|u| u.id == id);
+        person.map(|u| u.name.clone()).unwrap_or_default()
+    };
     let open_inspections = store
         .open_inspections_of_trust(trust_id)
         .await?
         .into_iter()
         .map(|(id, unit_id, owner_id, started_at)| OpenInspectionView {
             id,
-            unit_name: units
-                .iter()
-                .find(|u| u.id == unit_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
+            unit_name: unit_name(unit_id),
             owner_id,
-            owner_name: people
-                .iter()
-                .find(|u| u.id == owner_id)
-                .map(|u| u.name.clone())
-                .unwrap_or_default(),
+            owner_name: person_name(owner_id),
             started_at,
         })
         .collect();
@@ -147,16 +148,8 @@ pub async fn overview(
         .map(
             |(id, unit_id, owner_id, finished_at)| FinishedInspectionView {
                 id,
-                unit_name: units
-                    .iter()
-                    .find(|u| u.id == unit_id)
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default(),
-                owner_name: people
-                    .iter()
-                    .find(|u| u.id == owner_id)
-                    .map(|u| u.name.clone())
-                    .unwrap_or_default(),
+                unit_name: unit_name(unit_id),
+                owner_name: person_name(owner_id),
                 finished_at,
             },
         )

@@ -283,11 +283,8 @@ pub async fn comments_for(
 ) -> Result<Vec<domain::review::EvidenceComment>, ApiError> {
     let limit = i64::try_from(domain::review::MAX_COMMENTS).unwrap_or(i64::MAX);
     let doubts = store.open_doubts_of(caller.user.id, limit).await?;
-    let mut replies = if doubts.is_empty() {
-        HashMap::new()
-    } else {
-        replies_by_record(store.replies_of_user(caller.user.id).await?)
-    };
+    let doubted: Vec<Uuid> = doubts.iter().map(|d| d.record_id).collect();
+    let mut replies = replies_by_record(store.replies_about(caller.user.id, &doubted).await?);
     Ok(doubts
         .into_iter()
         .map(|d| domain::review::EvidenceComment {

@@ -126,25 +126,33 @@ async fn an_admin_removes_a_photo_and_it_is_gone_for_good() {
     assert_eq!(pull["removed_photo_ids"], json!([]));
 }
 
+/// Sends `bytes` as a new photo; the status.
+async fn upload(app: &common::TestApp, token: &str, id: Uuid, bytes: &[u8]) -> StatusCode {
+    let path = format!("/api/v1/photos/{id}");
+    app.put_bytes(&path, Some(token), "image/jpeg", &[], bytes.to_vec())
+        .await
+        .status
+}
+
 #[tokio::test]
-async fn bytes_another_photo_still_holds_are_kept() {
+async fn the_same_picture_goes_everywhere_in_the_trust_and_nowhere_else() {
     let app = spawn_app().await;
     let inspector = app.login("inspector@demo.nhs.test").await;
     let admin = app.login("admin@demo.nhs.test").await;
+    let buddy_admin = app.login("admin@buddy.nhs.test").await;
     let bytes = images::jpeg(&images::two_halves(300, 200));
-    let (first, second) = (Uuid::now_v7(), Uuid::now_v7());
+    let (first, second, elsewhere) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
     for id in [first, second] {
-        let reply = app
-            .put_bytes(
-                &format!("/api/v1/photos/{id}"),
-                Some(&inspector),
-                "image/jpeg",
-                &[],
-                bytes.clone(),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED);
+        assert_eq!(
+            upload(&app, &inspector, id, &bytes).await,
+            StatusCode::CREATED
+        );
     }
+    assert_eq!(
+        upload(&app, &buddy_admin, elsewhere, &bytes).await,
+        StatusCode::CREATED
+    );
+    let held = stored_files(&app).len();
     let reply = app
         .post(
             &format!("/api/v1/photos/{first}/removal"),
@@ -153,9 +161,91 @@ async fn bytes_another_photo_still_holds_are_kept() {
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK);
-    // Content-addressed: the second photo is the same picture and still reads.
+
+    // The second photo of the trust is the same picture: it goes too, and devices drop both.
     let got = app
         .get(&format!("/api/v1/photos/{second}"), Some(&inspector))
         .await;
+    assert_eq!(got.status, StatusCode::NOT_FOUND);
+    let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
+    let mut dropped: Vec<Uuid> = serde_json::from_value(pull["removed_photo_ids"].clone()).unwrap();
+    dropped.sort();
+    assert_eq!(dropped, vec![first, second]);
+    // Another trust's photo of the same bytes is theirs to govern: it still reads.
+    let got = app
+        .get(&format!("/api/v1/photos/{elsewhere}"), Some(&buddy_admin))
+        .await;
     assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(stored_files(&app).len(), held, "kept for the other trust");
+    // Sent again under a new id, the removed picture is refused and nothing is kept for it.
+    assert_eq!(
+        upload(&app, &inspector, Uuid::now_v7(), &bytes).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(stored_files(&app).len(), held);
+}
+
+#[tokio::test]
+async fn a_removed_photo_leaves_the_findings_that_named_it() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let admin = app.login("admin@demo.nhs.test").await;
+    let (kept, removed) = (Uuid::now_v7(), Uuid::now_v7());
+    let bytes = [
+        images::jpeg(&images::two_halves(300, 200)),
+        images::jpeg(&images::two_halves(200, 300)),
+    ];
+    for (id, bytes) in [kept, removed].into_iter().zip(&bytes) {
+        assert_eq!(
+            upload(&app, &inspector, id, bytes).await,
+            StatusCode::CREATED
+        );
+    }
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let unit: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
+    let (inspection, finding) = (Uuid::now_v7(), Uuid::now_v7());
+    let answer = |photos: Vec<Uuid>| {
+        let mut m = common::changes::finding(finding, inspection, "not_met", "Sharps bin full");
+        m["data"]["photo_ids"] = json!(photos);
+        m
+    };
+    let push = |mutations: Vec<serde_json::Value>| json!({"device_id": Uuid::now_v7(), "mutations": mutations});
+    let reply = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&inspector),
+            push(vec![
+                common::changes::upsert(inspection, unit, "in_progress"),
+                answer(vec![kept, removed]),
+            ]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let reply = app
+        .post(
+            &format!("/api/v1/photos/{removed}/removal"),
+            Some(&admin),
+            json!({"reason": "A patient's notes are legible"}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    let photos_named = |view: serde_json::Value| view["findings"][0]["photo_ids"].clone();
+    let view = app
+        .get(&format!("/api/v1/inspections/{inspection}"), Some(&admin))
+        .await;
+    assert_eq!(photos_named(view.json()), json!([kept]));
+
+    // A device that has not pulled since sends the finding again naming it: it stays out.
+    let reply = app
+        .post(
+            "/api/v1/sync/push",
+            Some(&inspector),
+            push(vec![answer(vec![kept, removed])]),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.json());
+    let view = app
+        .get(&format!("/api/v1/inspections/{inspection}"), Some(&admin))
+        .await;
+    assert_eq!(photos_named(view.json()), json!([kept]));
 }

@@ -350,6 +350,15 @@ async fn the_inspector_replies_to_a_challenge_and_the_item_goes_back_in_the_queu
     stray["record_id"] = json!(Uuid::now_v7());
     let (status, _) = push_one(&app, &inspector, "evidence.reply", stray).await;
     assert_eq!(status, "rejected");
+    // A finding of the same inspection that no reviewer doubted has nothing to answer.
+    let mut undoubted = reply.clone();
+    undoubted["id"] = json!(Uuid::now_v7());
+    undoubted["record_id"] = json!(findings[1]);
+    let (status, error) = push_one(&app, &inspector, "evidence.reply", undoubted).await;
+    assert_eq!(
+        (status.as_str(), error.contains("nothing to reply to")),
+        ("rejected", true)
+    );
 
     // The owner's reply is kept once: the same reply again under a new change id is refused.
     assert_eq!(

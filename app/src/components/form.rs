@@ -92,13 +92,16 @@ pub fn error_of<T>(value: Option<Result<T, ServerFnError>>) -> Option<String> {
     value.and_then(|r| r.err()).map(|e| message(&e))
 }
 
-/// An action's error, shown next to its form.
+/// An action's error, shown next to its form; `id` lets a field name it in `aria-describedby`.
 #[component]
-pub fn ActionError(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+pub fn ActionError(
+    #[prop(into)] message: Signal<Option<String>>,
+    #[prop(optional)] id: Option<&'static str>,
+) -> impl IntoView {
     move || {
         message.get().map(|m| {
             view! {
-                <p class="error-message" role="alert">
+                <p class="error-message" role="alert" id=id>
                     <span class="visually-hidden">"Error: "</span>
                     {m}
                 </p>

@@ -14,12 +14,13 @@ use domain::template::ChecklistTemplate;
 use domain::{Framework, api::UnitInfo};
 use rexie::TransactionMode;
 use uuid::Uuid;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 use super::idb::{FINDINGS, INSPECTIONS, INTERVIEWS, PHOTOS, from_js, get_one, open, to_js};
 use super::net::{get_json, post_json, text_of};
+use super::photo_store::photo_row;
 use super::purge::{forget_if_all_on_server, kept_only_here, still_waiting};
-use super::{DeviceError, LocalInspection, copy_of, inspections_of, units_copy_key};
+use super::{DeviceError, LocalInspection, StoredPhoto, copy_of, inspections_of, units_copy_key};
 
 /// Whom the user may hand the inspection to (the server is asked: this needs a connection, and
 /// all of the inspection must have reached the server).
@@ -200,7 +201,13 @@ async fn take_on(user_id: Uuid, id: Uuid) -> Result<(), DeviceError> {
             continue;
         };
         let blob = photo_blob(photo.id).await?;
-        photos.push(photo_row(photo.id, id, finding.item_code.as_str(), &blob)?);
+        let held = StoredPhoto {
+            id: photo.id,
+            blob,
+            width: 0,
+            height: 0,
+        };
+        photos.push(photo_row(None, id, finding.item_code.as_str(), &held)?);
     }
     let db = open().await?;
     let tx = db.transaction(
@@ -230,32 +237,6 @@ async fn take_on(user_id: Uuid, id: Uuid) -> Result<(), DeviceError> {
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// A photo the server holds, kept like one uploaded from here: no `user_id`, so it does not
-/// wait for upload (see `photo_store`).
-fn photo_row(
-    id: Uuid,
-    inspection_id: Uuid,
-    item_code: &str,
-    blob: &web_sys::Blob,
-) -> Result<JsValue, DeviceError> {
-    let value = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| {
-        js_sys::Reflect::set(&value, &JsValue::from_str(k), v)
-            .map(|_| ())
-            .map_err(|_| DeviceError::Storage("photo".into()))
-    };
-    set("id", &JsValue::from_str(&id.to_string()))?;
-    set(
-        "inspection_id",
-        &JsValue::from_str(&inspection_id.to_string()),
-    )?;
-    set("item_code", &JsValue::from_str(item_code))?;
-    set("width", &JsValue::from(0))?;
-    set("height", &JsValue::from(0))?;
-    set("blob", blob)?;
-    Ok(value.into())
 }
 
 async fn photo_blob(id: Uuid) -> Result<web_sys::Blob, DeviceError> {

@@ -9,14 +9,15 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::findings::queued_finding;
-use super::idb::{INSPECTIONS, PHOTOS, field, from_js, open, rows_under};
+use super::idb::{FINDINGS, INSPECTIONS, PHOTOS, field, from_js, only, open, rows_under};
 use super::write::{PhotoChange, record_in_open_inspection};
 use super::{DeviceError, LocalInspection, StoredPhoto, WaitingPhoto};
 
 /// A photo as the device stores it: under the inspection and prompt it belongs to, waiting for
-/// upload by `user_id` (the `user_id` index holds photos still to upload).
+/// upload by `uploader` (the `user_id` index holds photos still to upload; a photo the server
+/// holds already has none).
 pub(super) fn photo_row(
-    user_id: Uuid,
+    uploader: Option<Uuid>,
     inspection_id: Uuid,
     item_code: &str,
     photo: &StoredPhoto,
@@ -32,7 +33,9 @@ pub(super) fn photo_row(
         "inspection_id",
         &JsValue::from_str(&inspection_id.to_string()),
     )?;
-    set("user_id", &JsValue::from_str(&user_id.to_string()))?;
+    if let Some(user_id) = uploader {
+        set("user_id", &JsValue::from_str(&user_id.to_string()))?;
+    }
     set("item_code", &JsValue::from_str(item_code))?;
     set("width", &JsValue::from(photo.width))?;
     set("height", &JsValue::from(photo.height))?;
@@ -46,7 +49,12 @@ pub async fn add_photo(
     finding: &FindingData,
     photo: &StoredPhoto,
 ) -> Result<(), DeviceError> {
-    let value = photo_row(user_id, finding.inspection_id, &finding.item_code, photo)?;
+    let value = photo_row(
+        Some(user_id),
+        finding.inspection_id,
+        &finding.item_code,
+        photo,
+    )?;
     record_in_open_inspection(
         user_id,
         Change::Finding(finding.clone()),
@@ -190,10 +198,47 @@ pub(super) async fn forget_photos(ids: &[Uuid]) -> Result<(), DeviceError> {
         return Ok(());
     }
     let db = open().await?;
-    let tx = db.transaction(&[PHOTOS], TransactionMode::ReadWrite)?;
-    let store = tx.store(PHOTOS)?;
+    let tx = db.transaction(&[PHOTOS, FINDINGS], TransactionMode::ReadWrite)?;
+    let photos = tx.store(PHOTOS)?;
+    let mut held: Vec<(Uuid, Uuid)> = Vec::new();
     for id in ids {
-        store.delete(JsValue::from_str(&id.to_string())).await?;
+        let key = JsValue::from_str(&id.to_string());
+        if let Some(row) = photos.get(key.clone()).await? {
+            let inspection = field(&row, "inspection_id").and_then(|v| v.as_string());
+            if let Some(inspection) = inspection.and_then(|i| i.parse().ok()) {
+                held.push((*id, inspection));
+            }
+            photos.delete(key).await?;
+        }
+    }
+    // The findings that named a photo held here stop naming it: no empty frame on the page.
+    let findings = tx.store(FINDINGS)?;
+    let mut inspections: Vec<Uuid> = held.iter().map(|(_, i)| *i).collect();
+    inspections.sort_unstable();
+    inspections.dedup();
+    for inspection in inspections {
+        let rows = findings
+            .index("inspection_id")?
+            .get_all(Some(only(inspection)?), None)
+            .await?;
+        for row in rows {
+            let Some(named) = field(&row, "photo_ids").map(|v| js_sys::Array::from(&v)) else {
+                continue;
+            };
+            let kept: js_sys::Array = named
+                .iter()
+                .filter(|p| {
+                    !held
+                        .iter()
+                        .any(|(id, _)| p.as_string() == Some(id.to_string()))
+                })
+                .collect();
+            if kept.length() != named.length() {
+                js_sys::Reflect::set(&row, &JsValue::from_str("photo_ids"), &kept)
+                    .map_err(|_| DeviceError::Storage("finding".into()))?;
+                findings.put(&row, None).await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(())

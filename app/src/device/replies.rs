@@ -31,7 +31,7 @@ pub async fn send_reply(
     ))?;
     let rows = photos
         .iter()
-        .map(|p| photo_row(user_id, reply.inspection_id, item_code, p))
+        .map(|p| photo_row(Some(user_id), reply.inspection_id, item_code, p))
         .collect::<Result<Vec<_>, _>>()?;
     let db = open().await?;
     let tx = db.transaction(&[OUTBOX, PHOTOS], TransactionMode::ReadWrite)?;

@@ -35,6 +35,9 @@ fn Removal() -> impl IntoView {
     let id = use_id_param();
     let remove = ServerAction::<RemovePhoto>::new();
     let error = Signal::derive(move || error_of(remove.value().get()));
+    // The page changes only once the photo is removed: an error leaves the reason as typed.
+    let removed = Memo::new(move |_| remove.value().get().and_then(Result::ok));
+    let pending = remove.pending();
     let done = NodeRef::<leptos::html::Div>::new();
     Effect::new(move |_| {
         if let Some(panel) = done.get() {
@@ -45,10 +48,9 @@ fn Removal() -> impl IntoView {
         let Some(id) = id() else {
             return view! { <NotFound /> }.into_any();
         };
-        let removed = remove.value().get().and_then(Result::ok);
         view! {
             <h1>"Remove a photo"</h1>
-            {match removed {
+            {match removed.get() {
                 Some(at) => view! {
                     <div class="panel" role="status" tabindex="-1" node_ref=done>
                         <h2>"Photo removed"</h2>
@@ -67,16 +69,23 @@ fn Removal() -> impl IntoView {
                     </figure>
                     <ActionForm action=remove attr:class="inline-form">
                         <input type="hidden" name="photo_id" value=id.to_string() />
-                        <div class="form-group">
+                        <div class="form-group" class:form-group--error=move || error.get().is_some()>
                             <label class="label" for="removal-reason">"Why is it removed?"</label>
                             <p class="hint" id="removal-reason-hint">
                                 "Say what it showed without naming anyone, for example \"a patient's face in the background\". The audit trail keeps this."
                             </p>
+                            <ActionError message=error id="removal-reason-error" />
                             <textarea class="input textarea" id="removal-reason" name="reason" rows="3"
-                                aria-describedby="removal-reason-hint"></textarea>
+                                aria-describedby=move || if error.get().is_some() {
+                                    "removal-reason-hint removal-reason-error"
+                                } else {
+                                    "removal-reason-hint"
+                                }></textarea>
                         </div>
-                        <ActionError message=error />
-                        <button type="submit" class="button button--warning">"Remove photo"</button>
+                        // One removal: a second click while the first is on its way does nothing.
+                        <button type="submit" class="button button--warning" disabled=move || pending.get()>
+                            {move || if pending.get() { "Removing…" } else { "Remove photo" }}
+                        </button>
                     </ActionForm>
                 }
                     .into_any(),

@@ -19,8 +19,7 @@ use crate::device::{
 type Entry = (EvidenceComment, Vec<WaitingReply>);
 
 /// The list, shown once the page runs (the device keeps it). Each comment stays on the page
-/// while nothing about it changes, so a sync in the background never wipes a reply being
-/// written.
+/// until its verdict changes, so a sync in the background never wipes a reply being written.
 #[component]
 pub fn ReviewComments(user_id: Uuid) -> impl IntoView {
     let device = use_device();
@@ -76,9 +75,17 @@ pub fn ReviewComments(user_id: Uuid) -> impl IntoView {
                 <p>"The reviewer doubts this evidence. Until it is resolved it does not count in readiness. Reply to explain, or add a new photo; the reviewer then looks again."</p>
                 <ul class="review-comments__list">
                     <For
-                        each=move || entries.get()
-                        key=entry_key
-                        children=move |(comment, waiting)| view! { <Comment comment waiting user_id saved /> }
+                        each=move || entries.with(|e| e.iter().map(|(c, _)| c.clone()).collect::<Vec<_>>())
+                        key=|c| (c.id, c.status)
+                        children=move |comment| {
+                            let verdict = comment.id;
+                            // The replies change under a comment without drawing it again, so
+                            // a sync never wipes a reply being typed.
+                            let replies = Memo::new(move |_| entries.with(|e| {
+                                e.iter().find(|(c, _)| c.id == verdict).map(|(c, w)| (c.replies.clone(), w.clone()))
+                            }).unwrap_or_default());
+                            view! { <Comment comment replies user_id saved /> }
+                        }
                     />
                 </ul>
             </section>
@@ -86,21 +93,10 @@ pub fn ReviewComments(user_id: Uuid) -> impl IntoView {
     }
 }
 
-/// What a comment's rendering depends on: it is drawn again only when one of these changes
-/// (the verdict, the replies sent or waiting, how many were refused).
-fn entry_key((comment, waiting): &Entry) -> (Uuid, Vec<Uuid>, usize) {
-    let replies = comment.replies.iter().map(|r| r.id);
-    (
-        comment.id,
-        replies.chain(waiting.iter().map(|w| w.reply.id)).collect(),
-        waiting.iter().filter(|w| w.refused.is_some()).count(),
-    )
-}
-
 #[component]
 fn Comment(
     comment: EvidenceComment,
-    waiting: Vec<WaitingReply>,
+    replies: Memo<(Vec<ReplyView>, Vec<WaitingReply>)>,
     user_id: Uuid,
     saved: RwSignal<Option<Uuid>>,
 ) -> impl IntoView {
@@ -112,6 +108,7 @@ fn Comment(
         item_code: comment.item_code.clone(),
         about: about.clone(),
     };
+    let label = format!("Your replies about {about}");
     view! {
         <li class="inset inset--warning review-comment">
             <p class="review-comment__head">
@@ -123,12 +120,15 @@ fn Comment(
             })}
             <p class="review-comment__text">{comment.comment}</p>
             <p class="hint">{comment.by} ", " {when}</p>
-            {(!comment.replies.is_empty() || !waiting.is_empty()).then(|| view! {
-                <ul class="review-comment__replies" aria-label=format!("Your replies about {about}")>
-                    {comment.replies.into_iter().map(|r| view! { <SentReply reply=r /> }).collect_view()}
-                    {waiting.into_iter().map(|w| view! { <WaitingReplyItem waiting=w /> }).collect_view()}
-                </ul>
-            })}
+            {move || {
+                let (sent, waiting) = replies.get();
+                (!sent.is_empty() || !waiting.is_empty()).then(|| view! {
+                    <ul class="review-comment__replies" aria-label=label.clone()>
+                        {sent.into_iter().map(|r| view! { <SentReply reply=r /> }).collect_view()}
+                        {waiting.into_iter().map(|w| view! { <WaitingReplyItem waiting=w /> }).collect_view()}
+                    </ul>
+                })
+            }}
             <ReplyForm to=form user_id saved />
         </li>
     }
@@ -189,11 +189,11 @@ fn ReplyForm(to: ReplyTo, user_id: Uuid, saved: RwSignal<Option<Uuid>>) -> impl 
     let busy = RwSignal::new(false);
     let record_id = to.record_id;
     let just_saved = move || saved.get() == Some(record_id);
-    // Saving re-draws the comment with the reply listed: the confirmation takes focus there.
+    // Once saved, the confirmation takes focus, so a screen reader says so.
     let confirmation = NodeRef::<leptos::html::P>::new();
     Effect::new(move |_| {
-        if let Some(p) = confirmation.get()
-            && saved.get_untracked() == Some(record_id)
+        if saved.get() == Some(record_id)
+            && let Some(p) = confirmation.get_untracked()
         {
             let _ = p.focus();
         }
@@ -264,7 +264,13 @@ fn ReplyForm(to: ReplyTo, user_id: Uuid, saved: RwSignal<Option<Uuid>>) -> impl 
                 <textarea class="input textarea" id=field_id rows="3" node_ref=textarea
                     aria-describedby=move || error.get().map(|_| format!("reply-{}-error", to.record_id))
                     prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                    on:input=move |ev| {
+                        text.set(event_target_value(&ev));
+                        // Writing another reply: the last one's confirmation has been read.
+                        if saved.get_untracked() == Some(record_id) {
+                            saved.set(None);
+                        }
+                    }></textarea>
             </div>
             <ul class="photos__list">
                 {move || previews.get().into_iter().enumerate().map(|(n, (id, url))| view! {

@@ -7,7 +7,7 @@
 //! change of the batch sees it.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -122,6 +122,9 @@ pub struct Held<'a> {
     /// The pusher's review grants (trust, first day, last day), when a batch carries a peer
     /// review.
     pub grants: Vec<(Uuid, NaiveDate, NaiveDate)>,
+    /// Of the records a batch replies about, the findings a reviewer has challenged or called
+    /// insufficient (at any time: a reply written offline may cross the verdict that settles it).
+    pub doubted: HashSet<Uuid>,
 }
 
 /// A rating as held, as far as the rules need it.
@@ -144,6 +147,8 @@ pub struct Wanted {
     pub assessments: Vec<Uuid>,
     /// Whether the pusher's review grants are needed.
     pub grants: bool,
+    /// Whether the batch carries replies (which need `Held::doubted`).
+    pub doubts: bool,
 }
 
 impl Wanted {
@@ -164,7 +169,10 @@ impl Wanted {
                     wanted.units.extend(a.unit_id);
                     wanted.grants |= *source == AssessmentSource::PeerReview;
                 }
-                Change::Reply(r) => wanted.records.extend([r.id, r.record_id]),
+                Change::Reply(r) => {
+                    wanted.records.extend([r.id, r.record_id]);
+                    wanted.doubts = true;
+                }
             }
         }
         for list in [
@@ -226,6 +234,8 @@ pub enum Refusal {
     UnknownFinding,
     /// A reply id already used: a reply, once sent, stays as sent.
     ReplySent,
+    /// A reply about a record no reviewer has doubted: there is nothing to answer.
+    NotDoubted,
 }
 
 /// Why a reviewer's grant does not cover today.
@@ -279,6 +289,10 @@ impl std::fmt::Display for Refusal {
             Refusal::EvidenceInFuture => "the evidence date is after today",
             Refusal::UnknownFinding => "the finding replied about is not known",
             Refusal::ReplySent => "this reply was sent already: write another one instead",
+            Refusal::NotDoubted => {
+                "no reviewer has challenged this finding or called it insufficient: there is \
+                 nothing to reply to"
+            }
         })
     }
 }
@@ -492,8 +506,8 @@ fn assessment_allowed(
     }
 }
 
-/// Whether a reply may be written: by the owner of the finding's inspection, in their own
-/// trust, once (the finding itself never changes, finished or not).
+/// Whether a reply may be written: about a finding a reviewer doubted, by the owner of its
+/// inspection, in their own trust, once (the finding itself never changes, finished or not).
 fn reply_allowed(held: &Held<'_>, pusher: &Pusher, r: &ReplyData) -> Result<(), Refusal> {
     if !pusher.role.can_inspect() {
         return Err(Refusal::Role(ROLE_REPLY));
@@ -509,6 +523,9 @@ fn reply_allowed(held: &Held<'_>, pusher: &Pusher, r: &ReplyData) -> Result<(), 
     }
     if held.records.contains_key(&r.id) {
         return Err(Refusal::ReplySent);
+    }
+    if !held.doubted.contains(&r.record_id) {
+        return Err(Refusal::NotDoubted);
     }
     Ok(())
 }

@@ -12,6 +12,7 @@ pub mod s3;
 
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use domain::caller::Caller;
 use domain::photo::{PhotoReceipt, PhotoRemoval, RemovedPhoto};
 use tokio::sync::Semaphore;
@@ -179,7 +180,7 @@ impl Photos {
             removed_at: None,
         };
         match db.insert_photo(&record).await {
-            Ok(()) => Ok(Uploaded::Created(receipt(&record))),
+            Ok(()) => self.unless_removed_picture(db, record).await,
             // The same id arrived on another connection meanwhile: judge against that one,
             // and drop what this upload kept unless something names it.
             Err(StoreError::Conflict(_)) => {
@@ -193,6 +194,34 @@ impl Photos {
             }
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// A new photo of a picture the trust's admin removed under another id is refused: it
+    /// shows the same person. Checked once the record is in, so a removal running alongside
+    /// sees this photo or this check sees the removal.
+    async fn unless_removed_picture(
+        &self,
+        db: &Store,
+        record: PhotoRecord,
+    ) -> Result<Uploaded, ApiError> {
+        if !db
+            .picture_removed(record.trust_id, &record.image_key)
+            .await?
+        {
+            return Ok(Uploaded::Created(receipt(&record)));
+        }
+        let now = chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6);
+        db.mark_photo_removed(record.id, record.uploaded_by, REMOVED_PICTURE_AGAIN, now)
+            .await?;
+        for key in [&record.image_key, &record.thumbnail_key] {
+            if !db.photo_key_in_use(key).await? {
+                self.store.delete(key).await?;
+            }
+        }
+        Err(ApiError::Conflict(
+            "This picture was removed by the trust's administrator and cannot be sent again"
+                .to_owned(),
+        ))
     }
 
     /// The JPEG bytes of a photo the caller may see; 404 for anyone else.
@@ -251,35 +280,7 @@ impl Photos {
         let now = chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6);
         let removed_at = match photo.removed_at {
             Some(at) => at,
-            None => {
-                let reason = request.reason.trim();
-                let tx = db.begin().await?;
-                if !tx
-                    .mark_photo_removed(id, caller.user.id, reason, now)
-                    .await?
-                {
-                    return Err(ApiError::Conflict(
-                        "The photo was removed meanwhile by someone else".to_owned(),
-                    ));
-                }
-                crate::audit::record(
-                    &tx,
-                    photo.trust_id,
-                    now,
-                    Some(caller.user.id),
-                    "photo.remove",
-                    Some(id),
-                    serde_json::json!({
-                        "sha256": photo.sha256, "uploaded_by": photo.uploaded_by,
-                        "taken_at": photo.created_at,
-                    }),
-                    serde_json::json!({ "reason": reason }),
-                )
-                .await?;
-                tx.commit().await?;
-                tracing::info!(user_id = %caller.user.id, photo_id = %id, "photo removed");
-                now
-            }
+            None => mark_removed(db, caller, &photo, request.reason.trim(), now).await?,
         };
         for key in [&photo.image_key, &photo.thumbnail_key] {
             if !db.photo_key_in_use(key).await? {
@@ -296,6 +297,58 @@ impl Photos {
             self.max_bytes / (1024 * 1024)
         ))
     }
+}
+
+/// Why a photo was refused on arrival: its picture had been removed under another id.
+const REMOVED_PICTURE_AGAIN: &str = "The same picture as a photo removed before";
+
+/// Marks a photo removed, with every other photo of its trust that shows the same picture
+/// (sent again under other ids, it shows the same person), takes them out of the records that
+/// name them and writes the audit entry, in one transaction. A second click that raced the
+/// first answers with the first removal.
+async fn mark_removed(
+    db: &Store,
+    caller: &Caller,
+    photo: &PhotoRecord,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<DateTime<Utc>, ApiError> {
+    let tx = db.begin().await?;
+    let mut gone = vec![photo.id];
+    gone.extend(
+        tx.same_picture(photo.trust_id, &photo.image_key)
+            .await?
+            .into_iter()
+            .filter(|other| *other != photo.id),
+    );
+    for photo_id in &gone {
+        let marked = tx
+            .mark_photo_removed(*photo_id, caller.user.id, reason, now)
+            .await?;
+        if !marked && *photo_id == photo.id {
+            drop(tx);
+            let first = db.photo(photo.id).await?.and_then(|p| p.removed_at);
+            return Ok(first.unwrap_or(now));
+        }
+        tx.unlink_photo(*photo_id).await?;
+    }
+    crate::audit::record(
+        &tx,
+        photo.trust_id,
+        now,
+        Some(caller.user.id),
+        "photo.remove",
+        Some(photo.id),
+        serde_json::json!({
+            "sha256": photo.sha256, "uploaded_by": photo.uploaded_by,
+            "taken_at": photo.created_at,
+        }),
+        serde_json::json!({ "reason": reason, "photo_ids": gone }),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %caller.user.id, photo_id = %photo.id, "photo removed");
+    Ok(now)
 }
 
 /// A repeat upload of an id: 200 with the same bytes from the same trust (or the same person: a

@@ -1,5 +1,7 @@
 //! Photo records: which photos the server holds and under which photo-store keys.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -43,6 +45,15 @@ pub trait PhotoRecords {
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
+    /// The trust's photos not yet removed that show the same picture (the same kept bytes).
+    async fn same_picture(&self, trust_id: Uuid, image_key: &str) -> Result<Vec<Uuid>, StoreError>;
+    /// Whether a photo of the trust showing this picture was removed.
+    async fn picture_removed(&self, trust_id: Uuid, image_key: &str) -> Result<bool, StoreError>;
+    /// Takes a removed photo's id out of every finding and reply that names it, so no page or
+    /// device lists a photo that is gone.
+    async fn unlink_photo(&self, photo_id: Uuid) -> Result<(), StoreError>;
+    /// Which of `ids` were removed.
+    async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError>;
     /// The photos removed that devices of `user_id` (of `trust_id`) may hold: the trust's, and
     /// those the user took for another trust, newest removal first.
     async fn removed_photos_for(
@@ -178,6 +189,73 @@ impl<T: Db + ?Sized> PhotoRecords for T {
         .await?
         .rows_affected());
         Ok(changed == 1)
+    }
+
+    async fn same_picture(&self, trust_id: Uuid, image_key: &str) -> Result<Vec<Uuid>, StoreError> {
+        let rows: Vec<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM photos WHERE trust_id = $1 AND image_key = $2 \
+             AND removed_at IS NULL ORDER BY id"
+        )
+        .bind(trust_id)
+        .bind(image_key)
+        .fetch_all(&mut *c)
+        .await?);
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    async fn picture_removed(&self, trust_id: Uuid, image_key: &str) -> Result<bool, StoreError> {
+        let found: Option<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM photos WHERE trust_id = $1 AND image_key = $2 \
+             AND removed_at IS NOT NULL LIMIT 1"
+        )
+        .bind(trust_id)
+        .bind(image_key)
+        .fetch_optional(&mut *c)
+        .await?);
+        Ok(found.is_some())
+    }
+
+    async fn unlink_photo(&self, photo_id: Uuid) -> Result<(), StoreError> {
+        let pattern = format!("%\"{photo_id}\"%");
+        for table in ["findings", "evidence_replies"] {
+            let select = format!("SELECT id, photo_ids FROM {table} WHERE photo_ids LIKE $1");
+            let rows: Vec<(Uuid, String)> = run!(self, |c| sqlx::query_as(&select)
+                .bind(&pattern)
+                .fetch_all(&mut *c)
+                .await?);
+            let update = format!("UPDATE {table} SET photo_ids = $1 WHERE id = $2");
+            for (id, list) in rows {
+                let mut ids: Vec<Uuid> = serde_json::from_str(&list).unwrap_or_default();
+                ids.retain(|p| *p != photo_id);
+                let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
+                run!(self, |c| sqlx::query(&update)
+                    .bind(&list)
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected());
+            }
+        }
+        Ok(())
+    }
+
+    async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
+        let mut removed = HashSet::new();
+        for chunk in ids.chunks(super::sync::ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "SELECT id FROM photos WHERE removed_at IS NOT NULL AND id IN ({})",
+                super::sync::placeholders(1, chunk.len())
+            );
+            let rows: Vec<(Uuid,)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            removed.extend(rows.into_iter().map(|(id,)| id));
+        }
+        Ok(removed)
     }
 
     async fn removed_photos_for(

@@ -93,8 +93,12 @@ pub trait ReviewStore {
     async fn record_verdict(&self, v: &VerdictRecord, today: NaiveDate) -> Result<(), StoreError>;
     /// Every reply about the trust's evidence, oldest first.
     async fn replies_of_trust(&self, trust_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
-    /// Every reply the user wrote, oldest first.
-    async fn replies_of_user(&self, user_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError>;
+    /// The replies the user wrote about these records, oldest first.
+    async fn replies_about(
+        &self,
+        user_id: Uuid,
+        record_ids: &[Uuid],
+    ) -> Result<Vec<ReplyRecord>, StoreError>;
     /// The newest verdict of each finding of the user's inspections, where it is challenged or
     /// insufficient, oldest first, at most `limit`.
     async fn open_doubts_of(
@@ -184,12 +188,28 @@ impl<T: Db + ?Sized> ReviewStore for T {
             .await?))
     }
 
-    async fn replies_of_user(&self, user_id: Uuid) -> Result<Vec<ReplyRecord>, StoreError> {
-        let sql = format!("{REPLIES} WHERE r.user_id = $1 ORDER BY r.received_at, r.id");
-        Ok(run!(self, |c| sqlx::query_as(&sql)
-            .bind(user_id)
-            .fetch_all(&mut *c)
-            .await?))
+    async fn replies_about(
+        &self,
+        user_id: Uuid,
+        record_ids: &[Uuid],
+    ) -> Result<Vec<ReplyRecord>, StoreError> {
+        let mut replies = Vec::new();
+        for chunk in record_ids.chunks(super::sync::ROWS_PER_STATEMENT) {
+            let sql = format!(
+                "{REPLIES} WHERE r.user_id = $1 AND r.record_id IN ({}) \
+                 ORDER BY r.received_at, r.id",
+                super::sync::placeholders(2, chunk.len())
+            );
+            let rows: Vec<ReplyRecord> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql).bind(user_id);
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            replies.extend(rows);
+        }
+        Ok(replies)
     }
 
     async fn open_doubts_of(

@@ -345,6 +345,21 @@ impl PushSteps for Tx {
             });
             held.records.extend(rows);
         }
+        if wanted.doubts && !wanted.records.is_empty() {
+            let sql = format!(
+                "SELECT DISTINCT record_id FROM evidence_verdicts \
+                 WHERE status IN ('challenged', 'insufficient') AND record_id IN ({})",
+                placeholders(1, wanted.records.len())
+            );
+            let rows: Vec<(Uuid,)> = run!(self, |c| {
+                let mut q = sqlx::query_as(&sql);
+                for id in &wanted.records {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(&mut *c).await?
+            });
+            held.doubted.extend(rows.into_iter().map(|(id,)| id));
+        }
         if !wanted.units.is_empty() {
             let sql = format!(
                 "SELECT id, trust_id FROM units WHERE active = $1 AND id IN ({})",
@@ -484,10 +499,26 @@ impl PushSteps for Tx {
                 .copied()
                 .filter(|c| matches!(c, Change::Finding(_))),
         );
+        // A photo a trust admin removed stays out of every record, whatever a device that
+        // has not pulled since still lists.
+        let named: Vec<Uuid> = changes
+            .iter()
+            .flat_map(|c| match c {
+                Change::Finding(f) => f.photo_ids.as_slice(),
+                Change::Reply(r) => r.photo_ids.as_slice(),
+                _ => &[],
+            })
+            .copied()
+            .collect();
+        let removed = super::photos::PhotoRecords::removed_among(self, &named).await?;
+        let kept_list = |ids: &[Uuid]| {
+            let kept: Vec<&Uuid> = ids.iter().filter(|id| !removed.contains(id)).collect();
+            serde_json::to_string(&kept).unwrap_or_default()
+        };
         let photo_lists: Vec<String> = findings
             .iter()
             .map(|c| match c {
-                Change::Finding(f) => serde_json::to_string(&f.photo_ids).unwrap_or_default(),
+                Change::Finding(f) => kept_list(&f.photo_ids),
                 _ => String::new(),
             })
             .collect();
@@ -634,10 +665,7 @@ impl PushSteps for Tx {
             })
             .collect();
         for chunk in replies.chunks(ROWS_PER_STATEMENT) {
-            let photos: Vec<String> = chunk
-                .iter()
-                .map(|r| serde_json::to_string(&r.photo_ids).unwrap_or_default())
-                .collect();
+            let photos: Vec<String> = chunk.iter().map(|r| kept_list(&r.photo_ids)).collect();
             let written = run!(self, |c| {
                 let mut q = sqlx::QueryBuilder::new(
                     "INSERT INTO evidence_replies (id, trust_id, record_id, inspection_id, \

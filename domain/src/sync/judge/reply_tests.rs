@@ -1,5 +1,6 @@
 //! The rules for replies to a reviewer's doubt: only the finding's owner replies, in their own
-//! trust, about a finding the server holds under the inspection named, and a reply is sent once.
+//! trust, about a finding the server holds under the inspection named and a reviewer doubted,
+//! and a reply is sent once.
 
 use chrono::NaiveDate;
 use uuid::Uuid;
@@ -25,7 +26,7 @@ fn pusher(user_id: Uuid, role: Role) -> Pusher {
     }
 }
 
-/// A finished inspection of `trust` owned by `OWNER`, with one finding.
+/// A finished inspection of `trust` owned by `OWNER`, with one finding a reviewer challenged.
 fn held(trust: Uuid) -> Held<'static> {
     let mut held = Held::default();
     held.inspections.insert(
@@ -37,6 +38,7 @@ fn held(trust: Uuid) -> Held<'static> {
         },
     );
     held.records.insert(FINDING, INSPECTION);
+    held.doubted.insert(FINDING);
     held
 }
 
@@ -96,6 +98,12 @@ fn nobody_else_replies_and_an_unknown_finding_is_refused() {
         &reply(0x900, Uuid::from_u128(0x61)),
     );
     assert_eq!(v, Verdict::Reject(Refusal::UnknownFinding));
+
+    // Held but never doubted (an interview, a reply, a finding nobody challenged).
+    let mut undoubted = held(TRUST);
+    undoubted.doubted.clear();
+    let v = judge(&mut undoubted, &owner, &reply(0x900, FINDING));
+    assert_eq!(v, Verdict::Reject(Refusal::NotDoubted));
 
     let reviewer = pusher(OWNER, Role::BuddyReviewer);
     let v = judge(&mut held(TRUST), &reviewer, &reply(0x900, FINDING));
