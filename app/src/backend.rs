@@ -135,6 +135,14 @@ pub trait Backend: Send + Sync + 'static {
         photo_id: uuid::Uuid,
         request: &domain::photo::PhotoRemoval,
     ) -> Result<domain::photo::RemovedPhoto, ErrorBody>;
+    /// Redacts the note of a finding, interview or reply of the caller's trust (trust admins),
+    /// with the reason for the audit trail.
+    async fn redact_note(
+        &self,
+        caller: &Caller,
+        record_id: uuid::Uuid,
+        request: &domain::redaction::NoteRedaction,
+    ) -> Result<domain::redaction::RedactedNote, ErrorBody>;
     /// The framework catalogue loaded at start-up.
     fn catalogue(&self) -> &Catalogue;
 }

@@ -20,6 +20,7 @@ use crate::pages::{
     frameworks::{FrameworkPage, FrameworksPage},
     home::HomePage,
     inspection::InspectionPage,
+    note_redaction::NoteRedactionPage,
     photo_removal::PhotoRemovalPage,
     rate::{RatePage, RateTrustPage},
     readiness::{ReadinessPage, drill::ReadinessDrillPage, level_drill::ReadinessLevelPage},
@@ -97,6 +98,10 @@ lazy_page!(
 lazy_page!(
     /// `/admin/photos/:id`.
     PhotoRemovalRoute => PhotoRemovalPage
+);
+lazy_page!(
+    /// `/admin/notes/:id`.
+    NoteRedactionRoute => NoteRedactionPage
 );
 lazy_page!(
     /// `/review`.

@@ -12,7 +12,7 @@ use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
     AdminRoute, AuditRoute, CalibrationRoute, ChangePasswordRoute, ChecklistBuilderRoute,
     ChecklistsRoute, ConflictsRoute, FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute,
-    PhotoRemovalRoute, RateRoute, RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute,
+    NoteRedactionRoute, PhotoRemovalRoute, RateRoute, RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute,
     ReadinessRoute, ReviewRoute, SyncLedgerRoute, WardRoute,
 };
 use crate::pages::{not_found::NotFound, sign_in::SignInPage};
@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/calibration") view={Lazy::<CalibrationRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/admin/photos/:id") view={Lazy::<PhotoRemovalRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/admin/notes/:id") view={Lazy::<NoteRedactionRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("/review") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                     <Route
                         path=path!("/admin/checklists/new")

@@ -21,6 +21,7 @@ pub mod photo;
 pub mod principles;
 pub mod rating;
 pub mod readiness;
+pub mod redaction;
 pub mod review;
 pub mod role;
 pub mod sync;

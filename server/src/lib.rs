@@ -21,6 +21,7 @@ pub mod exports;
 pub mod middleware;
 pub mod photos;
 pub mod readiness;
+pub mod redaction;
 pub mod request_log;
 pub mod review;
 pub mod seed;

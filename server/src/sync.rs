@@ -40,11 +40,12 @@ pub async fn push(
             "A push may carry at most {MAX_PUSH_MUTATIONS} mutations"
         )));
     }
-    let items: Vec<PushItem> = request
+    let mut items: Vec<PushItem> = request
         .mutations
         .into_iter()
         .map(|m| PushItem::checked(&state.catalogue, m))
         .collect();
+    crate::redaction::keep_redacted_blank(&state.store, &mut items).await?;
     let pusher = Pusher {
         user_id: caller.user.id,
         trust_id: caller.user.trust_id,
@@ -101,6 +102,10 @@ pub async fn pull(
         .store
         .removed_photos_for(caller.user.trust_id, caller.user.id)
         .await?;
+    let redacted_note_ids = state
+        .store
+        .redacted_notes_for(caller.user.trust_id, caller.user.id)
+        .await?;
     let snapshot = serde_json::to_vec(&(&templates, &units)).map_err(anyhow::Error::from)?;
     let cursor = crate::photos::blobs::sha256_hex(&snapshot)[..32].to_owned();
     if since == Some(cursor.as_str()) {
@@ -110,6 +115,7 @@ pub async fn pull(
             units: Vec::new(),
             comments,
             removed_photo_ids,
+            redacted_note_ids,
             open_inspections,
         });
     }
@@ -119,6 +125,7 @@ pub async fn pull(
         units,
         comments,
         removed_photo_ids,
+        redacted_note_ids,
         open_inspections,
     })
 }

@@ -414,6 +414,17 @@ impl Backend for AppState {
             .map_err(body)
     }
 
+    async fn redact_note(
+        &self,
+        caller: &Caller,
+        record_id: Uuid,
+        request: &domain::redaction::NoteRedaction,
+    ) -> Result<domain::redaction::RedactedNote, ErrorBody> {
+        crate::redaction::redact(&self.store, caller, record_id, request, self.clock.now())
+            .await
+            .map_err(body)
+    }
+
     fn catalogue(&self) -> &Catalogue {
         &self.catalogue
     }

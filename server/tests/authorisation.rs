@@ -340,6 +340,14 @@ fn api_rows(r: &Records) -> Vec<Row> {
         .ended(403),
         row(
             "POST",
+            "/api/v1/notes/{id}/redaction",
+            v1(format!("/notes/{}/redaction", r.finding)),
+            json(json!({"reason": ""})),
+            [401, 422, 403, 403, 403, 404],
+        )
+        .ended(403),
+        row(
+            "POST",
             "/api/v1/ratings/aggregate",
             v1("/ratings/aggregate".into()),
             json(json!({"ratings": ["good", "good"]})),
@@ -547,6 +555,12 @@ fn server_fn_rows(r: &Records) -> Vec<Row> {
         server_fn(
             "/fn/remove_photo",
             &format!("photo_id={}&reason=", r.photo),
+            [401, 422, 403, 403, 403, 404],
+        )
+        .ended(403),
+        server_fn(
+            "/fn/redact_note",
+            &format!("record_id={}&reason=", r.finding),
             [401, 422, 403, 403, 403, 404],
         )
         .ended(403),

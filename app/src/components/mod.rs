@@ -6,6 +6,7 @@ pub mod layout;
 pub mod lock;
 pub mod params;
 pub mod photo_thumbs;
+pub mod reason;
 pub mod session;
 pub mod sign_out;
 pub mod signed_in;

@@ -1,18 +1,19 @@
 //! A finding's photos as thumbnails, each a link to the full photo: the same on the heatmap's
 //! drill-down and the review queue. Where the page says the reader may remove photos (a trust
-//! admin, [`MayRemovePhotos`]), each has a "Remove" link too.
+//! admin, [`MayGovernEvidence`]), each has a "Remove" link too.
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
-/// Put in context by a page whose reader may remove the photos it shows.
+/// Put in context by a page whose reader (a trust admin) may remove the photos and redact the
+/// notes it shows.
 #[derive(Debug, Clone, Copy)]
-pub struct MayRemovePhotos;
+pub struct MayGovernEvidence;
 
 /// The thumbnails of `ids` (nothing when there are none); `alt` describes each photo.
 #[component]
 pub fn PhotoThumbs(ids: Vec<Uuid>, alt: String) -> impl IntoView {
-    let removable = use_context::<MayRemovePhotos>().is_some();
+    let removable = use_context::<MayGovernEvidence>().is_some();
     (!ids.is_empty()).then(|| {
         view! {
             <ul class="evidence-list__photos">

@@ -81,6 +81,8 @@ pub async fn pull_copies(user_id: Uuid) -> Result<Vec<ChecklistTemplate>, Device
     keep_typed(&comments_copy_key(user_id), &pulled.comments).await?;
     // A photo a trust admin removed leaves this device too, whoever took it.
     super::photo_store::forget_photos(&pulled.removed_photo_ids).await?;
+    // So does a note a trust admin redacted.
+    super::findings::blank_notes(&pulled.redacted_note_ids).await?;
     // After the wards are kept: an inspection fetched takes its ward's name from them.
     super::hand_over::follow_open_inspections(user_id, &pulled.open_inspections, &waiting_before)
         .await?;

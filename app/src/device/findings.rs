@@ -4,10 +4,12 @@
 use domain::inspection::FindingData;
 use domain::sync::judge::Change;
 use domain::sync::kind;
+use rexie::TransactionMode;
 use uuid::Uuid;
+use wasm_bindgen::JsValue;
 
 use super::DeviceError;
-use super::idb::{FINDINGS, records_under, to_js};
+use super::idb::{FINDINGS, INTERVIEWS, field, open, records_under, to_js};
 use super::write::{PhotoChange, Queue, mutation, outbox_entry, record_in_open_inspection};
 
 /// Every finding of an inspection.
@@ -60,4 +62,29 @@ pub async fn save_finding_draft(user_id: Uuid, finding: &FindingData) -> Result<
         None,
     )
     .await
+}
+
+/// Blanks the note of every finding and interview kept here whose note a trust admin redacted
+/// (the pull's `redacted_note_ids`); the answer and photos stay.
+pub(super) async fn blank_notes(ids: &[Uuid]) -> Result<(), DeviceError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let db = open().await?;
+    let tx = db.transaction(&[FINDINGS, INTERVIEWS], TransactionMode::ReadWrite)?;
+    for name in [FINDINGS, INTERVIEWS] {
+        let store = tx.store(name)?;
+        for id in ids {
+            let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
+                continue;
+            };
+            if field(&row, "note").and_then(|n| n.as_string()).is_some_and(|n| !n.is_empty()) {
+                js_sys::Reflect::set(&row, &JsValue::from_str("note"), &JsValue::from_str(""))
+                    .map_err(|_| DeviceError::Storage("note".into()))?;
+                store.put(&row, None).await?;
+            }
+        }
+    }
+    tx.commit().await?;
+    Ok(())
 }

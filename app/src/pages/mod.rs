@@ -11,6 +11,7 @@ pub mod home;
 pub mod inspection;
 pub mod not_found;
 pub mod open_inspections;
+pub mod note_redaction;
 pub mod photo_removal;
 pub mod rate;
 pub mod readiness;

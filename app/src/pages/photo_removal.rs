@@ -7,8 +7,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::api::photos::RemovePhoto;
-use crate::components::form::{ActionError, error_of};
+use crate::components::form::error_of;
 use crate::components::params::use_id_param;
+use crate::components::reason::ReasonAndSubmit;
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
 
@@ -69,23 +70,9 @@ fn Removal() -> impl IntoView {
                     </figure>
                     <ActionForm action=remove attr:class="inline-form">
                         <input type="hidden" name="photo_id" value=id.to_string() />
-                        <div class="form-group" class:form-group--error=move || error.get().is_some()>
-                            <label class="label" for="removal-reason">"Why is it removed?"</label>
-                            <p class="hint" id="removal-reason-hint">
-                                "Say what it showed without naming anyone, for example \"a patient's face in the background\". The audit trail keeps this."
-                            </p>
-                            <ActionError message=error id="removal-reason-error" />
-                            <textarea class="input textarea" id="removal-reason" name="reason" rows="3"
-                                aria-describedby=move || if error.get().is_some() {
-                                    "removal-reason-hint removal-reason-error"
-                                } else {
-                                    "removal-reason-hint"
-                                }></textarea>
-                        </div>
-                        // One removal: a second click while the first is on its way does nothing.
-                        <button type="submit" class="button button--warning" disabled=move || pending.get()>
-                            {move || if pending.get() { "Removing…" } else { "Remove photo" }}
-                        </button>
+                        <ReasonAndSubmit label="Why is it removed?"
+                            hint="Say what it showed without naming anyone, for example \"a patient's face in the background\". The audit trail keeps this."
+                            action="Remove photo" busy="Removing…" error pending />
                     </ActionForm>
                 }
                     .into_any(),

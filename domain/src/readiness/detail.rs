@@ -17,6 +17,9 @@ pub const MAX_FINDINGS_SHOWN: usize = 40;
 /// A finding counted in the cell, with its note and photos as they stand now.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FindingEvidence {
+    /// The finding's id.
+    #[serde(default)]
+    pub record_id: Uuid,
     /// The trust's mini-inspection or a buddy reviewer's.
     pub source: Source,
     pub prompt: String,
@@ -24,6 +27,9 @@ pub struct FindingEvidence {
     pub prompt_text: String,
     pub response: Response,
     pub note: String,
+    /// Whether a trust admin redacted the note (it is blank then).
+    #[serde(default)]
+    pub note_redacted: bool,
     pub photo_ids: Vec<Uuid>,
     pub observed_on: NaiveDate,
     /// The buddy trust's newest verdict on it.
@@ -87,11 +93,13 @@ mod tests {
 
     fn finding(prompt: &str, response: Response, day: u32) -> FindingEvidence {
         FindingEvidence {
+            record_id: Uuid::nil(),
             source: Source::MiniInspection,
             prompt: prompt.to_owned(),
             prompt_text: String::new(),
             response,
             note: String::new(),
+            note_redacted: false,
             photo_ids: Vec::new(),
             observed_on: NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default(),
             verdict: Verdict::Unreviewed,

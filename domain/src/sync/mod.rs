@@ -101,6 +101,10 @@ pub struct PullResponse {
     /// first, whatever the cursor: a device deletes any copy it holds.
     #[serde(default)]
     pub removed_photo_ids: Vec<uuid::Uuid>,
+    /// Findings, interviews and replies whose note a trust admin redacted, newest first,
+    /// whatever the cursor: a device blanks the note of any copy it holds.
+    #[serde(default)]
+    pub redacted_note_ids: Vec<uuid::Uuid>,
     /// The user's open inspections the server holds, oldest first, whatever the cursor: a
     /// device fetches any it lacks (one handed over to them) with
     /// `GET /api/v1/inspections/{id}`, and lets go of one it holds with nothing waiting that is

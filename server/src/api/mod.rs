@@ -2,6 +2,7 @@
 
 mod auth;
 mod frameworks;
+mod notes;
 pub mod openapi;
 mod photos;
 mod ratings;
@@ -72,6 +73,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/photos/{id}", put(photos::put).get(photos::get))
         .route("/photos/{id}/thumbnail", get(photos::thumbnail))
         .route("/photos/{id}/removal", post(photos::remove))
+        .route("/notes/{id}/redaction", post(notes::redact))
         .route("/ratings/aggregate", post(ratings::aggregate))
         .route("/readiness", get(readiness::get))
         .route("/review/queue", get(review::queue))

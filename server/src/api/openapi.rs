@@ -31,6 +31,7 @@ use utoipa::OpenApi;
         super::photos::get,
         super::photos::thumbnail,
         super::photos::remove,
+        super::notes::redact,
         super::ratings::aggregate,
         super::readiness::get,
         super::review::queue,

@@ -117,11 +117,13 @@ pub async fn cell_evidence(
                     continue;
                 };
                 findings.push(FindingEvidence {
+                    record_id: row.record_id,
                     source,
                     prompt_text: prompt_text(state, &row.subject),
                     prompt: row.subject,
                     response,
                     note: row.note.unwrap_or_default(),
+                    note_redacted: row.note_redacted,
                     photo_ids: row
                         .photo_ids
                         .and_then(|j| serde_json::from_str(&j).ok())

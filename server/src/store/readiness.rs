@@ -53,6 +53,8 @@ pub struct EvidenceDetail {
     /// The buddy trust's verdict (`unreviewed` until one is given).
     pub verdict: String,
     pub note: Option<String>,
+    /// Whether a trust admin redacted the note.
+    pub note_redacted: bool,
     /// A JSON array of ids.
     pub photo_ids: Option<String>,
     pub justification: Option<String>,
@@ -193,8 +195,10 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         Ok(run!(self, |c| sqlx::query_as(
             "SELECT e.record_id, f.inspection_id, e.source, e.kind, e.subject, e.value, \
              e.on_date, e.recorded_on, e.verdict, f.note, \
+             (n.record_id IS NOT NULL) AS note_redacted, \
              f.photo_ids, r.justification, u.name AS author FROM readiness_evidence e \
              LEFT JOIN findings f ON e.kind = 'finding' AND f.id = e.record_id \
+             LEFT JOIN note_redactions n ON n.record_id = e.record_id \
              LEFT JOIN ratings r ON e.kind = 'rating' AND r.id = e.record_id \
              LEFT JOIN users u ON u.id = r.user_id \
              WHERE e.unit_id = $1 AND e.recorded_on <= $2 \

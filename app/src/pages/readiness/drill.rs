@@ -6,7 +6,7 @@
 
 use domain::rating::Rating;
 use domain::readiness::Source;
-use domain::readiness::detail::CellEvidence;
+use domain::readiness::detail::{CellEvidence, FindingEvidence};
 use domain::readiness::rules::ReadinessRules;
 use domain::readiness::ward::UnitReadiness;
 use domain::readiness::{Readiness, SourceScore};
@@ -17,7 +17,7 @@ use leptos_router::hooks::use_query_map;
 use crate::api::readiness::{TrendPoint, readiness_cell, readiness_trend};
 use crate::components::form::message;
 use crate::components::params::use_id_param;
-use crate::components::photo_thumbs::{MayRemovePhotos, PhotoThumbs};
+use crate::components::photo_thumbs::{MayGovernEvidence, PhotoThumbs};
 use crate::components::signed_in::SignedIn;
 use crate::components::verdict::VerdictTag;
 use crate::pages::not_found::NotFound;
@@ -29,7 +29,7 @@ pub fn ReadinessDrillPage() -> impl IntoView {
         <Title text="Readiness of a ward - ReadyWard" />
         <SignedIn render=|user| {
             if user.role.can_administer() {
-                provide_context(MayRemovePhotos);
+                provide_context(MayGovernEvidence);
             }
             view! { <Drill /> }
         } />
@@ -367,7 +367,7 @@ fn Evidence(
                                     {source_words(f.source)} ", " {f.observed_on.format("%-d %B %Y").to_string()}
                                     <VerdictTag verdict=f.verdict />
                                 </p>
-                                {(!f.note.is_empty()).then(|| view! { <p class="evidence-list__note">{f.note.clone()}</p> })}
+                                <FindingNote finding=f.clone() />
                                 <PhotoThumbs ids=f.photo_ids.clone() alt=alt.clone() />
                             </li>
                         }
@@ -477,4 +477,26 @@ fn Trend(points: Vec<TrendPoint>, kq: String) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// A finding's note; a trust admin (see [`MayGovernEvidence`]) also sees a link to redact it.
+#[component]
+fn FindingNote(finding: FindingEvidence) -> impl IntoView {
+    let may_redact = use_context::<MayGovernEvidence>().is_some();
+    if finding.note_redacted {
+        return view! { <p class="hint">"Note redacted by the trust's administrator."</p> }.into_any();
+    }
+    if finding.note.is_empty() {
+        return ().into_any();
+    }
+    let about = format!("{} {}", finding.prompt, finding.prompt_text);
+    view! {
+        <p class="evidence-list__note">{finding.note}</p>
+        {may_redact.then(|| view! {
+            <p><a class="photo-remove" href=format!("/admin/notes/{}", finding.record_id)>
+                "Redact note" <span class="visually-hidden">{format!(" about {about}")}</span>
+            </a></p>
+        })}
+    }
+    .into_any()
 }
