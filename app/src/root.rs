@@ -12,8 +12,8 @@ use crate::components::layout::{Layout, Opening};
 use crate::lazy_routes::{
     AdminRoute, AuditRoute, CalibrationRoute, ChangePasswordRoute, ChecklistBuilderRoute,
     ChecklistsRoute, ConflictsRoute, FrameworkRoute, FrameworksRoute, HomeRoute, InspectionRoute,
-    NoteRedactionRoute, PhotoRemovalRoute, RateRoute, RateTrustRoute, ReadinessDrillRoute, ReadinessLevelRoute,
-    ReadinessRoute, ReviewRoute, SyncLedgerRoute, WardRoute,
+    NoteRedactionRoute, PhotoRemovalRoute, RateRoute, RateTrustRoute, ReadinessDrillRoute,
+    ReadinessLevelRoute, ReadinessRoute, ReviewRoute, SyncLedgerRoute, WardRoute,
 };
 use crate::pages::{not_found::NotFound, sign_in::SignInPage};
 

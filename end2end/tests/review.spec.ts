@@ -163,4 +163,22 @@ test('a reviewer challenges and verifies findings, the inspector is told, the bo
   await board.goto(`/readiness/wards/${ward.id}?kq=safe`);
   await expect(board.locator('.evidence-list').getByText('Verified', { exact: true })).toHaveCount(2);
   await expect(board.getByText('Challenged: not counted')).toHaveCount(0);
+
+  // A note named a patient: the trust admin redacts it from the drill-down. The answer stays.
+  const admin = await (await browser.newContext({ baseURL: BASE })).newPage();
+  await signIn(admin, 'admin@demo.nhs.test');
+  await admin.goto(`/readiness/wards/${ward.id}?kq=safe`);
+  await expect(admin.getByText('Hand gel at every bed')).toBeVisible();
+  await admin.getByRole('link', { name: /^Redact note about S1\.2/ }).click();
+  await expect(admin.getByRole('heading', { name: 'Redact a note' })).toBeVisible();
+  await hydrated(admin);
+  await admin.getByRole('button', { name: 'Redact note' }).click();
+  await expect(admin.getByRole('alert')).toContainText('Say why the note is redacted');
+  await admin.getByLabel('Why is it redacted?').fill('Named a patient');
+  await admin.getByRole('button', { name: 'Redact note' }).click();
+  await expect(admin.getByRole('heading', { name: 'Note redacted' })).toBeVisible();
+  await admin.goto(`/readiness/wards/${ward.id}?kq=safe`);
+  await expect(admin.getByText("Note redacted by the trust's administrator.")).toBeVisible();
+  await expect(admin.getByText('Hand gel at every bed')).toHaveCount(0);
+  await expect(admin.locator('.evidence-list').getByText('Verified', { exact: true })).toHaveCount(2);
 });

@@ -397,6 +397,10 @@ test('a photo a trust admin removes leaves the tablet at its next pull', async (
   await page.reload();
   await page.locator('body[data-prepared="true"]').waitFor({ state: 'attached' });
   await expect.poll(async () => (await holds(page, id)).photos).toBe(0);
+  // and the finding stops naming it: no empty frame where the photo was.
+  await page.goto(url);
+  await hydrated(page);
+  await expect(page.locator('fieldset.prompt-card').first().getByRole('img')).toHaveCount(0);
 });
 
 test('an inspection finished by mistake is reopened by the trust admin and opens again on the tablet', async ({ page, browser }) => {

@@ -55,7 +55,12 @@ async fn an_admin_redacts_a_note_and_the_words_are_gone_everywhere() {
     let units = app.get("/api/v1/units", Some(&inspector)).await.json();
     let unit: Uuid = units[0]["id"].as_str().unwrap().parse().unwrap();
     let (inspection, record) = (Uuid::now_v7(), Uuid::now_v7());
-    let answer = finding(record, inspection, "not_met", &format!("{WORDS} had no call bell"));
+    let answer = finding(
+        record,
+        inspection,
+        "not_met",
+        &format!("{WORDS} had no call bell"),
+    );
     let statuses = push(
         &app,
         &inspector,
@@ -73,7 +78,12 @@ async fn an_admin_redacts_a_note_and_the_words_are_gone_everywhere() {
     // Open still: its inspector can change it.
     let open = app.post(&path, Some(&admin), reason.clone()).await;
     assert_eq!(open.status, StatusCode::CONFLICT);
-    push(&app, &inspector, vec![upsert(inspection, unit, "submitted")]).await;
+    push(
+        &app,
+        &inspector,
+        vec![upsert(inspection, unit, "submitted")],
+    )
+    .await;
 
     // Signed out 401; not an admin 403; another trust's admin 404; no reason 422; unknown
     // record 404: none of them changes anything.
@@ -150,10 +160,20 @@ async fn an_admin_redacts_a_note_and_the_words_are_gone_everywhere() {
     // Every device of the trust is told to blank its copy.
     let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
     assert_eq!(pull["redacted_note_ids"], json!([record]));
-    let elsewhere = app.get("/api/v1/sync/pull", Some(&other_admin)).await.json();
+    let elsewhere = app
+        .get("/api/v1/sync/pull", Some(&other_admin))
+        .await
+        .json();
     assert_eq!(elsewhere["redacted_note_ids"], json!([]));
 
     // A device that never heard sends the first change again: a duplicate, words kept out.
     assert_eq!(push(&app, &inspector, vec![answer]).await, ["duplicate"]);
-    assert_eq!(holding_the_words(&app).await.iter().map(|(_, n)| n).sum::<i64>(), 0);
+    assert_eq!(
+        holding_the_words(&app)
+            .await
+            .iter()
+            .map(|(_, n)| n)
+            .sum::<i64>(),
+        0
+    );
 }

@@ -78,7 +78,10 @@ pub(super) async fn blank_notes(ids: &[Uuid]) -> Result<(), DeviceError> {
             let Some(row) = store.get(JsValue::from_str(&id.to_string())).await? else {
                 continue;
             };
-            if field(&row, "note").and_then(|n| n.as_string()).is_some_and(|n| !n.is_empty()) {
+            if field(&row, "note")
+                .and_then(|n| n.as_string())
+                .is_some_and(|n| !n.is_empty())
+            {
                 js_sys::Reflect::set(&row, &JsValue::from_str("note"), &JsValue::from_str(""))
                     .map_err(|_| DeviceError::Storage("note".into()))?;
                 store.put(&row, None).await?;

@@ -116,12 +116,14 @@ impl<T: Db + ?Sized> RedactionStore for T {
         .await?);
         for (mutation_id, data) in pushed {
             if let Some(blank) = without_note(&data, id) {
-                run!(self, |c| sqlx::query("UPDATE sync_mutations SET data = $1 WHERE id = $2")
-                    .bind(&blank)
-                    .bind(mutation_id)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected());
+                run!(self, |c| sqlx::query(
+                    "UPDATE sync_mutations SET data = $1 WHERE id = $2"
+                )
+                .bind(&blank)
+                .bind(mutation_id)
+                .execute(&mut *c)
+                .await?
+                .rows_affected());
             }
         }
         let pattern = format!("%{id}%");
@@ -134,12 +136,14 @@ impl<T: Db + ?Sized> RedactionStore for T {
         .await?);
         for (seq, data) in kept {
             if let Some(blank) = without_note(&data, id) {
-                run!(self, |c| sqlx::query("UPDATE sync_conflicts SET data = $1 WHERE seq = $2")
-                    .bind(&blank)
-                    .bind(seq)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected());
+                run!(self, |c| sqlx::query(
+                    "UPDATE sync_conflicts SET data = $1 WHERE seq = $2"
+                )
+                .bind(&blank)
+                .bind(seq)
+                .execute(&mut *c)
+                .await?
+                .rows_affected());
             }
         }
         // The log's content goes whole (its digest and hash stay, so the chain verifies).

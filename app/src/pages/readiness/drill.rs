@@ -484,7 +484,8 @@ fn Trend(points: Vec<TrendPoint>, kq: String) -> impl IntoView {
 fn FindingNote(finding: FindingEvidence) -> impl IntoView {
     let may_redact = use_context::<MayGovernEvidence>().is_some();
     if finding.note_redacted {
-        return view! { <p class="hint">"Note redacted by the trust's administrator."</p> }.into_any();
+        return view! { <p class="hint">"Note redacted by the trust's administrator."</p> }
+            .into_any();
     }
     if finding.note.is_empty() {
         return ().into_any();
