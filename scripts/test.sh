@@ -71,7 +71,7 @@ step "Unit and integration tests (HTTP suites on SQLite; PostgreSQL and S3 stori
 cargo test --locked --release --workspace
 
 step "The HTTP suites again on PostgreSQL (a fresh database per test, dropped after)"
-READYWARD_TEST_DATABASE=postgres cargo test --locked --release -p server --test admin --test audit --test calibration --test review --test photo_removal --test note_redaction --test authorisation \
+READYWARD_TEST_DATABASE=postgres cargo test --locked --release -p server --test admin --test audit --test calibration --test review --test photo_removal --test note_redaction --test retention --test authorisation \
   --test api --test conflicts --test hand_over --test logs --test pages --test photos --test s3 \
   --test ratings --test readiness --test sign_in_guard --test sync --test templates
 

@@ -146,6 +146,9 @@ pub struct TrustOverview {
     /// Published CQC ratings, newest report first.
     #[serde(default)]
     pub published: Vec<PublishedView>,
+    /// How long the trust keeps evidence, photos and the audit trail.
+    #[serde(default)]
+    pub retention: crate::retention::RetentionView,
 }
 
 /// The result of creating a user or resetting a password: shown once to the admin.
@@ -229,4 +232,6 @@ pub enum AdminCommand {
     },
     /// Pairs two inspectors to inspect one ward with one checklist, for calibration.
     PairInspectors(crate::calibration::view::PairRequest),
+    /// Sets how long the trust keeps evidence, photos and the audit trail.
+    SetRetention(crate::retention::Retention),
 }

@@ -22,6 +22,7 @@ pub mod principles;
 pub mod rating;
 pub mod readiness;
 pub mod redaction;
+pub mod retention;
 pub mod review;
 pub mod role;
 pub mod sync;

@@ -182,6 +182,7 @@ pub async fn overview(
         }
     }
     let (notices, published) = crate::enforcement::views(store, trust_id).await?;
+    let retention = crate::retention::view(store, trust_id).await?;
     Ok(TrustOverview {
         key_questions: Vec::new(),
         notices,
@@ -201,6 +202,7 @@ pub async fn overview(
         sessions,
         open_inspections,
         finished_inspections,
+        retention,
     })
 }
 

@@ -23,6 +23,7 @@ pub mod photos;
 pub mod readiness;
 pub mod redaction;
 pub mod request_log;
+pub mod retention;
 pub mod review;
 pub mod seed;
 pub mod state;
@@ -155,6 +156,7 @@ pub async fn serve(mut config: Config) -> anyhow::Result<()> {
         audit::checkpoint::Checkpoints::in_data_dir(&state.config.data_dir),
         state.clock.clone(),
     ));
+    tokio::spawn(retention::sweep_daily(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     match tls {
         None => {

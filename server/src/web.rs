@@ -252,6 +252,11 @@ impl Backend for AppState {
             )
             .await
             .map(|_| None),
+            AdminCommand::SetRetention(retention) => {
+                crate::retention::set(store, caller, &retention, self.clock.now())
+                    .await
+                    .map(|_| None)
+            }
             AdminCommand::EndGrant { grant_id } => {
                 admin::end_grant(store, caller, grant_id, self.clock.now())
                     .await

@@ -471,6 +471,13 @@ fn server_fn_rows(r: &Records) -> Vec<Row> {
             &format!("inspection_id={}&reason=", r.finished_inspection),
             [401, 422, 403, 403, 403, 404],
         ),
+        // The caller's own trust's setting: another trust's admin sets only theirs.
+        server_fn(
+            "/fn/admin_set_retention",
+            "evidence_years=0&photo_years=0&log_years=0",
+            [401, 422, 403, 403, 403, 422],
+        )
+        .ended(403),
         server_fn(
             "/fn/admin_end_grant",
             &format!("grant_id={}", Uuid::nil()),

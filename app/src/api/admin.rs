@@ -270,3 +270,26 @@ pub async fn admin_record_published(
     .await
     .map(|_| ())
 }
+
+/// Sets how long the trust keeps evidence, photos and the audit trail, in years.
+#[server(prefix = "/fn", endpoint = "admin_set_retention")]
+pub async fn admin_set_retention(
+    evidence_years: String,
+    photo_years: String,
+    log_years: String,
+) -> Result<(), ServerFnError> {
+    crate::backend::require_admin()?;
+    let years = |value: &str, what: &str| {
+        value
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| unprocessable(format!("{what}: enter a whole number of years")))
+    };
+    run(AdminCommand::SetRetention(domain::retention::Retention {
+        evidence_years: years(&evidence_years, "Evidence")?,
+        photo_years: years(&photo_years, "Photos")?,
+        log_years: years(&log_years, "The audit trail")?,
+    }))
+    .await
+    .map(|_| ())
+}

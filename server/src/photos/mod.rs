@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::access;
 use crate::clock::Clock;
 use crate::error::ApiError;
-use crate::store::{PhotoRecord, PhotoRecords, Store, StoreError};
+use crate::store::{PhotoRecord, PhotoRecords, RetentionStore, Store, StoreError};
 use blobs::{PhotoStore, sha256_hex};
 use process::{ProcessError, Settings};
 
@@ -211,8 +211,13 @@ impl Photos {
             return Ok(Uploaded::Created(receipt(&record)));
         }
         let now = chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6);
-        db.mark_photo_removed(record.id, record.uploaded_by, REMOVED_PICTURE_AGAIN, now)
-            .await?;
+        db.mark_photo_removed(
+            record.id,
+            Some(record.uploaded_by),
+            REMOVED_PICTURE_AGAIN,
+            now,
+        )
+        .await?;
         for key in [&record.image_key, &record.thumbnail_key] {
             if !db.photo_key_in_use(key).await? {
                 self.store.delete(key).await?;
@@ -290,6 +295,57 @@ impl Photos {
         Ok(RemovedPhoto { id, removed_at })
     }
 
+    /// Deletes the trust's photos that arrived before `before` (their retention period
+    /// ended), a batch at a time: each batch is marked removed, taken out of the records that
+    /// named it and audited (`photo.expire`, by nobody) in one transaction, then its bytes are
+    /// deleted. Devices drop their copies at their next pull, as after a removal. Answers how
+    /// many went.
+    pub async fn expire(
+        &self,
+        db: &Store,
+        trust_id: Uuid,
+        before: DateTime<Utc>,
+        reason: &str,
+    ) -> Result<usize, ApiError> {
+        const BATCH: i64 = 200;
+        let mut gone = 0;
+        loop {
+            let batch = db.photos_before(trust_id, before, BATCH).await?;
+            if batch.is_empty() {
+                return Ok(gone);
+            }
+            let now = chrono::SubsecRound::trunc_subsecs(self.clock.now(), 6);
+            let tx = db.begin().await?;
+            let mut ids = Vec::with_capacity(batch.len());
+            for photo in &batch {
+                if tx.mark_photo_removed(photo.id, None, reason, now).await? {
+                    tx.unlink_photo(photo.id).await?;
+                    ids.push(photo.id);
+                }
+            }
+            crate::audit::record(
+                &tx,
+                trust_id,
+                now,
+                None,
+                "photo.expire",
+                None,
+                serde_json::Value::Null,
+                serde_json::json!({ "reason": reason, "photo_ids": ids }),
+            )
+            .await?;
+            tx.commit().await?;
+            for photo in &batch {
+                for key in [&photo.image_key, &photo.thumbnail_key] {
+                    if !db.photo_key_in_use(key).await? {
+                        self.store.delete(key).await?;
+                    }
+                }
+            }
+            gone += ids.len();
+        }
+    }
+
     /// The 413 of this server's limit.
     pub fn too_large(&self) -> ApiError {
         ApiError::TooLarge(format!(
@@ -323,7 +379,7 @@ async fn mark_removed(
     );
     for photo_id in &gone {
         let marked = tx
-            .mark_photo_removed(*photo_id, caller.user.id, reason, now)
+            .mark_photo_removed(*photo_id, Some(caller.user.id), reason, now)
             .await?;
         if !marked && *photo_id == photo.id {
             drop(tx);

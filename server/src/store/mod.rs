@@ -2,7 +2,7 @@
 //!
 //! SQLite (WAL) is the embedded default; PostgreSQL serves a shared deployment. Each area
 //! (`org`, `identity`, `grants`, `templates`, `sync`, `readiness`, `photos`,
-//! `conflicts`, `audit`, `calibration`, `review`, `redaction`) declares its trait
+//! `conflicts`, `audit`, `calibration`, `review`, `redaction`, `retention`) declares its trait
 //! and writes its SQL once in its own file; the [`db::run!`] macro compiles each statement for
 //! both databases, since both accept `$n` placeholders and the same DML. Only the migrations
 //! differ per database.
@@ -23,6 +23,7 @@ pub mod org;
 pub mod photos;
 pub mod readiness;
 pub mod redaction;
+pub mod retention;
 pub mod review;
 pub mod sync;
 pub mod templates;
@@ -46,6 +47,7 @@ pub use org::{CoreServiceRecord, NewUnit, OrgStore, SiteRecord, TrustRecord};
 pub use photos::{PhotoRecord, PhotoRecords};
 pub use readiness::{EvidenceDetail, EvidenceGroup, NoticeRecord, PublishedRecord, ReadinessStore};
 pub use redaction::{NotedRecord, RedactionStore};
+pub use retention::{RetentionRecord, RetentionStore};
 pub use review::{DoubtRecord, ReplyRecord, ReviewRow, ReviewStore, VerdictRecord};
 pub use sync::{HistoryEntry, SyncStore};
 pub use templates::{TemplateRecord, TemplateStore};
@@ -54,7 +56,8 @@ pub use templates::{TemplateRecord, TemplateStore};
 pub mod prelude {
     pub use super::{
         AuditStore, CalibrationStore, ConflictStore, GrantStore, IdentityStore, OrgStore,
-        PhotoRecords, ReadinessStore, RedactionStore, ReviewStore, SyncStore, TemplateStore,
+        PhotoRecords, ReadinessStore, RedactionStore, RetentionStore, ReviewStore, SyncStore,
+        TemplateStore,
     };
 }
 

@@ -37,11 +37,12 @@ pub trait PhotoRecords {
     async fn photo(&self, id: Uuid) -> Result<Option<PhotoRecord>, StoreError>;
     /// Whether any photo not removed still names a photo-store key.
     async fn photo_key_in_use(&self, key: &str) -> Result<bool, StoreError>;
-    /// Marks a photo removed by `by`, once: `false` when it already was.
+    /// Marks a photo removed by `by` (`None`: its retention period ended), once: `false` when
+    /// it already was.
     async fn mark_photo_removed(
         &self,
         id: Uuid,
-        by: Uuid,
+        by: Option<Uuid>,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError>;
@@ -173,7 +174,7 @@ impl<T: Db + ?Sized> PhotoRecords for T {
     async fn mark_photo_removed(
         &self,
         id: Uuid,
-        by: Uuid,
+        by: Option<Uuid>,
         reason: &str,
         at: DateTime<Utc>,
     ) -> Result<bool, StoreError> {

@@ -12,6 +12,7 @@ use leptos_meta::Title;
 
 mod enforcement;
 mod open_inspections;
+mod retention;
 
 use crate::api::admin::*;
 use crate::components::form::{ActionError, error_of, message};
@@ -52,6 +53,7 @@ fn AdminSections() -> impl IntoView {
     let record_notice = ServerAction::<AdminRecordNotice>::new();
     let lift_notice = ServerAction::<AdminLiftNotice>::new();
     let record_published = ServerAction::<AdminRecordPublished>::new();
+    let set_retention = ServerAction::<AdminSetRetention>::new();
     let versions = move || {
         [
             add_site.version().get(),
@@ -69,6 +71,7 @@ fn AdminSections() -> impl IntoView {
             record_notice.version().get(),
             lift_notice.version().get(),
             record_published.version().get(),
+            set_retention.version().get(),
         ]
     };
     let overview = Resource::new(versions, |_| get_trust_overview());
@@ -92,6 +95,7 @@ fn AdminSections() -> impl IntoView {
                 <li><a href="#finished-inspections">"Finished inspections"</a></li>
                 <li><a href="#buddy-access">"Buddy access"</a></li>
                 <li><a href="#enforcement">"Enforcement and published ratings"</a></li>
+                <li><a href="#retention">"Retention"</a></li>
                 <li><a href="/admin/checklists">"Checklists"</a></li>
                 <li><a href="/admin/conflicts">"Sync conflicts"</a></li>
                 <li><a href="/admin/calibration">"Calibration"</a></li>
@@ -127,7 +131,8 @@ fn AdminSections() -> impl IntoView {
                             <open_inspections::OpenInspections overview=o.clone() hand_over />
                             <open_inspections::FinishedInspections overview=o.clone() reopen />
                             <BuddyAccess overview=o.clone() add_grant end_grant extend_grant />
-                            <enforcement::EnforcementAndPublished overview=o record_notice lift_notice record_published />
+                            <enforcement::EnforcementAndPublished overview=o.clone() record_notice lift_notice record_published />
+                            <retention::RetentionSection overview=o set_retention />
                         }
                             .into_any()
                     }
