@@ -138,6 +138,11 @@ pub struct QueueItem {
     /// in the queue.
     #[serde(default)]
     pub replies: Vec<ReplyView>,
+    /// Why readiness questions the ward's cell this evidence counts in (its KLOE's flags that
+    /// warn: sources disagree, stale, thin...), so a reviewer looks where a score is doubtful
+    /// first. Empty when nothing is flagged.
+    #[serde(default)]
+    pub flags: Vec<String>,
 }
 
 /// The queue a reviewer works through.
@@ -166,7 +171,8 @@ pub struct QueueFilter {
     pub status: Option<Verdict>,
     /// `mini_inspection` (the only source reviewed today).
     pub source: Option<Source>,
-    /// A random sample of this size instead of the oldest first.
+    /// A random sample of this size instead of the usual order (what waits first, evidence
+    /// of flagged readiness cells first among it, then the oldest).
     pub sample: Option<usize>,
 }
 
@@ -329,6 +335,7 @@ mod tests {
                     }
                 })
                 .collect(),
+            flags: Vec::new(),
         }
     }
 

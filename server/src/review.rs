@@ -11,6 +11,7 @@ use domain::caller::Caller;
 use domain::inspection::Response;
 use domain::readiness::Source;
 use domain::readiness::london::london_date;
+use domain::readiness::ward::ReadinessQuery;
 use domain::review::{
     EvidenceBody, MAX_COMMENT_CHARS, MAX_QUEUE, Queue, QueueFilter, QueueItem, ReplyView, Verdict,
     VerdictRequest, VerdictView,
@@ -83,7 +84,10 @@ pub async fn queue(
             items = keyed.into_iter().map(|(_, i)| i).collect();
             items.truncate(size.min(MAX_QUEUE));
         }
-        None => items.sort_by_key(|i| (!i.waiting(), i.on)),
+        None => {
+            flag(state, caller, trust, &mut items).await?;
+            items.sort_by_key(|i| (!i.waiting(), i.flags.is_empty(), i.on));
+        }
     }
     let more = items.len().saturating_sub(MAX_QUEUE);
     items.truncate(MAX_QUEUE);
@@ -106,6 +110,62 @@ pub async fn queue(
             })
             .collect(),
     })
+}
+
+/// Gives each item the reasons readiness questions its ward's cell for the KLOE (or quality
+/// statement) it counts for, from the trust's readiness today (kept by the readiness memo, so
+/// a queue read again costs little).
+async fn flag(
+    state: &AppState,
+    caller: &Caller,
+    trust: Uuid,
+    items: &mut [QueueItem],
+) -> Result<(), ApiError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let query = ReadinessQuery {
+        trust_id: Some(trust),
+        items: Some(true),
+        ..ReadinessQuery::default()
+    };
+    let answer = crate::readiness::answer(state, caller, &query).await?;
+    let report = &answer.report;
+    let mut warned: HashMap<(Uuid, &str), Vec<&str>> = HashMap::new();
+    for unit in &report.units {
+        for cell in &unit.readiness.items {
+            let reasons: Vec<&str> = cell
+                .readiness
+                .flags
+                .iter()
+                .filter(|f| f.code.warns())
+                .map(|f| f.reason.as_str())
+                .collect();
+            if !reasons.is_empty() {
+                warned.insert((unit.unit_id, cell.code.as_str()), reasons);
+            }
+        }
+    }
+    if warned.is_empty() {
+        return Ok(());
+    }
+    let mut counts_for: HashMap<String, Vec<domain::ItemCode>> = HashMap::new();
+    for item in items {
+        let Some(unit) = item.unit_id else { continue };
+        let codes = counts_for.entry(item.item_code.clone()).or_insert_with(|| {
+            state
+                .crosswalks
+                .items_for(&state.catalogue, &report.framework_id, &item.item_code)
+        });
+        for code in codes.iter() {
+            for reason in warned.get(&(unit, code.as_str())).into_iter().flatten() {
+                if !item.flags.iter().any(|f| f == reason) {
+                    item.flags.push((*reason).to_owned());
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Replies grouped by the finding they are about, each list oldest first.
@@ -200,6 +260,7 @@ fn item_of(
             })
             .collect(),
         replies,
+        flags: Vec::new(),
     })
 }
 

@@ -413,3 +413,49 @@ async fn the_inspector_replies_to_a_challenge_and_the_item_goes_back_in_the_queu
     let pull = app.get("/api/v1/sync/pull", Some(&inspector)).await.json();
     assert!(pull["comments"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn evidence_of_flagged_readiness_cells_comes_first_with_the_reasons() {
+    let app = spawn_app().await;
+    let inspector = app.login("inspector@demo.nhs.test").await;
+    let reviewer = app.login("reviewer@buddy.nhs.test").await;
+    let units = app.get("/api/v1/units", Some(&inspector)).await.json();
+    let ward = |n: usize| -> Uuid { units[n]["id"].as_str().unwrap().parse().unwrap() };
+    let (well_evidenced, thin) = (ward(0), ward(1));
+    // Six findings for S1 on one ward, pushed first; three on another, whose S1 cell readiness
+    // flags as resting on thin evidence.
+    let mut plain = Vec::new();
+    for _ in 0..2 {
+        let (_, found) = inspect(&app, &inspector, well_evidenced, ["met"; 3], "submitted").await;
+        plain.extend(found);
+    }
+    let (_, flagged) = inspect(&app, &inspector, thin, ["met"; 3], "submitted").await;
+
+    let queue = app
+        .get("/api/v1/review/queue?status=unreviewed", Some(&reviewer))
+        .await
+        .json();
+    let items = queue["items"].as_array().unwrap();
+    let ids: Vec<Uuid> = items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 9, "{queue}");
+    assert_eq!(
+        &ids[..3],
+        flagged.as_slice(),
+        "flagged first, oldest first among them"
+    );
+    assert_eq!(&ids[3..], plain.as_slice());
+    for item in &items[..3] {
+        let reasons = item["flags"].as_array().unwrap();
+        assert!(!reasons.is_empty(), "{item}");
+    }
+    assert!(items[3..].iter().all(|i| i["flags"] == json!([])));
+    // A sample is drawn at random instead.
+    let sample = app
+        .get("/api/v1/review/queue?sample=9", Some(&reviewer))
+        .await
+        .json();
+    assert_eq!(sample["items"].as_array().unwrap().len(), 9);
+}

@@ -196,6 +196,12 @@ fn Item(item: QueueItem) -> impl IntoView {
             <VerdictTag verdict=item.status />
             {item.replied().then(|| view! { <strong class="tag tag--blue">"Replied"</strong> })}
         </p>
+        {(!item.flags.is_empty()).then(|| view! {
+            <div class="inset inset--warning review-flags">
+                <p><strong>"Readiness questions this ward's score here:"</strong></p>
+                <ul>{item.flags.iter().map(|f| view! { <li>{f.clone()}</li> }).collect_view()}</ul>
+            </div>
+        })}
         <p class="evidence-list__head">
             <span class=format!("answer answer--{}", response.as_str())>{response.label()}</span>
             " " <strong>{prompt}</strong> " " {prompt_text}
@@ -309,6 +315,7 @@ fn Rest(rest: Vec<QueueItem>) -> impl IntoView {
                                 <td>
                                     <VerdictTag verdict=i.status />
                                     {i.replied().then(|| view! { " " <strong class="tag tag--blue">"Replied"</strong> })}
+                                    {(!i.flags.is_empty()).then(|| view! { " " <strong class="tag tag--yellow">"Flagged"</strong> })}
                                 </td>
                             </tr>
                         }
