@@ -162,3 +162,24 @@ test('an admin moves a buddy grant\'s end and the reviewer is warned in its last
   ]);
   await expect(page.getByLabel('New end date for Grace Adeyemi').first()).toHaveValue(original);
 });
+
+test('an admin sees and changes how long evidence, photos and the audit trail are kept', async ({ page }) => {
+  await signIn(page, 'admin@demo.nhs.test');
+  await page.getByRole('link', { name: 'Manage trust' }).click();
+  await hydrated(page);
+  await page.getByRole('link', { name: 'Retention' }).click();
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Retention', level: 2 }) });
+  await expect(section.getByText('Audit trail', { exact: true })).toBeVisible();
+
+  // Photos kept longer than the evidence they support are refused, with the reason beside the form.
+  await section.getByLabel('Evidence, in years').fill('8');
+  await section.getByLabel('Photos, in years').fill('9');
+  await section.getByLabel('Audit trail, in years').fill('8');
+  await section.getByRole('button', { name: 'Save retention' }).click();
+  await expect(section.getByRole('alert')).toContainText('no longer than the rest of the evidence');
+
+  await section.getByLabel('Photos, in years').fill('2');
+  await section.getByRole('button', { name: 'Save retention' }).click();
+  await expect(section.getByText('2 years: deleted every night once older')).toBeVisible();
+  await expect(section.getByText(/^Set by /)).toBeVisible();
+});
