@@ -115,6 +115,7 @@ fn findings(
                 recorded_on: on,
                 count: 1,
                 verdict: Default::default(),
+                doubtful: false,
             }
         })
         .collect()

@@ -300,7 +300,37 @@ pub async fn overview(
     now: DateTime<Utc>,
 ) -> Result<CalibrationOverview, ApiError> {
     require_admin(caller)?;
-    let trust = caller.user.trust_id;
+    overview_of(store, catalogue, caller.user.trust_id, now).await
+}
+
+/// The assessors of the trust whose agreement across completed pairs is poor (on enough
+/// prompts to judge): readiness weighs their evidence for less.
+pub async fn poorly_agreeing(
+    store: &Store,
+    catalogue: &Catalogue,
+    trust: Uuid,
+    now: DateTime<Utc>,
+) -> Result<Vec<Uuid>, ApiError> {
+    // Most trusts pair nobody: one read, not the whole page's.
+    if store.pairs_of_trust(trust).await?.is_empty() {
+        return Ok(Vec::new());
+    }
+    let overview = overview_of(store, catalogue, trust, now).await?;
+    Ok(overview
+        .assessors
+        .into_iter()
+        .filter(|a| a.judged.reading.poor && !a.judged.reading.too_few)
+        .map(|a| a.user_id)
+        .collect())
+}
+
+/// [`overview`] of any trust, for callers that checked who may read it.
+async fn overview_of(
+    store: &Store,
+    catalogue: &Catalogue,
+    trust: Uuid,
+    now: DateTime<Utc>,
+) -> Result<CalibrationOverview, ApiError> {
     let today = london_date(now);
     let rules = CalibrationRules::built_in().map_err(|e| ApiError::Internal(anyhow::anyhow!(e)))?;
     let judge = |a: domain::calibration::Agreement| Judged {

@@ -288,6 +288,7 @@ pub async fn reopen(
             "This inspection changed meanwhile: look again".to_owned(),
         ));
     }
+    tx.calibration_may_move(head.trust_id, head.owner).await?;
     crate::admin::audited(
         &tx,
         caller,

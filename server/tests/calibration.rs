@@ -288,3 +288,80 @@ async fn partners_read_each_others_answers_only_when_both_have_finished() {
     assert_eq!(page.prompts.len(), 1);
     assert_eq!((page.prompts[0].pairs, page.prompts[0].differing), (1, 1));
 }
+
+/// The flag codes and confidence of each key question of a ward, as the board reads them.
+async fn ward_cells(app: &TestApp, unit: Uuid) -> Vec<(Vec<String>, f64)> {
+    let board = app.login("board@demo.nhs.test").await;
+    let report = app
+        .get(&format!("/api/v1/readiness?unit_id={unit}"), Some(&board))
+        .await
+        .json();
+    report["units"][0]["key_questions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|cell| {
+            let codes = cell["flags"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["code"].as_str().unwrap().to_owned())
+                .collect();
+            (codes, cell["confidence"].as_f64().unwrap())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn an_assessor_who_agrees_poorly_weighs_less_on_every_ward_of_the_trust() {
+    let app = spawn_app().await;
+    let s = setup(&app).await;
+    let prompts = s.template["prompt_codes"].as_array().unwrap().len();
+    assert!(
+        prompts >= 12,
+        "enough prompts to judge agreement: {prompts}"
+    );
+    // The first inspector's earlier inspection of another ward.
+    let units = app.get("/api/v1/units", Some(&s.inspector)).await.json();
+    let other: Uuid = units[1]["id"].as_str().unwrap().parse().unwrap();
+    assert_ne!(other, s.request.unit_id);
+    let elsewhere = Setup {
+        request: PairRequest {
+            unit_id: other,
+            ..s.request.clone()
+        },
+        admin: s.admin.clone(),
+        inspector: s.inspector.clone(),
+        partner: s.partner.clone(),
+        template: s.template.clone(),
+    };
+    inspect(&app, &s.inspector, &elsewhere, &["met"; 12], true).await;
+    let before = ward_cells(&app, other).await;
+    assert!(
+        before
+            .iter()
+            .all(|(codes, _)| !codes.iter().any(|c| c == "poorly_calibrated"))
+    );
+
+    // Paired on the first ward, the two answer every prompt differently: poor agreement.
+    pair(&app, &s.admin, &s.request).await.unwrap();
+    let one: Vec<&str> = (0..12)
+        .map(|n| if n % 2 == 0 { "met" } else { "not_met" })
+        .collect();
+    let other_way: Vec<&str> = (0..12)
+        .map(|n| if n % 2 == 0 { "not_met" } else { "met" })
+        .collect();
+    inspect(&app, &s.inspector, &s, &one, true).await;
+    inspect(&app, &s.partner, &s, &other_way, true).await;
+
+    // The other ward got no new evidence, yet its cells now say so and trust them less.
+    let after = ward_cells(&app, other).await;
+    let mut flagged = 0;
+    for ((was, confidence_was), (now, confidence_now)) in before.iter().zip(&after) {
+        if now.iter().any(|c| c == "poorly_calibrated") {
+            flagged += 1;
+            assert!(confidence_now < confidence_was, "{was:?} {now:?}");
+        }
+    }
+    assert!(flagged > 0, "{after:?}");
+}

@@ -62,6 +62,10 @@ pub struct Evidence {
     /// does not count until resolved.
     #[serde(default)]
     pub verdict: Verdict,
+    /// Recorded by an assessor whose paired-inspection calibration agreed poorly: it weighs
+    /// less, and earns less confidence.
+    #[serde(default)]
+    pub doubtful: bool,
 }
 
 fn one() -> u32 {
@@ -115,6 +119,8 @@ pub enum FlagCode {
     ThinEvidence,
     NeverObserved,
     UnverifiedEvidence,
+    /// Some findings come from an assessor whose calibration agreed poorly.
+    PoorlyCalibrated,
 }
 
 impl FlagCode {
@@ -205,11 +211,15 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
     let weight = |on: NaiveDate| decay::weight(age(on), rules.half_life_days);
     let mut tallies: HashMap<Source, Tally> = HashMap::new();
     let mut findings = 0;
+    let mut doubtful_findings = 0;
     let mut verified = false;
     for e in &counted {
         let counts = match e.kind {
             Kind::Finding => {
                 findings += e.count as usize;
+                if e.doubtful {
+                    doubtful_findings += e.count as usize;
+                }
                 true
             }
             Kind::Rating => newest
@@ -217,12 +227,15 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
                 .is_some_and(|kept| std::ptr::eq(*kept, *e)),
         };
         if counts {
-            let times = if e.verdict == Verdict::Verified {
+            // In hundredths, so a poorly calibrated assessor's share can be a fraction.
+            let mut times = 100;
+            if e.verdict == Verdict::Verified {
                 verified = true;
-                rules.verified_weight
-            } else {
-                1
-            };
+                times *= rules.verified_weight;
+            }
+            if e.doubtful {
+                times = times * rules.poorly_calibrated_percent / 100;
+            }
             tallies.entry(e.source).or_default().add(
                 e.points,
                 weight(e.on),
@@ -241,9 +254,15 @@ pub fn assess(rules: &ReadinessRules, evidence: &[Evidence], as_at: NaiveDate) -
     let score = combined(rules, &sources, weight);
     let newest_overall = sources.each().iter().filter_map(|(_, s)| s.newest).max();
     let rating = score.map_or(Rating::NotRated, |s| rules.rating_of(s));
+    // A poorly calibrated assessor's findings earn confidence at their share.
+    let lost = doubtful_findings as f64 * f64::from(100 - rules.poorly_calibrated_percent) / 100.0;
+    let earning = findings as f64 - lost;
     let (confidence, confidence_words) =
-        confidence(rules, &sources, findings, newest_overall.map(age));
+        confidence(rules, &sources, findings, earning, newest_overall.map(age));
     let mut flags = words::flags(rules, &sources, findings, newest_overall.map(age));
+    if doubtful_findings > 0 {
+        flags.push(words::poorly_calibrated(doubtful_findings, findings));
+    }
     if score.is_some() && !verified {
         flags.push(words::unverified());
     }
@@ -289,6 +308,7 @@ fn confidence(
     rules: &ReadinessRules,
     sources: &Sources,
     findings: usize,
+    earning: f64,
     newest_age: Option<i64>,
 ) -> (f64, String) {
     let Some(newest_age) = newest_age else {
@@ -307,7 +327,7 @@ fn confidence(
     let full = f64::from(c.findings_for_full_marks);
     let parts = [
         (c.sources, present as f64 / 3.0),
-        (c.findings, (findings as f64).min(full) / full),
+        (c.findings, earning.min(full) / full),
         (
             c.freshness,
             decay::weight(newest_age, rules.half_life_days) as f64 / decay::FULL as f64,

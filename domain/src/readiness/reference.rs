@@ -32,6 +32,7 @@ pub fn evidence() -> Vec<Evidence> {
         recorded_on: day(300 - ago),
         count: 1,
         verdict: crate::review::Verdict::Unreviewed,
+        doubtful: false,
     };
     vec![
         item(Source::MiniInspection, Kind::Finding, 3, 17),

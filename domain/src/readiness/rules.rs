@@ -55,6 +55,9 @@ pub struct ReadinessRules {
     pub thin_evidence_findings: usize,
     /// How many times evidence the buddy trust verified counts, against once unreviewed.
     pub verified_weight: u32,
+    /// How much evidence from an assessor whose calibration agreed poorly counts, in percent
+    /// of what it would otherwise (and of the findings that earn confidence).
+    pub poorly_calibrated_percent: u32,
     pub confidence: ConfidenceWeights,
 }
 
@@ -86,6 +89,10 @@ impl ReadinessRules {
             (
                 (1..=10).contains(&r.verified_weight),
                 "verified evidence must count from 1 to 10 times",
+            ),
+            (
+                (1..=100).contains(&r.poorly_calibrated_percent),
+                "poorly calibrated evidence must count for 1 to 100 percent",
             ),
             (
                 c.sources + c.findings + c.freshness + c.agreement > 0

@@ -24,6 +24,7 @@ fn finding(source: Source, points: u8, on: i64) -> Evidence {
         recorded_on: day(on),
         count: 1,
         verdict: Verdict::Unreviewed,
+        doubtful: false,
     }
 }
 
@@ -283,4 +284,42 @@ fn verified_evidence_weighs_more_and_doubted_evidence_waits_outside() {
     let r = assess(&rules, &[only], day(AS_AT));
     assert_eq!(r.score, None);
     assert!(!codes(&r).contains(&FlagCode::UnverifiedEvidence));
+}
+
+#[test]
+fn a_poorly_calibrated_assessors_findings_weigh_less_and_earn_less_confidence() {
+    let rules = rules();
+    assert_eq!(rules.poorly_calibrated_percent, 50);
+    let ten = |points| Evidence {
+        count: 10,
+        ..finding(Source::MiniInspection, points, AS_AT)
+    };
+    let (met, not_met) = (ten(3), ten(1));
+    let doubtful = |e: &Evidence| Evidence {
+        doubtful: true,
+        ..e.clone()
+    };
+    // Alike: (3 + 1) / 2 = 2 points = 50%. The not met findings at half: (3 + 0.5) / 1.5.
+    let plain = assess(&rules, &[met.clone(), not_met.clone()], day(AS_AT));
+    let halved = assess(&rules, &[met.clone(), doubtful(&not_met)], day(AS_AT));
+    assert_eq!(plain.score, Some(50.0));
+    assert_eq!(halved.score, Some(3.5 / 1.5 * 25.0));
+    assert!(halved.confidence < plain.confidence, "{halved:?}");
+    assert!(!codes(&plain).contains(&FlagCode::PoorlyCalibrated));
+    let flag = halved
+        .flags
+        .iter()
+        .find(|f| f.code == FlagCode::PoorlyCalibrated)
+        .unwrap_or_else(|| panic!("{:?}", halved.flags));
+    assert!(
+        flag.reason.starts_with("10 findings of 20 come"),
+        "{}",
+        flag.reason
+    );
+    assert!(flag.code.warns());
+    // Everything from one such assessor: the same score (the weights are all alike), less
+    // confidence.
+    let all = assess(&rules, &[doubtful(&met), doubtful(&not_met)], day(AS_AT));
+    assert_eq!(all.score, plain.score);
+    assert!(all.confidence < halved.confidence);
 }

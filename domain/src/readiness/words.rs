@@ -126,6 +126,19 @@ pub(super) fn unverified() -> Flag {
     }
 }
 
+/// The flag of a score resting partly on findings of an assessor whose paired-inspection
+/// calibration agreed poorly.
+pub(super) fn poorly_calibrated(doubtful: usize, findings: usize) -> Flag {
+    Flag {
+        code: FlagCode::PoorlyCalibrated,
+        reason: format!(
+            "{} of {findings} come from assessors whose calibration agreed poorly: they count for \
+             less until their agreement improves.",
+            plural(doubtful, "finding", "findings")
+        ),
+    }
+}
+
 /// "2 sources, 41 findings, newest 12 days old, sources agree".
 pub(super) fn confidence_words(
     present: usize,

@@ -172,13 +172,40 @@ pub async fn answer(
                     })
                 }),
         );
-        let own = match state
+        let own_kept = state
             .readiness_memo
-            .trust(&scope_key(trust), version(trust))
-        {
+            .trust(&scope_key(trust), version(trust));
+        let of_trust: Vec<&UnitInfo> = units.iter().filter(|u| u.trust.id == trust).collect();
+        let stale = of_trust
+            .iter()
+            .filter(|u| {
+                state
+                    .readiness_memo
+                    .ward(&scope_key(u.id), version(u.id))
+                    .is_none()
+            })
+            .count();
+        // Evidence of assessors whose calibration agreed poorly weighs less: who they are is
+        // read only when something of the trust is computed. (A paired inspection finished or
+        // reopened moves every counter of its trust, so nothing kept outlives a change here.)
+        let doubted = if own_kept.is_none() || stale > 0 {
+            crate::calibration::poorly_agreeing(
+                &state.store,
+                &state.catalogue,
+                trust,
+                state.clock.now(),
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
+        let own = match own_kept {
             Some(kept) => kept,
             None => {
-                let groups = state.store.evidence_of_scope(trust, None, as_of).await?;
+                let groups = state
+                    .store
+                    .evidence_of_scope(trust, None, as_of, &doubted)
+                    .await?;
                 map_subjects(&mut items_of, &groups);
                 let evidence: Vec<Evidence> = groups
                     .iter()
@@ -202,20 +229,14 @@ pub async fn answer(
             trust_id: trust,
             readiness: (*own).clone(),
         });
-        let of_trust: Vec<&UnitInfo> = units.iter().filter(|u| u.trust.id == trust).collect();
-        let stale = of_trust
-            .iter()
-            .filter(|u| {
-                state
-                    .readiness_memo
-                    .ward(&scope_key(u.id), version(u.id))
-                    .is_none()
-            })
-            .count();
         // Many wards to compute (a new day, a past one): the trust's evidence in one read.
         let mut bulk: HashMap<Uuid, Vec<EvidenceGroup>> = HashMap::new();
         if stale > BULK_READ_FROM {
-            for group in state.store.evidence_of_trust(trust, as_of).await? {
+            for group in state
+                .store
+                .evidence_of_trust(trust, as_of, &doubted)
+                .await?
+            {
                 if let Some(unit) = group.unit_id {
                     bulk.entry(unit).or_default().push(group);
                 }
@@ -233,7 +254,7 @@ pub async fn answer(
                     } else {
                         state
                             .store
-                            .evidence_of_scope(trust, Some(unit.id), as_of)
+                            .evidence_of_scope(trust, Some(unit.id), as_of, &doubted)
                             .await?
                     };
                     map_subjects(&mut items_of, &groups);
@@ -334,5 +355,6 @@ fn evidence(state: &AppState, group: &EvidenceGroup) -> Option<Evidence> {
         recorded_on: group.recorded_on,
         count: u32::try_from(group.count).unwrap_or(u32::MAX),
         verdict: Verdict::parse(&group.verdict).unwrap_or_default(),
+        doubtful: group.doubtful,
     })
 }

@@ -33,6 +33,8 @@ pub struct EvidenceGroup {
     pub recorded_on: NaiveDate,
     /// The buddy trust's verdict (`unreviewed` until one is given).
     pub verdict: String,
+    /// Recorded by one of the assessors named as poorly calibrated.
+    pub doubtful: bool,
     pub count: i64,
 }
 
@@ -93,6 +95,7 @@ pub trait ReadinessStore {
         &self,
         trust_id: Uuid,
         as_at: NaiveDate,
+        doubted: &[Uuid],
     ) -> Result<Vec<EvidenceGroup>, StoreError>;
     /// One ward's evidence (or, with `unit_id` `None`, the trust's own) as it stood at the
     /// end of `as_at`, grouped.
@@ -101,6 +104,7 @@ pub trait ReadinessStore {
         trust_id: Uuid,
         unit_id: Option<Uuid>,
         as_at: NaiveDate,
+        doubted: &[Uuid],
     ) -> Result<Vec<EvidenceGroup>, StoreError>;
     /// A ward's evidence as it stood at the end of `as_at`, one row per finding or rating,
     /// with what each says.
@@ -116,6 +120,10 @@ pub trait ReadinessStore {
     /// The trust's epoch: moved whenever any of the counters above moves or a ward is added,
     /// so an answer kept at an epoch holds until it moves. 0 for a trust never changed.
     async fn readiness_epoch(&self, trust_id: Uuid) -> Result<i64, StoreError>;
+    /// When `assessor` is paired for calibration in the trust, moves every readiness counter
+    /// of the trust: their agreement, which weighs their evidence on every ward, may have
+    /// changed (an inspection of theirs finished or reopened). Call it on a transaction.
+    async fn calibration_may_move(&self, trust_id: Uuid, assessor: Uuid) -> Result<(), StoreError>;
     /// A trust's notices, lifted ones too, oldest first.
     async fn notices_of_trust(&self, trust_id: Uuid) -> Result<Vec<NoticeRecord>, StoreError>;
     /// Records a notice (`recorded_by` is the admin) and moves the trust's readiness counter:
@@ -145,19 +153,25 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         &self,
         trust_id: Uuid,
         as_at: NaiveDate,
+        doubted: &[Uuid],
     ) -> Result<Vec<EvidenceGroup>, StoreError> {
-        Ok(run!(self, |c| sqlx::query_as(
+        let sql = format!(
             "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, verdict, \
-             COUNT(*) AS count FROM readiness_evidence \
+             {doubtful} AS doubtful, COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict \
-             ORDER BY MIN(seq)"
-        )
-        .bind(trust_id)
-        .bind(as_at)
-        .fetch_all(&mut *c)
-        .await?))
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict\
+             {grouped} ORDER BY MIN(seq)",
+            doubtful = doubtful_of(3, doubted.len()),
+            grouped = grouped_by_doubt(doubted.len())
+        );
+        Ok(run!(self, |c| {
+            let mut q = sqlx::query_as(&sql).bind(trust_id).bind(as_at);
+            for id in doubted {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        }))
     }
 
     async fn evidence_of_scope(
@@ -165,6 +179,7 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         trust_id: Uuid,
         unit_id: Option<Uuid>,
         as_at: NaiveDate,
+        doubted: &[Uuid],
     ) -> Result<Vec<EvidenceGroup>, StoreError> {
         let scope = if unit_id.is_some() {
             "unit_id = $3"
@@ -173,18 +188,47 @@ impl<T: Db + ?Sized> ReadinessStore for T {
         };
         let sql = format!(
             "SELECT unit_id, source, kind, subject, value, on_date, recorded_on, verdict, \
-             COUNT(*) AS count FROM readiness_evidence \
+             {doubtful} AS doubtful, COUNT(*) AS count FROM readiness_evidence \
              WHERE trust_id = $1 AND {scope} AND recorded_on <= $2 \
              AND (superseded_on IS NULL OR superseded_on > $2) \
-             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict \
-             ORDER BY MIN(seq)"
+             GROUP BY unit_id, source, kind, subject, value, on_date, recorded_on, verdict\
+             {grouped} ORDER BY MIN(seq)",
+            doubtful = doubtful_of(4, doubted.len()),
+            grouped = grouped_by_doubt(doubted.len())
         );
-        Ok(run!(self, |c| sqlx::query_as(&sql)
-            .bind(trust_id)
-            .bind(as_at)
-            .bind(unit_id)
-            .fetch_all(&mut *c)
-            .await?))
+        Ok(run!(self, |c| {
+            let mut q = sqlx::query_as(&sql)
+                .bind(trust_id)
+                .bind(as_at)
+                .bind(unit_id);
+            for id in doubted {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        }))
+    }
+
+    async fn calibration_may_move(&self, trust_id: Uuid, assessor: Uuid) -> Result<(), StoreError> {
+        let paired: Option<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM calibration_pairs WHERE trust_id = $1 \
+             AND (first_user_id = $2 OR second_user_id = $2) LIMIT 1"
+        )
+        .bind(trust_id)
+        .bind(assessor)
+        .fetch_optional(&mut *c)
+        .await?);
+        if paired.is_none() {
+            return Ok(());
+        }
+        let wards: Vec<(Uuid,)> = run!(self, |c| sqlx::query_as(
+            "SELECT id FROM units WHERE trust_id = $1"
+        )
+        .bind(trust_id)
+        .fetch_all(&mut *c)
+        .await?);
+        let mut scopes: Vec<(Uuid, Uuid)> = wards.into_iter().map(|(w,)| (w, trust_id)).collect();
+        scopes.push((trust_id, trust_id));
+        bump_scopes(self, &scopes).await
     }
 
     async fn evidence_detail(
@@ -452,7 +496,7 @@ pub(super) async fn record_evidence(
         run!(tx, |c| {
             let mut q = sqlx::QueryBuilder::new(
                 "INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, \
-                 subject, value, on_date, recorded_on) ",
+                 subject, value, on_date, recorded_on, assessor_id) ",
             );
             q.push_values(chunk, |mut b, row| {
                 b.push_bind(row.record_id)
@@ -463,7 +507,9 @@ pub(super) async fn record_evidence(
                     .push_bind(&row.subject)
                     .push_bind(row.value)
                     .push_bind(row.on_date)
-                    .push_bind(today);
+                    .push_bind(today)
+                    // Only a finding's owner pushes it, and only its author a rating.
+                    .push_bind(pusher.user_id);
             });
             q.build().execute(&mut *c).await?.rows_affected()
         });
@@ -516,8 +562,9 @@ pub(super) async fn reverdict<D: Db + ?Sized>(
     }
     run!(db, |c| sqlx::query(
         "INSERT INTO readiness_evidence (record_id, trust_id, unit_id, source, kind, subject, \
-         value, on_date, recorded_on, verdict) SELECT record_id, trust_id, unit_id, source, \
-         kind, subject, value, on_date, $1, $2 FROM readiness_evidence WHERE seq = $3"
+         value, on_date, recorded_on, verdict, assessor_id) SELECT record_id, trust_id, \
+         unit_id, source, kind, subject, value, on_date, $1, $2, assessor_id \
+         FROM readiness_evidence WHERE seq = $3"
     )
     .bind(today)
     .bind(verdict)
@@ -526,6 +573,25 @@ pub(super) async fn reverdict<D: Db + ?Sized>(
     .await?
     .rows_affected());
     bump_scopes(db, &[(unit_id.unwrap_or(trust_id), trust_id)]).await
+}
+
+/// Whether a row's assessor is one of `n` doubted ones bound from `$from`, as SQL (grouped by
+/// only when there are any: see [`grouped_by_doubt`]).
+fn doubtful_of(from: usize, n: usize) -> String {
+    if n == 0 {
+        "FALSE".to_owned()
+    } else {
+        // NULL for evidence recorded before assessors were kept: not doubted.
+        format!(
+            "CASE WHEN assessor_id IN ({}) THEN TRUE ELSE FALSE END",
+            placeholders(from, n)
+        )
+    }
+}
+
+/// The doubt as a grouping column, when any assessor is doubted.
+fn grouped_by_doubt(n: usize) -> &'static str {
+    if n == 0 { "" } else { ", doubtful" }
 }
 
 /// Moves the readiness counter of each (scope, trust): a ward's id, or the trust's own for its

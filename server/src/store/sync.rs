@@ -492,6 +492,25 @@ impl PushSteps for Tx {
             });
             raced_unless(chunk.len(), written)?;
         }
+        // An inspector's finished inspection may complete a calibration pair.
+        let mut finished_in: Vec<Uuid> = inspections
+            .iter()
+            .filter_map(|c| match c {
+                Change::Inspection(d) if d.status == InspectionStatus::Submitted => Some(
+                    held.units
+                        .get(&d.unit_id)
+                        .copied()
+                        .unwrap_or(pusher.trust_id),
+                ),
+                _ => None,
+            })
+            .collect();
+        finished_in.sort_unstable();
+        finished_in.dedup();
+        for trust in finished_in {
+            super::readiness::ReadinessStore::calibration_may_move(self, trust, pusher.user_id)
+                .await?;
+        }
 
         let findings = latest_per_record(
             changes

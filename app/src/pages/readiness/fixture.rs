@@ -34,6 +34,7 @@ pub(super) fn evidence(source: Source, kind: Kind, points: u8, count: u32) -> Ev
         recorded_on: day(),
         count,
         verdict: Default::default(),
+        doubtful: false,
     }
 }
 

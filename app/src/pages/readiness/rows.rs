@@ -366,6 +366,7 @@ pub fn flag_label(code: domain::readiness::FlagCode) -> &'static str {
         ThinEvidence => "thin evidence",
         NeverObserved => "never observed",
         UnverifiedEvidence => "not verified",
+        PoorlyCalibrated => "assessors agree poorly",
     }
 }
 
