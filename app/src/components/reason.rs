@@ -1,5 +1,6 @@
 //! The "why" of an information-governance step (removing a photo, redacting a note): a reason
-//! field for the audit trail with its error beside it, and the button that does the step once.
+//! field for the audit trail with its error beside it, the button that does the step once, and
+//! the panel that says it is done.
 
 use leptos::prelude::*;
 
@@ -36,5 +37,33 @@ pub fn ReasonAndSubmit(
         <button type="submit" class="button button--warning" disabled=move || pending.get()>
             {move || if pending.get() { busy } else { action }}
         </button>
+    }
+}
+
+/// Says the step is done, when (`at`, local time) and what followed; takes focus so a screen
+/// reader says so.
+#[component]
+pub fn StepDone(
+    heading: &'static str,
+    /// The sentences after "Removed 3 June 2026 at 10:15." (`done` is the first word).
+    done: &'static str,
+    at: chrono::DateTime<chrono::Utc>,
+    what_followed: &'static str,
+) -> impl IntoView {
+    let panel = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(panel) = panel.get() {
+            let _ = panel.focus();
+        }
+    });
+    let when = at
+        .with_timezone(&chrono::Local)
+        .format("%-d %B %Y at %H:%M");
+    view! {
+        <div class="panel" role="status" tabindex="-1" node_ref=panel>
+            <h2>{heading}</h2>
+            <p>{format!("{done} {when}. {what_followed}")}</p>
+            <p><a href="/readiness">"Back to readiness"</a></p>
+        </div>
     }
 }

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 use crate::api::photos::RedactNote;
 use crate::components::form::error_of;
 use crate::components::params::use_id_param;
-use crate::components::reason::ReasonAndSubmit;
+use crate::components::reason::{ReasonAndSubmit, StepDone};
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
 
@@ -41,12 +41,6 @@ fn Redaction() -> impl IntoView {
     // The page changes only once the note is redacted: an error leaves the reason as typed.
     let redacted = Memo::new(move |_| redact.value().get().and_then(Result::ok));
     let pending = redact.pending();
-    let done = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(panel) = done.get() {
-            let _ = panel.focus();
-        }
-    });
     move || {
         let Some(id) = id() else {
             return view! { <NotFound /> }.into_any();
@@ -55,14 +49,8 @@ fn Redaction() -> impl IntoView {
             <h1>"Redact a note"</h1>
             {match redacted.get() {
                 Some(at) => view! {
-                    <div class="panel" role="status" tabindex="-1" node_ref=done>
-                        <h2>"Note redacted"</h2>
-                        <p>{format!(
-                            "Redacted {}. The note's words are deleted from the server, its history and the audit trail, and every tablet blanks its copy at its next sync. The answer and photos stay. The audit trail keeps your reason, not the words.",
-                            at.with_timezone(&chrono::Local).format("%-d %B %Y at %H:%M")
-                        )}</p>
-                        <p><a href="/readiness">"Back to readiness"</a></p>
-                    </div>
+                    <StepDone heading="Note redacted" done="Redacted" at
+                        what_followed="The note's words are deleted from the server, its history and the audit trail, and every tablet blanks its copy at its next sync. The answer and photos stay. The audit trail keeps your reason, not the words." />
                 }
                     .into_any(),
                 None => view! {

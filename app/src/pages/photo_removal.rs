@@ -9,7 +9,7 @@ use leptos_meta::Title;
 use crate::api::photos::RemovePhoto;
 use crate::components::form::error_of;
 use crate::components::params::use_id_param;
-use crate::components::reason::ReasonAndSubmit;
+use crate::components::reason::{ReasonAndSubmit, StepDone};
 use crate::components::signed_in::SignedIn;
 use crate::pages::not_found::NotFound;
 
@@ -39,12 +39,6 @@ fn Removal() -> impl IntoView {
     // The page changes only once the photo is removed: an error leaves the reason as typed.
     let removed = Memo::new(move |_| remove.value().get().and_then(Result::ok));
     let pending = remove.pending();
-    let done = NodeRef::<leptos::html::Div>::new();
-    Effect::new(move |_| {
-        if let Some(panel) = done.get() {
-            let _ = panel.focus();
-        }
-    });
     move || {
         let Some(id) = id() else {
             return view! { <NotFound /> }.into_any();
@@ -53,14 +47,8 @@ fn Removal() -> impl IntoView {
             <h1>"Remove a photo"</h1>
             {match removed.get() {
                 Some(at) => view! {
-                    <div class="panel" role="status" tabindex="-1" node_ref=done>
-                        <h2>"Photo removed"</h2>
-                        <p>{format!(
-                            "Removed {}. Its files are deleted from the server, it cannot be sent again, and every tablet drops its copy at its next sync. The audit trail keeps your reason, not the picture.",
-                            at.with_timezone(&chrono::Local).format("%-d %B %Y at %H:%M")
-                        )}</p>
-                        <p><a href="/readiness">"Back to readiness"</a></p>
-                    </div>
+                    <StepDone heading="Photo removed" done="Removed" at
+                        what_followed="Its files are deleted from the server, it cannot be sent again, and every tablet drops its copy at its next sync. The audit trail keeps your reason, not the picture." />
                 }
                     .into_any(),
                 None => view! {

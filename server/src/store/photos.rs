@@ -241,22 +241,12 @@ impl<T: Db + ?Sized> PhotoRecords for T {
     }
 
     async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
-        let mut removed = HashSet::new();
-        for chunk in ids.chunks(super::sync::ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "SELECT id FROM photos WHERE removed_at IS NOT NULL AND id IN ({})",
-                super::sync::placeholders(1, chunk.len())
-            );
-            let rows: Vec<(Uuid,)> = run!(self, |c| {
-                let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(&mut *c).await?
-            });
-            removed.extend(rows.into_iter().map(|(id,)| id));
-        }
-        Ok(removed)
+        super::sync::ids_among(
+            self,
+            "SELECT id FROM photos WHERE removed_at IS NOT NULL AND id IN ({})",
+            ids,
+        )
+        .await
     }
 
     async fn removed_photos_for(

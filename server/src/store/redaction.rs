@@ -181,22 +181,12 @@ impl<T: Db + ?Sized> RedactionStore for T {
     }
 
     async fn redacted_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
-        let mut redacted = HashSet::new();
-        for chunk in ids.chunks(super::sync::ROWS_PER_STATEMENT) {
-            let sql = format!(
-                "SELECT record_id FROM note_redactions WHERE record_id IN ({})",
-                super::sync::placeholders(1, chunk.len())
-            );
-            let rows: Vec<(Uuid,)> = run!(self, |c| {
-                let mut q = sqlx::query_as(&sql);
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(&mut *c).await?
-            });
-            redacted.extend(rows.into_iter().map(|(id,)| id));
-        }
-        Ok(redacted)
+        super::sync::ids_among(
+            self,
+            "SELECT record_id FROM note_redactions WHERE record_id IN ({})",
+            ids,
+        )
+        .await
     }
 }
 

@@ -262,6 +262,28 @@ pub(super) fn rated_trust(held: &Held<'_>, a: &AssessmentData) -> Option<Uuid> {
     }
 }
 
+/// The ids among `ids` that `select` finds: a `SELECT id ...` ending in `IN ({})`, whose
+/// braces take the placeholders of each chunk (from `$1`).
+pub(super) async fn ids_among<D: Db + ?Sized>(
+    db: &D,
+    select: &str,
+    ids: &[Uuid],
+) -> Result<std::collections::HashSet<Uuid>, StoreError> {
+    let mut found = std::collections::HashSet::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = select.replace("{}", &placeholders(1, chunk.len()));
+        let rows: Vec<(Uuid,)> = run!(db, |c| {
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        });
+        found.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(found)
+}
+
 pub(super) fn raced_unless(expected: usize, written: u64) -> Result<(), StoreError> {
     if written as usize == expected {
         Ok(())
