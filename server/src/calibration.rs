@@ -118,6 +118,8 @@ pub async fn add_pair(
         after,
     )
     .await?;
+    // A window reaching back may pair inspections finished already: readiness weighs anew.
+    tx.calibration_may_move(trust, first.id).await?;
     tx.commit().await?;
     tracing::info!(
         user_id = %caller.user.id, trust_id = %trust, pair_id = %id,

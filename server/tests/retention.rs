@@ -1,6 +1,7 @@
 //! Retention: a trust admin sets how long evidence, photos and the audit trail are kept
 //! (audited; out-of-order periods refused), and the nightly sweep deletes the photos past
-//! their period, as a removal would, while newer ones stay.
+//! their period, as a removal would, while newer ones stay; until an admin sets the periods,
+//! nothing is deleted.
 #![allow(clippy::unwrap_used)]
 
 mod common;
@@ -99,6 +100,9 @@ async fn photos_past_their_period_are_deleted_and_newer_ones_stay() {
     upload(&app, old, 400).await;
     app.clock.advance(chrono::TimeDelta::days(400));
     upload(&app, new, 500).await;
+    // Nobody chose a period yet: the suggested ones delete nothing.
+    assert_eq!(server::retention::sweep(&app.state).await.unwrap(), 0);
+    assert_eq!(read(&app, old).await, StatusCode::OK);
     let admin = app.caller(&app.login("admin@demo.nhs.test").await).await;
     server::retention::set(&app.store, &admin, &years(8, 1, 8), app.clock.now())
         .await
@@ -108,8 +112,9 @@ async fn photos_past_their_period_are_deleted_and_newer_ones_stay() {
     assert_eq!(read(&app, old).await, StatusCode::NOT_FOUND);
     assert_eq!(read(&app, new).await, StatusCode::OK);
     let token = app.login("inspector@demo.nhs.test").await;
+    // Years old, on no tablet: not listed among the removals devices act on.
     let pull = app.get("/api/v1/sync/pull", Some(&token)).await.json();
-    assert_eq!(pull["removed_photo_ids"], json!([old]));
+    assert_eq!(pull["removed_photo_ids"], json!([]));
     let audited = app
         .count_behind_its_back(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'photo.expire' \

@@ -27,6 +27,7 @@ pub fn ReasonAndSubmit(
             <p class="hint" id="reason-hint">{hint}</p>
             <ActionError message=error id="reason-error" />
             <textarea class="input textarea" id="reason" name="reason" rows="3"
+                aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=move || if error.get().is_some() {
                     "reason-hint reason-error"
                 } else {

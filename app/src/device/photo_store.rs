@@ -9,7 +9,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use super::findings::queued_finding;
-use super::idb::{FINDINGS, INSPECTIONS, PHOTOS, field, from_js, only, open, rows_under};
+use super::idb::{FINDINGS, INSPECTIONS, PHOTOS, field, from_js, open, rows_under};
 use super::write::{PhotoChange, record_in_open_inspection};
 use super::{DeviceError, LocalInspection, StoredPhoto, WaitingPhoto};
 
@@ -200,44 +200,29 @@ pub(super) async fn forget_photos(ids: &[Uuid]) -> Result<(), DeviceError> {
     let db = open().await?;
     let tx = db.transaction(&[PHOTOS, FINDINGS], TransactionMode::ReadWrite)?;
     let photos = tx.store(PHOTOS)?;
-    let mut held: Vec<(Uuid, Uuid)> = Vec::new();
     for id in ids {
-        let key = JsValue::from_str(&id.to_string());
-        if let Some(row) = photos.get(key.clone()).await? {
-            let inspection = field(&row, "inspection_id").and_then(|v| v.as_string());
-            if let Some(inspection) = inspection.and_then(|i| i.parse().ok()) {
-                held.push((*id, inspection));
-            }
-            photos.delete(key).await?;
-        }
+        photos.delete(JsValue::from_str(&id.to_string())).await?;
     }
-    // The findings that named a photo held here stop naming it: no empty frame on the page.
+    // The findings kept here stop naming them, whether or not this device held the picture:
+    // no empty frame on the page. (A device keeps few findings: its open inspections' and
+    // those waiting to sync.)
+    let gone: Vec<String> = ids.iter().map(Uuid::to_string).collect();
     let findings = tx.store(FINDINGS)?;
-    let mut inspections: Vec<Uuid> = held.iter().map(|(_, i)| *i).collect();
-    inspections.sort_unstable();
-    inspections.dedup();
-    for inspection in inspections {
-        let rows = findings
-            .index("inspection_id")?
-            .get_all(Some(only(inspection)?), None)
-            .await?;
-        for row in rows {
-            let Some(named) = field(&row, "photo_ids").map(|v| js_sys::Array::from(&v)) else {
-                continue;
-            };
-            let kept: js_sys::Array = named
-                .iter()
-                .filter(|p| {
-                    !held
-                        .iter()
-                        .any(|(id, _)| p.as_string() == Some(id.to_string()))
-                })
-                .collect();
-            if kept.length() != named.length() {
-                js_sys::Reflect::set(&row, &JsValue::from_str("photo_ids"), &kept)
-                    .map_err(|_| DeviceError::Storage("finding".into()))?;
-                findings.put(&row, None).await?;
-            }
+    for row in findings.get_all(None, None).await? {
+        let Some(named) = field(&row, "photo_ids").map(|v| js_sys::Array::from(&v)) else {
+            continue;
+        };
+        let kept: js_sys::Array = named
+            .iter()
+            .filter(|p| {
+                p.as_string()
+                    .is_none_or(|p| !gone.contains(&p.to_lowercase()))
+            })
+            .collect();
+        if kept.length() != named.length() {
+            js_sys::Reflect::set(&row, &JsValue::from_str("photo_ids"), &kept)
+                .map_err(|_| DeviceError::Storage("finding".into()))?;
+            findings.put(&row, None).await?;
         }
     }
     tx.commit().await?;

@@ -337,8 +337,15 @@ impl Photos {
             tx.commit().await?;
             for photo in &batch {
                 for key in [&photo.image_key, &photo.thumbnail_key] {
-                    if !db.photo_key_in_use(key).await? {
-                        self.store.delete(key).await?;
+                    // Marked removed already: its bytes are unreadable whatever happens here,
+                    // and a failed delete must not stop the rest.
+                    let deleted = match db.photo_key_in_use(key).await {
+                        Ok(true) => Ok(()),
+                        Ok(false) => self.store.delete(key).await.map_err(ApiError::from),
+                        Err(e) => Err(e.into()),
+                    };
+                    if let Err(e) = deleted {
+                        tracing::warn!(photo_id = %photo.id, error = %e, "expired photo's file not deleted");
                     }
                 }
             }

@@ -56,7 +56,9 @@ pub trait PhotoRecords {
     /// Which of `ids` were removed.
     async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError>;
     /// The photos removed that devices of `user_id` (of `trust_id`) may hold: the trust's, and
-    /// those the user took for another trust, newest removal first.
+    /// those the user took for another trust, newest removal first. Photos retention deleted
+    /// are left out: years old, no device holds them, and they would crowd out the removals
+    /// that matter.
     async fn removed_photos_for(
         &self,
         trust_id: Uuid,
@@ -226,7 +228,10 @@ impl<T: Db + ?Sized> PhotoRecords for T {
                 .await?);
             let update = format!("UPDATE {table} SET photo_ids = $1 WHERE id = $2");
             for (id, list) in rows {
-                let mut ids: Vec<Uuid> = serde_json::from_str(&list).unwrap_or_default();
+                // A list that does not read is left as it is rather than emptied.
+                let Ok(mut ids) = serde_json::from_str::<Vec<Uuid>>(&list) else {
+                    continue;
+                };
                 ids.retain(|p| *p != photo_id);
                 let list = serde_json::to_string(&ids).unwrap_or_else(|_| "[]".to_owned());
                 run!(self, |c| sqlx::query(&update)
@@ -256,7 +261,7 @@ impl<T: Db + ?Sized> PhotoRecords for T {
     ) -> Result<Vec<Uuid>, StoreError> {
         let limit = i64::try_from(domain::photo::MAX_REMOVED_IN_PULL).unwrap_or(i64::MAX);
         let rows: Vec<(Uuid,)> = run!(self, |c| sqlx::query_as(
-            "SELECT id FROM photos WHERE removed_at IS NOT NULL \
+            "SELECT id FROM photos WHERE removed_at IS NOT NULL AND removed_by IS NOT NULL \
              AND (trust_id = $1 OR uploaded_by = $2) ORDER BY removed_at DESC, id LIMIT $3"
         )
         .bind(trust_id)

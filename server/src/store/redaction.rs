@@ -126,11 +126,12 @@ impl<T: Db + ?Sized> RedactionStore for T {
                 .rows_affected());
             }
         }
+        // Ids as a device sent them: matched whatever their case. A buddy reviewer's conflict is
+        // kept under their own trust, so every trust's are looked at (ids are unique).
         let pattern = format!("%{id}%");
         let kept: Vec<(i64, String)> = run!(self, |c| sqlx::query_as(
-            "SELECT seq, data FROM sync_conflicts WHERE trust_id = $1 AND data LIKE $2"
+            "SELECT seq, data FROM sync_conflicts WHERE LOWER(data) LIKE $1"
         )
-        .bind(trust_id)
         .bind(&pattern)
         .fetch_all(&mut *c)
         .await?);
@@ -149,7 +150,7 @@ impl<T: Db + ?Sized> RedactionStore for T {
         // The log's content goes whole (its digest and hash stay, so the chain verifies).
         run!(self, |c| sqlx::query(
             "UPDATE audit_log SET content = NULL, redacted_at = $1 \
-             WHERE trust_id = $2 AND content LIKE $3"
+             WHERE trust_id = $2 AND LOWER(content) LIKE $3"
         )
         .bind(at)
         .bind(trust_id)
@@ -194,7 +195,8 @@ impl<T: Db + ?Sized> RedactionStore for T {
 /// words in its note.
 fn without_note(data: &str, id: Uuid) -> Option<String> {
     let mut value: serde_json::Value = serde_json::from_str(data).ok()?;
-    let is_it = value.get("id").and_then(|v| v.as_str()) == Some(id.to_string().as_str());
+    let named = value.get("id").and_then(|v| v.as_str());
+    let is_it = named.and_then(|v| Uuid::parse_str(v).ok()) == Some(id);
     let has_words = value
         .get("note")
         .and_then(|v| v.as_str())
@@ -220,5 +222,8 @@ mod tests {
         assert_eq!(blank["response"], "met");
         assert_eq!(without_note(&data.to_string(), Uuid::from_u128(8)), None);
         assert_eq!(without_note(&blank.to_string(), id), None);
+        // An id a device sent in capitals is the same record.
+        let shouted = serde_json::json!({"id": id.to_string().to_uppercase(), "note": "Bed 4"});
+        assert!(without_note(&shouted.to_string(), id).is_some());
     }
 }
