@@ -482,7 +482,7 @@ async fn pull_returns_the_lists_until_the_cursor_is_current_and_again_after_a_ch
         .json();
     assert_eq!(
         same,
-        json!({"cursor": cursor, "templates": [], "units": [], "comments": [], "removed_photo_ids": [], "open_inspections": []})
+        json!({"cursor": cursor, "templates": [], "units": [], "comments": [], "removed_photo_ids": [], "redacted_note_ids": [], "open_inspections": []})
     );
 
     // The grant ends: the reviewer's devices must drop the other trust's wards.

@@ -1,7 +1,5 @@
 //! Photo records: which photos the server holds and under which photo-store keys.
 
-use std::collections::HashSet;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -53,8 +51,6 @@ pub trait PhotoRecords {
     /// Takes a removed photo's id out of every finding and reply that names it, so no page or
     /// device lists a photo that is gone.
     async fn unlink_photo(&self, photo_id: Uuid) -> Result<(), StoreError>;
-    /// Which of `ids` were removed.
-    async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError>;
     /// The photos removed that devices of `user_id` (of `trust_id`) may hold: the trust's, and
     /// those the user took for another trust, newest removal first. Photos retention deleted
     /// are left out: years old, no device holds them, and they would crowd out the removals
@@ -243,15 +239,6 @@ impl<T: Db + ?Sized> PhotoRecords for T {
             }
         }
         Ok(())
-    }
-
-    async fn removed_among(&self, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
-        super::sync::ids_among(
-            self,
-            "SELECT id FROM photos WHERE removed_at IS NOT NULL AND id IN ({})",
-            ids,
-        )
-        .await
     }
 
     async fn removed_photos_for(

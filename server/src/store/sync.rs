@@ -6,6 +6,8 @@
 //! reads what a batch needs, once per batch, and writes what the judge let through with one
 //! multi-row statement per table.
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use domain::assessment::{AssessmentData, AssessmentSource};
@@ -229,6 +231,34 @@ fn row_lock<C: RowLock>(_: &C) -> &'static str {
     C::ROW_LOCK
 }
 
+/// Which of the photos a push names were removed. On PostgreSQL their rows stay locked until
+/// the push commits: a removal running alongside waits, then takes out of the findings the ids
+/// this push wrote; or this push waits for the removal and leaves them out. (SQLite writers
+/// take turns anyway.)
+async fn removed_photos_locked(tx: &Tx, ids: &[Uuid]) -> Result<HashSet<Uuid>, StoreError> {
+    let mut removed = HashSet::new();
+    for chunk in ids.chunks(ROWS_PER_STATEMENT) {
+        let rows: Vec<(Uuid, Option<DateTime<Utc>>)> = run!(tx, |c| {
+            let sql = format!(
+                "SELECT id, removed_at FROM photos WHERE id IN ({}){}",
+                placeholders(1, chunk.len()),
+                row_lock(&*c)
+            );
+            let mut q = sqlx::query_as(&sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(&mut *c).await?
+        });
+        removed.extend(
+            rows.into_iter()
+                .filter(|(_, at)| at.is_some())
+                .map(|(id, _)| id),
+        );
+    }
+    Ok(removed)
+}
+
 /// `$1, $2, ...` from `from` for `n` values.
 pub(super) fn placeholders(from: usize, n: usize) -> String {
     (from..from + n)
@@ -268,8 +298,8 @@ pub(super) async fn ids_among<D: Db + ?Sized>(
     db: &D,
     select: &str,
     ids: &[Uuid],
-) -> Result<std::collections::HashSet<Uuid>, StoreError> {
-    let mut found = std::collections::HashSet::new();
+) -> Result<HashSet<Uuid>, StoreError> {
+    let mut found = HashSet::new();
     for chunk in ids.chunks(ROWS_PER_STATEMENT) {
         let sql = select.replace("{}", &placeholders(1, chunk.len()));
         let rows: Vec<(Uuid,)> = run!(db, |c| {
@@ -551,7 +581,7 @@ impl PushSteps for Tx {
             })
             .copied()
             .collect();
-        let removed = super::photos::PhotoRecords::removed_among(self, &named).await?;
+        let removed = removed_photos_locked(self, &named).await?;
         let kept_list = |ids: &[Uuid]| {
             let kept: Vec<&Uuid> = ids.iter().filter(|id| !removed.contains(id)).collect();
             serde_json::to_string(&kept).unwrap_or_default()
