@@ -43,19 +43,26 @@ pub struct RemovedPhoto {
 impl PhotoRemoval {
     /// Why the request cannot be taken as it is, in words for the admin.
     pub fn problem(&self) -> Option<String> {
-        let reason = self.reason.trim();
-        if reason.is_empty() {
-            return Some(
-                "Say why the photo is removed: the audit trail keeps the reason".to_owned(),
-            );
-        }
-        if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
-            return Some(format!(
-                "Keep the reason to {MAX_REMOVAL_REASON_CHARS} characters"
-            ));
-        }
-        None
+        reason_problem(
+            &self.reason,
+            "Say why the photo is removed: the audit trail keeps the reason",
+        )
     }
+}
+
+/// What is wrong with the reason an admin gives for an audited step (removing a photo,
+/// redacting a note, reopening an inspection): `missing` when there is none, or too long.
+pub fn reason_problem(reason: &str, missing: &str) -> Option<String> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Some(missing.to_owned());
+    }
+    if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
+        return Some(format!(
+            "Keep the reason to {MAX_REMOVAL_REASON_CHARS} characters"
+        ));
+    }
+    None
 }
 
 /// Most removed photo ids a pull carries (the newest removals).

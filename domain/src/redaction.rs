@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::photo::MAX_REMOVAL_REASON_CHARS;
+use crate::photo::reason_problem;
 
 /// `POST /api/v1/notes/{id}/redaction`: the record whose note is redacted is the path's id.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,18 +19,10 @@ pub struct NoteRedaction {
 impl NoteRedaction {
     /// Why the request cannot be taken as it is, in words for the admin.
     pub fn problem(&self) -> Option<String> {
-        let reason = self.reason.trim();
-        if reason.is_empty() {
-            return Some(
-                "Say why the note is redacted: the audit trail keeps the reason".to_owned(),
-            );
-        }
-        if reason.chars().count() > MAX_REMOVAL_REASON_CHARS {
-            return Some(format!(
-                "Keep the reason to {MAX_REMOVAL_REASON_CHARS} characters"
-            ));
-        }
-        None
+        reason_problem(
+            &self.reason,
+            "Say why the note is redacted: the audit trail keeps the reason",
+        )
     }
 }
 
@@ -50,6 +42,7 @@ pub const MAX_REDACTED_IN_PULL: usize = 1000;
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::photo::MAX_REMOVAL_REASON_CHARS;
 
     #[test]
     fn a_reason_is_required_and_kept_short() {

@@ -270,18 +270,13 @@ pub async fn reopen(
             "This inspection is open already".to_owned(),
         ));
     }
+    if let Some(problem) = domain::photo::reason_problem(
+        reason,
+        "Say why it is reopened: the audit trail keeps the reason",
+    ) {
+        return Err(ApiError::Unprocessable(problem));
+    }
     let reason = reason.trim();
-    if reason.is_empty() {
-        return Err(ApiError::Unprocessable(
-            "Say why it is reopened: the audit trail keeps the reason".to_owned(),
-        ));
-    }
-    if reason.chars().count() > domain::photo::MAX_REMOVAL_REASON_CHARS {
-        return Err(ApiError::Unprocessable(format!(
-            "Keep the reason to {} characters",
-            domain::photo::MAX_REMOVAL_REASON_CHARS
-        )));
-    }
     let tx = store.begin().await?;
     if !tx.reopen(id, head.owner, now).await? {
         return Err(ApiError::Conflict(
